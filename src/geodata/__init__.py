@@ -1,0 +1,3 @@
+"""geodata: an address conflation engine built as a Kedro project on PySpark."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Conflation building blocks: declarative comparisons, scoring and clustering in Spark."""

@@ -1,0 +1,64 @@
+"""Connected components of the match graph in Spark, without collecting to the driver."""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+
+class ClusteringConvergenceError(RuntimeError):
+    """Label propagation needed more iterations than allowed."""
+
+
+def connected_components(edges: DataFrame, max_iterations: int) -> DataFrame:
+    """Label every vertex of `edges` (`src`, `dst`) with the smallest vertex of its component.
+
+    Iterative minimum-label propagation: each round every vertex takes the
+    smallest label among itself and its neighbours; it stops when no label
+    changes. Rounds needed = the largest component's diameter, which is small
+    for address clusters. Each round's labels are locally checkpointed so the
+    plan does not grow.
+
+    Args:
+        edges: Undirected edges, one row per pair.
+        max_iterations: Upper bound on rounds.
+
+    Returns:
+        `vertex`, `component` for every vertex that appears in `edges`.
+
+    Raises:
+        ClusteringConvergenceError: Labels still changed after `max_iterations` rounds.
+    """
+    both = edges.select(F.col("src").alias("a"), F.col("dst").alias("b")).unionByName(
+        edges.select(F.col("dst").alias("a"), F.col("src").alias("b"))
+    )
+    labels = (
+        both.groupBy("a")
+        .agg(F.least(F.col("a"), F.min("b")).alias("component"))
+        .withColumnRenamed("a", "vertex")
+        .localCheckpoint()
+    )
+    for _ in range(max_iterations):
+        from_neighbours = both.join(labels, both["b"] == labels["vertex"]).select(
+            F.col("a").alias("vertex"), "component"
+        )
+        updated = (
+            labels.unionByName(from_neighbours)
+            .groupBy("vertex")
+            .agg(F.min("component").alias("component"))
+            .localCheckpoint()
+        )
+        changed = (
+            updated.alias("n")
+            .join(labels.alias("o"), "vertex")
+            .where(F.col("n.component") != F.col("o.component"))
+            .limit(1)
+            .count()
+        )
+        labels = updated
+        if changed == 0:
+            return labels
+    raise ClusteringConvergenceError(
+        f"connected components did not converge in {max_iterations} rounds "
+        "(parameter conflate.max_cluster_iterations)"
+    )

@@ -1,0 +1,6 @@
+"""Project datasets and catalog validators."""
+
+from geodata.datasets.hive_table import HivePartitionedTableDataset
+from geodata.datasets.validation import SparkSchemaValidator
+
+__all__ = ["HivePartitionedTableDataset", "SparkSchemaValidator"]

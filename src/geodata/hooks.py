@@ -1,0 +1,117 @@
+"""Project hooks: the one SparkSession, and per-node timings for the run report."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from kedro.framework.hooks import hook_impl
+
+from geodata.project_config import remember_config_loader
+
+logger = logging.getLogger(__name__)
+
+# Spark settings that name local paths; relative values are taken from the project root
+# so that `kedro run` works from any working directory.
+_PATH_SETTINGS = ("spark.sql.warehouse.dir", "geodata.derby.home", "geodata.metastore.path")
+
+
+def resolve_spark_config(config: dict[str, Any], project_path: Path) -> dict[str, str]:
+    """Turn `spark.yml` into Spark properties, making local paths absolute.
+
+    Two project settings are shorthands for the embedded Hive metastore:
+    `geodata.derby.home` (Derby's log/system directory) and
+    `geodata.metastore.path` (the metastore database directory).
+
+    Args:
+        config: The `spark` config of the active environment.
+        project_path: The project root that relative paths are resolved against.
+
+    Returns:
+        Spark properties ready for `build_spark_session`.
+    """
+    resolved: dict[str, str] = {}
+    for key, value in config.items():
+        if value is None or value == "":
+            continue
+        value = str(value)
+        if key in _PATH_SETTINGS and "://" not in value and not Path(value).is_absolute():
+            value = str((project_path / value).resolve())
+        resolved[key] = value
+    derby_home = resolved.pop("geodata.derby.home", None)
+    if derby_home:
+        java_opts = resolved.get("spark.driver.extraJavaOptions", "")
+        resolved["spark.driver.extraJavaOptions"] = (
+            f"{java_opts} -Dderby.system.home={derby_home}".strip()
+        )
+    metastore = resolved.pop("geodata.metastore.path", None)
+    if metastore:
+        resolved["javax.jdo.option.ConnectionURL"] = (
+            f"jdbc:derby:;databaseName={metastore};create=true"
+        )
+    return resolved
+
+
+class SparkHooks:
+    """Creates the process's SparkSession from `conf/<env>/spark.yml`.
+
+    The session is started after the catalog is built, i.e. after Kedro has
+    validated the run parameters, so a bad parameter fails before any Spark work.
+    """
+
+    def __init__(self) -> None:
+        self._spark_config: dict[str, str] = {}
+
+    @hook_impl
+    def after_context_created(self, context) -> None:
+        """Remember the environment's config for pipelines and the Spark session."""
+        remember_config_loader(context.config_loader)
+        self._spark_config = resolve_spark_config(
+            dict(context.config_loader["spark"]), Path(context.project_path)
+        )
+
+    @hook_impl
+    def after_catalog_created(self) -> None:
+        """Start (or reuse) the SparkSession once parameters have been validated."""
+        from geodata.spark import build_spark_session
+
+        build_spark_session(self._spark_config, hive=True)
+
+
+class RunTimingHooks:
+    """Measures each node's wall time and adds it to the run report, if the run wrote one."""
+
+    def __init__(self) -> None:
+        self._started: dict[str, float] = {}
+        self._timings: dict[str, float] = {}
+
+    @hook_impl
+    def before_pipeline_run(self) -> None:
+        """Start a fresh set of timings."""
+        self._started.clear()
+        self._timings.clear()
+
+    @hook_impl
+    def before_node_run(self, node) -> None:
+        """Note when a node starts."""
+        self._started[node.name] = time.perf_counter()
+
+    @hook_impl
+    def after_node_run(self, node) -> None:
+        """Note how long a node took."""
+        started = self._started.pop(node.name, None)
+        if started is not None:
+            self._timings[node.name] = round(time.perf_counter() - started, 3)
+
+    @hook_impl
+    def after_pipeline_run(self, catalog) -> None:
+        """Add the node timings to `export.run_report` when this run produced one."""
+        name = "run_report"
+        if name not in catalog or "build_run_report" not in self._timings:
+            return
+        report = catalog.load(name)
+        report["timings_s"] = dict(sorted(self._timings.items()))
+        catalog.save(name, report)
+        logger.info("Run report written with %d node timings", len(self._timings))

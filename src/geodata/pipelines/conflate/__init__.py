@@ -1,0 +1,1 @@
+"""Conflate: blocking, pairwise scoring, clustering, survivorship and user corrections."""

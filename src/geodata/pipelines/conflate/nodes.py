@@ -1,0 +1,511 @@
+"""Conflate nodes: from enriched canonical records to one row per real address."""
+
+from __future__ import annotations
+
+from functools import reduce
+
+from pydantic import BaseModel, ConfigDict, Field
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from geodata.conflation.clustering import connected_components
+from geodata.conflation.comparisons import ScoringParams, score_pairs_with
+from geodata.schemas import GEOMETRY_ACCURACY_RANK
+from geodata.spatial import point_cell
+
+SURVIVING_FIELDS = ("house_number", "street", "unit", "locality", "postcode")
+"""Address fields chosen by survivorship (each with provenance)."""
+
+REFERENCE_FIELDS = ("parcel_id", "building_id", "road_id")
+"""Enrichment ids chosen by survivorship too."""
+
+CORRECTION_SOURCE = "user_correction"
+"""Provenance value of a field set by an end-user `fix`."""
+
+_PAIR_COLUMNS = (
+    "house_number",
+    "hn_int",
+    "hn_suffix",
+    "street",
+    "street_base",
+    "street_type",
+    "street_dir",
+    "street_phonetic",
+    "unit_id",
+    "locality",
+    "postcode",
+    "iso_3166_2",
+    "lat",
+    "lon",
+    "geometry_accuracy",
+    "building_id",
+    "parcel_id",
+    "road_id",
+    "road_name",
+)
+
+
+class BlockingParams(BaseModel):
+    """Blocking: pairs are compared only when they agree on all columns of some rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rules: list[list[str]] = Field(min_length=1)
+    cell_size_deg: float = Field(gt=0, description="Grid cell for block_cell / block_cell_shifted.")
+
+
+class ClusteringParams(BaseModel):
+    """Clustering and survivorship settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_iterations: int = Field(20, ge=1)
+    geometry_tolerance_m: dict[str, float]
+    source_support: float = Field(
+        0.6, gt=0, lt=1, description="Probability one source alone is right about an address."
+    )
+    correction_radius_m: float = Field(60, gt=0)
+
+
+def record_key() -> Column:
+    """A record's unique key within a run: `source` and `source_record_id`."""
+    return F.concat_ws("\u001f", F.col("source"), F.col("source_record_id"))
+
+
+def _is_cluster_member() -> Column:
+    return F.col("action").isNull() | (F.col("action") == "add")
+
+
+def _distance_m(lat1: Column, lon1: Column, lat2: Column, lon2: Column) -> Column:
+    # Equirectangular approximation: well under 0.1 % error at the sub-kilometre
+    # distances compared here.
+    mean_lat = F.radians((lat1 + lat2) / 2)
+    dx = F.radians(lon2 - lon1) * F.cos(mean_lat)
+    dy = F.radians(lat2 - lat1)
+    return F.sqrt(dx * dx + dy * dy) * F.lit(6_371_008.8)
+
+
+def block_candidate_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
+    """Candidate record pairs (key_l < key_r) that agree on every column of any blocking rule.
+
+    Rows in: enriched canonical records. Rows out: one row per distinct pair of
+    cluster members (ordinary records and `add` corrections), from the union of
+    the rules. `block_cell` and `block_cell_shifted` are grid cells of the point
+    on two grids offset by half a cell, so near neighbours share a cell on at
+    least one grid.
+    """
+    half = blocking.cell_size_deg / 2
+    members = records.where(_is_cluster_member()).select(
+        record_key().alias("key"),
+        "*",
+        point_cell(F.col("lat"), F.col("lon"), blocking.cell_size_deg).alias("block_cell"),
+        point_cell(F.col("lat") + half, F.col("lon") + half, blocking.cell_size_deg).alias(
+            "block_cell_shifted"
+        ),
+    )
+    per_rule = []
+    for rule in blocking.rules:
+        keyed = members.select("key", *rule).dropna(subset=list(rule))
+        left, right = keyed.alias("l"), keyed.alias("r")
+        condition = reduce(
+            lambda acc, c: acc & (F.col(f"l.{c}") == F.col(f"r.{c}")),
+            rule,
+            F.col("l.key") < F.col("r.key"),
+        )
+        per_rule.append(
+            left.join(right, condition).select(
+                F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r")
+            )
+        )
+    return reduce(DataFrame.unionByName, per_rule).distinct()
+
+
+def score_pairs(
+    pairs: DataFrame, records: DataFrame, scoring: ScoringParams, clustering: ClusteringParams
+) -> DataFrame:
+    """Each candidate pair with its comparison levels, match weight and match probability.
+
+    Rows in: candidate pairs and the enriched records. Rows out: one row per pair.
+    """
+    attrs = records.where(_is_cluster_member()).select(record_key().alias("key"), *_PAIR_COLUMNS)
+    left = attrs.select(*[F.col(c).alias(f"{c}_l") for c in attrs.columns])
+    right = attrs.select(*[F.col(c).alias(f"{c}_r") for c in attrs.columns])
+    tolerance = F.create_map(
+        *[
+            item
+            for accuracy, metres in sorted(clustering.geometry_tolerance_m.items())
+            for item in (F.lit(accuracy), F.lit(float(metres)))
+        ]
+    )
+    joined = pairs.join(left, "key_l").join(right, "key_r")
+    distance = _distance_m(F.col("lat_l"), F.col("lon_l"), F.col("lat_r"), F.col("lon_r"))
+    with_distance = joined.withColumn("distance_m", distance).withColumn(
+        "distance_ratio",
+        F.col("distance_m")
+        / (
+            F.element_at(tolerance, F.col("geometry_accuracy_l"))
+            + F.element_at(tolerance, F.col("geometry_accuracy_r"))
+        ),
+    )
+    scored = score_pairs_with(with_distance, scoring)
+    level_columns = [c for c in scored.columns if c.startswith("level_")]
+    return scored.select(
+        "key_l",
+        "key_r",
+        "distance_m",
+        *level_columns,
+        "match_weight",
+        "hard_rule",
+        "match_probability",
+    )
+
+
+def cluster_matches(
+    records: DataFrame,
+    scored_pairs: DataFrame,
+    scoring: ScoringParams,
+    clustering: ClusteringParams,
+) -> DataFrame:
+    """Every cluster member record with the cluster it belongs to.
+
+    Rows in: enriched records and scored pairs. Rows out: one row per cluster
+    member record (`key`, `cluster_key`, `min_edge_probability`): pairs at or
+    above the match threshold are edges; connected components are clusters; a
+    record without matches is its own cluster.
+    """
+    edges = scored_pairs.where(F.col("match_probability") >= scoring.match_threshold).select(
+        F.col("key_l").alias("src"), F.col("key_r").alias("dst"), "match_probability"
+    )
+    components = connected_components(edges.select("src", "dst"), clustering.max_iterations)
+    members = records.where(_is_cluster_member()).select(record_key().alias("key"))
+    labelled = members.join(components, members["key"] == components["vertex"], "left").select(
+        "key", F.coalesce("component", "key").alias("cluster_key")
+    )
+    weakest = (
+        edges.join(labelled, edges["src"] == labelled["key"])
+        .groupBy("cluster_key")
+        .agg(F.min("match_probability").alias("min_edge_probability"))
+    )
+    return labelled.join(weakest, "cluster_key", "left").select(
+        "key",
+        "cluster_key",
+        F.coalesce("min_edge_probability", F.lit(1.0)).alias("min_edge_probability"),
+    )
+
+
+def _accuracy_rank() -> Column:
+    ranks = F.create_map(
+        *[x for k, v in GEOMETRY_ACCURACY_RANK.items() for x in (F.lit(k), F.lit(v))]
+    )
+    return F.element_at(ranks, F.col("geometry_accuracy"))
+
+
+def choose_best_values(
+    records: DataFrame, clusters: DataFrame, clustering: ClusteringParams
+) -> tuple[DataFrame, DataFrame]:
+    """One address per cluster with the best value of each field, and the cluster lineage.
+
+    Rows in: enriched records and their clusters. Rows out: (1) one row per
+    cluster: each field's value is the one with the most support across distinct
+    sources (support of a source = 1/(1+priority)), ties to the lower priority
+    then the smaller value; `provenance` names the winning source per field;
+    geometry comes from the most accurate (then highest-priority) source, averaged
+    over that source's records; `confidence` = (1 - prod(1 - s)) * weakest match
+    probability in the cluster, with s = `source_support` per distinct source;
+    `address_id` is a hash of the canonical address (stable across runs).
+    (2) one lineage row per member record (`address_id`, `source`, `source_record_id`).
+    """
+    members = records.where(_is_cluster_member()).withColumn("key", record_key())
+    members = members.join(clusters, "key").withColumn("accuracy_rank", _accuracy_rank())
+    support = F.lit(1.0) / (F.lit(1.0) + F.col("priority"))
+    fields = SURVIVING_FIELDS + REFERENCE_FIELDS
+    candidates = members.select(
+        "cluster_key",
+        "source",
+        "priority",
+        F.explode(
+            F.array(
+                *[
+                    F.struct(F.lit(f).alias("field"), F.col(f).cast("string").alias("value"))
+                    for f in fields
+                ]
+            )
+        ).alias("fv"),
+        support.alias("support"),
+    ).where(F.col("fv.value").isNotNull())
+    per_source = candidates.groupBy(
+        "cluster_key", F.col("fv.field").alias("field"), F.col("fv.value").alias("value"), "source"
+    ).agg(F.max("support").alias("support"), F.min("priority").alias("priority"))
+    per_value = per_source.groupBy("cluster_key", "field", "value").agg(
+        F.sum("support").alias("support"),
+        F.min(F.struct("priority", "source")).alias("best"),
+    )
+    rank = Window.partitionBy("cluster_key", "field").orderBy(
+        F.col("support").desc(), F.col("best.priority"), F.col("value")
+    )
+    winners = (
+        per_value.withColumn("rank", F.row_number().over(rank))
+        .where(F.col("rank") == 1)
+        .groupBy("cluster_key")
+        .agg(
+            F.map_from_entries(F.collect_list(F.struct("field", "value"))).alias("values"),
+            F.map_from_entries(F.collect_list(F.struct("field", F.col("best.source")))).alias(
+                "provenance"
+            ),
+        )
+    )
+    geometry_rank = Window.partitionBy("cluster_key").orderBy("accuracy_rank", "priority", "source")
+    geometry = (
+        members.withColumn("g", F.dense_rank().over(geometry_rank))
+        .where(F.col("g") == 1)
+        .groupBy("cluster_key")
+        .agg(
+            F.avg("lat").alias("lat"),
+            F.avg("lon").alias("lon"),
+            F.first("geometry_accuracy").alias("geometry_accuracy"),
+            F.first("source").alias("geometry_source"),
+        )
+    )
+    summary = members.groupBy("cluster_key").agg(
+        F.first("iso_3166_1").alias("iso_3166_1"),
+        F.first("iso_3166_2").alias("iso_3166_2"),
+        F.array_sort(F.collect_set("source")).alias("sources"),
+        F.min("min_edge_probability").alias("min_edge_probability"),
+        F.first("hn_int").alias("hn_int"),
+        F.first("hn_suffix").alias("hn_suffix"),
+        F.first("unit_id").alias("unit_id"),
+        F.first("street_base").alias("street_base"),
+        F.first("street_phonetic").alias("street_phonetic"),
+    )
+    value = F.col("values")
+    addresses = (
+        summary.join(winners, "cluster_key", "left")
+        .join(geometry, "cluster_key")
+        .select(
+            "cluster_key",
+            *[F.element_at(value, f).alias(f) for f in fields],
+            "iso_3166_1",
+            "iso_3166_2",
+            "lat",
+            "lon",
+            "geometry_accuracy",
+            F.size("sources").cast("int").alias("source_count"),
+            "sources",
+            F.map_concat(
+                F.coalesce("provenance", F.create_map().cast("map<string,string>")),
+                F.create_map(F.lit("geometry"), F.col("geometry_source")),
+            ).alias("provenance"),
+            (
+                (F.lit(1.0) - F.pow(F.lit(1.0 - clustering.source_support), F.size("sources")))
+                * F.col("min_edge_probability")
+            ).alias("confidence"),
+            "hn_int",
+            "hn_suffix",
+            "unit_id",
+            "street_base",
+            "street_phonetic",
+        )
+    )
+    addresses = _with_address_id(addresses)
+    lineage = members.join(addresses.select("cluster_key", "address_id"), "cluster_key").select(
+        "address_id", "source", "source_record_id", "iso_3166_1", "iso_3166_2"
+    )
+    return addresses, lineage
+
+
+def _with_address_id(addresses: DataFrame) -> DataFrame:
+    """`address_id` from the canonical address; clusters sharing one get a `-n` suffix."""
+    canonical = F.concat_ws(
+        "\u001f",
+        "iso_3166_1",
+        "iso_3166_2",
+        F.coalesce("house_number", F.lit("")),
+        F.coalesce("street", F.lit("")),
+        F.coalesce("unit_id", F.lit("")),
+    )
+    digest = F.substring(F.sha2(canonical, 256), 1, 24)
+    same_digest = Window.partitionBy("digest").orderBy("cluster_key")
+    return (
+        addresses.withColumn("digest", digest)
+        .withColumn("n", F.row_number().over(same_digest))
+        .withColumn(
+            "address_id",
+            F.when(F.col("n") == 1, F.col("digest")).otherwise(
+                F.concat_ws("-", F.col("digest"), F.col("n").cast("string"))
+            ),
+        )
+        .drop("digest", "n")
+    )
+
+
+def apply_user_corrections(
+    addresses: DataFrame, lineage: DataFrame, records: DataFrame, clustering: ClusteringParams
+) -> tuple[DataFrame, DataFrame, DataFrame]:
+    """Conflated addresses after end users' `fix` and `suppress` corrections.
+
+    A correction points at an address by location and text: its target is the
+    nearest address within `correction_radius_m` with the same house number,
+    suffix and unit and the same street (base name or phonetic key). Rows in:
+    addresses, their lineage and the enriched records (corrections among them).
+    Rows out: (1) addresses, minus suppressed ones, with fixed fields (provenance
+    `user_correction`, the correction's source added to `sources`); (2) lineage
+    of the kept addresses plus one row per applied fix; (3) quarantine rows:
+    suppressed addresses' records and the suppress corrections
+    (`suppressed_by_user`), and corrections whose target is not found
+    (`correction_target_not_found`).
+    """
+    corrections = records.where(F.col("action").isin("fix", "suppress")).select(
+        "source",
+        "source_record_id",
+        "dt",
+        "action",
+        "raw",
+        "iso_3166_1",
+        "iso_3166_2",
+        "hn_int",
+        "hn_suffix",
+        "unit_id",
+        "street_base",
+        "street_phonetic",
+        F.col("lat").alias("c_lat"),
+        F.col("lon").alias("c_lon"),
+        *[F.col(f"fix_{f}") for f in SURVIVING_FIELDS],
+    )
+    targets = addresses.select(
+        "address_id",
+        "iso_3166_2",
+        "hn_int",
+        "hn_suffix",
+        "unit_id",
+        "street_base",
+        "street_phonetic",
+        "lat",
+        "lon",
+    ).withColumnsRenamed(
+        {c: f"t_{c}" for c in ("street_base", "street_phonetic", "unit_id", "hn_suffix")}
+    )
+    candidates = (
+        corrections.join(targets, ["iso_3166_2", "hn_int"])
+        .where(
+            F.col("hn_suffix").eqNullSafe(F.col("t_hn_suffix"))
+            & F.col("unit_id").eqNullSafe(F.col("t_unit_id"))
+            & (
+                (F.col("street_base") == F.col("t_street_base"))
+                | (F.col("street_phonetic") == F.col("t_street_phonetic"))
+            )
+        )
+        .withColumn(
+            "distance_m", _distance_m(F.col("c_lat"), F.col("c_lon"), F.col("lat"), F.col("lon"))
+        )
+    )
+    nearest = Window.partitionBy("source", "source_record_id").orderBy("distance_m", "address_id")
+    matched = (
+        candidates.where(F.col("distance_m") <= clustering.correction_radius_m)
+        .withColumn("r", F.row_number().over(nearest))
+        .where(F.col("r") == 1)
+        .drop("r")
+    )
+    unmatched = corrections.join(
+        matched.select("source", "source_record_id"), ["source", "source_record_id"], "left_anti"
+    )
+    suppressed = matched.where(F.col("action") == "suppress").select("address_id").distinct()
+    fixes = matched.where(F.col("action") == "fix")
+
+    # The newest fix wins per field; corrections that do not set a field leave it alone.
+    fix_values = fixes.groupBy("address_id").agg(
+        *[
+            F.max_by(
+                F.col(f"fix_{f}"),
+                F.when(F.col(f"fix_{f}").isNotNull(), F.struct("dt", "source_record_id")),
+            ).alias(f"fix_{f}")
+            for f in SURVIVING_FIELDS
+        ],
+        F.array_sort(F.collect_set("source")).alias("fix_sources"),
+    )
+    kept = addresses.join(suppressed, "address_id", "left_anti")
+    fixed = kept.join(fix_values, "address_id", "left")
+    provenance_updates = F.map_from_entries(
+        F.filter(
+            F.array(
+                *[
+                    F.struct(
+                        F.lit(f).alias("key"),
+                        F.when(F.col(f"fix_{f}").isNotNull(), F.lit(CORRECTION_SOURCE)).alias(
+                            "value"
+                        ),
+                    )
+                    for f in SURVIVING_FIELDS
+                ]
+            ),
+            lambda e: e["value"].isNotNull(),
+        )
+    )
+    all_sources = F.array_sort(
+        F.array_distinct(
+            F.concat("sources", F.coalesce("fix_sources", F.array().cast("array<string>")))
+        )
+    )
+    corrected = fixed.select(
+        *[
+            F.coalesce(F.col(f"fix_{f}"), F.col(f)).alias(f) if f in SURVIVING_FIELDS else F.col(f)
+            for f in addresses.columns
+            if f not in ("provenance", "sources", "source_count")
+        ],
+        F.map_zip_with(
+            "provenance",
+            provenance_updates,
+            lambda _, old, new: F.coalesce(new, old),
+        ).alias("provenance"),
+        all_sources.alias("sources"),
+        F.size(all_sources).cast("int").alias("source_count"),
+    )
+    kept_lineage = lineage.join(suppressed, "address_id", "left_anti").unionByName(
+        fixes.select("address_id", "source", "source_record_id", "iso_3166_1", "iso_3166_2").join(
+            suppressed, "address_id", "left_anti"
+        )
+    )
+    suppressed_records = lineage.join(suppressed, "address_id").join(
+        records.select("source", "source_record_id", "raw"), ["source", "source_record_id"]
+    )
+    rejected = (
+        suppressed_records.select(
+            "source",
+            "source_record_id",
+            F.lit("suppressed_by_user").alias("reason"),
+            "raw",
+            "iso_3166_1",
+            "iso_3166_2",
+        )
+        .unionByName(
+            matched.where(F.col("action") == "suppress").select(
+                "source",
+                "source_record_id",
+                F.lit("suppressed_by_user").alias("reason"),
+                "raw",
+                "iso_3166_1",
+                "iso_3166_2",
+            )
+        )
+        .unionByName(
+            # A fix whose address another correction suppressed goes with it.
+            fixes.join(suppressed, "address_id").select(
+                "source",
+                "source_record_id",
+                F.lit("suppressed_by_user").alias("reason"),
+                "raw",
+                "iso_3166_1",
+                "iso_3166_2",
+            )
+        )
+        .unionByName(
+            unmatched.select(
+                "source",
+                "source_record_id",
+                F.lit("correction_target_not_found").alias("reason"),
+                "raw",
+                "iso_3166_1",
+                "iso_3166_2",
+            )
+        )
+    )
+    return corrected, kept_lineage, rejected

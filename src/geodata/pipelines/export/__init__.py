@@ -1,0 +1,1 @@
+"""Export: the partitioned output tables, the optional CSV export and the run report."""

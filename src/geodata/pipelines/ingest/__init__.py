@@ -1,0 +1,1 @@
+"""Ingest: one namespace per declared source; column mapping, delivery choice, validation."""

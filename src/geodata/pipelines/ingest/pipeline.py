@@ -1,0 +1,52 @@
+"""Ingest pipeline: a namespace per source declared under `sources:`, then one union."""
+
+from __future__ import annotations
+
+from functools import partial, update_wrapper
+
+from kedro.pipeline import Node, Pipeline
+
+from geodata.params import is_valid_source_name
+from geodata.pipelines.ingest.nodes import combine_sources, map_source_records
+from geodata.project_config import declared_sources
+
+
+def _source_pipeline(name: str) -> Pipeline:
+    mapper = update_wrapper(partial(map_source_records, source_name=name), map_source_records)
+    return Pipeline(
+        [
+            Node(
+                mapper,
+                inputs=["raw", "params:source", "params:run"],
+                outputs="int_mapped",
+                name="map_source_records",
+            )
+        ],
+        namespace=name,
+        parameters={"params:source": f"params:sources.{name}", "params:run": "params:run"},
+        tags=["ingest"],
+    )
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    """One `<source>.map_source_records` node per declared source, then `combine_sources`."""
+    names = list(declared_sources())
+    invalid = [n for n in names if not is_valid_source_name(n)]
+    if invalid:
+        raise ValueError(f"source name(s) {invalid} must match [a-z][a-z0-9_]*")
+    if not names:
+        raise ValueError("no sources declared under `sources:` in the parameters")
+    per_source = sum((_source_pipeline(n) for n in names), Pipeline([]))
+    combine = Pipeline(
+        [
+            Node(
+                combine_sources,
+                inputs=[f"{n}.int_mapped" for n in names],
+                outputs="ingest.int_records",
+                name="combine_sources",
+                namespace="ingest",
+            )
+        ],
+        tags=["ingest"],
+    )
+    return per_source + combine

@@ -1,0 +1,1 @@
+"""Normalize: canonical address records and their comparison keys."""

@@ -1,0 +1,176 @@
+"""The one place that knows the shape of geodata's records and output tables.
+
+Nodes select these columns, the Hive dataset creates tables from them, the
+catalog validators enforce them and the tests compare against them.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import types as T
+
+GEOMETRY_ACCURACY_RANK: dict[str, int] = {
+    "rooftop": 1,
+    "entrance": 2,
+    "parcel": 3,
+    "interpolated": 4,
+    "postal": 5,
+    "unknown": 6,
+}
+"""Lower is more precise; used by survivorship and distance scaling."""
+
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "source_record_id",
+    "dt",
+    "house_number",
+    "street",
+    "unit",
+    "locality",
+    "region",
+    "postcode",
+    "country",
+    "lon",
+    "lat",
+    "full_address",
+)
+"""Fields a source may map in its `columns:` block (besides correction fields)."""
+
+CORRECTION_FIELDS: tuple[str, ...] = (
+    "action",
+    "fix_house_number",
+    "fix_street",
+    "fix_unit",
+    "fix_locality",
+    "fix_postcode",
+)
+"""Extra fields a `kind: corrections` source maps."""
+
+PARTITION_COLUMNS: tuple[str, ...] = ("execution_dt", "iso_3166_1", "iso_3166_2")
+
+UNKNOWN_COUNTRY = "ZZ"
+UNKNOWN_REGION = "ZZ-ZZ"
+"""Partition values for quarantined records whose region cannot be determined
+(ISO 3166 reserves `ZZ` for user-assigned "unknown")."""
+
+MAPPED_SCHEMA = T.StructType(
+    [
+        T.StructField("source", T.StringType(), False),
+        T.StructField("source_record_id", T.StringType(), True),
+        T.StructField("dt", T.DateType(), True),
+        T.StructField("house_number", T.StringType(), True),
+        T.StructField("street", T.StringType(), True),
+        T.StructField("unit", T.StringType(), True),
+        T.StructField("locality", T.StringType(), True),
+        T.StructField("region", T.StringType(), True),
+        T.StructField("postcode", T.StringType(), True),
+        T.StructField("country", T.StringType(), True),
+        T.StructField("full_address", T.StringType(), True),
+        T.StructField("lon", T.DoubleType(), True),
+        T.StructField("lat", T.DoubleType(), True),
+        T.StructField("action", T.StringType(), True),
+        T.StructField("fix_house_number", T.StringType(), True),
+        T.StructField("fix_street", T.StringType(), True),
+        T.StructField("fix_unit", T.StringType(), True),
+        T.StructField("fix_locality", T.StringType(), True),
+        T.StructField("fix_postcode", T.StringType(), True),
+        T.StructField("geometry_accuracy", T.StringType(), False),
+        T.StructField("priority", T.IntegerType(), False),
+        T.StructField("raw", T.StringType(), True),
+    ]
+)
+"""A source record after column mapping: canonical names, still raw values."""
+
+CANONICAL_SCHEMA = T.StructType(
+    [
+        T.StructField("source", T.StringType(), False),
+        T.StructField("source_record_id", T.StringType(), False),
+        T.StructField("dt", T.DateType(), True),
+        T.StructField("house_number", T.StringType(), True),
+        T.StructField("street", T.StringType(), True),
+        T.StructField("unit", T.StringType(), True),
+        T.StructField("locality", T.StringType(), True),
+        T.StructField("postcode", T.StringType(), True),
+        T.StructField("iso_3166_1", T.StringType(), True),
+        T.StructField("iso_3166_2", T.StringType(), True),
+        T.StructField("lat", T.DoubleType(), True),
+        T.StructField("lon", T.DoubleType(), True),
+        T.StructField("geometry_accuracy", T.StringType(), False),
+        T.StructField("priority", T.IntegerType(), False),
+        # Derived comparison keys.
+        T.StructField("hn_int", T.LongType(), True),
+        T.StructField("hn_suffix", T.StringType(), True),
+        T.StructField("street_base", T.StringType(), True),
+        T.StructField("street_type", T.StringType(), True),
+        T.StructField("street_dir", T.StringType(), True),
+        T.StructField("street_phonetic", T.StringType(), True),
+        T.StructField("unit_id", T.StringType(), True),
+        # Correction payload (null for ordinary sources).
+        T.StructField("action", T.StringType(), True),
+        T.StructField("fix_house_number", T.StringType(), True),
+        T.StructField("fix_street", T.StringType(), True),
+        T.StructField("fix_unit", T.StringType(), True),
+        T.StructField("fix_locality", T.StringType(), True),
+        T.StructField("fix_postcode", T.StringType(), True),
+        T.StructField("raw", T.StringType(), True),
+    ]
+)
+"""The canonical address record produced by `normalize` (ARCHITECTURE.md)."""
+
+CONFLATED_ADDRESSES_SCHEMA = T.StructType(
+    [
+        T.StructField("address_id", T.StringType(), False),
+        T.StructField("house_number", T.StringType(), True),
+        T.StructField("street", T.StringType(), True),
+        T.StructField("unit", T.StringType(), True),
+        T.StructField("locality", T.StringType(), True),
+        T.StructField("postcode", T.StringType(), True),
+        T.StructField("iso_3166_1", T.StringType(), False),
+        T.StructField("iso_3166_2", T.StringType(), False),
+        T.StructField("lat", T.DoubleType(), True),
+        T.StructField("lon", T.DoubleType(), True),
+        T.StructField("geometry_accuracy", T.StringType(), True),
+        T.StructField("parcel_id", T.StringType(), True),
+        T.StructField("building_id", T.StringType(), True),
+        T.StructField("road_id", T.StringType(), True),
+        T.StructField("source_count", T.IntegerType(), False),
+        T.StructField("sources", T.ArrayType(T.StringType(), False), False),
+        T.StructField("provenance", T.MapType(T.StringType(), T.StringType(), True), False),
+        T.StructField("confidence", T.DoubleType(), False),
+        T.StructField("execution_dt", T.DateType(), False),
+    ]
+)
+
+ADDRESS_LINEAGE_SCHEMA = T.StructType(
+    [
+        T.StructField("address_id", T.StringType(), False),
+        T.StructField("source", T.StringType(), False),
+        T.StructField("source_record_id", T.StringType(), False),
+        T.StructField("iso_3166_1", T.StringType(), False),
+        T.StructField("iso_3166_2", T.StringType(), False),
+        T.StructField("execution_dt", T.DateType(), False),
+    ]
+)
+
+QUARANTINE_SCHEMA = T.StructType(
+    [
+        T.StructField("source", T.StringType(), False),
+        T.StructField("source_record_id", T.StringType(), True),
+        T.StructField("reason", T.StringType(), False),
+        T.StructField("raw", T.StringType(), True),
+        T.StructField("iso_3166_1", T.StringType(), False),
+        T.StructField("iso_3166_2", T.StringType(), False),
+        T.StructField("execution_dt", T.DateType(), False),
+    ]
+)
+
+OUTPUT_SCHEMAS: dict[str, T.StructType] = {
+    "conflated_addresses": CONFLATED_ADDRESSES_SCHEMA,
+    "address_lineage": ADDRESS_LINEAGE_SCHEMA,
+    "quarantine": QUARANTINE_SCHEMA,
+}
+"""Output tables by logical name; partition columns are part of each schema."""
+
+
+def table_columns(schema: T.StructType) -> list[str]:
+    """Column names of `schema`, in table order (partition columns last)."""
+    data = [f.name for f in schema.fields if f.name not in PARTITION_COLUMNS]
+    return data + list(PARTITION_COLUMNS)

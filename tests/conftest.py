@@ -1,0 +1,63 @@
+"""Shared test fixtures: one local SparkSession with a throwaway Hive metastore."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
+
+
+@pytest.fixture(scope="session")
+def spark_home(tmp_path_factory) -> Path:
+    """Temp directory holding this test session's warehouse and Derby metastore."""
+    return tmp_path_factory.mktemp("spark")
+
+
+@pytest.fixture(scope="session")
+def spark(spark_home):
+    """One local SparkSession with Hive support for the whole test run."""
+    from geodata.spark import build_spark_session
+
+    session = build_spark_session(
+        {
+            "spark.master": "local[2]",
+            "spark.app.name": "geodata-tests",
+            "spark.sql.shuffle.partitions": "4",
+            "spark.default.parallelism": "4",
+            "spark.ui.enabled": "false",
+            "spark.sql.warehouse.dir": str(spark_home / "warehouse"),
+            "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_home / 'derby'}",
+            "javax.jdo.option.ConnectionURL": (
+                f"jdbc:derby:;databaseName={spark_home / 'metastore_db'};create=true"
+            ),
+        },
+        hive=True,
+    )
+    yield session
+    session.stop()
+
+
+@pytest.fixture()
+def clean_hive(spark):
+    """Drop every non-default Hive database after the test."""
+    yield spark
+    for row in spark.sql("SHOW DATABASES").collect():
+        name = row[0]
+        if name != "default":
+            spark.sql(f"DROP DATABASE IF EXISTS `{name}` CASCADE")
+
+
+@pytest.fixture()
+def workdir():
+    """A temp directory removed after the test."""
+    path = Path(tempfile.mkdtemp(prefix="geodata-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
