@@ -115,51 +115,64 @@ CANONICAL_SCHEMA = T.StructType(
 )
 """The canonical address record produced by `normalize` (ARCHITECTURE.md)."""
 
-CONFLATED_ADDRESSES_SCHEMA = T.StructType(
-    [
-        T.StructField("address_id", T.StringType(), False),
-        T.StructField("house_number", T.StringType(), True),
-        T.StructField("street", T.StringType(), True),
-        T.StructField("unit", T.StringType(), True),
-        T.StructField("locality", T.StringType(), True),
-        T.StructField("postcode", T.StringType(), True),
-        T.StructField("iso_3166_1", T.StringType(), False),
-        T.StructField("iso_3166_2", T.StringType(), False),
-        T.StructField("lat", T.DoubleType(), True),
-        T.StructField("lon", T.DoubleType(), True),
-        T.StructField("geometry_accuracy", T.StringType(), True),
-        T.StructField("parcel_id", T.StringType(), True),
-        T.StructField("building_id", T.StringType(), True),
-        T.StructField("road_id", T.StringType(), True),
-        T.StructField("source_count", T.IntegerType(), False),
-        T.StructField("sources", T.ArrayType(T.StringType(), False), False),
-        T.StructField("provenance", T.MapType(T.StringType(), T.StringType(), True), False),
-        T.StructField("confidence", T.DoubleType(), False),
-        T.StructField("execution_dt", T.DateType(), False),
-    ]
+
+def _partitioned_last(schema: T.StructType) -> T.StructType:
+    """The schema with the partition columns moved to the end, in partition order."""
+    data = [f for f in schema.fields if f.name not in PARTITION_COLUMNS]
+    return T.StructType(data + [schema[name] for name in PARTITION_COLUMNS])
+
+
+CONFLATED_ADDRESSES_SCHEMA = _partitioned_last(
+    T.StructType(
+        [
+            T.StructField("address_id", T.StringType(), False),
+            T.StructField("house_number", T.StringType(), True),
+            T.StructField("street", T.StringType(), True),
+            T.StructField("unit", T.StringType(), True),
+            T.StructField("locality", T.StringType(), True),
+            T.StructField("postcode", T.StringType(), True),
+            T.StructField("iso_3166_1", T.StringType(), False),
+            T.StructField("iso_3166_2", T.StringType(), False),
+            T.StructField("lat", T.DoubleType(), True),
+            T.StructField("lon", T.DoubleType(), True),
+            T.StructField("geometry_accuracy", T.StringType(), True),
+            T.StructField("parcel_id", T.StringType(), True),
+            T.StructField("building_id", T.StringType(), True),
+            T.StructField("road_id", T.StringType(), True),
+            T.StructField("source_count", T.IntegerType(), False),
+            T.StructField("sources", T.ArrayType(T.StringType(), False), False),
+            T.StructField("provenance", T.MapType(T.StringType(), T.StringType(), True), False),
+            T.StructField("confidence", T.DoubleType(), False),
+            T.StructField("execution_dt", T.DateType(), False),
+        ]
+    )
 )
 
-ADDRESS_LINEAGE_SCHEMA = T.StructType(
-    [
-        T.StructField("address_id", T.StringType(), False),
-        T.StructField("source", T.StringType(), False),
-        T.StructField("source_record_id", T.StringType(), False),
-        T.StructField("iso_3166_1", T.StringType(), False),
-        T.StructField("iso_3166_2", T.StringType(), False),
-        T.StructField("execution_dt", T.DateType(), False),
-    ]
+ADDRESS_LINEAGE_SCHEMA = _partitioned_last(
+    T.StructType(
+        [
+            T.StructField("address_id", T.StringType(), False),
+            T.StructField("source", T.StringType(), False),
+            T.StructField("source_record_id", T.StringType(), False),
+            T.StructField("iso_3166_1", T.StringType(), False),
+            T.StructField("iso_3166_2", T.StringType(), False),
+            T.StructField("execution_dt", T.DateType(), False),
+        ]
+    )
 )
 
-QUARANTINE_SCHEMA = T.StructType(
-    [
-        T.StructField("source", T.StringType(), False),
-        T.StructField("source_record_id", T.StringType(), True),
-        T.StructField("reason", T.StringType(), False),
-        T.StructField("raw", T.StringType(), True),
-        T.StructField("iso_3166_1", T.StringType(), False),
-        T.StructField("iso_3166_2", T.StringType(), False),
-        T.StructField("execution_dt", T.DateType(), False),
-    ]
+QUARANTINE_SCHEMA = _partitioned_last(
+    T.StructType(
+        [
+            T.StructField("source", T.StringType(), False),
+            T.StructField("source_record_id", T.StringType(), True),
+            T.StructField("reason", T.StringType(), False),
+            T.StructField("raw", T.StringType(), True),
+            T.StructField("iso_3166_1", T.StringType(), False),
+            T.StructField("iso_3166_2", T.StringType(), False),
+            T.StructField("execution_dt", T.DateType(), False),
+        ]
+    )
 )
 
 OUTPUT_SCHEMAS: dict[str, T.StructType] = {
@@ -171,6 +184,5 @@ OUTPUT_SCHEMAS: dict[str, T.StructType] = {
 
 
 def table_columns(schema: T.StructType) -> list[str]:
-    """Column names of `schema`, in table order (partition columns last)."""
-    data = [f.name for f in schema.fields if f.name not in PARTITION_COLUMNS]
-    return data + list(PARTITION_COLUMNS)
+    """Column names of an output schema, in table order (partition columns last)."""
+    return [f.name for f in schema.fields]

@@ -60,5 +60,5 @@ def connected_components(edges: DataFrame, max_iterations: int) -> DataFrame:
             return labels
     raise ClusteringConvergenceError(
         f"connected components did not converge in {max_iterations} rounds "
-        "(parameter conflate.max_cluster_iterations)"
+        "(parameter conflate.clustering.max_iterations)"
     )

@@ -79,7 +79,7 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
         return SparkSession.builder.getOrCreate()
 
     def _exists(self) -> bool:
-        return self._spark().catalog.tableExists(self._table, self._database)
+        return self._spark().catalog.tableExists(f"{self._database}.{self._table}")
 
     def _load(self) -> DataFrame:
         if not self._exists():

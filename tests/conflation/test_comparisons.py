@@ -1,0 +1,92 @@
+"""The declarative comparison engine: levels, weights, hard rules and probabilities."""
+
+import math
+
+import pytest
+from pydantic import ValidationError
+
+from geodata.conflation.comparisons import (
+    Comparison,
+    ComparisonLevel,
+    ScoringParams,
+    score_pairs_with,
+)
+
+SCORING = ScoringParams(
+    prior_match_probability=0.5,
+    match_threshold=0.5,
+    comparisons=[
+        Comparison(
+            name="street",
+            levels=[
+                ComparisonLevel(name="exact", condition="street_l = street_r", m=0.8, u=0.1),
+                ComparisonLevel(
+                    name="typo",
+                    condition="levenshtein(street_l, street_r) <= 1",
+                    m=0.15,
+                    u=0.1,
+                ),
+                ComparisonLevel(name="else", m=0.05, u=0.8),
+            ],
+        ),
+        Comparison(
+            name="postcode",
+            levels=[
+                ComparisonLevel(
+                    name="missing", condition="pc_l IS NULL OR pc_r IS NULL", m=0.1, u=0.1
+                ),
+                ComparisonLevel(name="exact", condition="pc_l = pc_r", m=0.85, u=0.45),
+                ComparisonLevel(name="different", m=0.05, u=0.45),
+            ],
+        ),
+    ],
+    hard_rules=[{"name": "different_unit", "condition": "NOT (unit_l <=> unit_r)"}],
+)
+
+
+def test_weight_is_log2_m_over_u():
+    level = ComparisonLevel(name="x", condition="true", m=0.8, u=0.1)
+    assert level.weight == pytest.approx(3.0)
+
+
+def test_only_the_last_level_may_be_else():
+    with pytest.raises(ValidationError, match="only the last level"):
+        Comparison(
+            name="bad",
+            levels=[
+                ComparisonLevel(name="a", m=0.5, u=0.5),
+                ComparisonLevel(name="b", m=0.5, u=0.5),
+            ],
+        )
+
+
+def test_first_matching_level_wins_and_probability_follows_the_weights(spark):
+    pairs = spark.createDataFrame(
+        [
+            ("MAIN ST", "MAIN ST", "94103", "94103", None, None),
+            ("MAIN ST", "MAIN SR", None, "94103", None, None),
+            ("MAIN ST", "OAK AVE", "94103", "94110", None, None),
+            ("MAIN ST", "MAIN ST", "94103", "94103", "1", "2"),
+        ],
+        "street_l string, street_r string, pc_l string, pc_r string, unit_l string, unit_r string",
+    )
+    rows = score_pairs_with(pairs, SCORING).orderBy("match_weight").collect()
+    by_street = {(r.street_r, r.unit_r): r for r in rows}
+
+    exact = by_street[("MAIN ST", None)]
+    assert (exact.level_street, exact.level_postcode) == (0, 1)
+    expected = math.log2(0.8 / 0.1) + math.log2(0.85 / 0.45)
+    assert exact.match_weight == pytest.approx(expected)
+    assert exact.match_probability == pytest.approx(1 / (1 + 2**-expected))
+    assert exact.hard_rule is None
+
+    typo = by_street[("MAIN SR", None)]
+    assert (typo.level_street, typo.level_postcode) == (1, 0)
+
+    different = by_street[("OAK AVE", None)]
+    assert (different.level_street, different.level_postcode) == (2, 2)
+    assert different.match_probability < 0.01
+
+    other_unit = by_street[("MAIN ST", "2")]
+    assert other_unit.hard_rule == "different_unit"
+    assert other_unit.match_probability == 0.0
