@@ -1,6 +1,7 @@
 """Project settings: hooks and the config loader's file patterns."""
 
 from kedro.config import OmegaConfigLoader
+from omegaconf.resolvers import oc
 
 from geodata.hooks import RunTimingHooks, SparkHooks
 
@@ -10,6 +11,9 @@ CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
+    # Environment variables in any config file (not only credentials): `prod`
+    # takes its locations, metastore and cluster from them.
+    "custom_resolvers": {"oc.env": oc.env},
     "config_patterns": {
         "spark": ["spark*", "spark*/**"],
         "airflow": ["airflow*", "airflow*/**"],

@@ -1,0 +1,118 @@
+"""Ingest nodes on small hand-made deliveries."""
+
+from datetime import date
+
+import pytest
+
+from geodata.params import RunParams, SourceParams
+from geodata.pipelines.ingest.nodes import SourceColumnError, map_source_records
+
+SOURCE = SourceParams(
+    priority=1,
+    geometry_accuracy="rooftop",
+    columns={
+        "source_record_id": "ID",
+        "dt": "DELIVERED",
+        "house_number": "NUM",
+        "street": "STREET",
+        "lon": "X",
+        "lat": "Y",
+    },
+    constants={"country": "US", "region": "CA"},
+)
+COLUMNS = "ID string, DELIVERED string, NUM string, STREET string, X string, Y string"
+
+
+def _run(day: str) -> RunParams:
+    return RunParams(execution_dt=day)
+
+
+def test_latest_delivery_on_or_before_the_run_date_is_used(spark):
+    raw = spark.createDataFrame(
+        [
+            ("1", "2026-09-01", "12", "Main St", "-122.4", "37.7"),
+            ("1", "2026-10-01", "12", "Main Street", "-122.4", "37.7"),
+            ("2", "2026-10-01", "14", "Main St", "-122.4", "37.7"),
+            ("1", "2026-11-01", "12", "MAIN ST", "-122.4", "37.7"),
+        ],
+        COLUMNS,
+    )
+    out = map_source_records(raw, SOURCE, _run("2026-10-15"), source_name="county")
+    rows = sorted(out.collect(), key=lambda r: r.source_record_id)
+    assert [(r.source_record_id, r.dt, r.street) for r in rows] == [
+        ("1", date(2026, 10, 1), "Main Street"),
+        ("2", date(2026, 10, 1), "Main St"),
+    ]
+    assert {r.source for r in rows} == {"county"}
+    assert {r.region for r in rows} == {"CA"}  # from constants
+    assert all(r.reject_reason is None for r in rows)
+    assert '"STREET":"Main Street"' in rows[0].raw
+
+
+def test_a_run_before_the_first_delivery_has_no_records(spark):
+    raw = spark.createDataFrame([("1", "2026-09-01", "12", "Main St", "-122.4", "37.7")], COLUMNS)
+    out = map_source_records(raw, SOURCE, _run("2026-08-01"), source_name="county")
+    assert out.count() == 0
+
+
+def test_invalid_records_get_reason_codes(spark):
+    raw = spark.createDataFrame(
+        [
+            ("1", "2026-10-01", "12", "Main St", "0", "0"),
+            ("2", "2026-10-01", "12", "Main St", "-122.4", "123.4"),
+            ("3", "2026-10-01", "12", "Main St", None, "37.7"),
+            (None, "2026-10-01", "12", "Main St", "-122.4", "37.7"),
+            ("5", "2026-10-01", "12", "Main St", "-122.4", "37.7"),
+            ("5", "2026-10-01", "12", "Main Street", "-122.4", "37.7"),
+            ("7", "not a date", "12", "Main St", "-122.4", "37.7"),
+            ("8", "2026-10-01", "12", "Main St", "abc", "37.7"),
+        ],
+        COLUMNS,
+    )
+    out = map_source_records(raw, SOURCE, _run("2026-11-01"), source_name="county")
+    reasons = sorted((r.source_record_id or "", r.reject_reason or "") for r in out.collect())
+    assert reasons == [
+        ("", "missing_record_id"),
+        ("1", "null_island"),
+        ("2", "invalid_coordinates"),
+        ("3", "missing_coordinates"),
+        ("5", ""),
+        ("5", "duplicate_record_id"),
+        ("7", "invalid_delivery_date"),
+        ("8", "missing_coordinates"),
+    ]
+
+
+def test_a_missing_mapped_column_names_the_source_and_column(spark):
+    raw = spark.createDataFrame(
+        [("1", "2026-10-01", "12", "-122.4", "37.7")],
+        "ID string, DELIVERED string, NUM string, X string, Y string",
+    )
+    with pytest.raises(SourceColumnError, match=r"'county'.*\['STREET'\]"):
+        map_source_records(raw, SOURCE, _run("2026-11-01"), source_name="county")
+
+
+def test_corrections_with_unknown_actions_are_rejected(spark):
+    corrections = SourceParams(
+        kind="corrections",
+        priority=0,
+        geometry_accuracy="rooftop",
+        columns={
+            "source_record_id": "ID",
+            "action": "ACTION",
+            "full_address": "ADDR",
+            "lon": "X",
+            "lat": "Y",
+        },
+        constants={"country": "US"},
+    )
+    raw = spark.createDataFrame(
+        [
+            ("c1", "FIX", "1 Main St, Town, CA", -122.4, 37.7),
+            ("c2", "delete", "1 Main St, Town, CA", -122.4, 37.7),
+        ],
+        "ID string, ACTION string, ADDR string, X double, Y double",
+    )
+    out = map_source_records(raw, corrections, _run("2026-11-01"), source_name="users")
+    got = {r.source_record_id: (r.action, r.reject_reason) for r in out.collect()}
+    assert got == {"c1": ("fix", None), "c2": ("delete", "invalid_action")}

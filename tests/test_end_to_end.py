@@ -1,0 +1,202 @@
+"""The default pipeline on the embedded demo region, end to end on Spark + Hive.
+
+Runs `__default__` several times in one project copy (sharing the test
+session's SparkSession and Hive metastore) and checks the output contracts.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+from pyspark.sql import functions as F
+
+from geodata.evaluation import pairwise_scores
+from tests.kedro_project import REPO, make_project_copy, run_project
+
+RAW = REPO / "data" / "01_raw"
+NOV, OCT = "2026-11-01", "2026-10-01"
+
+
+def _truth_records() -> pd.DataFrame:
+    return pd.read_parquet(RAW / "truth" / "records.parquet")
+
+
+def _expected_in_scope(truth: pd.DataFrame, run_dt: str, regions: set[str] | None) -> pd.Series:
+    """Records of each source's latest delivery on or before `run_dt` (from the truth)."""
+    truth = truth.copy()
+    truth["dt"] = pd.to_datetime(truth["dt"]).dt.date
+    cutoff = date.fromisoformat(run_dt)
+    chosen = []
+    for _, records in truth.groupby("source"):
+        dated = records[records["dt"].notna()]
+        if dated.empty:
+            chosen.append(records)
+            continue
+        latest = dated[dated["dt"] <= cutoff]["dt"].max()
+        chosen.append(records[records["dt"] == latest])
+    selected = pd.concat(chosen)
+    if regions is not None:
+        addresses = pd.read_parquet(RAW / "truth" / "addresses.parquet")
+        region = selected["truth_address_id"].map(
+            addresses.set_index("truth_address_id")["iso_3166_2"]
+        )
+        selected = selected[region.isin(regions) | selected["invalid"]]
+    return selected.groupby("source").size()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, spark):
+    """A project copy that has run `__default__` for 2026-11-01 over every region."""
+    path = make_project_copy(tmp_path_factory.mktemp("project"))
+    run_project(path, params={"run.execution_dt": NOV})
+    return path
+
+
+def _partition(spark, table: str, run_dt: str, region: str | None = None):
+    frame = spark.table(table).where(F.col("execution_dt") == F.lit(run_dt).cast("date"))
+    return frame.where(F.col("iso_3166_2") == region) if region else frame
+
+
+def test_every_input_record_ends_in_lineage_or_quarantine(spark, project):
+    lineage = _partition(spark, "geodata.address_lineage", NOV)
+    quarantine = _partition(spark, "geodata.quarantine", NOV)
+    counted = (
+        lineage.select("source").unionByName(quarantine.select("source")).groupBy("source").count()
+    )
+    actual = {r.source: r["count"] for r in counted.collect()}
+    expected = _expected_in_scope(_truth_records(), NOV, regions=None).to_dict()
+    assert actual == expected
+
+    # A record id is never in both tables (duplicate ids may repeat within quarantine).
+    both = lineage.join(quarantine, ["source", "source_record_id"])
+    assert both.count() == 0
+    assert lineage.groupBy("source", "source_record_id").count().where("count > 1").count() == 0
+
+    report = json.loads((project / "data" / "08_reporting" / "run_report.json").read_text())
+    assert report["accounting"]["balanced"] is True
+    assert report["timings_s"]["build_run_report"] >= 0
+
+
+def test_invalid_records_are_quarantined_with_reasons(spark, project):
+    quarantine = _partition(spark, "geodata.quarantine", NOV)
+    reasons = {r.reason for r in quarantine.select("reason").distinct().collect()}
+    assert {"null_island", "invalid_coordinates"} <= reasons
+    truth = spark.createDataFrame(_truth_records()[["source", "source_record_id", "invalid"]])
+    invalid = truth.where("invalid").select("source", "source_record_id").distinct()
+    lineage = _partition(spark, "geodata.address_lineage", NOV)
+    assert lineage.join(invalid, ["source", "source_record_id"]).count() == 0
+    assert quarantine.where(F.col("raw").isNull()).count() == 0
+
+
+def test_pairwise_precision_and_recall_on_the_demo_region(spark, project):
+    lineage = _partition(spark, "geodata.address_lineage", NOV)
+    truth = spark.createDataFrame(
+        _truth_records()[["source", "source_record_id", "truth_address_id"]]
+    )
+    scores = pairwise_scores(lineage, truth)
+    print(
+        f"\ndemo region pairwise precision={scores.precision:.4f} recall={scores.recall:.4f} "
+        f"f1={scores.f1:.4f} ({scores.as_dict()})"
+    )
+    assert scores.precision >= 0.99
+    assert scores.recall >= 0.99
+
+
+def test_output_matches_the_contract_and_ids_are_unique(spark, project):
+    conflated = _partition(spark, "geodata.conflated_addresses", NOV)
+    assert conflated.count() > 5000
+    assert conflated.groupBy("address_id").count().where("count > 1").count() == 0
+    regions = {r.iso_3166_2 for r in conflated.select("iso_3166_2").distinct().collect()}
+    assert regions == {"US-CA", "FI-18"}
+    bad = conflated.where(
+        (F.col("confidence") < 0)
+        | (F.col("confidence") > 1)
+        | (F.size("sources") < 1)
+        | (F.col("source_count") != F.size("sources"))
+    )
+    assert bad.count() == 0
+    # Every field value names its source, and that source is one of the address's sources.
+    provenance_ok = conflated.select(
+        F.forall(
+            F.map_values("provenance"),
+            lambda s: F.array_contains(F.col("sources"), s) | (s == "user_correction"),
+        ).alias("ok")
+    )
+    assert provenance_ok.where(~F.col("ok")).count() == 0
+    lineage_ids = _partition(spark, "geodata.address_lineage", NOV).select("address_id")
+    assert lineage_ids.join(conflated, "address_id", "left_anti").count() == 0
+
+
+def test_user_corrections_are_applied(spark, project):
+    corrections = pd.read_json(RAW / "user_corrections" / "corrections.jsonl", lines=True)
+    truth = _truth_records()
+    truth = truth[truth["source"] == "user_corrections"].set_index("source_record_id")
+    conflated = _partition(spark, "geodata.conflated_addresses", NOV)
+    lineage = _partition(spark, "geodata.address_lineage", NOV)
+    quarantine = _partition(spark, "geodata.quarantine", NOV)
+
+    fixes = corrections[corrections["action"] == "fix"]
+    fixed = (
+        lineage.where(F.col("source") == "user_corrections")
+        .join(conflated, "address_id")
+        .select("source_record_id", "provenance", "postcode", "street", "house_number", "unit")
+        .toPandas()
+        .set_index("source_record_id")
+    )
+    applied = fixed.index.intersection(fixes["correction_id"].astype(str))
+    assert len(applied) >= 0.9 * len(fixes)
+    for _, fix in fixes[fixes["correction_id"].astype(str).isin(applied)].iterrows():
+        row = fixed.loc[str(fix["correction_id"])]
+        provenance = dict(row["provenance"])
+        if pd.notna(fix.get("new_postcode")):
+            assert provenance["postcode"] == "user_correction"
+            assert row["postcode"] == str(fix["new_postcode"])[:5]
+
+    suppress_ids = corrections.loc[corrections["action"] == "suppress", "correction_id"].astype(str)
+    suppressed = quarantine.where(
+        (F.col("source") == "user_corrections") & (F.col("reason") == "suppressed_by_user")
+    ).select("source_record_id")
+    assert {r[0] for r in suppressed.collect()} >= set(suppress_ids) - set(
+        quarantine.where(F.col("reason") == "correction_target_not_found")
+        .select("source_record_id")
+        .toPandas()["source_record_id"]
+    )
+    # The phantom addresses users suppressed are gone from the output.
+    addresses = pd.read_parquet(RAW / "truth" / "addresses.parquet")
+    phantoms = set(addresses.loc[addresses["phantom"], "truth_address_id"])
+    phantom_records = spark.createDataFrame(
+        _truth_records().loc[
+            lambda t: t["truth_address_id"].isin(phantoms), ["source", "source_record_id"]
+        ]
+    )
+    assert lineage.join(phantom_records, ["source", "source_record_id"]).count() == 0
+    adds = corrections.loc[corrections["action"] == "add", "correction_id"].astype(str)
+    added = lineage.where(F.col("source") == "user_corrections").select("source_record_id")
+    assert set(adds) <= {r[0] for r in added.collect()}
+    del truth
+
+
+def test_rerun_is_idempotent_and_other_partitions_are_untouched(spark, project):
+    def snapshot(table, run_dt, region=None):
+        rows = _partition(spark, table, run_dt, region).drop("provenance").collect()
+        return sorted(tuple(r) for r in rows)
+
+    before_ca = snapshot("geodata.conflated_addresses", NOV, "US-CA")
+    before_lineage = snapshot("geodata.address_lineage", NOV)
+    before_report = json.loads((project / "data/08_reporting/run_report.json").read_text())
+
+    # Another date, and another region on the same date, must not touch the US-CA partition.
+    run_project(project, params={"run.execution_dt": OCT})
+    run_project(project, params={"run.execution_dt": NOV, "run.iso_3166_2": "FI-18"})
+    assert snapshot("geodata.conflated_addresses", NOV, "US-CA") == before_ca
+    assert _partition(spark, "geodata.conflated_addresses", OCT).count() > 0
+
+    # The same parameters again: the same rows and the same ids.
+    run_project(project, params={"run.execution_dt": NOV})
+    assert snapshot("geodata.conflated_addresses", NOV, "US-CA") == before_ca
+    assert snapshot("geodata.address_lineage", NOV) == before_lineage
+    after_report = json.loads((project / "data/08_reporting/run_report.json").read_text())
+    assert after_report["merges"] == before_report["merges"]
