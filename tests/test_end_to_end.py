@@ -77,7 +77,7 @@ def test_every_input_record_ends_in_lineage_or_quarantine(spark, project):
 
     report = json.loads((project / "data" / "08_reporting" / "run_report.json").read_text())
     assert report["accounting"]["balanced"] is True
-    assert report["timings_s"]["build_run_report"] >= 0
+    assert report["timings_s"]["export.build_run_report"] >= 0
 
 
 def test_invalid_records_are_quarantined_with_reasons(spark, project):

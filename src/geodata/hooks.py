@@ -109,7 +109,7 @@ class RunTimingHooks:
     def after_pipeline_run(self, catalog) -> None:
         """Add the node timings to `export.run_report` when this run produced one."""
         name = "run_report"
-        if name not in catalog or "build_run_report" not in self._timings:
+        if name not in catalog or "export.build_run_report" not in self._timings:
             return
         report = catalog.load(name)
         report["timings_s"] = dict(sorted(self._timings.items()))

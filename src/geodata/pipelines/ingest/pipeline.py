@@ -41,12 +41,13 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 combine_sources,
-                inputs=[f"{n}.int_mapped" for n in names],
-                outputs="ingest.int_records",
+                inputs=[f"{n}_mapped" for n in names],
+                outputs="int_records",
                 name="combine_sources",
-                namespace="ingest",
             )
         ],
+        namespace="ingest",
+        inputs={f"{n}_mapped": f"{n}.int_mapped" for n in names},
         tags=["ingest"],
     )
     return per_source + combine

@@ -6,15 +6,18 @@ from geodata.pipelines.normalize.nodes import normalize_records
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """`normalize_records`: ingested records → canonical addresses + rejected records."""
+    """`normalize.normalize_records`: ingested records → canonical addresses + rejected records."""
     return Pipeline(
         [
             Node(
                 normalize_records,
-                inputs=["ingest.int_records", "params:run"],
-                outputs=["normalize.int_addresses", "normalize.int_rejected"],
+                inputs=["records", "params:run"],
+                outputs=["int_addresses", "int_rejected"],
                 name="normalize_records",
             )
         ],
+        namespace="normalize",
+        inputs={"records": "ingest.int_records"},
+        parameters={"params:run"},
         tags=["normalize"],
     )
