@@ -1,0 +1,373 @@
+"""Free-text address parsing into raw parts (house number, street, unit, locality, ...).
+
+Handles US ("123 N Main St Apt 4, San Francisco, CA 94103"), Finnish
+("Mannerheimintie 12 A 5, 00100 Helsinki") and British ("Flat 2, 10 High Street, London SW1A 1AA")
+layouts; the parts it returns are normalized afterwards like structured input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+from geodata.address.house_number import is_fraction_token, is_house_number_token
+from geodata.address.postcode import is_gb_postcode, is_us_zip
+from geodata.address.region import find_region_at_end, resolve_country
+from geodata.address.tables import COUNTRY_ALIASES, DIRECTIONALS, STREET_SUFFIXES
+from geodata.address.text import clean_words, free_text_tokens
+from geodata.address.unit import find_unit_start, is_unit_tokens
+
+_PART_SEPARATOR = re.compile(r"[,;\n]+")
+_FI_POSTCODE = re.compile(r"(?:FI-?)?\d{5}")
+# Elsewhere in Europe postcodes are 4-6 digits written before the locality.
+_GENERIC_POSTCODE = re.compile(r"\d{4,6}")
+_US_ZIP4_ADDON = re.compile(r"\d{4}")
+_FIVE_DIGITS = re.compile(r"\d{5}")
+# Finnish street names end in their type ("-katu", "-tie", ...); Helsinki also uses Swedish
+# names ("-gatan", "-vägen"). Used to tell a Finnish "street number, postcode locality" address
+# from other European ones written the same way.
+_FI_STREET_ENDINGS = (
+    "TIE",
+    "KATU",
+    "KUJA",
+    "POLKU",
+    "VÄYLÄ",
+    "KAARI",
+    "RANTA",
+    "RINNE",
+    "TORI",
+    "AUKIO",
+    "PUISTIKKO",
+    "PIHA",
+    "LAITA",
+    "TANHUA",
+    "KULMA",
+    "MÄKI",
+    "GATAN",
+    "VÄGEN",
+    "STIGEN",
+    "GRÄND",
+)
+# Countries whose street line is "name number [staircase apartment]".
+_NUMBER_AFTER_STREET = frozenset({"FI"})
+# Countries whose street line is "number name [unit]".
+_NUMBER_BEFORE_STREET = frozenset({"US", "GB"})
+
+
+class ParsedAddress(NamedTuple):
+    """Raw address parts found in free text (not yet normalized); None where absent."""
+
+    house_number: str | None
+    street: str | None
+    unit: str | None
+    locality: str | None
+    region: str | None
+    postcode: str | None
+    country: str | None
+
+
+class StreetLine(NamedTuple):
+    """Raw parts of one street line: "123 Main St Apt 4" or "Mannerheimintie 12 A 5"."""
+
+    house_number: str | None
+    street: str | None
+    unit: str | None
+    locality: str | None
+
+
+_EMPTY_LINE = StreetLine(None, None, None, None)
+
+
+@lru_cache(maxsize=65536)
+def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> StreetLine:
+    """Split a structured street field that may also hold a house number or unit.
+
+    Args:
+        raw: The street field ("Main St Apt 4", "123 Main St", "Mannerheimintie 12 A 5").
+        iso_3166_1: Alpha-2 country code, decides where a house number is looked for.
+        has_house_number: True if the record has its own house number; then no number is
+            taken from the street.
+
+    Returns:
+        The street line parts (locality is always None here).
+    """
+    return parse_street_line(free_text_tokens(raw), iso_3166_1, has_house_number=has_house_number)
+
+
+def parse_street_line(
+    tokens: Sequence[str],
+    iso_3166_1: str | None,
+    *,
+    has_house_number: bool = False,
+    split_locality: bool = False,
+) -> StreetLine:
+    """Split the tokens of a street line into house number, street, unit and locality.
+
+    Args:
+        tokens: Tokens from free_text_tokens.
+        iso_3166_1: Alpha-2 country code; "FI" reads the number after the street name, "US"
+            and "GB" before it, other countries by whichever comes first.
+        has_house_number: Do not look for a house number.
+        split_locality: The line also holds the locality after the street ("77 Pine St San
+            Jose"); it starts after the first street suffix and any unit.
+
+    Returns:
+        The raw parts joined with spaces, None where absent.
+    """
+    tokens = _street_line_words(tokens, iso_3166_1)
+    if not tokens:
+        return _EMPTY_LINE
+    if not has_house_number:
+        number_first = iso_3166_1 in _NUMBER_BEFORE_STREET or (
+            iso_3166_1 not in _NUMBER_AFTER_STREET and is_house_number_token(tokens[0])
+        )
+        if number_first and len(tokens) >= 2 and is_house_number_token(tokens[0]):
+            house_number = tokens[0]
+            rest = tokens[1:]
+            if len(rest) >= 2 and is_fraction_token(rest[0]):
+                house_number = f"{house_number} {rest[0]}"
+                rest = rest[1:]
+            return _street_unit_locality(house_number, rest, split_locality)
+        if not number_first:
+            tokens = _split_slashes(tokens)
+            # The number must come before any unit, so the street left in front of it holds no
+            # unit either, whichever way it is parsed again.
+            unit_at = find_unit_start(tokens, 1)
+            for index in range(1, len(tokens) if unit_at is None else unit_at):
+                if is_house_number_token(tokens[index]):
+                    return StreetLine(
+                        tokens[index],
+                        _join(tokens[:index]),
+                        _join(tokens[index + 1 :]),
+                        None,
+                    )
+    return _street_unit_locality(None, tokens, split_locality)
+
+
+def _street_line_words(tokens: Sequence[str], iso_3166_1: str | None) -> list[str]:
+    """Street-line tokens cleaned into the words the street normalizer will print.
+
+    A normalized street is parsed again when a record is fed back in, so every decision here
+    must see the same words then: each token gets the street cleaning (the US drops apostrophes,
+    "/" breaks words), only "#" and fractions (which may follow the house number) are kept
+    whole, and a leading "#" or fraction is dropped or split as the printed street would be.
+    """
+    keep_apostrophe = iso_3166_1 != "US"
+    words: list[str] = []
+    for token in tokens:
+        if token.isalnum() or token == "#" or is_fraction_token(token):
+            # Tokens are already folded, so a plain word is already clean.
+            words.append(token)
+        else:
+            words.extend(clean_words(token, keep_apostrophe=keep_apostrophe).split())
+    while words and words[0] == "#":
+        words.pop(0)
+    if words and "/" in words[0]:
+        words[:1] = _split_slashes(words[:1])
+    return words
+
+
+def _split_slashes(tokens: Sequence[str]) -> list[str]:
+    """Tokens split at "/", which the street normalizer reads as a word break.
+
+    Splitting before looking for a unit keeps the search seeing the same words when a
+    normalized street is parsed again.
+    """
+    return [piece for token in tokens for piece in token.split("/") if piece]
+
+
+def _street_unit_locality(
+    house_number: str | None, tokens: list[str], split_locality: bool
+) -> StreetLine:
+    """Split the tokens after the house number into street, unit and (optionally) locality."""
+    tokens = _split_slashes(tokens)
+    while tokens and tokens[0] == "#":
+        tokens.pop(0)
+    unit_at = find_unit_start(tokens, 1)
+    if not split_locality:
+        if unit_at is None:
+            return StreetLine(house_number, _join(tokens), None, None)
+        return StreetLine(house_number, _join(tokens[:unit_at]), _join(tokens[unit_at:]), None)
+
+    # Best effort without commas: the street ends at its first suffix (plus a postdirectional)
+    # and a unit is a designator with one identifier.
+    search_end = len(tokens) if unit_at is None else unit_at
+    street_end = next(
+        (index + 1 for index in range(1, search_end) if tokens[index] in STREET_SUFFIXES),
+        search_end,
+    )
+    if street_end < search_end - 1 and tokens[street_end] in DIRECTIONALS:
+        street_end += 1
+    if unit_at is None:
+        return StreetLine(
+            house_number, _join(tokens[:street_end]), None, _join(tokens[street_end:])
+        )
+    return StreetLine(
+        house_number,
+        _join(tokens[:street_end]),
+        _join(tokens[unit_at : unit_at + 2]),
+        _join(tokens[street_end:unit_at] + tokens[unit_at + 2 :]),
+    )
+
+
+def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
+    """Parse a one-line address into raw parts.
+
+    Args:
+        text: The free-text address; parts separated by commas, semicolons or newlines.
+        iso_3166_1: Alpha-2 code of the country if known (a source constant); when None it is
+            taken from a trailing country name or guessed from the layout.
+
+    Returns:
+        The raw parts; house_number and street are both None when the text is unparseable.
+    """
+    parts = [tokens for tokens in map(free_text_tokens, _PART_SEPARATOR.split(text)) if tokens]
+    country = iso_3166_1
+    if len(parts) >= 2:
+        named = _country_named_by(parts[-1])
+        if named is not None and country in (None, named):
+            country = named
+            parts.pop()
+    if country is None and parts:
+        country = _guess_country(parts)
+
+    region = locality = postcode = None
+    if parts:
+        if country == "US":
+            postcode, region = _pop_us_zip_and_state(parts)
+        elif country == "GB":
+            postcode = _pop_gb_postcode(parts)
+        else:
+            pattern = _FI_POSTCODE if country == "FI" else _GENERIC_POSTCODE
+            postcode, locality = _pop_leading_postcode(parts, pattern)
+        parts = [tokens for tokens in parts if tokens]
+
+    units_before: list[str] = []
+    units_after: list[str] = []
+    street_tokens: list[str] | None = None
+    locality_tokens: list[str] | None = None
+    for tokens in parts:
+        if is_unit_tokens(tokens):
+            (units_before if street_tokens is None else units_after).extend(tokens)
+        elif street_tokens is None:
+            street_tokens = tokens
+        else:
+            # Building names or districts may sit between; the locality is the last part.
+            locality_tokens = tokens
+
+    line = _EMPTY_LINE
+    if street_tokens is not None:
+        line = parse_street_line(
+            street_tokens,
+            country,
+            split_locality=locality is None and locality_tokens is None,
+        )
+        # A lone line without a number ("Helsinki") is a place name, not a street; with a
+        # locality after it ("Main St, Springfield") it is a street without number.
+        if line.house_number is None and locality_tokens is None and locality is None:
+            line = _EMPTY_LINE
+            locality_tokens = street_tokens
+    unit = _join([*units_before, *(line.unit or "").split(), *units_after])
+    if locality is None:
+        locality = _join(locality_tokens) if locality_tokens is not None else line.locality
+    return ParsedAddress(line.house_number, line.street, unit, locality, region, postcode, country)
+
+
+def _country_named_by(tokens: list[str]) -> str | None:
+    """Country written out in a trailing part ("USA", "Finland"); 2-3 letter codes are skipped
+    because they clash with region codes ("CA" is California, not Canada)."""
+    text = " ".join(tokens)
+    if len(text) <= 3 and text.casefold() not in COUNTRY_ALIASES:
+        return None
+    return resolve_country(text)
+
+
+def _guess_country(parts: list[list[str]]) -> str | None:
+    """Country implied by the layout of a free-text address, or None."""
+    last = parts[-1]
+    if (len(last) >= 2 and is_gb_postcode(last[-2] + last[-1])) or is_gb_postcode(last[-1]):
+        return "GB"
+    first_token = parts[0][0]
+    if first_token.endswith(_FI_STREET_ENDINGS):
+        if len(parts) >= 2:
+            return "FI" if _FIVE_DIGITS.fullmatch(last[0]) else None
+        # Without commas: "Hämeentie 7 B 22 00530 Helsinki".
+        return "FI" if any(_FIVE_DIGITS.fullmatch(token) for token in last[2:]) else None
+    # "..., CA 94103", "..., CA, 94103", "..., Springfield, IL", "77 Pine St San Jose CA".
+    has_zip = is_us_zip(last[-1])
+    state_part = last[:-1] if has_zip else last
+    if not state_part and len(parts) >= 2:
+        state_part = parts[-2]
+    if find_region_at_end(state_part, "US") is not None and (
+        has_zip or len(parts) >= 2 or is_house_number_token(first_token)
+    ):
+        return "US"
+    return None
+
+
+def _pop_us_zip_and_state(parts: list[list[str]]) -> tuple[str | None, str | None]:
+    """Remove a trailing ZIP and state from the parts; return them (raw)."""
+    last = parts[-1]
+    postcode = None
+    if len(last) >= 2 and _FIVE_DIGITS.fullmatch(last[-2]) and _US_ZIP4_ADDON.fullmatch(last[-1]):
+        postcode = f"{last[-2]}-{last[-1]}"
+        del last[-2:]
+    elif last and is_us_zip(last[-1]):
+        postcode = last.pop()
+    if not last and len(parts) >= 2:
+        parts.pop()
+        last = parts[-1]
+    region = None
+    start = find_region_at_end(last, "US")
+    # A lone street line keeps at least its house number and one word.
+    if start is not None and (len(parts) >= 2 or start >= 2):
+        region = " ".join(last[start:])
+        del last[start:]
+    return postcode, region
+
+
+def _pop_gb_postcode(parts: list[list[str]]) -> str | None:
+    """Remove a trailing GB postcode ("SW1A 1AA" or "SW1A1AA") from the parts; return it."""
+    last = parts[-1]
+    if len(last) >= 3 and len(last[-1]) == 3 and is_gb_postcode(last[-2] + last[-1]):
+        postcode = f"{last[-2]} {last[-1]}"
+        del last[-2:]
+        return postcode
+    if len(last) >= 2 and is_gb_postcode(last[-1]):
+        return last.pop()
+    if len(parts) >= 2 and len(last) <= 2 and is_gb_postcode("".join(last)):
+        return " ".join(parts.pop())
+    return None
+
+
+def _pop_leading_postcode(
+    parts: list[list[str]], pattern: re.Pattern[str]
+) -> tuple[str | None, str | None]:
+    """Remove a "postcode locality" tail (Finnish and most European layouts).
+
+    Returns the postcode and, for an address without commas, the locality after it.
+    """
+    if len(parts) >= 2:
+        last = parts[-1]
+        if pattern.fullmatch(last[0]):
+            return last.pop(0), None
+        if pattern.fullmatch(last[-1]):
+            return last.pop(), None
+        return None, None
+    tokens = parts[0]
+    # Without commas the postcode follows the house number: "Hämeentie 7 B 22 00530 Helsinki".
+    for index in range(2, len(tokens)):
+        if pattern.fullmatch(tokens[index]) and any(
+            is_house_number_token(token) for token in tokens[1:index]
+        ):
+            postcode, locality = tokens[index], _join(tokens[index + 1 :])
+            del tokens[index:]
+            return postcode, locality
+    return None, None
+
+
+def _join(tokens: Sequence[str] | None) -> str | None:
+    """Tokens joined with spaces, or None if there are none."""
+    return " ".join(tokens) if tokens else None

@@ -1,0 +1,97 @@
+"""House number canonicalization: "12 a" -> "12A", "10 - 12" -> "10-12", "12½" -> "12 1/2".
+
+Also recognizes house-number tokens inside free text for the street-line parser.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from geodata.address.text import clean_house_number
+
+# Leading zeros are dropped so "012" and "12" compare equal; "0" itself survives because the
+# quantifier backtracks.
+_SIMPLE = re.compile(r"0*(\d+)-?([A-Z]{1,2})?")
+_SPACED_LETTER = re.compile(r"0*(\d+) ([A-Z]{1,2})")
+_RANGE = re.compile(r"0*(\d+)-0*(\d+)([A-Z])?")
+_FRACTION = re.compile(r"0*(\d+)[ -](\d+/\d+)")
+_FIRST_INTEGER = re.compile(r"\d+")
+_LEADING_ZEROS = re.compile(r"^0+(?=\d)")
+
+# A token that can start (US, GB) or follow (FI) a street name in free text. Ordinals such as
+# "1ST" have two letters, so they never match the one-letter form.
+_TOKEN = re.compile(r"\d+[A-Z]?|\d+-\d+[A-Z]?|\d+-[A-Z]")
+_FRACTION_TOKEN = re.compile(r"\d+/\d+")
+
+
+class HouseNumber(NamedTuple):
+    """A canonical house number and its parts."""
+
+    display: str
+    number: int | None
+    suffix: str | None
+
+
+@lru_cache(maxsize=65536)
+def normalize_house_number(raw: str) -> HouseNumber | None:
+    """Canonical form of a house number.
+
+    Args:
+        raw: The house number as given, e.g. "12 a", "12-A", "10 - 12", "12 1/2", "012".
+
+    Returns:
+        The display form ("12A", "10-12", "12 1/2", "12"), the leading integer and the rest after
+        it; None if nothing is left after cleaning. A house number not starting with a digit
+        keeps its first integer as number and its whole display as suffix, so that "A12" and
+        "12" stay different.
+    """
+    text = clean_house_number(raw)
+    if not text:
+        return None
+    match = _SIMPLE.fullmatch(text) or _SPACED_LETTER.fullmatch(text)
+    if match:
+        digits, letters = match.groups()
+        return HouseNumber(digits + (letters or ""), int(digits), letters)
+    match = _RANGE.fullmatch(text)
+    if match:
+        first, last, letter = match.groups()
+        suffix = f"-{last}{letter or ''}"
+        return HouseNumber(first + suffix, int(first), suffix)
+    match = _FRACTION.fullmatch(text)
+    if match:
+        digits, fraction = match.groups()
+        return HouseNumber(f"{digits} {fraction}", int(digits), fraction)
+    # Anything else ("N123 W456", "12 REAR") is kept as cleaned, which is already canonical.
+    text = _LEADING_ZEROS.sub("", text)
+    match = _FIRST_INTEGER.search(text)
+    if match is None:
+        return HouseNumber(text, None, text)
+    if match.start() == 0:
+        return HouseNumber(text, int(match.group()), text[match.end() :].strip() or None)
+    return HouseNumber(text, int(match.group()), text)
+
+
+def is_house_number_token(token: str) -> bool:
+    """Whether a free-text token looks like a house number ("12", "12A", "10-12", "12-A").
+
+    Args:
+        token: One token from free_text_tokens.
+
+    Returns:
+        True if the token can be a house number.
+    """
+    return _TOKEN.fullmatch(token) is not None
+
+
+def is_fraction_token(token: str) -> bool:
+    """Whether a free-text token is a fraction that extends a house number ("1/2").
+
+    Args:
+        token: One token from free_text_tokens.
+
+    Returns:
+        True for tokens like "1/2".
+    """
+    return _FRACTION_TOKEN.fullmatch(token) is not None

@@ -1,0 +1,197 @@
+"""normalize_address: one address record (structured fields and/or free text) in, canonical parts
+and a reject reason out. Deterministic and idempotent; no Spark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from geodata.address.freetext import parse_free_text, split_street
+from geodata.address.house_number import HouseNumber, normalize_house_number
+from geodata.address.postcode import normalize_postcode
+from geodata.address.region import country_of_region_code, resolve_country, resolve_region
+from geodata.address.street import normalize_street
+from geodata.address.text import clean_words
+from geodata.address.unit import normalize_unit
+
+REJECT_REASONS: tuple[str, ...] = (
+    "unparseable_address",
+    "unknown_country",
+    "unknown_region",
+    "missing_street",
+    "missing_house_number",
+)
+"""Reject reason codes, in the order they are checked (the first that applies is reported)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedAddress:
+    """Canonical parts of one address; every field is None when absent or unusable.
+
+    Attributes:
+        house_number: Display form: "12", "12A", "12 1/2", "10-12".
+        hn_int: Leading integer of the house number (10 for "10-12").
+        hn_suffix: The rest after the leading integer ("A", "1/2", "-12").
+        street: Display form; USPS style for the US ("N MAIN ST"), folded text elsewhere.
+        street_base: Street without type and directionals ("MAIN").
+        street_type: USPS suffix abbreviation ("ST"); US only.
+        street_dir: Directionals, pre and post joined with "|" ("N", "N|SW"); US only.
+        street_phonetic: Metaphone key of street_base without spaces.
+        unit: Display form with Pub 28 designator ("APT 4B", "# 4", "FLAT 2", "A 5").
+        unit_id: Identifier compared between records ("4B", "4", "2", "A5").
+        locality: Folded locality name ("SAN FRANCISCO").
+        postcode: "94103" (US), "00100" (FI), "SW1A 1AA" (GB), folded text elsewhere.
+        iso_3166_1: Alpha-2 country code.
+        iso_3166_2: Region code ("US-CA", "FI-18").
+        reject_reason: None if the record is usable, else one of REJECT_REASONS.
+    """
+
+    house_number: str | None
+    hn_int: int | None
+    hn_suffix: str | None
+    street: str | None
+    street_base: str | None
+    street_type: str | None
+    street_dir: str | None
+    street_phonetic: str | None
+    unit: str | None
+    unit_id: str | None
+    locality: str | None
+    postcode: str | None
+    iso_3166_1: str | None
+    iso_3166_2: str | None
+    reject_reason: str | None
+
+
+def normalize_address(
+    *,
+    house_number: str | None,
+    street: str | None,
+    unit: str | None,
+    locality: str | None,
+    region: str | None,
+    postcode: str | None,
+    country: str | None,
+    full_address: str | None,
+) -> NormalizedAddress:
+    """Normalize one address record.
+
+    Structured fields win; free text fills the gaps and is only parsed when the record has
+    neither a house number nor a street. A street field may carry the house number (when
+    house_number is empty) and a unit (used when unit is empty). Empty strings count as None.
+
+    Feeding the output back in (house_number, street, unit, locality, region=iso_3166_2,
+    postcode, country=iso_3166_1, full_address=None) returns the same result.
+
+    Args:
+        house_number: House number as given ("12 a", "10 - 12").
+        street: Street name as given ("North Main Street").
+        unit: Secondary unit as given ("Apt 4", "#4", "A 5").
+        locality: City or town.
+        region: State/region as ISO 3166-2 code, local code or name ("US-CA", "CA", "Uusimaa").
+        postcode: Postcode as given ("94103-1234").
+        country: Country as code or name ("US", "United States", "UK", "Finland").
+        full_address: One-line free-text address.
+
+    Returns:
+        The normalized address. reject_reason is the first of REJECT_REASONS that applies:
+        no house number and no street at all, country unrecognised, region missing or not in
+        the country, no street, no house number. Rejected records keep every part that parsed.
+    """
+    house_number, street, unit = _given(house_number), _given(street), _given(unit)
+    locality, region, postcode = _given(locality), _given(region), _given(postcode)
+    country, full_address = _given(country), _given(full_address)
+    iso_3166_1 = resolve_country(country) if country else None
+    if iso_3166_1 is None and region:
+        iso_3166_1 = country_of_region_code(region)
+
+    number = normalize_house_number(house_number) if house_number else None
+    unit_parts = normalize_unit(unit) if unit else None
+    street_text = None
+    if street:
+        line = split_street(street, iso_3166_1, number is not None)
+        street_text = line.street
+        if number is None and line.house_number:
+            number = normalize_house_number(line.house_number)
+        if unit_parts is None and line.unit:
+            unit_parts = normalize_unit(line.unit)
+    if full_address and number is None and not _has_street(street_text, iso_3166_1):
+        parsed = parse_free_text(full_address, iso_3166_1)
+        if iso_3166_1 is None:
+            iso_3166_1 = parsed.country
+        if parsed.house_number:
+            number = normalize_house_number(parsed.house_number)
+        street_text = parsed.street
+        if unit_parts is None and parsed.unit:
+            unit_parts = normalize_unit(parsed.unit)
+        locality = locality or parsed.locality
+        region = region or parsed.region
+        postcode = postcode or parsed.postcode
+        if iso_3166_1 is None and region:
+            iso_3166_1 = country_of_region_code(region)
+
+    street_parts = normalize_street(street_text, iso_3166_1) if street_text else None
+    iso_3166_2 = resolve_region(region, iso_3166_1) if region else None
+    return NormalizedAddress(
+        house_number=number.display if number else None,
+        hn_int=number.number if number else None,
+        hn_suffix=number.suffix if number else None,
+        street=street_parts.street if street_parts else None,
+        street_base=street_parts.base if street_parts else None,
+        street_type=street_parts.street_type if street_parts else None,
+        street_dir=street_parts.directional if street_parts else None,
+        street_phonetic=street_parts.phonetic if street_parts else None,
+        unit=unit_parts.display if unit_parts else None,
+        unit_id=unit_parts.unit_id if unit_parts else None,
+        locality=normalize_locality(locality) if locality else None,
+        postcode=normalize_postcode(postcode, iso_3166_1) if postcode else None,
+        iso_3166_1=iso_3166_1,
+        iso_3166_2=iso_3166_2,
+        reject_reason=_reject_reason(number, street_parts is not None, iso_3166_1, iso_3166_2),
+    )
+
+
+@lru_cache(maxsize=65536)
+def normalize_locality(raw: str) -> str | None:
+    """Canonical locality name: folded, punctuation removed, spaces collapsed.
+
+    Args:
+        raw: Locality as given ("San Francisco", "St. Louis", "Helsinki").
+
+    Returns:
+        "SAN FRANCISCO", "ST LOUIS", "HELSINKI"; None if nothing is left.
+    """
+    return clean_words(raw) or None
+
+
+def _reject_reason(
+    number: HouseNumber | None,
+    has_street: bool,
+    iso_3166_1: str | None,
+    iso_3166_2: str | None,
+) -> str | None:
+    """First applicable reject reason, in REJECT_REASONS order."""
+    # Without both parts there is nothing to compare; judged on the parsed parts (not on
+    # whether free text was given) so a record fed back in gets the same verdict.
+    if number is None and not has_street:
+        return "unparseable_address"
+    if iso_3166_1 is None:
+        return "unknown_country"
+    if iso_3166_2 is None:
+        return "unknown_region"
+    if not has_street:
+        return "missing_street"
+    if number is None:
+        return "missing_house_number"
+    return None
+
+
+def _given(value: str | None) -> str | None:
+    """The value, or None if it is empty or blank."""
+    return None if not value or value.isspace() else value
+
+
+def _has_street(street_text: str | None, iso_3166_1: str | None) -> bool:
+    """Whether a street field holds anything that normalizes to a street."""
+    return bool(street_text) and normalize_street(street_text, iso_3166_1) is not None

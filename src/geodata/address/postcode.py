@@ -1,0 +1,70 @@
+"""Postcode canonicalization per country: US 5-digit ZIP, FI 5 digits, GB "OUTWARD INWARD".
+
+Invalid US/FI/GB postcodes become None (a bad postcode alone does not reject a record).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from geodata.address.text import fold
+
+# ZIP+4 is dropped: the 4-digit add-on is missing from most sources and would split matches.
+_US_ZIP = re.compile(r"(\d{5})(?:[ -]?\d{4})?")
+_FI_POSTCODE = re.compile(r"(?:FI-?)?(\d{5})")
+# Royal Mail postcode shape: outward code (area, district) + inward code (sector, unit);
+# "GIR 0AA" is the one historic exception.
+_GB_POSTCODE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?|GIR)(\d[A-Z]{2})")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def normalize_postcode(raw: str, iso_3166_1: str | None) -> str | None:
+    """Canonical postcode for a country.
+
+    Args:
+        raw: The postcode as given ("94103-1234", "00100", "sw1a1aa").
+        iso_3166_1: Alpha-2 country code, or None if unknown.
+
+    Returns:
+        "94103", "00100", "SW1A 1AA"; for other countries the folded, space-collapsed text.
+        None if the text is empty or not a valid US/FI/GB postcode.
+    """
+    text = " ".join(fold(raw).split())
+    if not text:
+        return None
+    if iso_3166_1 == "US":
+        match = _US_ZIP.fullmatch(text)
+        return match.group(1) if match else None
+    if iso_3166_1 == "FI":
+        match = _FI_POSTCODE.fullmatch(text)
+        return match.group(1) if match else None
+    if iso_3166_1 == "GB":
+        match = _GB_POSTCODE.fullmatch(_SPACES.sub("", text))
+        return f"{match.group(1)} {match.group(2)}" if match else None
+    return text
+
+
+def is_gb_postcode(outward_and_inward: str) -> bool:
+    """Whether text (with or without the inner space) is a well-formed GB postcode.
+
+    Args:
+        outward_and_inward: e.g. "SW1A 1AA" or "SW1A1AA", already folded.
+
+    Returns:
+        True if the text has the Royal Mail postcode shape.
+    """
+    return _GB_POSTCODE.fullmatch(_SPACES.sub("", outward_and_inward)) is not None
+
+
+def is_us_zip(token: str) -> bool:
+    """Whether a free-text token is a ZIP or ZIP+4 ("94103", "94103-1234").
+
+    Args:
+        token: One folded free-text token.
+
+    Returns:
+        True for 5-digit ZIPs with an optional hyphenated 4-digit add-on.
+    """
+    return _US_ZIP.fullmatch(token) is not None

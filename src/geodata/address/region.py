@@ -1,0 +1,136 @@
+"""Country (ISO 3166-1 alpha-2) and region (ISO 3166-2) resolution through pycountry.
+
+pycountry lookups are slow, so every public function here is cached.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+import pycountry
+
+from geodata.address.tables import COUNTRY_ALIASES
+from geodata.address.text import fold
+
+_ISO_3166_2 = re.compile(r"([A-Z]{2})-([A-Z0-9]{1,3})")
+_DOTS_AND_SPACES = re.compile(r"[.\s]+")
+_NAME_PUNCTUATION = re.compile(r"[^\w\s]|_")
+# The longest US state/territory name has 4 words ("United States Minor Outlying Islands").
+_MAX_NAME_WORDS = 4
+
+
+def _name_key(name: str) -> str:
+    """Accent-free, casefolded, punctuation-free form of a place name for lookups."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_NAME_PUNCTUATION.sub(" ", stripped).split())
+
+
+@lru_cache(maxsize=1024)
+def resolve_country(raw: str) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country given by code or name.
+
+    Args:
+        raw: "US", "usa", "United States", "U.K.", "Finland", "Suomi", "FIN", ...
+
+    Returns:
+        The alpha-2 code ("US", "GB", "FI"), or None if the country is not recognised.
+    """
+    key = " ".join(_DOTS_AND_SPACES.sub(" ", raw.casefold()).split())
+    if not key:
+        return None
+    if key in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[key]
+    try:
+        return pycountry.countries.lookup(key).alpha_2
+    except LookupError:
+        return None
+
+
+@lru_cache(maxsize=512)
+def _subdivisions(iso_3166_1: str) -> tuple[frozenset[str], dict[str, str]]:
+    """All ISO 3166-2 codes of a country and a name-key -> code map."""
+    codes: set[str] = set()
+    names: dict[str, str] = {}
+    for subdivision in pycountry.subdivisions.get(country_code=iso_3166_1) or ():
+        codes.add(subdivision.code)
+        # Some names carry a local form in brackets: "Torfaen [Tor-faen]".
+        for name in subdivision.name.replace("]", "").split("["):
+            key = _name_key(name)
+            if key:
+                names.setdefault(key, subdivision.code)
+    return frozenset(codes), names
+
+
+@lru_cache(maxsize=4096)
+def resolve_region(raw: str, iso_3166_1: str | None) -> str | None:
+    """ISO 3166-2 code of a region given by full code, local code or name.
+
+    Args:
+        raw: "US-CA", "CA", "California", "FI-18", "18", "Uusimaa" (case-insensitive).
+        iso_3166_1: Alpha-2 code of the country the region must belong to; when None, only a
+            full ISO 3166-2 code is accepted.
+
+    Returns:
+        The ISO 3166-2 code ("US-CA", "FI-18"), or None if unrecognised or not a subdivision of
+        the country.
+    """
+    text = " ".join(fold(raw).split())
+    if not text:
+        return None
+    match = _ISO_3166_2.fullmatch(text)
+    if match:
+        country, local = match.groups()
+        if iso_3166_1 is not None and country != iso_3166_1:
+            return None
+        code = f"{country}-{local}"
+        return code if code in _subdivisions(country)[0] else None
+    if iso_3166_1 is None:
+        return None
+    codes, names = _subdivisions(iso_3166_1)
+    code = f"{iso_3166_1}-{text.replace('.', '')}"
+    if code in codes:
+        return code
+    return names.get(_name_key(text))
+
+
+def country_of_region_code(raw: str) -> str | None:
+    """Country of a region written as a full ISO 3166-2 code ("US-CA" -> "US").
+
+    Args:
+        raw: Region text as given.
+
+    Returns:
+        The alpha-2 country code if raw is a valid ISO 3166-2 code, else None.
+    """
+    match = _ISO_3166_2.fullmatch(" ".join(fold(raw).split()))
+    if match is None:
+        return None
+    code = resolve_region(raw, None)
+    return match.group(1) if code else None
+
+
+def find_region_at_end(tokens: Sequence[str], iso_3166_1: str) -> int | None:
+    """Where a trailing region (code or name of up to four words) starts in a token list.
+
+    Used on free text such as "SAN FRANCISCO CA" or "BERKELEY CALIFORNIA".
+
+    Args:
+        tokens: Folded tokens.
+        iso_3166_1: Country whose subdivisions are looked for.
+
+    Returns:
+        The index of the first token of the region, or None if the tokens do not end with one.
+    """
+    codes, names = _subdivisions(iso_3166_1)
+    if not tokens:
+        return None
+    if f"{iso_3166_1}-{tokens[-1]}" in codes or tokens[-1] in codes:
+        return len(tokens) - 1
+    for size in range(min(_MAX_NAME_WORDS, len(tokens)), 0, -1):
+        if _name_key(" ".join(tokens[-size:])) in names:
+            return len(tokens) - size
+    return None

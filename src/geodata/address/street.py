@@ -1,0 +1,121 @@
+"""Street name canonicalization: USPS style for the US, cleaned text elsewhere.
+
+US streets are split into predirectional, base name, suffix and postdirectional
+(USPS Publication 28, sections 232-233 and Appendix C1) and printed with USPS abbreviations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+import jellyfish
+
+from geodata.address.tables import (
+    DIRECTIONAL_PAIRS,
+    DIRECTIONALS,
+    ORDINAL_WORDS,
+    STREET_SUFFIXES,
+)
+from geodata.address.text import clean_words
+
+# "2D"/"3D" are older USPS ordinal spellings of "2ND"/"3RD".
+_NUMERIC_ORDINAL = re.compile(r"(\d+)(?:ST|ND|RD|TH|D)")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+class Street(NamedTuple):
+    """A canonical street and its parts."""
+
+    street: str
+    base: str
+    street_type: str | None
+    directional: str | None
+    phonetic: str | None
+
+
+@lru_cache(maxsize=65536)
+def normalize_street(raw: str, iso_3166_1: str | None) -> Street | None:
+    """Canonical form of a street name.
+
+    Args:
+        raw: The street as given, without house number or unit ("n. main street").
+        iso_3166_1: Alpha-2 country code; only "US" gets suffix and directional handling.
+
+    Returns:
+        For the US: "N MAIN ST" with base "MAIN", type "ST", directional "N". Elsewhere the
+        folded, punctuation-free text ("HÄMEENTIE", "HIGH STREET") as street and base. None if
+        nothing is left.
+    """
+    if iso_3166_1 == "US":
+        return _us_street(clean_words(raw, keep_apostrophe=False).split())
+    text = clean_words(raw)
+    if not text:
+        return None
+    return Street(text, text, None, None, street_phonetic(text))
+
+
+def _us_street(words: list[str]) -> Street | None:
+    """Split folded US street words into USPS parts.
+
+    A suffix or directional is only taken when at least one word is left for the base name,
+    so "NORTH ST" keeps base "NORTH" and "AVENUE B" keeps base "AVENUE B". Every rule looks
+    at word classes that abbreviation preserves, which makes the output parse to itself.
+    """
+    if not words:
+        return None
+    post = None
+    if len(words) >= 3 and (pair := _directional_pair(words[-2], words[-1])):
+        post, words = pair, words[:-2]
+    elif len(words) >= 2 and words[-1] in DIRECTIONALS:
+        post, words = DIRECTIONALS[words[-1]], words[:-1]
+    street_type = None
+    if len(words) >= 2 and words[-1] in STREET_SUFFIXES:
+        street_type, words = STREET_SUFFIXES[words[-1]], words[:-1]
+    pre = None
+    if len(words) >= 3 and (pair := _directional_pair(words[0], words[1])):
+        pre, words = pair, words[2:]
+    elif len(words) >= 2 and words[0] in DIRECTIONALS:
+        pre, words = DIRECTIONALS[words[0]], words[1:]
+    base = " ".join(_numeric_ordinal(word) for word in words)
+    street = " ".join(part for part in (pre, base, street_type, post) if part)
+    directional = "|".join(part for part in (pre, post) if part) or None
+    return Street(street, base, street_type, directional, street_phonetic(base))
+
+
+def _directional_pair(first: str, second: str) -> str | None:
+    """Compound directional of two words (NORTH WEST or N W -> NW), None if not a pair."""
+    return DIRECTIONAL_PAIRS.get((DIRECTIONALS.get(first, ""), DIRECTIONALS.get(second, "")))
+
+
+def _numeric_ordinal(word: str) -> str:
+    """Numeric ordinal of an ordinal word (FIRST -> 1ST, 2D -> 2ND); other words unchanged."""
+    if word in ORDINAL_WORDS:
+        return ORDINAL_WORDS[word]
+    match = _NUMERIC_ORDINAL.fullmatch(word)
+    if match is None:
+        return word
+    number = int(match.group(1))
+    if 11 <= number % 100 <= 13:
+        suffix = "TH"
+    else:
+        suffix = {1: "ST", 2: "ND", 3: "RD"}.get(number % 10, "TH")
+    return f"{match.group(1)}{suffix}"
+
+
+def street_phonetic(base: str) -> str | None:
+    """Phonetic key of a street base name: metaphone per word, words with digits kept as-is.
+
+    Keeping numbered words literal stops "1ST" and "2ND" from sharing a key.
+
+    Args:
+        base: Canonical street base name ("MAIN", "1ST", "HÄMEENTIE").
+
+    Returns:
+        The key without spaces ("MN", "1ST", "HMNT"), or None if it comes out empty.
+    """
+    words: Sequence[str] = base.split()
+    key = "".join(word if _HAS_DIGIT.search(word) else jellyfish.metaphone(word) for word in words)
+    return key.replace(" ", "") or None

@@ -1,0 +1,131 @@
+"""Unicode folding and word splitting shared by the address part normalizers.
+
+Everything here is a fixed point: applying a function to its own output changes nothing, which
+is what makes normalize_address idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# NFKC turns "½" into "1", FRACTION SLASH, "2" glued to the preceding digits ("12½" becomes
+# "121/2"), so vulgar fractions are spelled out with a leading space first.
+_FRACTIONS = {"¼": " 1/4", "½": " 1/2", "¾": " 3/4", "⅓": " 1/3", "⅔": " 2/3"}
+_FRACTION_RE = re.compile("[" + "".join(_FRACTIONS) + "]")
+# Typographic apostrophes and the fraction slash have ASCII equivalents NFKC does not map.
+_CHAR_MAP = str.maketrans(
+    {
+        "\u2019": "'",  # RIGHT SINGLE QUOTATION MARK
+        "\u2018": "'",  # LEFT SINGLE QUOTATION MARK
+        "\u02bc": "'",  # MODIFIER LETTER APOSTROPHE
+        "\u00b4": "'",  # ACUTE ACCENT
+        "\u2044": "/",  # FRACTION SLASH
+    }
+)
+
+# Word characters are \w minus "_"; every other character except the kept ones becomes a space.
+_NOT_WORD_KEEP_HYPHEN_APOSTROPHE = re.compile(r"[^\w\s'-]|_")
+_NOT_WORD_KEEP_HYPHEN = re.compile(r"[^\w\s-]|_")
+_NOT_WORD_KEEP_HYPHEN_SLASH = re.compile(r"[^\w\s/-]|_")
+_NOT_WORD_FREE_TEXT = re.compile(r"[^\w\s'/#-]|_")
+_SPACED_HYPHEN = re.compile(r"\s*-[\s-]*")
+_SPACED_SLASH = re.compile(r"\s*/[\s/]*")
+_SPACED_FRACTION_SLASH = re.compile(r"(?<=\d)\s*/[\s/]*(?=\d)")
+# A hyphen or apostrophe only joins two words; at a word edge it is noise.
+_EDGE_JOINER = re.compile(r"(?<![\w])['-]+|['-]+(?![\w])")
+_REPEATED_APOSTROPHE = re.compile(r"'{2,}")
+_HASH = re.compile(r"#")
+# In free text only a hyphen after a digit joins words ("10 - 12", "12 - A"); elsewhere a
+# spaced hyphen separates ("Main St - Apt 4").
+_DIGIT_HYPHEN = re.compile(r"(?<=\d)\s*-\s*(?=\w)")
+_SPACED_SEPARATOR_HYPHEN = re.compile(r"\s+-+\s*|\s*-+\s+")
+
+
+def fold(text: str) -> str:
+    """Canonical uppercase form of a string: NFKC, casefolded, then uppercased.
+
+    Args:
+        text: Any string.
+
+    Returns:
+        The folded string; letters such as "ä" survive as "Ä", "ß" becomes "SS".
+    """
+    if not text.isascii():
+        text = _FRACTION_RE.sub(lambda m: _FRACTIONS[m.group()], text)
+        # Mapped before NFKC (which decomposes the acute accent into a combining one) and after
+        # it (which produces FRACTION SLASH from fractions such as "⅛").
+        text = unicodedata.normalize("NFKC", text.translate(_CHAR_MAP)).translate(_CHAR_MAP)
+        # Casefold before upper so that e.g. "ß" and "ẞ" meet; NFKC again because casefolding
+        # can leave decomposed sequences.
+        return unicodedata.normalize("NFKC", text.casefold().upper())
+    return text.upper()
+
+
+def clean_words(text: str, *, keep_apostrophe: bool = True) -> str:
+    """Folded text with punctuation removed, hyphens and apostrophes joining words only.
+
+    Args:
+        text: Any string.
+        keep_apostrophe: Keep apostrophes inside words ("D'ALENE"); when False they are deleted,
+            joining the word ("OFARRELL").
+
+    Returns:
+        Words separated by single spaces; "" if nothing is left.
+    """
+    text = fold(text)
+    words = text.split()
+    # Fast path: plain words need none of the substitutions below (\w is str.isalnum plus "_").
+    if all(word.isalnum() for word in words):
+        return " ".join(words)
+    if keep_apostrophe:
+        text = _NOT_WORD_KEEP_HYPHEN_APOSTROPHE.sub(" ", text)
+        text = _REPEATED_APOSTROPHE.sub("'", text)
+    else:
+        text = _NOT_WORD_KEEP_HYPHEN.sub(" ", text.replace("'", ""))
+    text = _SPACED_HYPHEN.sub("-", text)
+    text = _EDGE_JOINER.sub(" ", text)
+    return " ".join(text.split())
+
+
+def clean_house_number(text: str) -> str:
+    """Folded house number keeping only letters, digits, hyphens, slashes and single spaces.
+
+    Args:
+        text: A raw house number such as "12 - a" or "#12½".
+
+    Returns:
+        The cleaned string ("12-A", "12 1/2"); "" if nothing is left.
+    """
+    text = fold(text)
+    text = _NOT_WORD_KEEP_HYPHEN_SLASH.sub(" ", text)
+    text = _SPACED_HYPHEN.sub("-", text)
+    text = _SPACED_SLASH.sub("/", text)
+    text = " ".join(text.split())
+    return text.strip("-/ ")
+
+
+def free_text_tokens(text: str) -> list[str]:
+    """Tokens of one comma-separated part of a free-text address.
+
+    "#" becomes its own token, "/" (fractions) and hyphens after digits (ranges) are kept,
+    other punctuation separates tokens.
+
+    Args:
+        text: One part of a free-text address, e.g. "123 N. Main St #4".
+
+    Returns:
+        The folded tokens, e.g. ["123", "N", "MAIN", "ST", "#", "4"].
+    """
+    text = fold(text)
+    text = _NOT_WORD_FREE_TEXT.sub(" ", text)
+    text = _HASH.sub(" # ", text)
+    text = _DIGIT_HYPHEN.sub("-", text)
+    text = _SPACED_SEPARATOR_HYPHEN.sub(" ", text)
+    text = _SPACED_FRACTION_SLASH.sub("/", text)
+    tokens = []
+    for token in text.split():
+        token = token.strip("-'/")
+        if token:
+            tokens.append(token)
+    return tokens

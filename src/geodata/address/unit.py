@@ -1,0 +1,155 @@
+"""Secondary unit (apartment, suite, flat, Finnish staircase) canonicalization.
+
+Designators follow USPS Publication 28, Appendix C2; the identifier alone is what records are
+compared on, so "APT 4", "#4", "Unit 4" and "4" all share the unit id "4".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+from geodata.address.tables import (
+    DIRECTIONALS,
+    ORDINAL_WORDS,
+    UNIT_DESIGNATORS,
+    UNIT_DESIGNATORS_ALWAYS_UNIT,
+)
+from geodata.address.text import free_text_tokens
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_NUMERIC_ORDINAL = re.compile(r"(\d+)(?:ST|ND|RD|TH|D)")
+_HAS_DIGIT = re.compile(r"\d")
+# Finnish "A 5": staircase letter, space, apartment number (optionally with a letter).
+_FI_APARTMENT = re.compile(r"\d+[A-Z]?")
+
+
+class Unit(NamedTuple):
+    """A canonical secondary unit."""
+
+    display: str
+    unit_id: str
+
+
+@lru_cache(maxsize=65536)
+def normalize_unit(raw: str) -> Unit | None:
+    """Canonical form of a secondary unit.
+
+    Args:
+        raw: The unit as given: "Apartment 4", "apt. 4b", "#4", "4", "Flat 2", "A 5",
+            "2nd floor".
+
+    Returns:
+        Display form with the Pub 28 designator ("APT 4", "APT 4B", "# 4", "# 4", "FLAT 2",
+        "A 5", "FL 2") and the identifier used for equality ("4", "4B", "4", "4", "2", "A5",
+        "2"); a designator without identifier ("REAR") is its own id. None if nothing is left.
+    """
+    return unit_from_tokens(tuple(free_text_tokens(raw)))
+
+
+def unit_from_tokens(tokens: Sequence[str]) -> Unit | None:
+    """Canonical unit from already tokenized text (see normalize_unit).
+
+    Args:
+        tokens: Tokens from free_text_tokens.
+
+    Returns:
+        The canonical unit, or None if the tokens hold no unit.
+    """
+    if not tokens:
+        return None
+    if (
+        len(tokens) == 2
+        and len(tokens[0]) == 1
+        and tokens[0].isalpha()
+        and _FI_APARTMENT.fullmatch(tokens[1])
+    ):
+        return Unit(f"{tokens[0]} {tokens[1]}", tokens[0] + tokens[1])
+
+    parts: list[tuple[str, list[str]]] = []
+    for token in tokens:
+        # Punctuation inside a word is dropped before the designator lookup ("Ap't" is "APT"),
+        # so a printed identifier can never turn into a designator when parsed again.
+        word = token if token == "#" else _NOT_ALNUM.sub("", token)
+        if not word:
+            continue
+        designator = UNIT_DESIGNATORS.get(word)
+        if designator == "#" and parts and not parts[-1][1]:
+            # "APT # 4": the "#" only announces the identifier of the designator before it.
+            continue
+        if designator is not None:
+            parts.append((designator, []))
+            continue
+        if not parts:
+            parts.append(("#", []))
+        parts[-1][1].append(word)
+
+    # A bare "#" says nothing.
+    parts = [(designator, ids) for designator, ids in parts if designator != "#" or ids]
+    parts = _merge_ordinal_floor(parts)
+    if not parts:
+        return None
+    # Identifier words stay space-separated in the display (they are joined for the id) so that
+    # the display splits back into the same words.
+    display = " ".join(" ".join((designator, *ids)) for designator, ids in parts)
+    unit_id = "-".join("".join(ids) or designator for designator, ids in parts)
+    return Unit(display, unit_id)
+
+
+def _merge_ordinal_floor(parts: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Turn "2ND FL" (identifier before the designator) into "FL 2"."""
+    merged: list[tuple[str, list[str]]] = []
+    for designator, ids in parts:
+        if designator == "FL" and not ids and merged and merged[-1][0] == "#":
+            floor = "".join(merged[-1][1])
+            match = _NUMERIC_ORDINAL.fullmatch(floor)
+            merged[-1] = ("FL", [match.group(1) if match else floor])
+            continue
+        merged.append((designator, ids))
+    return merged
+
+
+def find_unit_start(tokens: Sequence[str], first: int) -> int | None:
+    """Index where a secondary unit starts inside a street line, if any.
+
+    A designator counts only when an identifier follows it that cannot be part of a street
+    name (a digit or a single letter, not a directional or ordinal), except for designators
+    that never occur in street names ("APT", "STE", "UNIT", "#").
+
+    Args:
+        tokens: Tokens of the street line after the house number.
+        first: First index where a unit may start (the street needs at least one word).
+
+    Returns:
+        The index of the designator, or None if the line holds no unit.
+    """
+    for index in range(first, len(tokens) - 1):
+        designator = UNIT_DESIGNATORS.get(tokens[index])
+        if designator is None:
+            continue
+        if designator in UNIT_DESIGNATORS_ALWAYS_UNIT:
+            return index
+        following = tokens[index + 1]
+        if (
+            following in DIRECTIONALS
+            or following in ORDINAL_WORDS
+            or _NUMERIC_ORDINAL.fullmatch(following)
+        ):
+            continue
+        if len(following) == 1 or _HAS_DIGIT.search(following):
+            return index
+    return None
+
+
+def is_unit_tokens(tokens: Sequence[str]) -> bool:
+    """Whether a comma-separated free-text part is a unit on its own ("Flat 2", "Apt 4", "#4").
+
+    Args:
+        tokens: Tokens of one free-text part.
+
+    Returns:
+        True if the part starts with a designator followed by an identifier.
+    """
+    return bool(tokens) and find_unit_start(tokens, 0) == 0

@@ -1,0 +1,328 @@
+"""Free-text addresses: US, Finnish and British layouts through normalize_address."""
+
+from __future__ import annotations
+
+import pytest
+
+from geodata.address.freetext import ParsedAddress, parse_free_text, split_street
+
+# (full_address, expected output fields); country and region come from the text.
+US_CASES = [
+    (
+        "123 N Main St Apt 4, San Francisco, CA 94103",
+        dict(
+            house_number="123",
+            street="N MAIN ST",
+            unit="APT 4",
+            unit_id="4",
+            locality="SAN FRANCISCO",
+            iso_3166_2="US-CA",
+            postcode="94103",
+        ),
+    ),
+    (
+        "123 Main Street #4, San Francisco CA 94103-1234",
+        dict(
+            house_number="123",
+            street="MAIN ST",
+            unit="# 4",
+            unit_id="4",
+            locality="SAN FRANCISCO",
+            iso_3166_2="US-CA",
+            postcode="94103",
+        ),
+    ),
+    (
+        "12A Oak Ave, Oakland, CA",
+        dict(
+            house_number="12A",
+            hn_int=12,
+            hn_suffix="A",
+            street="OAK AVE",
+            unit=None,
+            locality="OAKLAND",
+            iso_3166_2="US-CA",
+            postcode=None,
+        ),
+    ),
+    (
+        "45 1/2 Elm St Unit 3B, Berkeley, California 94704",
+        dict(
+            house_number="45 1/2",
+            hn_int=45,
+            hn_suffix="1/2",
+            street="ELM ST",
+            unit="UNIT 3B",
+            unit_id="3B",
+            locality="BERKELEY",
+            iso_3166_2="US-CA",
+            postcode="94704",
+        ),
+    ),
+    (
+        "500 Market St, San Francisco, CA 94105",
+        dict(
+            house_number="500",
+            street="MARKET ST",
+            unit=None,
+            locality="SAN FRANCISCO",
+            iso_3166_2="US-CA",
+            postcode="94105",
+        ),
+    ),
+    (
+        "77 Pine St San Jose CA 95112",
+        dict(
+            house_number="77",
+            street="PINE ST",
+            unit=None,
+            locality="SAN JOSE",
+            iso_3166_2="US-CA",
+            postcode="95112",
+        ),
+    ),
+    (
+        "123 Main St Apt 4 Oakland CA 94607",
+        dict(
+            house_number="123",
+            street="MAIN ST",
+            unit="APT 4",
+            locality="OAKLAND",
+            iso_3166_2="US-CA",
+            postcode="94607",
+        ),
+    ),
+    (
+        "1600 Pennsylvania Ave NW, Washington, DC 20500",
+        dict(
+            house_number="1600",
+            street="PENNSYLVANIA AVE NW",
+            street_dir="NW",
+            locality="WASHINGTON",
+            iso_3166_2="US-DC",
+            postcode="20500",
+        ),
+    ),
+    (
+        "Apt 4, 123 Main St, Boston, MA 02110, USA",
+        dict(
+            house_number="123",
+            street="MAIN ST",
+            unit="APT 4",
+            locality="BOSTON",
+            iso_3166_2="US-MA",
+            postcode="02110",
+        ),
+    ),
+    (
+        "123 Main St, San Francisco, CA, 94103",
+        dict(
+            house_number="123",
+            street="MAIN ST",
+            locality="SAN FRANCISCO",
+            iso_3166_2="US-CA",
+            postcode="94103",
+        ),
+    ),
+]
+
+FI_CASES = [
+    (
+        "Mannerheimintie 12 A 5, 00100 Helsinki",
+        dict(
+            house_number="12",
+            hn_suffix=None,
+            street="MANNERHEIMINTIE",
+            unit="A 5",
+            unit_id="A5",
+            locality="HELSINKI",
+            postcode="00100",
+        ),
+    ),
+    (
+        "Aleksanterinkatu 3, 00100 HELSINKI",
+        dict(
+            house_number="3",
+            street="ALEKSANTERINKATU",
+            unit=None,
+            locality="HELSINKI",
+            postcode="00100",
+        ),
+    ),
+    (
+        "Hämeentie 7 B 22, 00530 Helsinki",
+        dict(
+            house_number="7",
+            street="HÄMEENTIE",
+            unit="B 22",
+            unit_id="B22",
+            locality="HELSINKI",
+            postcode="00530",
+        ),
+    ),
+    (
+        "Hämeentie 7 B 22 00530 Helsinki",
+        dict(
+            house_number="7", street="HÄMEENTIE", unit="B 22", locality="HELSINKI", postcode="00530"
+        ),
+    ),
+    (
+        "Kauppakatu 3 as 4, 40100 Jyväskylä",
+        dict(
+            house_number="3",
+            street="KAUPPAKATU",
+            unit="AS 4",
+            unit_id="4",
+            locality="JYVÄSKYLÄ",
+            postcode="40100",
+        ),
+    ),
+    (
+        "Mannerheimintie 12a, 00100 Helsinki",
+        dict(house_number="12A", street="MANNERHEIMINTIE", unit=None),
+    ),
+]
+
+GB_EXPECTED = dict(
+    house_number="10",
+    street="HIGH STREET",
+    street_type=None,
+    unit="FLAT 2",
+    unit_id="2",
+    locality="LONDON",
+    postcode="SW1A 1AA",
+    iso_3166_1="GB",
+)
+
+
+def _assert_fields(address, expected):
+    actual = {name: getattr(address, name) for name in expected}
+    assert actual == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), US_CASES)
+def test_us_free_text(normalize, text, expected):
+    address = normalize(full_address=text)
+    _assert_fields(address, {**expected, "iso_3166_1": "US", "reject_reason": None})
+
+
+@pytest.mark.parametrize(("text", "expected"), US_CASES)
+def test_us_free_text_with_country_given(normalize, text, expected):
+    assert normalize(full_address=text, country="US") == normalize(full_address=text)
+
+
+@pytest.mark.parametrize(("text", "expected"), FI_CASES)
+def test_finnish_free_text_with_source_constants(normalize, text, expected):
+    address = normalize(full_address=text, country="FI", region="FI-18")
+    _assert_fields(
+        address, {**expected, "iso_3166_1": "FI", "iso_3166_2": "FI-18", "reject_reason": None}
+    )
+
+
+@pytest.mark.parametrize(("text", "expected"), FI_CASES)
+def test_finnish_free_text_country_is_detected(normalize, text, expected):
+    address = normalize(full_address=text, region="Uusimaa")
+    _assert_fields(address, {**expected, "iso_3166_1": "FI", "iso_3166_2": "FI-18"})
+
+
+def test_finnish_free_text_without_region_is_unknown_region(normalize):
+    address = normalize(full_address="Mannerheimintie 12 A 5, 00100 Helsinki", country="FI")
+    assert address.reject_reason == "unknown_region"
+    assert address.house_number == "12"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flat 2, 10 High Street, London SW1A 1AA",
+        "Flat 2, 10 High Street, London, SW1A 1AA",
+        "10 High Street, Flat 2, London SW1A1AA",
+        "Flat 2, 10 High Street, London SW1A 1AA, United Kingdom",
+    ],
+)
+def test_british_free_text(normalize, text):
+    address = normalize(full_address=text, region="GB-LND")
+    _assert_fields(address, {**GB_EXPECTED, "iso_3166_2": "GB-LND", "reject_reason": None})
+    assert normalize(full_address=text, country="UK", region="GB-LND") == address
+
+
+def test_british_free_text_without_region(normalize):
+    address = normalize(full_address="Flat 2, 10 High Street, London SW1A 1AA")
+    _assert_fields(address, GB_EXPECTED)
+    assert address.reject_reason == "unknown_region"
+
+
+@pytest.mark.parametrize(
+    "text", ["Helsinki", "Helsinki, Finland", "   ", ", ,", "San Francisco, CA 94103"]
+)
+def test_unparseable_free_text(normalize, text):
+    address = normalize(full_address=text)
+    assert address.house_number is None
+    assert address.street is None
+    assert address.reject_reason == "unparseable_address"
+
+
+def test_unparseable_free_text_keeps_what_parsed(normalize):
+    address = normalize(full_address="San Francisco, CA 94103")
+    assert (address.iso_3166_1, address.iso_3166_2, address.postcode) == ("US", "US-CA", "94103")
+    assert address.locality == "SAN FRANCISCO"
+
+
+def test_street_without_number_is_missing_house_number(normalize):
+    address = normalize(full_address="Main St, Springfield, IL")
+    _assert_fields(
+        address,
+        dict(street="MAIN ST", locality="SPRINGFIELD", iso_3166_2="US-IL", house_number=None),
+    )
+    assert address.reject_reason == "missing_house_number"
+
+
+def test_unknown_layout_without_country_is_unknown_country(normalize):
+    address = normalize(full_address="Hauptstraße 5, 10115 Berlin")
+    assert address.reject_reason == "unknown_country"
+    _assert_fields(address, dict(house_number="5", street="HAUPTSTRASSE", postcode="10115"))
+
+
+def test_structured_fields_win_over_free_text(normalize):
+    address = normalize(
+        full_address="123 N Main St Apt 4, San Francisco, CA 94103",
+        unit="Apt 9",
+        locality="Oakland",
+        postcode="94607",
+    )
+    _assert_fields(
+        address, dict(house_number="123", unit="APT 9", locality="OAKLAND", postcode="94607")
+    )
+
+
+def test_free_text_ignored_when_structured_street_present(normalize):
+    address = normalize(
+        house_number="5", street="Oak Ave", country="US", region="CA", full_address="1 Elm St"
+    )
+    assert (address.house_number, address.street) == ("5", "OAK AVE")
+
+
+def test_parse_free_text_returns_raw_parts():
+    parsed = parse_free_text("123 N Main St Apt 4, San Francisco, CA 94103", None)
+    assert parsed == ParsedAddress(
+        "123", "N MAIN ST", "APT 4", "SAN FRANCISCO", "CA", "94103", "US"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso", "has_number", "expected"),
+    [
+        ("123 Main St Apt 4", "US", False, ("123", "MAIN ST", "APT 4")),
+        ("Main St Apt 4", "US", True, (None, "MAIN ST", "APT 4")),
+        ("Main St #4", "US", True, (None, "MAIN ST", "# 4")),
+        ("123 Main St", "US", True, (None, "123 MAIN ST", None)),
+        ("Mannerheimintie 12 A 5", "FI", False, ("12", "MANNERHEIMINTIE", "A 5")),
+        ("10 High Street", "GB", False, ("10", "HIGH STREET", None)),
+        ("Hauptstrasse 5", "DE", False, ("5", "HAUPTSTRASSE", None)),
+        ("5 Rue de Rivoli", "FR", False, ("5", "RUE DE RIVOLI", None)),
+        ("4 Linja", "FI", False, (None, "4 LINJA", None)),
+    ],
+)
+def test_split_street(raw, iso, has_number, expected):
+    line = split_street(raw, iso, has_number)
+    assert (line.house_number, line.street, line.unit) == expected

@@ -1,0 +1,537 @@
+"""normalize_address: the public contract (fields, equality, reject reasons, idempotence)."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from geodata.address import REJECT_REASONS, NormalizedAddress, normalize_address
+
+EXPECTED_FIELDS = (
+    "house_number",
+    "hn_int",
+    "hn_suffix",
+    "street",
+    "street_base",
+    "street_type",
+    "street_dir",
+    "street_phonetic",
+    "unit",
+    "unit_id",
+    "locality",
+    "postcode",
+    "iso_3166_1",
+    "iso_3166_2",
+    "reject_reason",
+)
+
+US_EQUAL = [
+    dict(house_number="123", street="North Main Street", unit="Apt 4", postcode="94103-1234"),
+    dict(house_number="123", street="N MAIN ST", unit="#4", postcode="94103"),
+    dict(house_number="123", street="n main st.", unit="4", postcode="94103"),
+    dict(house_number="0123", street="N. Main St", unit="Unit 4", postcode="94103 1234"),
+    dict(house_number=None, street="123 North Main Street Apt 4", postcode="94103"),
+]
+US_COUNTRY_AND_REGION = [
+    dict(country="US", region="CA"),
+    dict(country="USA", region="California"),
+    dict(country="United States", region="US-CA"),
+    dict(country=None, region="US-CA"),
+]
+
+COMPARED = ("house_number", "street", "unit_id", "postcode", "iso_3166_1", "iso_3166_2")
+
+
+def _compared(address: NormalizedAddress) -> tuple:
+    return tuple(getattr(address, name) for name in COMPARED)
+
+
+def test_public_api_shape():
+    assert tuple(field.name for field in dataclasses.fields(NormalizedAddress)) == EXPECTED_FIELDS
+    assert REJECT_REASONS == (
+        "unparseable_address",
+        "unknown_country",
+        "unknown_region",
+        "missing_street",
+        "missing_house_number",
+    )
+    address = normalize_address(
+        house_number="1",
+        street="Main St",
+        unit=None,
+        locality=None,
+        region="CA",
+        postcode=None,
+        country="US",
+        full_address=None,
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        address.street = "X"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        normalize_address("1", "Main St", None, None, "CA", None, "US", None)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("place", US_COUNTRY_AND_REGION)
+def test_us_structured_variants_normalize_equal(normalize, place):
+    results = {_compared(normalize(**record, **place)) for record in US_EQUAL}
+    assert results == {("123", "N MAIN ST", "4", "94103", "US", "US-CA")}
+
+
+def test_us_structured_full_output(normalize):
+    address = normalize(
+        house_number="123",
+        street="North Main Street",
+        unit="Apt 4",
+        locality="San Francisco",
+        region="CA",
+        postcode="94103-1234",
+        country="US",
+    )
+    assert address == NormalizedAddress(
+        house_number="123",
+        hn_int=123,
+        hn_suffix=None,
+        street="N MAIN ST",
+        street_base="MAIN",
+        street_type="ST",
+        street_dir="N",
+        street_phonetic="MN",
+        unit="APT 4",
+        unit_id="4",
+        locality="SAN FRANCISCO",
+        postcode="94103",
+        iso_3166_1="US",
+        iso_3166_2="US-CA",
+        reject_reason=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "differing"),
+    [
+        (dict(house_number="12"), dict(house_number="14"), "house_number"),
+        (dict(house_number="12A"), dict(house_number="12B"), "house_number"),
+        (dict(unit="1"), dict(unit="2"), "unit_id"),
+        (dict(street="N Main St"), dict(street="S Main St"), "street"),
+        (dict(street="Main St"), dict(street="Main Ave"), "street"),
+        (dict(postcode="94103"), dict(postcode="94104"), "postcode"),
+    ],
+)
+def test_hard_negatives_stay_different(normalize, a, b, differing):
+    base = dict(
+        house_number="12", street="N Main St", unit="1", postcode="94103", country="US", region="CA"
+    )
+    left = normalize(**{**base, **a})
+    right = normalize(**{**base, **b})
+    assert getattr(left, differing) != getattr(right, differing)
+    if differing == "street":
+        assert left.street_base == right.street_base or left.street_type != right.street_type
+
+
+def test_finnish_structured(normalize):
+    address = normalize(
+        house_number="12",
+        street="Mannerheimintie",
+        unit="A 5",
+        locality="Helsinki",
+        region="Uusimaa",
+        postcode="00100",
+        country="Finland",
+    )
+    assert (address.street, address.street_base, address.street_type) == (
+        "MANNERHEIMINTIE",
+        "MANNERHEIMINTIE",
+        None,
+    )
+    assert (address.unit, address.unit_id, address.iso_3166_2) == ("A 5", "A5", "FI-18")
+    assert address.reject_reason is None
+
+
+def test_finnish_unicode_survives(normalize):
+    address = normalize(house_number="7", street="hämeentie", country="FI", region="18")
+    assert address.street == "HÄMEENTIE"
+    decomposed = normalize(house_number="7", street="ha\u0308meentie", country="FI", region="18")
+    assert decomposed.street == "HÄMEENTIE"
+
+
+def test_finnish_street_field_holding_number_and_staircase(normalize):
+    address = normalize(street="Mannerheimintie 12 A 5", country="FI", region="FI-18")
+    assert (address.house_number, address.street, address.unit) == ("12", "MANNERHEIMINTIE", "A 5")
+
+
+def test_british_structured(normalize):
+    address = normalize(
+        house_number="10",
+        street="High Street",
+        unit="Flat 2",
+        locality="London",
+        region="GB-LND",
+        postcode="sw1a1aa",
+        country="UK",
+    )
+    assert (address.street, address.street_type, address.unit, address.postcode) == (
+        "HIGH STREET",
+        None,
+        "FLAT 2",
+        "SW1A 1AA",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        (dict(house_number="1", street="Main St", country="US", region="CA"), None),
+        (dict(full_address="Helsinki", country="FI", region="FI-18"), "unparseable_address"),
+        (dict(country="US", region="CA"), "unparseable_address"),
+        (dict(house_number="1", street="Main St", region="CA"), "unknown_country"),
+        (dict(house_number="1", street="Main St", country="Narnia"), "unknown_country"),
+        (dict(house_number="1", street="Main St", country="US"), "unknown_region"),
+        (dict(house_number="1", street="Main St", country="US", region="XX"), "unknown_region"),
+        (dict(house_number="1", street="Main St", country="US", region="FI-18"), "unknown_region"),
+        (dict(house_number="1", country="US", region="CA"), "missing_street"),
+        (dict(street="Main St", country="US", region="CA"), "missing_house_number"),
+        # Check order: the first applicable reason wins.
+        (dict(house_number="1", country="Narnia"), "unknown_country"),
+        (dict(street="Main St", country="US"), "unknown_region"),
+    ],
+)
+def test_reject_reasons(normalize, fields, reason):
+    address = normalize(**fields)
+    assert address.reject_reason == reason
+    assert reason is None or reason in REJECT_REASONS
+
+
+def test_rejected_record_keeps_parsed_parts(normalize):
+    address = normalize(house_number="12 a", street="Main St", postcode="94103", country="US")
+    assert address.reject_reason == "unknown_region"
+    assert (address.house_number, address.street, address.postcode) == ("12A", "MAIN ST", "94103")
+
+
+def test_invalid_postcode_alone_does_not_reject(normalize):
+    address = normalize(
+        house_number="1", street="Main St", postcode="9410", country="US", region="CA"
+    )
+    assert address.postcode is None
+    assert address.reject_reason is None
+
+
+def test_empty_strings_count_as_none(normalize):
+    empty = normalize(
+        house_number="",
+        street="",
+        unit="",
+        locality="",
+        region="",
+        postcode="",
+        country="",
+        full_address="",
+    )
+    assert empty == normalize()
+    assert empty.reject_reason == "unparseable_address"
+    assert all(getattr(empty, name) is None for name in EXPECTED_FIELDS if name != "reject_reason")
+
+
+def test_street_field_with_unit_when_unit_empty(normalize):
+    address = normalize(
+        house_number="1", street="Main St Apt 4", unit="", country="US", region="CA"
+    )
+    assert (address.street, address.unit) == ("MAIN ST", "APT 4")
+    explicit = normalize(
+        house_number="1", street="Main St Apt 4", unit="Apt 9", country="US", region="CA"
+    )
+    assert (explicit.street, explicit.unit) == ("MAIN ST", "APT 9")
+
+
+def test_deterministic():
+    fields = dict(
+        house_number="12 a",
+        street="n main st",
+        unit="apt 4",
+        locality="sf",
+        region="ca",
+        postcode="94103",
+        country="us",
+        full_address=None,
+    )
+    assert normalize_address(**fields) == normalize_address(**fields)
+    assert hash(normalize_address(**fields)) == hash(normalize_address(**fields))
+
+
+# Randomized idempotence: messy variants of realistic values, seeded so failures reproduce.
+_HOUSE_NUMBERS = [
+    "12",
+    "12 a",
+    "12-A",
+    "012",
+    "10 - 12",
+    "12½",
+    "45 1/2",
+    "N123 W456",
+    "#12",
+    "12 rear",
+    "abc",
+    "1-a",
+    "0",
+    "7",
+    " 3 ",
+    "12-",
+    None,
+    "",
+]
+_PREDIRECTIONALS = ["", "N", "n.", "North", "SOUTH", "sw", "South West", "North-West", "east"]
+_BASES = [
+    "Main",
+    "Oak",
+    "Mission",
+    "First",
+    "2nd",
+    "21st",
+    "3d",
+    "Park",
+    "Avenue",
+    "Court",
+    "North",
+    "Lot",
+    "Key",
+    "Apt",
+    "Suite",
+    "Unit",
+    "Flat",
+    "O'Farrell",
+    "St. Charles",
+    "Hämeentie",
+    "Mannerheimintie",
+    "Straße",
+    "Bay Shore",
+    "A",
+    "B",
+    "12",
+    "1/2",
+    "A/B",
+    "Floor",
+    "Rear",
+    "#",
+    "-",
+    "Old  Mill",
+    "Trailer",
+    "Pier",
+    "X-Ray",
+    "St",
+]
+_SUFFIXES = [
+    "",
+    "St",
+    "St.",
+    "Street",
+    "STR",
+    "Ave",
+    "Av",
+    "Avenue",
+    "Blvd",
+    "Rd",
+    "Way",
+    "Highway",
+    "Ct",
+    "Park",
+    "Key",
+    "Trailer",
+    "Pkwy",
+    "Ter",
+    "Circle",
+]
+_POSTDIRECTIONALS = ["", "N", "North", "SE", "south east", "W", "West North"]
+_UNITS = [
+    "",
+    "Apt 4",
+    "apt. 4b",
+    "#4",
+    "# 4",
+    "4",
+    "Unit 4",
+    "Suite 200",
+    "Flat 2",
+    "A 5",
+    "B 12",
+    "2nd floor",
+    "Rear",
+    "Bldg 2 Apt 4",
+    "APT # 4",
+    "Apartment",
+    "#",
+    "Lot A",
+    "4-B",
+    "A5",
+    "as 4",
+]
+_LOCALITIES = [
+    "San Francisco",
+    "st. louis",
+    "Coeur d'Alene",
+    "Helsinki",
+    "London",
+    "",
+    "Winston - Salem",
+    "Mill Valley",
+    "Key West",
+    None,
+]
+_REGIONS = [
+    "CA",
+    "US-CA",
+    "California",
+    "FI-18",
+    "18",
+    "Uusimaa",
+    "GB-LND",
+    "XX",
+    "",
+    None,
+    "New York",
+]
+_POSTCODES = ["94103", "94103-1234", "9410", "00100", "FI-00100", "sw1a1aa", "", None, "abc 12"]
+_COUNTRIES = [
+    "US",
+    "usa",
+    "United States",
+    "FI",
+    "Finland",
+    "Suomi",
+    "GB",
+    "UK",
+    "",
+    None,
+    "Narnia",
+    "DE",
+]
+_FULL_ADDRESSES = [
+    "123 N Main St Apt 4, San Francisco, CA 94103",
+    "123 Main Street #4, San Francisco CA 94103-1234",
+    "12A Oak Ave, Oakland, CA",
+    "45 1/2 Elm St Unit 3B, Berkeley, California 94704",
+    "77 Pine St San Jose CA 95112",
+    "Mannerheimintie 12 A 5, 00100 Helsinki",
+    "Hämeentie 7 B 22 00530 Helsinki",
+    "Flat 2, 10 High Street, London SW1A 1AA",
+    "Main St, Springfield, IL",
+    "Helsinki",
+    "12, , ,",
+    "Hauptstraße 5, 10115 Berlin",
+]
+_NOISE = [" ", ".", ",", "  ", "-", "'", "/", "#", "\u2019"]
+# Words that steer the parser (suffixes, directionals, designators, numbers, odd characters)
+# glued together at random.
+_WORDS = [
+    "ST",
+    "AVE",
+    "PARK",
+    "KEY",
+    "N",
+    "NORTH",
+    "W",
+    "APT",
+    "STE",
+    "FL",
+    "LOT",
+    "REAR",
+    "TRLR",
+    "FIRST",
+    "2ND",
+    "#",
+    "12",
+    "12A",
+    "1/2",
+    "10-12",
+    "A",
+    "Ä",
+    "ß",
+    "ﬁ",
+    "½",
+    "5'00",
+    "O'NEIL",
+    "00100",
+    "94103",
+    "CA",
+    "SW1A",
+    "1AA",
+    "x_y",
+    "KATU",
+    "-",
+    "/",
+]
+_SEPARATORS = [" ", " ", " ", ",", "-", " - ", "/", "'", "#", ".", "  "]
+
+
+def _messy(rng: random.Random, text: str | None) -> str | None:
+    """Random case changes and stray punctuation, as seen in real sources."""
+    if text is None:
+        return None
+    out = []
+    for char in text:
+        roll = rng.random()
+        if roll < 0.04:
+            out.append(char + rng.choice(_NOISE))
+        else:
+            out.append(char.lower() if roll < 0.5 else char)
+    return "".join(out)
+
+
+def _word_salad(rng: random.Random, most: int) -> str:
+    words = []
+    for _ in range(rng.randint(0, most)):
+        word = rng.choice(_WORDS)
+        words.append(word.lower() if rng.random() < 0.3 else word)
+        words.append(rng.choice(_SEPARATORS))
+    return "".join(words)
+
+
+def _random_record(rng: random.Random) -> dict[str, str | None]:
+    if rng.random() < 0.25:
+        return dict(
+            house_number=_word_salad(rng, 2),
+            street=_word_salad(rng, 6),
+            unit=_word_salad(rng, 3),
+            locality=_word_salad(rng, 2),
+            region=rng.choice(_REGIONS),
+            postcode=_word_salad(rng, 2),
+            country=rng.choice(_COUNTRIES),
+            full_address=_word_salad(rng, 10) if rng.random() < 0.5 else None,
+        )
+    street = " ".join(
+        word
+        for word in (
+            rng.choice(_PREDIRECTIONALS),
+            rng.choice(_BASES),
+            rng.choice(_BASES) if rng.random() < 0.3 else "",
+            rng.choice(_SUFFIXES),
+            rng.choice(_POSTDIRECTIONALS),
+            rng.choice(_UNITS) if rng.random() < 0.15 else "",
+        )
+        if word
+    )
+    record = dict(
+        house_number=_messy(rng, rng.choice(_HOUSE_NUMBERS)),
+        street=_messy(rng, street),
+        unit=_messy(rng, rng.choice(_UNITS)) if rng.random() < 0.6 else None,
+        locality=_messy(rng, rng.choice(_LOCALITIES)),
+        region=rng.choice(_REGIONS),
+        postcode=rng.choice(_POSTCODES),
+        country=rng.choice(_COUNTRIES),
+        full_address=None,
+    )
+    if rng.random() < 0.3:
+        record.update(
+            house_number=None,
+            street=None,
+            full_address=_messy(rng, rng.choice(_FULL_ADDRESSES)),
+        )
+    return record
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_idempotent_on_random_messy_input(normalize, seed):
+    rng = random.Random(seed)
+    for _ in range(500):
+        # The fixture asserts that feeding the output back in returns the same address.
+        normalize(**_random_record(rng))

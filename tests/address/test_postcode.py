@@ -1,0 +1,53 @@
+"""Postcode canonicalization per country."""
+
+from __future__ import annotations
+
+import pytest
+
+from geodata.address.postcode import is_gb_postcode, is_us_zip, normalize_postcode
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso", "expected"),
+    [
+        ("94103", "US", "94103"),
+        ("94103-1234", "US", "94103"),
+        ("94103 1234", "US", "94103"),
+        ("941031234", "US", "94103"),
+        (" 02110 ", "US", "02110"),
+        ("9410", "US", None),
+        ("94103-12", "US", None),
+        ("ABCDE", "US", None),
+        ("00100", "FI", "00100"),
+        ("FI-00100", "FI", "00100"),
+        ("0010", "FI", None),
+        ("sw1a1aa", "GB", "SW1A 1AA"),
+        ("SW1A 1AA", "GB", "SW1A 1AA"),
+        ("sw1a  1aa", "GB", "SW1A 1AA"),
+        ("EC1A 1BB", "GB", "EC1A 1BB"),
+        ("m1 1ae", "GB", "M1 1AE"),
+        ("B33 8TH", "GB", "B33 8TH"),
+        ("GIR 0AA", "GB", "GIR 0AA"),
+        ("12345", "GB", None),
+        ("10115", "DE", "10115"),
+        ("k1a  0b1", "CA", "K1A 0B1"),
+        ("k1a 0b1", None, "K1A 0B1"),
+    ],
+)
+def test_normalize_postcode(raw, iso, expected):
+    assert normalize_postcode(raw, iso) == expected
+    if expected is not None:
+        assert normalize_postcode(expected, iso) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "   "])
+def test_empty_postcode_is_none(raw):
+    assert normalize_postcode(raw, "US") is None
+    assert normalize_postcode(raw, None) is None
+
+
+def test_postcode_predicates():
+    assert is_us_zip("94103") and is_us_zip("94103-1234")
+    assert not is_us_zip("9410")
+    assert is_gb_postcode("SW1A 1AA") and is_gb_postcode("SW1A1AA")
+    assert not is_gb_postcode("94103")

@@ -1,0 +1,127 @@
+"""Street canonicalization: USPS style for the US, folded text elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from geodata.address.street import Street, normalize_street, street_phonetic
+from geodata.address.tables import DIRECTIONALS, STREET_SUFFIXES
+
+
+@pytest.mark.parametrize(
+    ("raw", "street", "base", "street_type", "directional"),
+    [
+        ("n. main street", "N MAIN ST", "MAIN", "ST", "N"),
+        ("North Main Street", "N MAIN ST", "MAIN", "ST", "N"),
+        ("N MAIN ST", "N MAIN ST", "MAIN", "ST", "N"),
+        ("Main Street North", "MAIN ST N", "MAIN", "ST", "N"),
+        ("Mission St.", "MISSION ST", "MISSION", "ST", None),
+        ("Park Ave", "PARK AVE", "PARK", "AVE", None),
+        ("Park Avenu", "PARK AVE", "PARK", "AVE", None),
+        ("Sunset Boulevard", "SUNSET BLVD", "SUNSET", "BLVD", None),
+        ("Southwest Oak Parkway", "SW OAK PKWY", "OAK", "PKWY", "SW"),
+        ("South West Oak Pkwy", "SW OAK PKWY", "OAK", "PKWY", "SW"),
+        ("N Main St SW", "N MAIN ST SW", "MAIN", "ST", "N|SW"),
+        ("Pennsylvania Ave North West", "PENNSYLVANIA AVE NW", "PENNSYLVANIA", "AVE", "NW"),
+        # A suffix or directional needs a base name left over.
+        ("Avenue B", "AVENUE B", "AVENUE B", None, None),
+        ("North Street", "NORTH ST", "NORTH", "ST", None),
+        ("Avenue of the Stars", "AVENUE OF THE STARS", "AVENUE OF THE STARS", None, None),
+        ("Broadway", "BROADWAY", "BROADWAY", None, None),
+        ("Highway 1", "HIGHWAY 1", "HIGHWAY 1", None, None),
+        # Only the last word is a suffix.
+        ("St. Charles Ave", "ST CHARLES AVE", "ST CHARLES", "AVE", None),
+        ("Court Street", "COURT ST", "COURT", "ST", None),
+        # Ordinals.
+        ("1st St", "1ST ST", "1ST", "ST", None),
+        ("First Street", "1ST ST", "1ST", "ST", None),
+        ("Twentieth Ave", "20TH AVE", "20TH", "AVE", None),
+        ("2d Ave", "2ND AVE", "2ND", "AVE", None),
+        ("21th St", "21ST ST", "21ST", "ST", None),
+        ("11st St", "11TH ST", "11TH", "ST", None),
+        # Punctuation.
+        ("O'Farrell St", "OFARRELL ST", "OFARRELL", "ST", None),
+        ("MLK Jr. Blvd", "MLK JR BLVD", "MLK JR", "BLVD", None),
+    ],
+)
+def test_us_street(raw, street, base, street_type, directional):
+    result = normalize_street(raw, "US")
+    assert (result.street, result.base, result.street_type, result.directional) == (
+        street,
+        base,
+        street_type,
+        directional,
+    )
+    assert normalize_street(result.street, "US") == result
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso", "expected"),
+    [
+        ("Mannerheimintie", "FI", "MANNERHEIMINTIE"),
+        ("hämeentie", "FI", "HÄMEENTIE"),
+        ("Etelä - Esplanadi", "FI", "ETELÄ-ESPLANADI"),
+        ("High Street", "GB", "HIGH STREET"),
+        ("St. John's Road", "GB", "ST JOHN'S ROAD"),
+        ("St John\u2019s Road", "GB", "ST JOHN'S ROAD"),
+        ("Hauptstraße", "DE", "HAUPTSTRASSE"),
+        ("Main Street", None, "MAIN STREET"),
+    ],
+)
+def test_non_us_street_is_folded_text(raw, iso, expected):
+    result = normalize_street(raw, iso)
+    assert result == Street(expected, expected, None, None, street_phonetic(expected))
+
+
+def test_first_street_equals_1st_street():
+    assert normalize_street("First Street", "US") == normalize_street("1st St", "US")
+
+
+def test_directional_keeps_streets_apart_but_base_equal():
+    north = normalize_street("N Main St", "US")
+    south = normalize_street("S Main St", "US")
+    assert north.street != south.street
+    assert north.base == south.base
+    assert north.phonetic == south.phonetic
+
+
+@pytest.mark.parametrize("raw", ["", "...", "#"])
+def test_empty_street_is_none(raw):
+    assert normalize_street(raw, "US") is None
+    assert normalize_street(raw, "FI") is None
+
+
+@pytest.mark.parametrize(
+    ("base", "expected"),
+    [
+        ("MAIN", "MN"),
+        ("MANE", "MN"),
+        ("1ST", "1ST"),
+        ("HÄMEENTIE", "HMNT"),
+        ("HIGH STREET", "HSTRT"),
+    ],
+)
+def test_street_phonetic(base, expected):
+    assert street_phonetic(base) == expected
+
+
+def test_suffix_table_covers_pub28_and_maps_abbreviations_to_themselves():
+    assert len(set(STREET_SUFFIXES.values())) >= 150
+    for abbreviation in set(STREET_SUFFIXES.values()):
+        assert STREET_SUFFIXES[abbreviation] == abbreviation
+    for variant, abbreviation in {
+        "ALLEY": "ALY",
+        "AVN": "AVE",
+        "AVNUE": "AVE",
+        "EXPRESSWAY": "EXPY",
+        "STRT": "ST",
+        "STR": "ST",
+        "TERRACE": "TER",
+        "WAY": "WAY",
+    }.items():
+        assert STREET_SUFFIXES[variant] == abbreviation
+
+
+def test_directional_abbreviations_map_to_themselves():
+    for abbreviation in set(DIRECTIONALS.values()):
+        assert DIRECTIONALS[abbreviation] == abbreviation

@@ -1,0 +1,102 @@
+"""Secondary unit canonicalization (USPS Pub 28 C2 designators, GB flats, Finnish staircases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from geodata.address.tables import UNIT_DESIGNATORS
+from geodata.address.text import free_text_tokens
+from geodata.address.unit import Unit, find_unit_start, is_unit_tokens, normalize_unit
+
+
+@pytest.mark.parametrize(
+    ("raw", "display", "unit_id"),
+    [
+        ("Apartment 4", "APT 4", "4"),
+        ("APT 4", "APT 4", "4"),
+        ("apt. 4b", "APT 4B", "4B"),
+        ("Apt #4", "APT 4", "4"),
+        ("APT # 4", "APT 4", "4"),
+        ("Suite 200", "STE 200", "200"),
+        ("Ste. 200", "STE 200", "200"),
+        ("#4", "# 4", "4"),
+        ("# 4", "# 4", "4"),
+        ("4", "# 4", "4"),
+        ("Unit 4", "UNIT 4", "4"),
+        ("unit 3-B", "UNIT 3B", "3B"),
+        ("Room 12", "RM 12", "12"),
+        ("Building 2", "BLDG 2", "2"),
+        ("Floor 3", "FL 3", "3"),
+        ("2nd floor", "FL 2", "2"),
+        ("Space 7", "SPC 7", "7"),
+        ("Trailer 9", "TRLR 9", "9"),
+        ("Penthouse", "PH", "PH"),
+        ("Rear", "REAR", "REAR"),
+        ("Basement", "BSMT", "BSMT"),
+        ("Bldg 2 Apt 4", "BLDG 2 APT 4", "2-4"),
+        ("Flat 2", "FLAT 2", "2"),
+        ("flat 2a", "FLAT 2A", "2A"),
+        ("A 5", "A 5", "A5"),
+        ("B 12", "B 12", "B12"),
+        ("a 5", "A 5", "A5"),
+        ("A5", "# A5", "A5"),
+        ("as 4", "AS 4", "4"),
+        ("Unit A 5", "UNIT A 5", "A5"),
+    ],
+)
+def test_normalize_unit(raw, display, unit_id):
+    assert normalize_unit(raw) == Unit(display, unit_id)
+    assert normalize_unit(display) == Unit(display, unit_id)
+
+
+@pytest.mark.parametrize("raw", ["APT 4", "#4", "# 4", "Unit 4", "4", "Apartment 4", "Ste 4"])
+def test_designators_do_not_change_the_unit_id(raw):
+    assert normalize_unit(raw).unit_id == "4"
+
+
+@pytest.mark.parametrize(("a", "b"), [("1", "2"), ("4A", "4B"), ("A 5", "B 5"), ("Rear", "")])
+def test_different_units_stay_different(a, b):
+    assert normalize_unit(a) != normalize_unit(b)
+
+
+@pytest.mark.parametrize("raw", ["", "  ", "#", "##", "-"])
+def test_empty_unit_is_none(raw):
+    assert normalize_unit(raw) is None
+
+
+def test_all_pub28_c2_designators_are_known():
+    pub28_c2 = "APT BSMT BLDG DEPT FL FRNT HNGR KEY LBBY LOT LOWR OFC PH PIER REAR RM SIDE SLIP"
+    for designator in (*pub28_c2.split(), "SPC", "STOP", "STE", "TRLR", "UNIT", "UPPR"):
+        assert UNIT_DESIGNATORS[designator] == designator
+    assert UNIT_DESIGNATORS["#"] == "#"
+    assert UNIT_DESIGNATORS["FLAT"] == "FLAT"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("MAIN ST APT 4", 2),
+        ("MAIN ST # 4", 2),
+        ("MAIN ST STE B", 2),
+        ("MAIN ST LOT 5", 2),
+        ("HIGH STREET FLAT 2", 2),
+        # Designator words that belong to the street name.
+        ("LOT RD", None),
+        ("OLD LOT RD", None),
+        ("KEY WEST", None),
+        ("SEA KEY N", None),
+        ("MAIN LOT 1ST", None),
+        ("APT 4", None),  # index 0 is the street name itself
+        ("MAIN ST APT", None),
+    ],
+)
+def test_find_unit_start(line, expected):
+    assert find_unit_start(line.split(), 1) == expected
+
+
+@pytest.mark.parametrize(
+    ("part", "expected"),
+    [("Flat 2", True), ("Apt 4", True), ("#4", True), ("Key West", False), ("Oakland", False)],
+)
+def test_is_unit_tokens(part, expected):
+    assert is_unit_tokens(free_text_tokens(part)) is expected
