@@ -1,0 +1,98 @@
+"""normalize_records on a small mapped frame: canonical records, rejects, run scope."""
+
+from datetime import date
+
+from pyspark.sql import functions as F
+
+from geodata.params import RunParams
+from geodata.pipelines.normalize.nodes import normalize_records
+from geodata.schemas import CANONICAL_SCHEMA, MAPPED_SCHEMA
+
+
+def _mapped(spark, rows):
+    defaults = {f.name: None for f in MAPPED_SCHEMA.fields}
+    defaults.update(geometry_accuracy="rooftop", priority=1, dt=date(2026, 10, 1), raw="{}")
+    records = [{**defaults, **row} for row in rows]
+    frame = spark.createDataFrame(records, MAPPED_SCHEMA)
+    return frame.withColumn("reject_reason", F.lit(None).cast("string")).withColumn(
+        "reject_reason",
+        F.when(F.col("source_record_id") == "bad-ingest", "null_island"),
+    )
+
+
+ROWS = [
+    {"source": "a", "source_record_id": "1", "house_number": "12", "street": "north main street",
+     "unit": "Apt 4", "postcode": "94103-1234", "region": "CA", "country": "US",
+     "lon": -122.4, "lat": 37.7},
+    {"source": "b", "source_record_id": "2",
+     "full_address": "12 N Main St #4, San Francisco, CA 94103", "country": "US",
+     "lon": -122.4, "lat": 37.7},
+    {"source": "c", "source_record_id": "3",
+     "full_address": "Mannerheimintie 12 A 5, 00100 Helsinki", "country": "FI",
+     "region": "FI-18", "lon": 24.9, "lat": 60.2},
+    {"source": "a", "source_record_id": "4", "house_number": "12", "street": None,
+     "region": "CA", "country": "US", "lon": -122.4, "lat": 37.7},
+    {"source": "a", "source_record_id": "bad-ingest", "house_number": "1", "street": "Oak St",
+     "region": "CA", "country": "US", "lon": 0.0, "lat": 0.0},
+    {"source": "a", "source_record_id": "6", "full_address": "???", "lon": -122.4, "lat": 37.7},
+]  # fmt: skip
+
+
+def test_records_become_canonical_or_rejected(spark):
+    valid, rejected = normalize_records(_mapped(spark, ROWS), RunParams(execution_dt="2026-11-01"))
+    assert [(f.name, f.dataType) for f in valid.schema] == [
+        (f.name, f.dataType) for f in CANONICAL_SCHEMA
+    ]
+    by_id = {r.source_record_id: r for r in valid.collect()}
+    assert set(by_id) == {"1", "2", "3"}
+    one, two = by_id["1"], by_id["2"]
+    for field in ("house_number", "street", "unit_id", "postcode", "iso_3166_2", "hn_int"):
+        assert one[field] == two[field], field
+    assert (one.street, one.unit_id, one.postcode) == ("N MAIN ST", "4", "94103")
+    assert by_id["3"].iso_3166_2 == "FI-18"
+    assert by_id["3"].street == "MANNERHEIMINTIE"
+
+    reasons = {r.source_record_id: (r.reason, r.iso_3166_2) for r in rejected.collect()}
+    assert reasons == {
+        "4": ("missing_street", "US-CA"),
+        "bad-ingest": ("null_island", "US-CA"),
+        "6": ("unparseable_address", "ZZ-ZZ"),
+    }
+
+
+def test_region_filter_keeps_only_the_region_and_unknown_rejects(spark):
+    valid, rejected = normalize_records(
+        _mapped(spark, ROWS), RunParams(execution_dt="2026-11-01", iso_3166_2="FI-18")
+    )
+    assert {r.source_record_id for r in valid.collect()} == {"3"}
+    assert {r.source_record_id for r in rejected.collect()} == {"6"}
+
+
+def test_normalizing_twice_changes_nothing(spark):
+    valid, _ = normalize_records(_mapped(spark, ROWS), RunParams(execution_dt="2026-11-01"))
+    again_input = valid.select(
+        *[
+            F.col(c).alias(c)
+            for c in (
+                "source",
+                "source_record_id",
+                "house_number",
+                "street",
+                "unit",
+                "locality",
+                "postcode",
+                "lat",
+                "lon",
+            )
+        ],
+        F.col("iso_3166_2").alias("region"),
+        F.col("iso_3166_1").alias("country"),
+    ).collect()
+    again, _ = normalize_records(
+        _mapped(spark, [r.asDict() for r in again_input]), RunParams(execution_dt="2026-11-01")
+    )
+    keys = ["source", "source_record_id", "house_number", "street", "unit", "unit_id",
+            "postcode", "iso_3166_2", "street_base", "street_phonetic"]  # fmt: skip
+    first = sorted(tuple(r) for r in valid.select(*keys).collect())
+    second = sorted(tuple(r) for r in again.select(*keys).collect())
+    assert first == second
