@@ -71,6 +71,30 @@ US_CASES = [
         ),
     ),
     (
+        # Without commas a unit designator ends the street, even past a suffix word.
+        "2 Glen Park Way Ste 102 Brisbane CA 94005",
+        dict(
+            house_number="2",
+            street="GLEN PARK WAY",
+            unit="STE 102",
+            locality="BRISBANE",
+            iso_3166_2="US-CA",
+            postcode="94005",
+        ),
+    ),
+    (
+        # ... and suffix words that follow each other belong to the street.
+        "612 GLEN PARK WAY BRISBANE CA 94005",
+        dict(
+            house_number="612",
+            street="GLEN PARK WAY",
+            unit=None,
+            locality="BRISBANE",
+            iso_3166_2="US-CA",
+            postcode="94005",
+        ),
+    ),
+    (
         "77 Pine St San Jose CA 95112",
         dict(
             house_number="77",

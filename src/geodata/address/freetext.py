@@ -191,15 +191,22 @@ def _street_unit_locality(
             return StreetLine(house_number, _join(tokens), None, None)
         return StreetLine(house_number, _join(tokens[:unit_at]), _join(tokens[unit_at:]), None)
 
-    # Best effort without commas: the street ends at its first suffix (plus a postdirectional)
-    # and a unit is a designator with one identifier.
+    # Best effort without commas. A unit designator ends the street ("GLEN PARK WAY STE 102
+    # BRISBANE"); otherwise the street ends at its first suffix, extended over suffix
+    # words that follow it directly ("GLEN PARK WAY": PARK is a suffix too), plus a
+    # postdirectional; a unit is a designator with one identifier.
     search_end = len(tokens) if unit_at is None else unit_at
-    street_end = next(
-        (index + 1 for index in range(1, search_end) if tokens[index] in STREET_SUFFIXES),
-        search_end,
-    )
-    if street_end < search_end - 1 and tokens[street_end] in DIRECTIONALS:
-        street_end += 1
+    if unit_at is not None:
+        street_end = unit_at
+    else:
+        street_end = next(
+            (index + 1 for index in range(1, search_end) if tokens[index] in STREET_SUFFIXES),
+            search_end,
+        )
+        while street_end < search_end - 1 and tokens[street_end] in STREET_SUFFIXES:
+            street_end += 1
+        if street_end < search_end - 1 and tokens[street_end] in DIRECTIONALS:
+            street_end += 1
     if unit_at is None:
         return StreetLine(
             house_number, _join(tokens[:street_end]), None, _join(tokens[street_end:])
