@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,24 @@ def make_project_copy(target: Path) -> Path:
     shutil.copy(REPO / "pyproject.toml", target / "pyproject.toml")
     shutil.copytree(REPO / "conf", target / "conf", dirs_exist_ok=True)
     (target / "data").mkdir(exist_ok=True)
+    # bootstrap_project puts the source directory on sys.path; the installed package is used.
+    (target / "src").symlink_to(REPO / "src", target_is_directory=True)
     raw = target / "data" / "01_raw"
     if not raw.exists():
         raw.symlink_to(REPO / "data" / "01_raw", target_is_directory=True)
     return target
+
+
+def nested_params(params: dict[str, Any]) -> dict[str, Any]:
+    """`{"run.execution_dt": x}` → `{"run": {"execution_dt": x}}`, as `kedro run --params` does."""
+    nested: dict[str, Any] = {}
+    for key, value in params.items():
+        *parents, leaf = key.split(".")
+        level = nested
+        for parent in parents:
+            level = level.setdefault(parent, {})
+        level[leaf] = value
+    return nested
 
 
 def run_project(
@@ -31,14 +46,17 @@ def run_project(
     env: str = "local",
     pipeline: str | None = None,
 ) -> dict[str, Any]:
-    """Run a pipeline of the project copy in `project` (cwd switched there) and return outputs."""
+    """Run a pipeline of the project copy in `project` (cwd switched there) and return outputs.
+
+    `params` use the command line's dotted keys (`run.execution_dt`).
+    """
     bootstrap_project(project)
     previous = Path.cwd()
-    import os
-
     os.chdir(project)
     try:
-        with KedroSession.create(project_path=project, env=env, runtime_params=params) as session:
+        with KedroSession.create(
+            project_path=project, env=env, runtime_params=nested_params(params or {})
+        ) as session:
             return session.run(pipeline_names=[pipeline] if pipeline else None)
     finally:
         os.chdir(previous)

@@ -11,12 +11,14 @@ from datetime import date
 
 import pandas as pd
 import pytest
+import yaml
 from pyspark.sql import functions as F
 
 from geodata.evaluation import pairwise_scores
 from tests.kedro_project import REPO, make_project_copy, run_project
 
 RAW = REPO / "data" / "01_raw"
+SOURCES = yaml.safe_load((REPO / "conf/base/parameters_ingest.yml").read_text())["sources"]
 NOV, OCT = "2026-11-01", "2026-10-01"
 
 
@@ -30,10 +32,13 @@ def _expected_in_scope(truth: pd.DataFrame, run_dt: str, regions: set[str] | Non
     truth["dt"] = pd.to_datetime(truth["dt"]).dt.date
     cutoff = date.fromisoformat(run_dt)
     chosen = []
-    for _, records in truth.groupby("source"):
+    for source, records in truth.groupby("source"):
         dated = records[records["dt"].notna()]
         if dated.empty:
             chosen.append(records)
+            continue
+        if SOURCES[source].get("kind") == "corrections":  # events: all up to the run date
+            chosen.append(dated[dated["dt"] <= cutoff])
             continue
         latest = dated[dated["dt"] <= cutoff]["dt"].max()
         chosen.append(records[records["dt"] == latest])

@@ -22,5 +22,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         # another namespace's dataset, which is exactly how stages connect.
         warnings.filterwarnings("ignore", message="One or more dataset names contain '.'")
         pipelines = find_pipelines(raise_errors=True)
-    pipelines["__default__"] = sum((pipelines[name] for name in STAGES), Pipeline([]))
+    # `kedro run --pipeline X` loads only X; the default exists when every stage was loaded.
+    if all(name in pipelines for name in STAGES):
+        pipelines["__default__"] = sum((pipelines[name] for name in STAGES), Pipeline([]))
     return pipelines

@@ -140,7 +140,7 @@ CONFLATED_ADDRESSES_SCHEMA = _partitioned_last(
             T.StructField("building_id", T.StringType(), True),
             T.StructField("road_id", T.StringType(), True),
             T.StructField("source_count", T.IntegerType(), False),
-            T.StructField("sources", T.ArrayType(T.StringType(), False), False),
+            T.StructField("sources", T.ArrayType(T.StringType(), True), False),
             T.StructField("provenance", T.MapType(T.StringType(), T.StringType(), True), False),
             T.StructField("confidence", T.DoubleType(), False),
             T.StructField("execution_dt", T.DateType(), False),

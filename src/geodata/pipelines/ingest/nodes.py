@@ -50,8 +50,9 @@ def map_source_records(
     """Records of the source's latest delivery on or before `run.execution_dt`, canonically named.
 
     Rows in: every row of every delivery in `raw`. Rows out: each row of the
-    chosen delivery (all rows when the source has no `dt` column) plus rows whose
-    delivery date cannot be read, with the canonical columns of `MAPPED_SCHEMA`
+    chosen delivery (all rows when the source has no `dt` column; for a
+    `kind: corrections` source every correction dated on or before the run
+    date) plus rows whose date cannot be read, with the canonical columns of `MAPPED_SCHEMA`
     and `reject_reason` (null for valid records). Duplicate record ids keep one
     row (the smallest raw text) and reject the others.
 
@@ -92,6 +93,10 @@ def _latest_delivery(mapped: DataFrame, source: SourceParams, run: RunParams) ->
     if "dt" not in source.columns:
         return mapped
     run_dt = F.lit(run.execution_dt)
+    unreadable = mapped.where(F.col("dt").isNull())
+    if source.kind == "corrections":
+        # Corrections are events, not snapshots: every one made by the run date counts.
+        return mapped.where(F.col("dt") <= run_dt).unionByName(unreadable)
     latest = (
         mapped.where(F.col("dt") <= run_dt)
         .agg(F.max("dt").alias("delivery_dt"))
@@ -100,7 +105,6 @@ def _latest_delivery(mapped: DataFrame, source: SourceParams, run: RunParams) ->
     chosen = mapped.join(F.broadcast(latest), mapped["dt"] == latest["delivery_dt"]).drop(
         "delivery_dt"
     )
-    unreadable = mapped.where(F.col("dt").isNull())
     return chosen.unionByName(unreadable)
 
 
