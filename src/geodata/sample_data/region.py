@@ -1,0 +1,89 @@
+"""Generate the demo region (truth, sources, reference geodata) and write its file layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from geodata.sample_data.sources import build_sources
+from geodata.sample_data.world import build_world, truth_addresses
+
+OUTPUT_PATHS: dict[str, str] = {
+    "county_gis": "county_gis/addresses.csv",
+    "vendor_acme": "vendor_acme/addresses.parquet",
+    "open_data": "open_data/addresses.csv",
+    "fi_open_data": "fi_open_data/addresses.csv",
+    "user_corrections": "user_corrections/corrections.jsonl",
+    "roads": "reference/roads.parquet",
+    "parcels": "reference/parcels.parquet",
+    "buildings": "reference/buildings.parquet",
+    "truth_records": "truth/records.parquet",
+    "truth_addresses": "truth/addresses.parquet",
+}
+"""Logical frame name -> file path under the output directory (the catalog uses the same)."""
+
+FRAME_NAMES: tuple[str, ...] = tuple(OUTPUT_PATHS)
+
+MIN_US_ADDRESSES = 300
+MIN_FI_ADDRESSES = 50
+
+
+class SampleDataParams(BaseModel):
+    """`sample_data:` parameters: the seed and size of the demo region."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seed: int = Field(42, ge=0, description="Same seed, same region (byte for byte).")
+    us_addresses: int = Field(
+        5000, ge=MIN_US_ADDRESSES, description="True US-CA addresses (each unit counts)."
+    )
+    fi_addresses: int = Field(800, ge=MIN_FI_ADDRESSES, description="True FI-18 addresses.")
+
+
+def generate_region(
+    seed: int = 42, us_addresses: int = 5000, fi_addresses: int = 800
+) -> dict[str, pd.DataFrame]:
+    """The demo region's frames, keyed by logical name (see `OUTPUT_PATHS`).
+
+    Args:
+        seed: Random seed; the same seed gives identical frames.
+        us_addresses: Real US-CA addresses to create (phantoms come on top).
+        fi_addresses: Real FI-18 addresses to create.
+
+    Returns:
+        Source deliveries (`county_gis`, `vendor_acme`, `open_data`,
+        `fi_open_data`, `user_corrections`), reference geodata (`roads`,
+        `parcels`, `buildings`) and the truth (`truth_records`, `truth_addresses`).
+    """
+    params = SampleDataParams(seed=seed, us_addresses=us_addresses, fi_addresses=fi_addresses)
+    world = build_world(params.seed, params.us_addresses, params.fi_addresses)
+    frames = build_sources(world, params.seed)
+    frames.update(
+        roads=world.roads,
+        parcels=world.parcels,
+        buildings=world.buildings,
+        truth_addresses=truth_addresses(world),
+    )
+    return {name: frames[name] for name in FRAME_NAMES}
+
+
+def write_frame(name: str, frame: pd.DataFrame, path: Path) -> None:
+    """Write one frame the way its catalog entry does (same pandas call and arguments)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif path.suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    elif path.suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True)
+    else:
+        raise ValueError(f"no writer for {name} ({path.suffix})")
+
+
+def write_region(frames: dict[str, pd.DataFrame], out_dir: Path) -> None:
+    """Write `frames` (as returned by `generate_region`) to their files under `out_dir`."""
+    out_dir = Path(out_dir)
+    for name, frame in frames.items():
+        write_frame(name, frame, out_dir / OUTPUT_PATHS[name])
