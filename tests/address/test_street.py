@@ -23,6 +23,11 @@ from geodata.address.tables import DIRECTIONALS, STREET_SUFFIXES
         ("South West Oak Pkwy", "SW OAK PKWY", "OAK", "PKWY", "SW"),
         ("N Main St SW", "N MAIN ST SW", "MAIN", "ST", "N|SW"),
         ("Pennsylvania Ave North West", "PENNSYLVANIA AVE NW", "PENNSYLVANIA", "AVE", "NW"),
+        # Common spellings that Pub 28 does not list.
+        ("S Willow La", "S WILLOW LN", "WILLOW", "LN", "S"),
+        ("Clifton Crt", "CLIFTON CT", "CLIFTON", "CT", None),
+        ("Bayshore Bl", "BAYSHORE BLVD", "BAYSHORE", "BLVD", None),
+        ("La Salle St", "LA SALLE ST", "LA SALLE", "ST", None),
         # A suffix or directional needs a base name left over.
         ("Avenue B", "AVENUE B", "AVENUE B", None, None),
         ("North Street", "NORTH ST", "NORTH", "ST", None),

@@ -213,12 +213,25 @@ _SUFFIX_VARIANTS: dict[str, tuple[str, ...]] = {
     "WLS": ("WELLS",),
 }
 
+# Spellings Pub 28 does not list but address vendors and county files commonly use
+# (e.g. "LA" for Lane, "CRT" for Court, "BL" for Boulevard). None of them is a Pub 28
+# abbreviation of another suffix, so adding them cannot change an official spelling.
+_COMMON_NON_USPS_VARIANTS: dict[str, tuple[str, ...]] = {
+    "LN": ("LA",),
+    "CT": ("CRT",),
+    "BLVD": ("BL", "BLV"),
+    "HWY": ("HW",),
+    "TER": ("TERACE",),
+}
+
 STREET_SUFFIXES: dict[str, str] = {
     variant: abbreviation
-    for abbreviation, variants in _SUFFIX_VARIANTS.items()
+    for table in (_SUFFIX_VARIANTS, _COMMON_NON_USPS_VARIANTS)
+    for abbreviation, variants in table.items()
     for variant in (abbreviation, *variants)
 }
-"""Any spelling of a street suffix -> its USPS abbreviation (Pub 28, Appendix C1)."""
+"""Any spelling of a street suffix -> its USPS abbreviation (Pub 28, Appendix C1, plus a few
+common non-USPS spellings)."""
 
 # USPS Publication 28, section 233 (directionals). Single-word spellings only; two-word forms
 # such as "NORTH WEST" are joined by the street parser through DIRECTIONAL_PAIRS.
