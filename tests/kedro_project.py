@@ -19,8 +19,8 @@ def make_project_copy(target: Path) -> Path:
     shutil.copy(REPO / "pyproject.toml", target / "pyproject.toml")
     shutil.copytree(REPO / "conf", target / "conf", dirs_exist_ok=True)
     (target / "data").mkdir(exist_ok=True)
-    # bootstrap_project puts the source directory on sys.path; the installed package is used.
-    (target / "src").symlink_to(REPO / "src", target_is_directory=True)
+    # bootstrap_project wants a source directory; the installed geodata package is used.
+    (target / "src").mkdir(exist_ok=True)
     raw = target / "data" / "01_raw"
     if not raw.exists():
         raw.symlink_to(REPO / "data" / "01_raw", target_is_directory=True)

@@ -26,8 +26,9 @@ def _truth_records() -> pd.DataFrame:
     return pd.read_parquet(RAW / "truth" / "records.parquet")
 
 
-def _expected_in_scope(truth: pd.DataFrame, run_dt: str, regions: set[str] | None) -> pd.Series:
-    """Records of each source's latest delivery on or before `run_dt` (from the truth)."""
+def _in_scope(truth: pd.DataFrame, run_dt: str, regions: set[str] | None) -> pd.DataFrame:
+    """Truth rows of the records a run for `run_dt` reads: each source's latest delivery
+    on or before the date (corrections: all up to the date)."""
     truth = truth.copy()
     truth["dt"] = pd.to_datetime(truth["dt"]).dt.date
     cutoff = date.fromisoformat(run_dt)
@@ -49,7 +50,7 @@ def _expected_in_scope(truth: pd.DataFrame, run_dt: str, regions: set[str] | Non
             addresses.set_index("truth_address_id")["iso_3166_2"]
         )
         selected = selected[region.isin(regions) | selected["invalid"]]
-    return selected.groupby("source").size()
+    return selected
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_every_input_record_ends_in_lineage_or_quarantine(spark, project):
         lineage.select("source").unionByName(quarantine.select("source")).groupBy("source").count()
     )
     actual = {r.source: r["count"] for r in counted.collect()}
-    expected = _expected_in_scope(_truth_records(), NOV, regions=None).to_dict()
+    expected = _in_scope(_truth_records(), NOV, regions=None).groupby("source").size().to_dict()
     assert actual == expected
 
     # A record id is never in both tables (duplicate ids may repeat within quarantine).
@@ -89,8 +90,11 @@ def test_invalid_records_are_quarantined_with_reasons(spark, project):
     quarantine = _partition(spark, "geodata.quarantine", NOV)
     reasons = {r.reason for r in quarantine.select("reason").distinct().collect()}
     assert {"null_island", "invalid_coordinates"} <= reasons
-    truth = spark.createDataFrame(_truth_records()[["source", "source_record_id", "invalid"]])
-    invalid = truth.where("invalid").select("source", "source_record_id").distinct()
+    in_scope = _in_scope(_truth_records(), NOV, regions=None)
+    invalid = spark.createDataFrame(
+        in_scope.loc[in_scope["invalid"], ["source", "source_record_id"]]
+    )
+    assert invalid.count() > 0
     lineage = _partition(spark, "geodata.address_lineage", NOV)
     assert lineage.join(invalid, ["source", "source_record_id"]).count() == 0
     assert quarantine.where(F.col("raw").isNull()).count() == 0

@@ -192,6 +192,18 @@ def test_british_structured(normalize):
         (dict(house_number="1", street="Main St", country="US", region="FI-18"), "unknown_region"),
         (dict(house_number="1", country="US", region="CA"), "missing_street"),
         (dict(street="Main St", country="US", region="CA"), "missing_house_number"),
+        # Placeholders a source writes for "no value" count as no value.
+        (dict(house_number="N/A", street="N/A", country="US", region="CA"), "unparseable_address"),
+        (
+            dict(house_number="UNKNOWN", street="Main St", country="US", region="CA"),
+            "missing_house_number",
+        ),
+        (dict(house_number="12", street="???", country="US", region="CA"), "missing_street"),
+        # A house number needs a digit to be compared.
+        (
+            dict(house_number="Rear", street="Main St", country="US", region="CA"),
+            "missing_house_number",
+        ),
         # Check order: the first applicable reason wins.
         (dict(house_number="1", country="Narnia"), "unknown_country"),
         (dict(street="Main St", country="US"), "unknown_region"),

@@ -182,14 +182,27 @@ def _reject_reason(
         return "unknown_region"
     if not has_street:
         return "missing_street"
-    if number is None:
+    # A house number without any digit ("N/A", a house name) cannot be compared with
+    # another record's number, so the record cannot be conflated safely.
+    if number is None or number.number is None:
         return "missing_house_number"
     return None
 
 
+# Values sources write instead of leaving a field empty.
+_PLACEHOLDERS = frozenset(
+    {"N/A", "NA", "N.A.", "N.A", "UNKNOWN", "UNK", "NONE", "NULL", "NIL", "TBD", "NOT AVAILABLE"}
+)
+
+
 def _given(value: str | None) -> str | None:
-    """The value, or None if it is empty or blank."""
-    return None if not value or value.isspace() else value
+    """The value, or None if it is empty, blank, only punctuation or a placeholder like N/A."""
+    if not value or value.isspace():
+        return None
+    stripped = value.strip()
+    if stripped.upper() in _PLACEHOLDERS or not any(ch.isalnum() for ch in stripped):
+        return None
+    return value
 
 
 def _has_street(street_text: str | None, iso_3166_1: str | None) -> bool:
