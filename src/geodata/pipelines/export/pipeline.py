@@ -47,13 +47,13 @@ def create_pipeline(**kwargs) -> Pipeline:
         ],
         namespace="export",
         inputs={
-            "addresses": "conflate.prm_addresses",
-            "lineage": "conflate.prm_lineage",
+            "addresses": "conflate.mo_addresses",
+            "lineage": "conflate.mo_lineage",
             "normalize_rejected": "normalize.int_rejected",
-            "conflate_rejected": "conflate.int_rejected",
+            "conflate_rejected": "conflate.mo_rejected",
             "ingested": "ingest.int_records",
             "normalized": "normalize.int_addresses",
-            "scored_pairs": "conflate.int_scored_pairs",
+            "scored_pairs": "conflate.fea_scored_pairs",
         },
         outputs={
             "conflated_addresses",
