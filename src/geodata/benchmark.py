@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import tempfile
 import time
@@ -89,7 +90,8 @@ def run_benchmark(
         "ratio_to_floor": round(pipeline_s / floor_s, 1),
         "source_rows_per_s": round(rows / pipeline_s),
         "slowest_nodes_s": dict(timings[:6]),
-        "spark_cores": spark.sparkContext.defaultParallelism,
+        "machine_cores": os.cpu_count(),
+        "shuffle_partitions": int(spark.conf.get("spark.sql.shuffle.partitions")),
         "driver_jvm_peak_rss_mb": _jvm_peak_rss_mb(spark),
         "python_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }

@@ -81,7 +81,11 @@ class SparkHooks:
 
 
 class RunTimingHooks:
-    """Measures each node's wall time and adds it to the run report, if the run wrote one."""
+    """Measures each node's wall time and adds it to the run report, if the run wrote one.
+
+    Spark is lazy: most of a node's work happens when its outputs are saved, so a
+    node's time runs from its start to its last saved output.
+    """
 
     def __init__(self) -> None:
         self._started: dict[str, float] = {}
@@ -98,12 +102,20 @@ class RunTimingHooks:
         """Note when a node starts."""
         self._started[node.name] = time.perf_counter()
 
-    @hook_impl
-    def after_node_run(self, node) -> None:
-        """Note how long a node took."""
-        started = self._started.pop(node.name, None)
+    def _record(self, node) -> None:
+        started = self._started.get(node.name)
         if started is not None:
             self._timings[node.name] = round(time.perf_counter() - started, 3)
+
+    @hook_impl
+    def after_node_run(self, node) -> None:
+        """Note how long the node function took."""
+        self._record(node)
+
+    @hook_impl
+    def after_dataset_saved(self, node) -> None:
+        """Extend the node's time to cover saving (and so computing) its outputs."""
+        self._record(node)
 
     @hook_impl
     def after_pipeline_run(self, catalog) -> None:
