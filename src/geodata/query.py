@@ -6,6 +6,7 @@ python -m geodata.query "SELECT count(*) FROM geodata.conflated_addresses"
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 from pathlib import Path
 
@@ -25,11 +26,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=50, help="rows to print")
     args = parser.parse_args(argv)
 
+    logging.getLogger("kedro").setLevel(logging.WARNING)
     project_path = args.project_path.resolve()
     bootstrap_project(project_path)
     with KedroSession.create(project_path=project_path, env=args.env) as session:
         context = session.load_context()
         config = resolve_spark_config(dict(context.config_loader["spark"]), project_path)
+    config["spark.ui.showConsoleProgress"] = "false"
     spark = build_spark_session(config, hive=True)
     spark.sql(args.sql).show(args.limit, truncate=False)
 
