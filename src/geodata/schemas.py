@@ -34,14 +34,10 @@ CANONICAL_FIELDS: tuple[str, ...] = (
 )
 """Fields a source may map in its `columns:` block (besides correction fields)."""
 
-CORRECTION_FIELDS: tuple[str, ...] = (
-    "action",
-    "fix_house_number",
-    "fix_street",
-    "fix_unit",
-    "fix_locality",
-    "fix_postcode",
-)
+ADDRESS_FIELDS: tuple[str, ...] = ("house_number", "street", "unit", "locality", "postcode")
+"""The address fields survivorship chooses and a user `fix` may set."""
+
+CORRECTION_FIELDS: tuple[str, ...] = ("action", *(f"fix_{f}" for f in ADDRESS_FIELDS))
 """Extra fields a `kind: corrections` source maps."""
 
 PARTITION_COLUMNS: tuple[str, ...] = ("execution_dt", "iso_3166_1", "iso_3166_2")

@@ -10,10 +10,10 @@ from pyspark.sql import functions as F
 
 from geodata.conflation.clustering import connected_components
 from geodata.conflation.comparisons import ScoringParams, score_pairs_with
-from geodata.schemas import GEOMETRY_ACCURACY_RANK
+from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK
 from geodata.spatial import point_cell
 
-SURVIVING_FIELDS = ("house_number", "street", "unit", "locality", "postcode")
+SURVIVING_FIELDS = ADDRESS_FIELDS
 """Address fields chosen by survivorship (each with provenance)."""
 
 REFERENCE_FIELDS = ("parcel_id", "building_id", "road_id")
@@ -92,7 +92,8 @@ def block_candidate_pairs(records: DataFrame, blocking: BlockingParams) -> DataF
     cluster members (ordinary records and `add` corrections), from the union of
     the rules. `block_cell` and `block_cell_shifted` are grid cells of the point
     on two grids offset by half a cell, so near neighbours share a cell on at
-    least one grid.
+    least one grid; `unit_key` and `hn_suffix_key` are the unit and house-number
+    suffix with "none" as a value of its own.
     """
     half = blocking.cell_size_deg / 2
     members = records.where(_is_cluster_member()).select(
@@ -102,6 +103,9 @@ def block_candidate_pairs(records: DataFrame, blocking: BlockingParams) -> DataF
         point_cell(F.col("lat") + half, F.col("lon") + half, blocking.cell_size_deg).alias(
             "block_cell_shifted"
         ),
+        # Null-safe keys, so that "no unit" and "no suffix" block together too.
+        F.coalesce("unit_id", F.lit("")).alias("unit_key"),
+        F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
     )
     per_rule = []
     for rule in blocking.rules:

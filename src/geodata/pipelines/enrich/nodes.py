@@ -47,20 +47,26 @@ def _settings(params: EnrichParams | Mapping[str, Any]) -> EnrichParams:
     return EnrichParams.model_validate(params)
 
 
+def _assign_polygons(
+    addresses: DataFrame, polygons: DataFrame, polygon_id: str, params: EnrichParams
+) -> DataFrame:
+    """Record key + `polygon_id` of the smallest polygon containing each address point."""
+    return points_in_polygons(
+        addresses,
+        polygons.select(F.col(polygon_id).cast("string").alias(polygon_id), "wkt"),
+        point_key=RECORD_KEY,
+        polygon_id=polygon_id,
+        cell_deg=_settings(params).cell_size_deg,
+    )
+
+
 def assign_parcels(addresses: DataFrame, parcels: DataFrame, params: EnrichParams) -> DataFrame:
     """Rows in: canonical addresses and parcels. Rows out: one per address inside a parcel.
 
     Columns out: `source`, `source_record_id`, `parcel_id` (the smallest containing
     parcel; a point on a parcel edge counts as inside).
     """
-    settings = _settings(params)
-    return points_in_polygons(
-        addresses,
-        parcels.select(F.col("parcel_id").cast("string").alias("parcel_id"), "wkt"),
-        point_key=RECORD_KEY,
-        polygon_id="parcel_id",
-        cell_deg=settings.cell_size_deg,
-    )
+    return _assign_polygons(addresses, parcels, "parcel_id", params)
 
 
 def assign_buildings(addresses: DataFrame, buildings: DataFrame, params: EnrichParams) -> DataFrame:
@@ -69,14 +75,7 @@ def assign_buildings(addresses: DataFrame, buildings: DataFrame, params: EnrichP
     Columns out: `source`, `source_record_id`, `building_id` (the smallest containing
     building footprint).
     """
-    settings = _settings(params)
-    return points_in_polygons(
-        addresses,
-        buildings.select(F.col("building_id").cast("string").alias("building_id"), "wkt"),
-        point_key=RECORD_KEY,
-        polygon_id="building_id",
-        cell_deg=settings.cell_size_deg,
-    )
+    return _assign_polygons(addresses, buildings, "building_id", params)
 
 
 def assign_nearest_roads(addresses: DataFrame, roads: DataFrame, params: EnrichParams) -> DataFrame:

@@ -11,7 +11,7 @@ from pyspark.sql import types as T
 
 from geodata.address import normalize_address
 from geodata.params import RunParams
-from geodata.schemas import CANONICAL_SCHEMA, UNKNOWN_COUNTRY, UNKNOWN_REGION
+from geodata.schemas import ADDRESS_FIELDS, CANONICAL_SCHEMA, UNKNOWN_COUNTRY, UNKNOWN_REGION
 
 _PARSED_FIELDS = (
     ("house_number", T.StringType()),
@@ -29,7 +29,6 @@ _PARSED_FIELDS = (
     ("iso_3166_1", T.StringType()),
     ("iso_3166_2", T.StringType()),
 )
-_FIX_FIELDS = ("house_number", "street", "unit", "locality", "postcode")
 _INPUT_TEXT = (
     "house_number",
     "street",
@@ -49,15 +48,17 @@ def _text(value: object) -> str | None:
 def _normalize_batch(batch: pd.DataFrame) -> pd.DataFrame:
     """Canonical fields for one Arrow batch of mapped records (vectorised over the batch)."""
     columns = {name: [] for name, _ in _PARSED_FIELDS}
-    fixes = {f"fix_{name}": [] for name in _FIX_FIELDS}
+    fixes = {f"fix_{name}": [] for name in ADDRESS_FIELDS}
     reasons = []
-    for row in batch[list(_INPUT_TEXT) + [f"fix_{n}" for n in _FIX_FIELDS]].itertuples(index=False):
+    for row in batch[list(_INPUT_TEXT) + [f"fix_{n}" for n in ADDRESS_FIELDS]].itertuples(
+        index=False
+    ):
         values = {name: _text(getattr(row, name)) for name in _INPUT_TEXT}
         parsed = normalize_address(**values)
         for name, _ in _PARSED_FIELDS:
             columns[name].append(getattr(parsed, name))
         reasons.append(parsed.reject_reason)
-        given = {name: _text(getattr(row, f"fix_{name}")) for name in _FIX_FIELDS}
+        given = {name: _text(getattr(row, f"fix_{name}")) for name in ADDRESS_FIELDS}
         if any(given.values()):
             # Fix values are canonicalized in the context of the target address so
             # that, e.g., a new unit "4" becomes "# 4" exactly as a source's would.
@@ -71,10 +72,10 @@ def _normalize_batch(batch: pd.DataFrame) -> pd.DataFrame:
                 country=parsed.iso_3166_1,
                 full_address=None,
             )
-            for name in _FIX_FIELDS:
+            for name in ADDRESS_FIELDS:
                 fixes[f"fix_{name}"].append(getattr(fixed, name) if given[name] else None)
         else:
-            for name in _FIX_FIELDS:
+            for name in ADDRESS_FIELDS:
                 fixes[f"fix_{name}"].append(None)
     out = batch.drop(columns=[*_INPUT_TEXT, *fixes]).copy()
     for name, values in {**columns, **fixes}.items():
@@ -99,7 +100,7 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
         [
             *passthrough,
             *[T.StructField(n, t, True) for n, t in _PARSED_FIELDS],
-            *[T.StructField(f"fix_{n}", T.StringType(), True) for n in _FIX_FIELDS],
+            *[T.StructField(f"fix_{n}", T.StringType(), True) for n in ADDRESS_FIELDS],
             T.StructField("normalize_reason", T.StringType(), True),
         ]
     )
