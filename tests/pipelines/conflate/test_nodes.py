@@ -1,0 +1,202 @@
+"""Conflate nodes on small hand-made records: blocking, clustering, survivorship, corrections."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from geodata.conflation.comparisons import ScoringParams
+from geodata.pipelines.conflate.nodes import (
+    BlockingParams,
+    ClusteringParams,
+    apply_user_corrections,
+    block_candidate_pairs,
+    choose_best_values,
+    cluster_matches,
+    score_pairs,
+)
+from geodata.schemas import CANONICAL_SCHEMA
+
+CONFIG = yaml.safe_load(
+    (Path(__file__).resolve().parents[3] / "conf/base/parameters_conflate.yml").read_text()
+)["conflate"]
+BLOCKING = BlockingParams(**CONFIG["blocking"])
+SCORING = ScoringParams(**CONFIG["scoring"])
+CLUSTERING = ClusteringParams(**CONFIG["clustering"])
+
+ENRICHED = [*CANONICAL_SCHEMA.fieldNames(), "parcel_id", "building_id", "road_id", "road_name"]
+
+
+def _record(source, record_id, hn, street, *, unit=None, lat=37.75, lon=-122.43, **extra):
+    """An enriched canonical record with sensible defaults for one Californian address."""
+    base, _, street_type = street.rpartition(" ")
+    values = {
+        "source": source,
+        "source_record_id": record_id,
+        "dt": date(2026, 10, 1),
+        "house_number": hn,
+        "street": street,
+        "unit": unit,
+        "locality": "SAN FRANCISCO",
+        "postcode": "94110",
+        "iso_3166_1": "US",
+        "iso_3166_2": "US-CA",
+        "lat": lat,
+        "lon": lon,
+        "geometry_accuracy": {"a": "rooftop", "b": "parcel", "c": "interpolated"}.get(
+            source, "rooftop"
+        ),
+        "priority": {"a": 1, "b": 2, "c": 3}.get(source, 0),
+        "hn_int": int("".join(ch for ch in hn if ch.isdigit()) or 0),
+        "hn_suffix": hn.lstrip("0123456789") or None,
+        "street_base": base.split(" ", 1)[-1] if base.startswith(("N ", "S ")) else base,
+        "street_type": street_type,
+        "street_dir": base.split(" ", 1)[0] if base.startswith(("N ", "S ")) else None,
+        "street_phonetic": base.replace(" ", "")[:4],
+        "unit_id": unit.split()[-1] if unit else None,
+        "raw": "{}",
+        "building_id": None,
+        "parcel_id": None,
+        "road_id": None,
+        "road_name": None,
+    }
+    values.update(extra)
+    return tuple(values.get(name) for name in ENRICHED)
+
+
+ENRICHED_SCHEMA = T.StructType(
+    [
+        *CANONICAL_SCHEMA.fields,
+        *[
+            T.StructField(n, T.StringType())
+            for n in ("parcel_id", "building_id", "road_id", "road_name")
+        ],
+    ]
+)
+
+
+def _frame(spark, rows):
+    return spark.createDataFrame(rows, ENRICHED_SCHEMA)
+
+
+METRE = 1 / 111_000  # degrees of latitude
+
+
+@pytest.fixture(scope="module")
+def records(spark):
+    rows = [
+        # One real address seen by three sources, one of them with a typo.
+        _record("a", "1", "12", "MISSION ST", building_id="B1"),
+        _record("b", "1", "12", "MISSOIN ST", lat=37.75 + 12 * METRE, building_id="B1"),
+        _record("c", "1", "12", "MISSION ST", lat=37.75 - 25 * METRE, postcode=None),
+        # Hard negatives next door: another number, a letter suffix, units.
+        _record("a", "2", "14", "MISSION ST", lat=37.75 + 20 * METRE),
+        _record("a", "3", "12A", "MISSION ST", lat=37.75 + 5 * METRE),
+        _record("a", "4", "12", "MISSION ST", unit="APT 1", lat=37.75 + 2 * METRE),
+        _record("b", "4", "12", "MISSION ST", unit="# 1", lat=37.75 + 8 * METRE),
+        _record("a", "5", "12", "MISSION ST", unit="APT 2", lat=37.75 + 2 * METRE),
+        # Twin streets: N vs S with the same number, 30 m apart.
+        _record("a", "6", "12", "N MAIN ST", lat=37.76),
+        _record("b", "6", "12", "S MAIN ST", lat=37.76 + 30 * METRE),
+        # The same text far away (another neighbourhood).
+        _record("b", "7", "12", "MISSION ST", lat=37.78),
+    ]
+    return _frame(spark, rows).cache()
+
+
+@pytest.fixture(scope="module")
+def clustered(records):
+    pairs = block_candidate_pairs(records, BLOCKING)
+    scored = score_pairs(pairs, records, SCORING, CLUSTERING)
+    clusters = cluster_matches(records, scored, SCORING, CLUSTERING)
+    return pairs, scored, clusters
+
+
+def _groups(clusters):
+    by_cluster: dict[str, set[str]] = {}
+    for row in clusters.collect():
+        by_cluster.setdefault(row.cluster_key, set()).add(row.key.replace("\x1f", ":"))
+    return sorted(sorted(members) for members in by_cluster.values())
+
+
+def test_blocking_never_pairs_records_the_hard_rules_separate(clustered):
+    pairs, _, _ = clustered
+    keys = {(r.key_l, r.key_r) for r in pairs.collect()}
+    assert all(left < right for left, right in keys)
+    flat = {(left.replace("\x1f", ":"), right.replace("\x1f", ":")) for left, right in keys}
+    assert ("a:1", "b:1") in flat
+    assert ("a:4", "b:4") in flat
+    assert not any({"a:4", "a:5"} == {left, right} for left, right in flat)  # units 1 vs 2
+    assert not any("a:2" in pair for pair in flat)  # 14 has no partner
+
+
+def test_clusters_merge_variants_and_keep_hard_negatives_apart(clustered):
+    _, _, clusters = clustered
+    assert _groups(clusters) == [
+        ["a:1", "b:1", "c:1"],
+        ["a:2"],
+        ["a:3"],
+        ["a:4", "b:4"],
+        ["a:5"],
+        ["a:6"],
+        ["b:6"],
+        ["b:7"],
+    ]
+
+
+def test_survivorship_takes_agreed_values_with_provenance(records, clustered):
+    _, _, clusters = clustered
+    addresses, lineage = choose_best_values(records, clusters, CLUSTERING)
+    rows = {r.sources and tuple(r.sources): r for r in addresses.collect()}
+    mission = rows[("a", "b", "c")]
+    assert (mission.house_number, mission.street, mission.postcode) == ("12", "MISSION ST", "94110")
+    assert mission.provenance["street"] == "a"  # two sources agree on MISSION ST
+    assert mission.provenance["geometry"] == "a"  # rooftop beats parcel and interpolated
+    assert mission.geometry_accuracy == "rooftop"
+    assert mission.source_count == 3
+    assert 0 < mission.confidence <= 1
+    assert addresses.select("address_id").distinct().count() == addresses.count()
+    assert lineage.count() == records.count()
+    # Two clusters with the same canonical text get distinct, stable ids.
+    same_text = addresses.where(
+        (F.col("street") == "MISSION ST") & (F.col("house_number") == "12") & F.col("unit").isNull()
+    )
+    ids = sorted(r.address_id for r in same_text.collect())
+    assert len(ids) == 2 and ids[1].startswith(ids[0].split("-")[0])
+
+
+def test_user_corrections_fix_and_suppress(spark, records, clustered):
+    _, _, clusters = clustered
+    addresses, lineage = choose_best_values(records, clusters, CLUSTERING)
+    corrections = _frame(
+        spark,
+        [
+            _record("users", "fix1", "12", "MISSION ST", lat=37.75 + 3 * METRE, action="fix",
+                    fix_postcode="94103", dt=date(2026, 10, 2)),
+            _record("users", "gone", "14", "MISSION ST", lat=37.75 + 21 * METRE,
+                    action="suppress"),
+            _record("users", "lost", "99", "NOWHERE ST", action="fix", fix_street="SOMEWHERE ST"),
+        ],
+    )  # fmt: skip
+    fixed, kept_lineage, rejected = apply_user_corrections(
+        addresses, lineage, records.unionByName(corrections), CLUSTERING
+    )
+    mission = fixed.where(F.array_contains("sources", "users")).collect()
+    assert len(mission) == 1
+    assert mission[0].postcode == "94103"
+    assert mission[0].provenance["postcode"] == "user_correction"
+    assert mission[0].provenance["street"] == "a"
+    assert fixed.where(F.col("house_number") == "14").count() == 0
+    reasons = {(r.source, r.source_record_id): r.reason for r in rejected.collect()}
+    assert reasons == {
+        ("a", "2"): "suppressed_by_user",
+        ("users", "gone"): "suppressed_by_user",
+        ("users", "lost"): "correction_target_not_found",
+    }
+    linked = {(r.source, r.source_record_id) for r in kept_lineage.collect()}
+    assert ("users", "fix1") in linked and ("a", "2") not in linked
