@@ -176,9 +176,5 @@ OUTPUT_SCHEMAS: dict[str, T.StructType] = {
     "address_lineage": ADDRESS_LINEAGE_SCHEMA,
     "quarantine": QUARANTINE_SCHEMA,
 }
-"""Output tables by logical name; partition columns are part of each schema."""
-
-
-def table_columns(schema: T.StructType) -> list[str]:
-    """Column names of an output schema, in table order (partition columns last)."""
-    return [f.name for f in schema.fields]
+"""Output tables by logical name; each schema lists its columns in table order, partition
+columns last."""

@@ -14,7 +14,7 @@ from kedro.io import AbstractDataset, DatasetError
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
-from geodata.schemas import OUTPUT_SCHEMAS, PARTITION_COLUMNS, table_columns
+from geodata.schemas import OUTPUT_SCHEMAS, PARTITION_COLUMNS
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -89,8 +89,7 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
     def _create_table(self, spark: SparkSession) -> None:
         spark.sql(f"CREATE DATABASE IF NOT EXISTS {_quote(self._database)}")
         columns = ", ".join(
-            f"{_quote(f.name)} {f.dataType.simpleString()}"
-            for f in (self._schema[c] for c in table_columns(self._schema))
+            f"{_quote(f.name)} {f.dataType.simpleString()}" for f in self._schema.fields
         )
         partitions = ", ".join(_quote(c) for c in self._partitions)
         spark.sql(
@@ -101,7 +100,7 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
     def _save(self, data: DataFrame) -> None:
         spark = self._spark()
         self._create_table(spark)
-        ordered = data.select(*table_columns(self._schema))
+        ordered = data.select(*self._schema.fieldNames())
         key = "spark.sql.sources.partitionOverwriteMode"
         previous = spark.conf.get(key)
         spark.conf.set(key, "dynamic")

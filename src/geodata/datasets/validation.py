@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyspark.sql import DataFrame
 
-from geodata.schemas import OUTPUT_SCHEMAS, table_columns
+from geodata.schemas import OUTPUT_SCHEMAS
 
 
 class SparkSchemaValidator:
@@ -39,4 +39,4 @@ class SparkSchemaValidator:
                 f"{self._name} does not match its schema: missing={missing} extra={extra} "
                 f"wrong types={wrong}"
             )
-        return data.select(*table_columns(self._schema))
+        return data.select(*self._schema.fieldNames())

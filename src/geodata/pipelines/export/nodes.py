@@ -6,6 +6,7 @@ from typing import Any
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from geodata.conflation.comparisons import ScoringParams
 from geodata.params import ExportParams, RunParams
@@ -13,15 +14,13 @@ from geodata.schemas import (
     ADDRESS_LINEAGE_SCHEMA,
     CONFLATED_ADDRESSES_SCHEMA,
     QUARANTINE_SCHEMA,
-    table_columns,
 )
 
 
-def _conform(data: DataFrame, schema, run: RunParams) -> DataFrame:
+def _conform(data: DataFrame, schema: T.StructType, run: RunParams) -> DataFrame:
+    """`data` with the run's `execution_dt`, as the columns and types of `schema`, in order."""
     with_dt = data.withColumn("execution_dt", F.lit(run.execution_dt))
-    return with_dt.select(
-        *[F.col(f.name).cast(f.dataType).alias(f.name) for f in schema.fields]
-    ).select(*table_columns(schema))
+    return with_dt.select(*[F.col(f.name).cast(f.dataType) for f in schema.fields])
 
 
 def build_output_tables(
