@@ -61,3 +61,25 @@ def workdir():
     path = Path(tempfile.mkdtemp(prefix="geodata-test-"))
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+_FIGURES = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture()
+def report_figure(request):
+    """Record a measured figure (e.g. precision) to print in the test run's summary."""
+
+    def record(line: str) -> None:
+        request.config.stash.setdefault(_FIGURES, []).append(line)
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print the figures tests measured, so that CI logs show them."""
+    figures = config.stash.get(_FIGURES, [])
+    if figures:
+        terminalreporter.section("measured figures")
+        for line in figures:
+            terminalreporter.write_line(line)

@@ -100,16 +100,18 @@ def test_invalid_records_are_quarantined_with_reasons(spark, project):
     assert quarantine.where(F.col("raw").isNull()).count() == 0
 
 
-def test_pairwise_precision_and_recall_on_the_demo_region(spark, project):
+def test_pairwise_precision_and_recall_on_the_demo_region(spark, project, report_figure):
     lineage = _partition(spark, "geodata.address_lineage", NOV)
     truth = spark.createDataFrame(
         _truth_records()[["source", "source_record_id", "truth_address_id"]]
     )
     scores = pairwise_scores(lineage, truth)
-    print(
-        f"\ndemo region pairwise precision={scores.precision:.4f} recall={scores.recall:.4f} "
+    line = (
+        f"demo region pairwise precision={scores.precision:.4f} recall={scores.recall:.4f} "
         f"f1={scores.f1:.4f} ({scores.as_dict()})"
     )
+    print(line)
+    report_figure(line)
     assert scores.precision >= 0.99
     assert scores.recall >= 0.99
 
