@@ -270,16 +270,21 @@ def choose_best_values(
             F.first("source").alias("geometry_source"),
         )
     )
-    summary = members.groupBy("cluster_key").agg(
-        F.first("iso_3166_1").alias("iso_3166_1"),
-        F.first("iso_3166_2").alias("iso_3166_2"),
-        F.array_sort(F.collect_set("source")).alias("sources"),
-        F.min("min_edge_probability").alias("min_edge_probability"),
-        F.first("hn_int").alias("hn_int"),
-        F.first("hn_suffix").alias("hn_suffix"),
-        F.first("unit_id").alias("unit_id"),
-        F.first("street_base").alias("street_base"),
-        F.first("street_phonetic").alias("street_phonetic"),
+    summary = (
+        members.groupBy("cluster_key")
+        .agg(
+            F.first("iso_3166_1").alias("iso_3166_1"),
+            F.first("iso_3166_2").alias("iso_3166_2"),
+            F.array_sort(F.collect_set("source")).alias("sources"),
+            F.min("min_edge_probability").alias("min_edge_probability"),
+            # Comparison keys of the cluster's highest-priority record (deterministic).
+            F.min_by(
+                F.struct("hn_int", "hn_suffix", "unit_id", "street_base", "street_phonetic"),
+                F.struct("priority", "source", "source_record_id"),
+            ).alias("keys"),
+        )
+        .select("*", "keys.*")
+        .drop("keys")
     )
     value = F.col("values")
     addresses = (
