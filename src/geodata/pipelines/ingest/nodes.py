@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import reduce
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from geodata.params import RunParams, SourceParams
@@ -28,7 +28,7 @@ class SourceColumnError(ValueError):
     """A source's delivery lacks a column its `columns:` block maps."""
 
 
-def _mapped_value(raw: DataFrame, source: SourceParams, field: str) -> Column:
+def _mapped_value(source: SourceParams, field: str) -> Column:
     if field in source.columns:
         value = F.col(f"`{source.columns[field]}`")
     elif field in source.constants:
@@ -38,9 +38,7 @@ def _mapped_value(raw: DataFrame, source: SourceParams, field: str) -> Column:
     if field in _COORDINATE_FIELDS:
         return value.cast("string").try_cast("double")
     if field == "dt":
-        return F.coalesce(
-            value.cast("string").try_cast("date"), F.try_to_date(value.cast("string"))
-        )
+        return F.try_to_date(value.cast("string"))
     return F.nullif(F.trim(value.cast("string")), F.lit(""))
 
 
@@ -66,20 +64,15 @@ def map_source_records(
             f"sources.{source_name}.columns are missing from its data "
             f"(columns present: {sorted(raw.columns)})"
         )
-    raw_text = F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw.columns]))
+    fixed = {
+        "source": F.lit(source_name),
+        "geometry_accuracy": F.lit(source.geometry_accuracy),
+        "priority": F.lit(source.priority),
+        "raw": F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw.columns])),
+    }
     mapped = raw.select(
         *[
-            (
-                F.lit(source_name)
-                if field.name == "source"
-                else F.lit(source.geometry_accuracy)
-                if field.name == "geometry_accuracy"
-                else F.lit(source.priority)
-                if field.name == "priority"
-                else raw_text
-                if field.name == "raw"
-                else _mapped_value(raw, source, field.name)
-            )
+            fixed.get(field.name, _mapped_value(source, field.name))
             .cast(field.dataType)
             .alias(field.name)
             for field in MAPPED_SCHEMA.fields
@@ -111,7 +104,7 @@ def _latest_delivery(mapped: DataFrame, source: SourceParams, run: RunParams) ->
 def _with_reject_reason(records: DataFrame, source: SourceParams) -> DataFrame:
     lon, lat = F.col("lon"), F.col("lat")
     duplicate_rank = F.row_number().over(
-        _window_by_record_id().orderBy(F.col("raw").asc_nulls_last())
+        Window.partitionBy("source", "source_record_id").orderBy(F.col("raw").asc_nulls_last())
     )
     checks: list[tuple[Column, str]] = [
         (F.col("dt").isNull() & F.lit("dt" in source.columns), "invalid_delivery_date"),
@@ -133,12 +126,6 @@ def _with_reject_reason(records: DataFrame, source: SourceParams) -> DataFrame:
     if source.kind == "corrections":
         result = result.withColumn("action", F.lower(F.col("action")))
     return result
-
-
-def _window_by_record_id():
-    from pyspark.sql import Window
-
-    return Window.partitionBy("source", "source_record_id")
 
 
 def combine_sources(*sources: DataFrame) -> DataFrame:
