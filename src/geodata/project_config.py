@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kedro.config import AbstractConfigLoader, OmegaConfigLoader
+from kedro.config import AbstractConfigLoader
 
 _active_loader: AbstractConfigLoader | None = None
 
@@ -27,11 +27,11 @@ def _fallback_loader() -> AbstractConfigLoader:
     from kedro.framework.project import settings
 
     project_path = Path(os.environ.get("GEODATA_PROJECT_PATH", Path.cwd()))
-    return OmegaConfigLoader(
+    # The project's own loader settings (base env, resolvers), so both paths read alike.
+    return settings.CONFIG_LOADER_CLASS(
         conf_source=str(project_path / settings.CONF_SOURCE),
-        env=os.environ.get("KEDRO_ENV") or "local",
-        base_env="base",
-        default_run_env="local",
+        env=os.environ.get("KEDRO_ENV") or None,
+        **settings.CONFIG_LOADER_ARGS,
     )
 
 

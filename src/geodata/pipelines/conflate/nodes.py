@@ -347,6 +347,18 @@ def _with_address_id(addresses: DataFrame) -> DataFrame:
     )
 
 
+def _quarantine_rows(records: DataFrame, reason: str) -> DataFrame:
+    """`records` as quarantine rows with `reason`."""
+    return records.select(
+        "source",
+        "source_record_id",
+        F.lit(reason).alias("reason"),
+        "raw",
+        "iso_3166_1",
+        "iso_3166_2",
+    )
+
+
 def apply_user_corrections(
     addresses: DataFrame, lineage: DataFrame, records: DataFrame, clustering: ClusteringParams
 ) -> tuple[DataFrame, DataFrame, DataFrame]:
@@ -476,45 +488,14 @@ def apply_user_corrections(
     suppressed_records = lineage.join(suppressed, "address_id").join(
         records.select("source", "source_record_id", "raw"), ["source", "source_record_id"]
     )
-    rejected = (
-        suppressed_records.select(
-            "source",
-            "source_record_id",
-            F.lit("suppressed_by_user").alias("reason"),
-            "raw",
-            "iso_3166_1",
-            "iso_3166_2",
-        )
-        .unionByName(
-            matched.where(F.col("action") == "suppress").select(
-                "source",
-                "source_record_id",
-                F.lit("suppressed_by_user").alias("reason"),
-                "raw",
-                "iso_3166_1",
-                "iso_3166_2",
-            )
-        )
-        .unionByName(
+    rejected = reduce(
+        DataFrame.unionByName,
+        [
+            _quarantine_rows(suppressed_records, "suppressed_by_user"),
+            _quarantine_rows(matched.where(F.col("action") == "suppress"), "suppressed_by_user"),
             # A fix whose address another correction suppressed goes with it.
-            fixes.join(suppressed, "address_id").select(
-                "source",
-                "source_record_id",
-                F.lit("suppressed_by_user").alias("reason"),
-                "raw",
-                "iso_3166_1",
-                "iso_3166_2",
-            )
-        )
-        .unionByName(
-            unmatched.select(
-                "source",
-                "source_record_id",
-                F.lit("correction_target_not_found").alias("reason"),
-                "raw",
-                "iso_3166_1",
-                "iso_3166_2",
-            )
-        )
+            _quarantine_rows(fixes.join(suppressed, "address_id"), "suppressed_by_user"),
+            _quarantine_rows(unmatched, "correction_target_not_found"),
+        ],
     )
     return corrected, kept_lineage, rejected

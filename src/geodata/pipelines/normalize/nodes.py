@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pandas as pd
@@ -9,25 +10,15 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from geodata.address import normalize_address
+from geodata.address import NormalizedAddress, normalize_address
 from geodata.params import RunParams
 from geodata.schemas import ADDRESS_FIELDS, CANONICAL_SCHEMA, UNKNOWN_COUNTRY, UNKNOWN_REGION
 
-_PARSED_FIELDS = (
-    ("house_number", T.StringType()),
-    ("hn_int", T.LongType()),
-    ("hn_suffix", T.StringType()),
-    ("street", T.StringType()),
-    ("street_base", T.StringType()),
-    ("street_type", T.StringType()),
-    ("street_dir", T.StringType()),
-    ("street_phonetic", T.StringType()),
-    ("unit", T.StringType()),
-    ("unit_id", T.StringType()),
-    ("locality", T.StringType()),
-    ("postcode", T.StringType()),
-    ("iso_3166_1", T.StringType()),
-    ("iso_3166_2", T.StringType()),
+# Every parsed field except the verdict, typed as in the canonical record.
+_PARSED_FIELDS = tuple(
+    (f.name, CANONICAL_SCHEMA[f.name].dataType)
+    for f in dataclasses.fields(NormalizedAddress)
+    if f.name != "reject_reason"
 )
 _INPUT_TEXT = (
     "house_number",
