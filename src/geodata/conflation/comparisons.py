@@ -15,9 +15,19 @@ from __future__ import annotations
 import math
 from functools import reduce
 
+import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
+
+from geodata.conflation.estimation import (
+    MODEL_COLUMNS,
+    EstimationParams,
+    fit_fellegi_sunter,
+    level_frequencies,
+)
+from geodata.conflation.similarity import Similarity, with_similarities
 
 
 class ComparisonLevel(BaseModel):
@@ -62,14 +72,23 @@ class HardRule(BaseModel):
 
 
 class ScoringParams(BaseModel):
-    """The declarative scoring model: comparisons, hard rules and the prior."""
+    """The declarative scoring model: comparisons, hard rules, the prior and its estimation."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     prior_match_probability: float = Field(gt=0, lt=1)
     match_threshold: float = Field(gt=0, lt=1)
+    similarities: list[Similarity] = Field(default_factory=list)
     comparisons: list[Comparison] = Field(min_length=1)
     hard_rules: list[HardRule] = Field(default_factory=list)
+    estimation: EstimationParams = Field(default_factory=EstimationParams)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> ScoringParams:
+        names = [c.name for c in self.comparisons]
+        if len(set(names)) != len(names):
+            raise ValueError(f"comparison names must be unique, got {names}")
+        return self
 
 
 def level_column(comparison: Comparison) -> Column:
@@ -88,43 +107,174 @@ def level_column(comparison: Comparison) -> Column:
     return expr.otherwise(F.lit(last))
 
 
-def weight_column(comparison: Comparison, level: Column) -> Column:
-    """The weight (bits) of the level index in `level`."""
-    weights = F.array(*[F.lit(lv.weight) for lv in comparison.levels])
-    return F.element_at(weights, level + 1)
+def level_columns(scoring: ScoringParams) -> list[str]:
+    """Names of the level index columns, one per comparison, in declaration order."""
+    return [f"level_{c.name}" for c in scoring.comparisons]
 
 
-def score_pairs_with(pairs: DataFrame, scoring: ScoringParams) -> DataFrame:
-    """Adds `level_<comparison>`, `match_weight`, `hard_rule` and `match_probability`.
+def compare(pairs: DataFrame, scoring: ScoringParams) -> DataFrame:
+    """Adds the declared similarities, `level_<comparison>` and `hard_rule` to `pairs`.
 
     Args:
-        pairs: One row per candidate pair, with `<column>_l` / `<column>_r` columns.
+        pairs: One row per pair, with `<column>_l` / `<column>_r` columns.
         scoring: The declarative scoring model.
 
     Returns:
-        `pairs` plus the comparison levels, the total weight in bits, the first hard
-        rule that holds (or null) and the posterior match probability (0 when a hard
-        rule holds).
+        `pairs` plus the similarity columns, one level index per comparison and the
+        name of the first hard rule that holds (null if none).
     """
-    prior_bits = math.log2(scoring.prior_match_probability / (1 - scoring.prior_match_probability))
-    levels = {f"level_{c.name}": level_column(c) for c in scoring.comparisons}
-    scored = pairs.withColumns(levels)
-    total = reduce(
-        lambda acc, c: acc + weight_column(c, F.col(f"level_{c.name}")),
-        scoring.comparisons,
-        F.lit(prior_bits),
+    compared = with_similarities(pairs, scoring.similarities)
+    compared = compared.withColumns(
+        {f"level_{c.name}": level_column(c) for c in scoring.comparisons}
     )
     hard = F.lit(None).cast("string")
     for rule in reversed(scoring.hard_rules):
         hard = F.when(F.coalesce(F.expr(rule.condition), F.lit(False)), F.lit(rule.name)).otherwise(
             hard
         )
-    probability = F.lit(1.0) / (F.lit(1.0) + F.pow(F.lit(2.0), -F.col("match_weight")))
+    return compared.withColumn("hard_rule", hard)
+
+
+def pattern_counts(
+    levels: DataFrame, scoring: ScoringParams, *, exclude_hard_ruled: bool = True
+) -> pd.DataFrame:
+    """Pairs per distinct comparison vector (`level_*` columns and `n`).
+
+    The result has at most the product of the level counts rows, so it is small
+    whatever the number of pairs. Pairs a hard rule separates are known
+    non-matches, not evidence to estimate from, and are left out by default.
+    """
+    columns = level_columns(scoring)
+    if exclude_hard_ruled:
+        levels = levels.where(F.col("hard_rule").isNull())
     return (
-        scored.withColumn("match_weight", total)
-        .withColumn("hard_rule", hard)
-        .withColumn(
-            "match_probability",
-            F.when(F.col("hard_rule").isNotNull(), F.lit(0.0)).otherwise(probability),
-        )
+        levels.groupBy(*columns)
+        .agg(F.count("*").alias("n"))
+        .toPandas()
+    )
+
+
+def prior_model(scoring: ScoringParams, method: str = "prior") -> pd.DataFrame:
+    """The model table with the declared m, u and prior (no estimation)."""
+    rows = [
+        {
+            "comparison": c.name,
+            "level_index": i,
+            "level": level.name,
+            "m": level.m,
+            "u": level.u,
+            "weight": level.weight,
+            "m_start": level.m,
+            "u_start": level.u,
+            "match_prior": scoring.prior_match_probability,
+            "pairs": 0,
+            "iterations": 0,
+            "method": method,
+        }
+        for c in scoring.comparisons
+        for i, level in enumerate(c.levels)
+    ]
+    return pd.DataFrame(rows, columns=list(MODEL_COLUMNS))
+
+
+def estimate_model(
+    candidates: pd.DataFrame, random_pairs: pd.DataFrame, scoring: ScoringParams
+) -> pd.DataFrame:
+    """Fit m, u and the match prior by EM on the candidate pairs' comparison vectors.
+
+    Args:
+        candidates: `pattern_counts` of the blocked candidate pairs.
+        random_pairs: `pattern_counts` of random pairs (u starting values).
+        scoring: The declarative scoring model (m starting values, EM settings).
+
+    Returns:
+        One row per comparison level (`MODEL_COLUMNS`). With estimation disabled, or
+        fewer comparable pairs than `estimation.min_pairs`, the declared values.
+    """
+    settings = scoring.estimation
+    pairs = int(candidates["n"].sum()) if len(candidates) else 0
+    if not settings.enabled:
+        return prior_model(scoring)
+    if pairs < settings.min_pairs:
+        model = prior_model(scoring, method="prior_too_few_pairs")
+        model["pairs"] = pairs
+        return model
+    columns = level_columns(scoring)
+    m_start = [np.array([lv.m for lv in c.levels]) for c in scoring.comparisons]
+    m_start = [m / m.sum() for m in m_start]
+    u_start = [
+        level_frequencies(random_pairs, column, len(c.levels), settings.pseudo_count)
+        if len(random_pairs)
+        else np.array([lv.u for lv in c.levels]) / sum(lv.u for lv in c.levels)
+        for column, c in zip(columns, scoring.comparisons, strict=True)
+    ]
+    fitted = fit_fellegi_sunter(
+        candidates[columns].to_numpy(dtype=np.int64),
+        candidates["n"].to_numpy(dtype=np.float64),
+        m_start,
+        u_start,
+        scoring.prior_match_probability,
+        max_iterations=settings.max_iterations,
+        tolerance=settings.tolerance,
+        pseudo_count=settings.pseudo_count,
+    )
+    rows = [
+        {
+            "comparison": c.name,
+            "level_index": i,
+            "level": level.name,
+            "m": float(fitted.m[k][i]),
+            "u": float(fitted.u[k][i]),
+            "weight": math.log2(fitted.m[k][i] / fitted.u[k][i]),
+            "m_start": float(m_start[k][i]),
+            "u_start": float(u_start[k][i]),
+            "match_prior": fitted.match_prior,
+            "pairs": pairs,
+            "iterations": fitted.iterations,
+            "method": "em" if fitted.converged else "em_not_converged",
+        }
+        for k, c in enumerate(scoring.comparisons)
+        for i, level in enumerate(c.levels)
+    ]
+    return pd.DataFrame(rows, columns=list(MODEL_COLUMNS))
+
+
+def apply_model(levels: DataFrame, model: pd.DataFrame, scoring: ScoringParams) -> DataFrame:
+    """Adds `match_weight` (bits) and `match_probability` (0 when a hard rule holds).
+
+    Args:
+        levels: Pairs with `level_<comparison>` and `hard_rule` (see `compare`).
+        model: The model table (`prior_model` or `estimate_model`).
+        scoring: The declarative scoring model (its comparisons name the levels).
+    """
+    prior = float(model["match_prior"].iloc[0])
+    total: Column = F.lit(math.log2(prior / (1 - prior)))
+    for c in scoring.comparisons:
+        weights = model[model["comparison"] == c.name].sort_values("level_index")["weight"]
+        if len(weights) != len(c.levels):
+            raise ValueError(
+                f"match model has {len(weights)} levels for comparison {c.name!r}, "
+                f"the scoring parameters declare {len(c.levels)}"
+            )
+        array = F.array(*[F.lit(float(w)) for w in weights])
+        total = total + F.element_at(array, F.col(f"level_{c.name}") + 1)
+    probability = F.lit(1.0) / (F.lit(1.0) + F.pow(F.lit(2.0), -F.col("match_weight")))
+    return levels.withColumn("match_weight", total).withColumn(
+        "match_probability",
+        F.when(F.col("hard_rule").isNotNull(), F.lit(0.0)).otherwise(probability),
+    )
+
+
+def score_pairs_with(
+    pairs: DataFrame, scoring: ScoringParams, model: pd.DataFrame | None = None
+) -> DataFrame:
+    """Adds `level_<comparison>`, `hard_rule`, `match_weight` and `match_probability`.
+
+    Args:
+        pairs: One row per candidate pair, with `<column>_l` / `<column>_r` columns.
+        scoring: The declarative scoring model.
+        model: A fitted model table; the declared m/u and prior when omitted.
+    """
+    return apply_model(
+        compare(pairs, scoring), prior_model(scoring) if model is None else model, scoring
     )

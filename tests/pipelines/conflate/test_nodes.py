@@ -18,6 +18,9 @@ from geodata.pipelines.conflate.nodes import (
     block_candidate_pairs,
     choose_best_values,
     cluster_matches,
+    compare_pairs,
+    estimate_match_model,
+    sample_random_pairs,
     score_pairs,
 )
 from geodata.schemas import CANONICAL_SCHEMA
@@ -112,7 +115,12 @@ def records(spark):
 @pytest.fixture(scope="module")
 def clustered(records):
     pairs = block_candidate_pairs(records, BLOCKING)
-    scored = score_pairs(pairs, records, SCORING, CLUSTERING)
+    levels = compare_pairs(pairs, records, SCORING, CLUSTERING)
+    random_levels = compare_pairs(
+        sample_random_pairs(records, SCORING), records, SCORING, CLUSTERING
+    )
+    model = estimate_match_model(levels, random_levels, SCORING)
+    scored = score_pairs(levels, model, SCORING)
     clusters = cluster_matches(records, scored, SCORING, CLUSTERING)
     return pairs, scored, clusters
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from functools import reduce
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from geodata.conflation.clustering import connected_components
-from geodata.conflation.comparisons import ScoringParams, score_pairs_with
+from geodata.conflation.comparisons import (
+    ScoringParams,
+    apply_model,
+    compare,
+    estimate_model,
+    level_columns,
+    pattern_counts,
+)
 from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK
 from geodata.spatial import point_cell
 
@@ -52,6 +61,16 @@ class BlockingParams(BaseModel):
 
     rules: list[list[str]] = Field(min_length=1)
     cell_size_deg: float = Field(gt=0, description="Grid cell for block_cell / block_cell_shifted.")
+    max_block_size: int = Field(
+        200, ge=2, description="Blocks with more records are split by the sub-blocking keys."
+    )
+    sub_blocking_keys: list[str] = Field(
+        default_factory=lambda: ["postcode", "locality", "street_phonetic", "block_cell"],
+        description="Each oversized block is compared within each of these keys (union).",
+    )
+    sorted_neighbourhood: int = Field(
+        20, ge=1, description="Oversized (sub-)blocks: pair each record with the next n records."
+    )
 
 
 class ClusteringParams(BaseModel):
@@ -85,6 +104,75 @@ def _distance_m(lat1: Column, lon1: Column, lat2: Column, lon2: Column) -> Colum
     return F.sqrt(dx * dx + dy * dy) * F.lit(6_371_008.8)
 
 
+def _pairs_within(keyed: DataFrame, columns: list[str]) -> DataFrame:
+    """Pairs `key_l < key_r` of rows of `keyed` that agree on all `columns`."""
+    left, right = keyed.alias("l"), keyed.alias("r")
+    condition = reduce(
+        lambda acc, c: acc & (F.col(f"l.{c}") == F.col(f"r.{c}")),
+        columns,
+        F.col("l.key") < F.col("r.key"),
+    )
+    return left.join(right, condition).select(
+        F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r")
+    )
+
+
+def _split_by_size(keyed: DataFrame, columns: list[str], limit: int) -> tuple[DataFrame, DataFrame]:
+    """Rows of `keyed` in blocks (by `columns`) of at most `limit` rows, and the rest."""
+    sizes = keyed.groupBy(*columns).agg(F.count("*").alias("block_size"))
+    sized = keyed.join(sizes, columns)
+    return (
+        sized.where(F.col("block_size") <= limit).drop("block_size"),
+        sized.where(F.col("block_size") > limit).drop("block_size"),
+    )
+
+
+def _sorted_neighbourhood(keyed: DataFrame, columns: list[str], window: int) -> DataFrame:
+    """Pairs of each row with the next `window` rows of its block, in street then key order.
+
+    The sorted-neighbourhood method (Hernández & Stolfo, SIGMOD 1995): a bounded
+    number of comparisons per record however large the block.
+    """
+    order = Window.partitionBy(*columns).orderBy("street_sort", "key")
+    ranked = keyed.withColumn("rank", F.row_number().over(order)).select(*columns, "key", "rank")
+    ahead = ranked.withColumn("offset", F.explode(F.sequence(F.lit(1), F.lit(window))))
+    ahead = ahead.select(*columns, "key", (F.col("rank") + F.col("offset")).alias("rank"))
+    pairs = ahead.alias("l").join(ranked.alias("r"), [*columns, "rank"])
+    return pairs.select(
+        F.least(F.col("l.key"), F.col("r.key")).alias("key_l"),
+        F.greatest(F.col("l.key"), F.col("r.key")).alias("key_r"),
+    )
+
+
+def _rule_pairs(members: DataFrame, rule: list[str], blocking: BlockingParams) -> DataFrame:
+    """Pairs of one blocking rule; oversized blocks are sub-blocked, never dropped.
+
+    A block with more than `max_block_size` records would cost O(n²) pairs. Its
+    records are instead paired within each sub-blocking key in turn (same block
+    and same postcode, or same block and same locality, ...: a union, so a pair
+    needs to agree on only one of them), and with their `sorted_neighbourhood`
+    nearest records in street order, so every record keeps comparisons. A
+    sub-block that is itself oversized falls back to the sorted neighbourhood.
+    """
+    sub_keys = [k for k in blocking.sub_blocking_keys if k not in rule]
+    keyed = members.select(
+        "key", *rule, *sub_keys, F.coalesce("street", F.lit("")).alias("street_sort")
+    ).dropna(subset=list(rule))
+    small, oversized = _split_by_size(keyed, list(rule), blocking.max_block_size)
+    pairs = [
+        _pairs_within(small, list(rule)),
+        _sorted_neighbourhood(oversized, list(rule), blocking.sorted_neighbourhood),
+    ]
+    for sub_key in sub_keys:
+        refined = [*rule, sub_key]
+        sub_small, sub_oversized = _split_by_size(
+            oversized.dropna(subset=[sub_key]), refined, blocking.max_block_size
+        )
+        pairs.append(_pairs_within(sub_small, refined))
+        pairs.append(_sorted_neighbourhood(sub_oversized, refined, blocking.sorted_neighbourhood))
+    return reduce(DataFrame.unionByName, pairs)
+
+
 def block_candidate_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
     """Candidate record pairs (key_l < key_r) that agree on every column of any blocking rule.
 
@@ -93,7 +181,8 @@ def block_candidate_pairs(records: DataFrame, blocking: BlockingParams) -> DataF
     the rules. `block_cell` and `block_cell_shifted` are grid cells of the point
     on two grids offset by half a cell, so near neighbours share a cell on at
     least one grid; `unit_key` and `hn_suffix_key` are the unit and house-number
-    suffix with "none" as a value of its own.
+    suffix with "none" as a value of its own. Blocks larger than
+    `max_block_size` are sub-blocked (see `_rule_pairs`), never dropped.
     """
     half = blocking.cell_size_deg / 2
     members = records.where(_is_cluster_member()).select(
@@ -107,29 +196,48 @@ def block_candidate_pairs(records: DataFrame, blocking: BlockingParams) -> DataF
         F.coalesce("unit_id", F.lit("")).alias("unit_key"),
         F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
     )
-    per_rule = []
-    for rule in blocking.rules:
-        keyed = members.select("key", *rule).dropna(subset=list(rule))
-        left, right = keyed.alias("l"), keyed.alias("r")
-        condition = reduce(
-            lambda acc, c: acc & (F.col(f"l.{c}") == F.col(f"r.{c}")),
-            rule,
-            F.col("l.key") < F.col("r.key"),
-        )
-        per_rule.append(
-            left.join(right, condition).select(
-                F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r")
-            )
-        )
+    per_rule = [_rule_pairs(members, list(rule), blocking) for rule in blocking.rules]
     return reduce(DataFrame.unionByName, per_rule).distinct()
 
 
-def score_pairs(
+def sample_random_pairs(records: DataFrame, scoring: ScoringParams) -> DataFrame:
+    """About `scoring.estimation.random_pairs` random pairs of records of the same region.
+
+    Records are hashed (with the estimation seed) into buckets sized so that the
+    pairs within buckets number about the target; nearly all such pairs are
+    different addresses, which is what u describes. Rows out: `key_l`, `key_r`.
+    """
+    settings = scoring.estimation
+    members = records.where(_is_cluster_member()).select(record_key().alias("key"), "iso_3166_2")
+    count = members.count()
+    if count < 2:
+        return members.select(F.col("key").alias("key_l"), F.col("key").alias("key_r")).limit(0)
+    bucket_size = max(2, math.ceil(2 * settings.random_pairs / count))
+    buckets = max(1, count // bucket_size)
+    bucketed = members.withColumn(
+        "bucket", F.pmod(F.xxhash64("key", F.lit(settings.seed)), F.lit(buckets))
+    )
+    left, right = bucketed.alias("l"), bucketed.alias("r")
+    return (
+        left.join(
+            right,
+            (F.col("l.iso_3166_2") == F.col("r.iso_3166_2"))
+            & (F.col("l.bucket") == F.col("r.bucket"))
+            & (F.col("l.key") < F.col("r.key")),
+        )
+        .select(F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r"))
+        .limit(settings.random_pairs)
+    )
+
+
+def compare_pairs(
     pairs: DataFrame, records: DataFrame, scoring: ScoringParams, clustering: ClusteringParams
 ) -> DataFrame:
-    """Each candidate pair with its comparison levels, match weight and match probability.
+    """Each pair with its distance, comparison levels and the first hard rule that holds.
 
-    Rows in: candidate pairs and the enriched records. Rows out: one row per pair.
+    Rows in: pairs (`key_l`, `key_r`) and the enriched records. Rows out: one row
+    per pair: `key_l`, `key_r`, `distance_m`, the declared similarities,
+    `level_<comparison>` and `hard_rule`.
     """
     attrs = records.where(_is_cluster_member()).select(record_key().alias("key"), *_PAIR_COLUMNS)
     left = attrs.select(*[F.col(c).alias(f"{c}_l") for c in attrs.columns])
@@ -151,17 +259,43 @@ def score_pairs(
             + F.element_at(tolerance, F.col("geometry_accuracy_r"))
         ),
     )
-    scored = score_pairs_with(with_distance, scoring)
-    level_columns = [c for c in scored.columns if c.startswith("level_")]
-    return scored.select(
+    compared = compare(with_distance, scoring)
+    return compared.select(
         "key_l",
         "key_r",
         "distance_m",
-        *level_columns,
-        "match_weight",
+        *[s.name for s in scoring.similarities],
+        *level_columns(scoring),
         "hard_rule",
-        "match_probability",
     )
+
+
+def estimate_match_model(
+    candidate_levels: DataFrame, random_levels: DataFrame, scoring: ScoringParams
+) -> pd.DataFrame:
+    """The Fellegi-Sunter model (prior, m, u and weight per level) fitted by EM.
+
+    Rows in: compared candidate pairs and compared random pairs. Rows out (pandas,
+    small): one row per comparison level, see `geodata.conflation.estimation`.
+    Only the counts of distinct comparison vectors reach the driver.
+    """
+    return estimate_model(
+        pattern_counts(candidate_levels, scoring),
+        # Random pairs describe non-matches as they come, hard-ruled or not.
+        pattern_counts(random_levels, scoring, exclude_hard_ruled=False),
+        scoring,
+    )
+
+
+def score_pairs(
+    candidate_levels: DataFrame, model: pd.DataFrame, scoring: ScoringParams
+) -> DataFrame:
+    """Each compared candidate pair with its match weight and match probability.
+
+    Rows in: compared candidate pairs and the fitted model. Rows out: one row per
+    pair, plus `match_weight` (bits) and `match_probability` (0 under a hard rule).
+    """
+    return apply_model(candidate_levels, model, scoring)
 
 
 def cluster_matches(

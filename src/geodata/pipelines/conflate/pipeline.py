@@ -7,12 +7,15 @@ from geodata.pipelines.conflate.nodes import (
     block_candidate_pairs,
     choose_best_values,
     cluster_matches,
+    compare_pairs,
+    estimate_match_model,
+    sample_random_pairs,
     score_pairs,
 )
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Blocking → scoring → clustering → survivorship → user corrections."""
+    """Blocking → comparison → EM → scoring → clustering → survivorship → corrections."""
     return Pipeline(
         [
             Node(
@@ -22,8 +25,32 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="block_candidate_pairs",
             ),
             Node(
-                score_pairs,
+                compare_pairs,
                 inputs=["fea_candidate_pairs", "records", "params:scoring", "params:clustering"],
+                outputs="fea_pair_levels",
+                name="compare_pairs",
+            ),
+            Node(
+                sample_random_pairs,
+                inputs=["records", "params:scoring"],
+                outputs="fea_random_pairs",
+                name="sample_random_pairs",
+            ),
+            Node(
+                compare_pairs,
+                inputs=["fea_random_pairs", "records", "params:scoring", "params:clustering"],
+                outputs="fea_random_pair_levels",
+                name="compare_random_pairs",
+            ),
+            Node(
+                estimate_match_model,
+                inputs=["fea_pair_levels", "fea_random_pair_levels", "params:scoring"],
+                outputs="mdl_match_model",
+                name="estimate_match_model",
+            ),
+            Node(
+                score_pairs,
+                inputs=["fea_pair_levels", "mdl_match_model", "params:scoring"],
                 outputs="fea_scored_pairs",
                 name="score_pairs",
             ),
