@@ -86,9 +86,7 @@ def test_em_recovers_prior_m_and_u_from_unlabelled_pairs():
 
 def test_estimated_model_table_has_weights_from_fitted_m_and_u():
     vectors, counts = _draw(np.random.default_rng(11), 50_000)
-    candidates = pd.DataFrame(
-        vectors, columns=["level_street", "level_postcode", "level_distance"]
-    )
+    candidates = pd.DataFrame(vectors, columns=["level_street", "level_postcode", "level_distance"])
     candidates["n"] = counts
     # Random pairs: nearly all non-matches, drawn from u.
     rng = np.random.default_rng(3)

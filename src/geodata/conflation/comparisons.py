@@ -147,11 +147,7 @@ def pattern_counts(
     columns = level_columns(scoring)
     if exclude_hard_ruled:
         levels = levels.where(F.col("hard_rule").isNull())
-    return (
-        levels.groupBy(*columns)
-        .agg(F.count("*").alias("n"))
-        .toPandas()
-    )
+    return levels.groupBy(*columns).agg(F.count("*").alias("n")).toPandas()
 
 
 def prior_model(scoring: ScoringParams, method: str = "prior") -> pd.DataFrame:
