@@ -158,8 +158,8 @@ def test_clusters_merge_variants_and_keep_hard_negatives_apart(clustered):
 
 
 def test_survivorship_takes_agreed_values_with_provenance(records, clustered):
-    _, _, clusters = clustered
-    addresses, lineage = choose_best_values(records, clusters, CLUSTERING)
+    _, scored, clusters = clustered
+    addresses, lineage = choose_best_values(records, clusters, scored, CLUSTERING)
     rows = {r.sources and tuple(r.sources): r for r in addresses.collect()}
     mission = rows[("a", "b", "c")]
     assert (mission.house_number, mission.street, mission.postcode) == ("12", "MISSION ST", "94110")
@@ -178,9 +178,31 @@ def test_survivorship_takes_agreed_values_with_provenance(records, clustered):
     assert len(ids) == 2 and ids[1].startswith(ids[0].split("-")[0])
 
 
+def test_confidence_is_weakest_edge_times_no_missed_merge(spark, records, clustered):
+    _, scored, clusters = clustered
+    addresses, _ = choose_best_values(records, clusters, scored, CLUSTERING)
+    by_key = {r.key: r.cluster_key for r in clusters.collect()}
+    pairs = scored.select("key_l", "key_r", "match_probability").collect()
+    for address in addresses.collect():
+        inside = [
+            p.match_probability
+            for p in pairs
+            if by_key[p.key_l] == by_key[p.key_r] == address.cluster_key
+            and p.match_probability >= SCORING.match_threshold
+        ]
+        across = [
+            p.match_probability
+            for p in pairs
+            if (by_key[p.key_l] == address.cluster_key) != (by_key[p.key_r] == address.cluster_key)
+            and address.cluster_key in (by_key[p.key_l], by_key[p.key_r])
+        ]
+        expected = min(inside, default=1.0) * (1 - max(across, default=0.0))
+        assert address.confidence == pytest.approx(expected)
+
+
 def test_user_corrections_fix_and_suppress(spark, records, clustered):
-    _, _, clusters = clustered
-    addresses, lineage = choose_best_values(records, clusters, CLUSTERING)
+    _, scored, clusters = clustered
+    addresses, lineage = choose_best_values(records, clusters, scored, CLUSTERING)
     corrections = _frame(
         spark,
         [

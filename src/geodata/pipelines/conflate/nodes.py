@@ -80,10 +80,21 @@ class ClusteringParams(BaseModel):
 
     max_iterations: int = Field(20, ge=1)
     geometry_tolerance_m: dict[str, float]
-    source_support: float = Field(
-        0.6, gt=0, lt=1, description="Probability one source alone is right about an address."
-    )
     correction_radius_m: float = Field(60, gt=0)
+    recency_half_life_days: float = Field(
+        365, gt=0, description="A value seen this many days before the newest one counts half."
+    )
+    accuracy_weight: dict[str, float] = Field(
+        default_factory=lambda: {
+            "rooftop": 1.0,
+            "entrance": 0.95,
+            "parcel": 0.9,
+            "interpolated": 0.8,
+            "postal": 0.6,
+            "unknown": 0.6,
+        },
+        description="Survivorship weight of a source's values by its geometry accuracy.",
+    )
 
 
 def record_key() -> Column:
@@ -338,24 +349,56 @@ def _accuracy_rank() -> Column:
     return F.element_at(ranks, F.col("geometry_accuracy"))
 
 
+def _missed_match_probability(clusters: DataFrame, scored_pairs: DataFrame) -> DataFrame:
+    """Per cluster, the highest match probability of a pair linking it to another cluster."""
+    labels = clusters.select("key", "cluster_key")
+    across = (
+        scored_pairs.select("key_l", "key_r", "match_probability")
+        .join(labels.withColumnsRenamed({"key": "key_l", "cluster_key": "cluster_l"}), "key_l")
+        .join(labels.withColumnsRenamed({"key": "key_r", "cluster_key": "cluster_r"}), "key_r")
+        .where(F.col("cluster_l") != F.col("cluster_r"))
+    )
+    ends = across.select(F.col("cluster_l").alias("cluster_key"), "match_probability").unionByName(
+        across.select(F.col("cluster_r").alias("cluster_key"), "match_probability")
+    )
+    return ends.groupBy("cluster_key").agg(
+        F.max("match_probability").alias("missed_match_probability")
+    )
+
+
 def choose_best_values(
-    records: DataFrame, clusters: DataFrame, clustering: ClusteringParams
+    records: DataFrame, clusters: DataFrame, scored_pairs: DataFrame, clustering: ClusteringParams
 ) -> tuple[DataFrame, DataFrame]:
     """One address per cluster with the best value of each field, and the cluster lineage.
 
     Rows in: enriched records and their clusters. Rows out: (1) one row per
     cluster: each field's value is the one with the most support across distinct
-    sources (support of a source = 1/(1+priority)), ties to the lower priority
-    then the smaller value; `provenance` names the winning source per field;
+    sources (support of a source's record = 1/(1+priority) x the weight of its
+    geometry accuracy class x 0.5^(days older than the cluster's newest record /
+    `recency_half_life_days`)), ties to the lower priority then the smaller value;
+    `provenance` names the winning source per field;
     geometry comes from the most accurate (then highest-priority) source, averaged
-    over that source's records; `confidence` = (1 - prod(1 - s)) * weakest match
-    probability in the cluster, with s = `source_support` per distinct source;
+    over that source's records; `confidence` = P(the cluster holds together) x
+    P(it should not join another cluster) = the weakest match probability among
+    its edges x (1 - the highest match probability of a pair to another cluster);
     `address_id` is a hash of the canonical address (stable across runs).
     (2) one lineage row per member record (`address_id`, `source`, `source_record_id`).
     """
     members = records.where(_is_cluster_member()).withColumn("key", record_key())
     members = members.join(clusters, "key").withColumn("accuracy_rank", _accuracy_rank())
-    support = F.lit(1.0) / (F.lit(1.0) + F.col("priority"))
+    newest = F.max("dt").over(Window.partitionBy("cluster_key"))
+    age_days = F.coalesce(F.datediff(newest, F.col("dt")), F.lit(0))
+    accuracy_weight = F.create_map(
+        *[x for k, v in sorted(clustering.accuracy_weight.items()) for x in (F.lit(k), F.lit(v))]
+    )
+    # A source's vote: its priority, the care its geometry class suggests, and how
+    # recent the record is compared with the cluster's newest record.
+    support = (
+        F.lit(1.0)
+        / (F.lit(1.0) + F.col("priority"))
+        * F.coalesce(F.element_at(accuracy_weight, F.col("geometry_accuracy")), F.lit(0.5))
+        * F.pow(F.lit(0.5), age_days / F.lit(clustering.recency_half_life_days))
+    )
     fields = SURVIVING_FIELDS + REFERENCE_FIELDS
     candidates = members.select(
         "cluster_key",
@@ -421,8 +464,10 @@ def choose_best_values(
         .drop("keys")
     )
     value = F.col("values")
+    missed = _missed_match_probability(clusters, scored_pairs)
     addresses = (
         summary.join(winners, "cluster_key", "left")
+        .join(missed, "cluster_key", "left")
         .join(geometry, "cluster_key")
         .select(
             "cluster_key",
@@ -439,8 +484,8 @@ def choose_best_values(
                 F.create_map(F.lit("geometry"), F.col("geometry_source")),
             ).alias("provenance"),
             (
-                (F.lit(1.0) - F.pow(F.lit(1.0 - clustering.source_support), F.size("sources")))
-                * F.col("min_edge_probability")
+                F.col("min_edge_probability")
+                * (F.lit(1.0) - F.coalesce("missed_match_probability", F.lit(0.0)))
             ).alias("confidence"),
             "hn_int",
             "hn_suffix",

@@ -62,7 +62,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 choose_best_values,
-                inputs=["records", "fea_clusters", "params:clustering"],
+                inputs=["records", "fea_clusters", "fea_scored_pairs", "params:clustering"],
                 outputs=["fea_addresses", "fea_lineage"],
                 name="choose_best_values",
             ),
