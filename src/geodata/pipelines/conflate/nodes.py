@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.conflation.chaining import MEMBER_COLUMNS, split_chained_clusters
 from geodata.conflation.clustering import connected_components
 from geodata.conflation.comparisons import ScoringParams, score_pairs_with
 from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK
@@ -65,6 +66,12 @@ class ClusteringParams(BaseModel):
         0.6, gt=0, lt=1, description="Probability one source alone is right about an address."
     )
     correction_radius_m: float = Field(60, gt=0)
+    max_distance_ratio: float = Field(
+        10,
+        gt=0,
+        description="How far a cluster member may be from the cluster's anchor point, in "
+        "multiples of the two points' combined geometry tolerances.",
+    )
 
 
 def record_key() -> Column:
@@ -174,23 +181,39 @@ def cluster_matches(
 
     Rows in: enriched records and scored pairs. Rows out: one row per cluster
     member record (`key`, `cluster_key`, `min_edge_probability`): pairs at or
-    above the match threshold are edges; connected components are clusters; a
-    record without matches is its own cluster.
+    above the match threshold are edges; connected components, re-split where
+    they chain distinct addresses (`geodata.conflation.chaining`), are clusters;
+    a record without matches is its own cluster. `min_edge_probability` is the
+    weakest edge inside the final cluster (1 for a single record).
     """
     edges = scored_pairs.where(F.col("match_probability") >= scoring.match_threshold).select(
         F.col("key_l").alias("src"), F.col("key_r").alias("dst"), "match_probability"
     )
     components = connected_components(edges.select("src", "dst"), clustering.max_iterations)
-    members = records.where(_is_cluster_member()).select(record_key().alias("key"))
+    members = records.where(_is_cluster_member()).select(
+        record_key().alias("key"), *MEMBER_COLUMNS[1:]
+    )
     labelled = members.join(components, members["key"] == components["vertex"], "left").select(
-        "key", F.coalesce("component", "key").alias("cluster_key")
+        "key", F.coalesce("component", "key").alias("component")
     )
-    weakest = (
-        edges.join(labelled, edges["src"] == labelled["key"])
-        .groupBy("cluster_key")
-        .agg(F.min("match_probability").alias("min_edge_probability"))
+    clusters = split_chained_clusters(
+        members,
+        edges,
+        labelled,
+        tolerance_m=clustering.geometry_tolerance_m,
+        max_distance_ratio=clustering.max_distance_ratio,
+        max_iterations=clustering.max_iterations,
     )
-    return labelled.join(weakest, "cluster_key", "left").select(
+    ends = clusters.select(F.col("key").alias("src"), F.col("cluster_key").alias("c_s")).join(
+        edges, "src"
+    )
+    inside = ends.join(
+        clusters.select(F.col("key").alias("dst"), F.col("cluster_key").alias("c_d")), "dst"
+    ).where(F.col("c_s") == F.col("c_d"))
+    weakest = inside.groupBy(F.col("c_s").alias("cluster_key")).agg(
+        F.min("match_probability").alias("min_edge_probability")
+    )
+    return clusters.join(weakest, "cluster_key", "left").select(
         "key",
         "cluster_key",
         F.coalesce("min_edge_probability", F.lit(1.0)).alias("min_edge_probability"),
