@@ -11,6 +11,8 @@ from pyspark.sql import functions as F
 from geodata.conflation.chaining import MEMBER_COLUMNS, split_chained_clusters
 from geodata.conflation.clustering import connected_components
 from geodata.conflation.comparisons import ScoringParams, score_pairs_with
+from geodata.conflation.identity import previous_run_lineage, stable_ids
+from geodata.params import RunParams
 from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK
 from geodata.spatial import point_cell
 
@@ -368,6 +370,34 @@ def _with_address_id(addresses: DataFrame) -> DataFrame:
         )
         .drop("digest", "n")
     )
+
+
+def keep_address_ids(
+    addresses: DataFrame,
+    lineage: DataFrame,
+    previous_lineage: DataFrame,
+    run: RunParams,
+    clustering: ClusteringParams,
+) -> tuple[DataFrame, DataFrame]:
+    """Addresses and lineage with ids kept from the region's previous run where they continue.
+
+    Rows in: this run's addresses and lineage (content ids from
+    `choose_best_values`) and the `address_lineage` table of earlier runs. Rows
+    out: the same rows, with `address_id` replaced: an address sharing lineage
+    records with an address of its region's latest earlier run keeps that
+    address's id (one-to-one, greedy by overlap: splits and merges keep the id
+    on the largest overlap); other addresses get a content id no kept id uses
+    (`geodata.conflation.identity`).
+    """
+    previous = previous_run_lineage(previous_lineage, run.execution_dt)
+    ids = stable_ids(addresses, lineage, previous, clustering.max_iterations).localCheckpoint()
+
+    def renamed(frame: DataFrame) -> DataFrame:
+        return frame.join(ids, "address_id").select(
+            *[F.col("stable_id").alias(c) if c == "address_id" else F.col(c) for c in frame.columns]
+        )
+
+    return renamed(addresses), renamed(lineage)
 
 
 def _quarantine_rows(records: DataFrame, reason: str) -> DataFrame:

@@ -7,12 +7,13 @@ from geodata.pipelines.conflate.nodes import (
     block_candidate_pairs,
     choose_best_values,
     cluster_matches,
+    keep_address_ids,
     score_pairs,
 )
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Blocking → scoring → clustering → survivorship → user corrections."""
+    """Blocking → scoring → clustering → survivorship → stable ids → user corrections."""
     return Pipeline(
         [
             Node(
@@ -40,13 +41,26 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="choose_best_values",
             ),
             Node(
+                keep_address_ids,
+                inputs=[
+                    "fea_addresses",
+                    "fea_lineage",
+                    "previous_lineage",
+                    "params:run",
+                    "params:clustering",
+                ],
+                outputs=["fea_kept_addresses", "fea_kept_lineage"],
+                name="keep_address_ids",
+            ),
+            Node(
                 apply_user_corrections,
-                inputs=["fea_addresses", "fea_lineage", "records", "params:clustering"],
+                inputs=["fea_kept_addresses", "fea_kept_lineage", "records", "params:clustering"],
                 outputs=["mo_addresses", "mo_lineage", "mo_rejected"],
                 name="apply_user_corrections",
             ),
         ],
         namespace="conflate",
         inputs={"records": "enrich.prm_addresses"},
+        parameters={"params:run": "params:run"},
         tags=["conflate"],
     )
