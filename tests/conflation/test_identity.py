@@ -13,6 +13,7 @@ from geodata.conflation.identity import (
     previous_run_lineage,
     stable_ids,
 )
+from geodata.datasets import HivePartitionedTableDataset
 from geodata.params import RunParams
 from geodata.pipelines.conflate.nodes import keep_address_ids
 from geodata.schemas import ADDRESS_LINEAGE_SCHEMA
@@ -166,3 +167,22 @@ def test_the_first_run_keeps_content_ids(spark):
     assert sorted(tuple(r) for r in kept_lineage.collect()) == sorted(
         tuple(r) for r in lineage.collect()
     )
+
+
+def test_reading_the_previous_run_prunes_other_partitions(clean_hive):
+    spark = clean_hive
+    table = HivePartitionedTableDataset(table="geodata_ids_t.lineage", schema="address_lineage")
+    table.save(
+        spark.createDataFrame(
+            [
+                ("a", "s", "1", date(2026, 9, 1), "US", "US-CA"),
+                ("b", "s", "1", date(2026, 10, 1), "US", "US-CA"),
+                ("c", "s", "1", date(2026, 11, 1), "US", "US-CA"),
+            ],
+            ADDRESS_LINEAGE_SCHEMA,
+        )
+    )
+    previous = previous_run_lineage(table.load(), date(2026, 11, 1))
+    assert [r.address_id for r in previous.collect()] == ["b"]
+    plan = previous._jdf.queryExecution().executedPlan().toString()
+    assert "dynamicpruning" in plan.lower()
