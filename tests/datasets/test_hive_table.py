@@ -58,6 +58,19 @@ def test_load_of_a_missing_table_says_which(clean_hive):
         dataset.load()
 
 
+def test_a_missing_table_can_load_as_empty_rows_of_its_schema(clean_hive):
+    spark = clean_hive
+    dataset = HivePartitionedTableDataset(
+        table="geodata_t4.lineage", schema="address_lineage", empty_if_missing=True
+    )
+    empty = dataset.load()
+    assert empty.schema == ADDRESS_LINEAGE_SCHEMA
+    assert empty.count() == 0
+    rows = [("a1", "src", "1", date(2026, 11, 1), "US", "US-CA")]
+    dataset.save(_lineage(spark, rows))
+    assert [tuple(r) for r in dataset.load().collect()] == rows
+
+
 @pytest.mark.parametrize("table", ["bad-db.t", "db.t;drop", "db.`t`"])
 def test_unsafe_identifiers_are_refused(table):
     with pytest.raises(DatasetError, match="identifier"):

@@ -43,6 +43,8 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
         table: `database.table` or `table` (database `default`).
         schema: Logical output name in `geodata.schemas.OUTPUT_SCHEMAS`.
         partition_columns: Defaults to `execution_dt, iso_3166_1, iso_3166_2`.
+        empty_if_missing: Load an empty DataFrame with the table's schema when the
+            table does not exist yet (e.g. reading earlier runs before the first run).
         metadata: Free-form metadata (e.g. for kedro-viz).
     """
 
@@ -52,6 +54,7 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
         table: str,
         schema: str,
         partition_columns: list[str] | None = None,
+        empty_if_missing: bool = False,
         metadata: dict[str, Any] | None = None,
     ) -> None:
         database, _, name = table.rpartition(".")
@@ -64,6 +67,7 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
         self._partitions = list(partition_columns or PARTITION_COLUMNS)
         for column in self._partitions:
             _quote(column)
+        self._empty_if_missing = empty_if_missing
         self.metadata = metadata
 
     @property
@@ -83,6 +87,8 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
 
     def _load(self) -> DataFrame:
         if not self._exists():
+            if self._empty_if_missing:
+                return self._spark().createDataFrame([], self._schema)
             raise DatasetError(f"table {self.table} does not exist")
         return self._spark().table(self._qualified)
 

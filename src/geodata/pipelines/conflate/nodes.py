@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.conflation.chaining import MEMBER_COLUMNS, distance_m, split_chained_clusters
 from geodata.conflation.clustering import connected_components
 from geodata.conflation.comparisons import (
     ScoringParams,
@@ -19,6 +20,8 @@ from geodata.conflation.comparisons import (
     level_columns,
     pattern_counts,
 )
+from geodata.conflation.identity import previous_run_lineage, stable_ids
+from geodata.params import RunParams
 from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK
 from geodata.spatial import point_cell
 
@@ -95,6 +98,12 @@ class ClusteringParams(BaseModel):
         },
         description="Survivorship weight of a source's values by its geometry accuracy.",
     )
+    max_distance_ratio: float = Field(
+        10,
+        gt=0,
+        description="How far a cluster member may be from the cluster's anchor point, in "
+        "multiples of the two points' combined geometry tolerances.",
+    )
 
 
 def record_key() -> Column:
@@ -104,15 +113,6 @@ def record_key() -> Column:
 
 def _is_cluster_member() -> Column:
     return F.col("action").isNull() | (F.col("action") == "add")
-
-
-def _distance_m(lat1: Column, lon1: Column, lat2: Column, lon2: Column) -> Column:
-    # Equirectangular approximation: well under 0.1 % error at the sub-kilometre
-    # distances compared here.
-    mean_lat = F.radians((lat1 + lat2) / 2)
-    dx = F.radians(lon2 - lon1) * F.cos(mean_lat)
-    dy = F.radians(lat2 - lat1)
-    return F.sqrt(dx * dx + dy * dy) * F.lit(6_371_008.8)
 
 
 def _pairs_within(keyed: DataFrame, columns: list[str]) -> DataFrame:
@@ -261,7 +261,7 @@ def compare_pairs(
         ]
     )
     joined = pairs.join(left, "key_l").join(right, "key_r")
-    distance = _distance_m(F.col("lat_l"), F.col("lon_l"), F.col("lat_r"), F.col("lon_r"))
+    distance = distance_m(F.col("lat_l"), F.col("lon_l"), F.col("lat_r"), F.col("lon_r"))
     with_distance = joined.withColumn("distance_m", distance).withColumn(
         "distance_ratio",
         F.col("distance_m")
@@ -319,23 +319,39 @@ def cluster_matches(
 
     Rows in: enriched records and scored pairs. Rows out: one row per cluster
     member record (`key`, `cluster_key`, `min_edge_probability`): pairs at or
-    above the match threshold are edges; connected components are clusters; a
-    record without matches is its own cluster.
+    above the match threshold are edges; connected components, re-split where
+    they chain distinct addresses (`geodata.conflation.chaining`), are clusters;
+    a record without matches is its own cluster. `min_edge_probability` is the
+    weakest edge inside the final cluster (1 for a single record).
     """
     edges = scored_pairs.where(F.col("match_probability") >= scoring.match_threshold).select(
         F.col("key_l").alias("src"), F.col("key_r").alias("dst"), "match_probability"
     )
     components = connected_components(edges.select("src", "dst"), clustering.max_iterations)
-    members = records.where(_is_cluster_member()).select(record_key().alias("key"))
+    members = records.where(_is_cluster_member()).select(
+        record_key().alias("key"), *MEMBER_COLUMNS[1:]
+    )
     labelled = members.join(components, members["key"] == components["vertex"], "left").select(
-        "key", F.coalesce("component", "key").alias("cluster_key")
+        "key", F.coalesce("component", "key").alias("component")
     )
-    weakest = (
-        edges.join(labelled, edges["src"] == labelled["key"])
-        .groupBy("cluster_key")
-        .agg(F.min("match_probability").alias("min_edge_probability"))
+    clusters = split_chained_clusters(
+        members,
+        edges,
+        labelled,
+        tolerance_m=clustering.geometry_tolerance_m,
+        max_distance_ratio=clustering.max_distance_ratio,
+        max_iterations=clustering.max_iterations,
     )
-    return labelled.join(weakest, "cluster_key", "left").select(
+    ends = clusters.select(F.col("key").alias("src"), F.col("cluster_key").alias("c_s")).join(
+        edges, "src"
+    )
+    inside = ends.join(
+        clusters.select(F.col("key").alias("dst"), F.col("cluster_key").alias("c_d")), "dst"
+    ).where(F.col("c_s") == F.col("c_d"))
+    weakest = inside.groupBy(F.col("c_s").alias("cluster_key")).agg(
+        F.min("match_probability").alias("min_edge_probability")
+    )
+    return clusters.join(weakest, "cluster_key", "left").select(
         "key",
         "cluster_key",
         F.coalesce("min_edge_probability", F.lit(1.0)).alias("min_edge_probability"),
@@ -381,7 +397,8 @@ def choose_best_values(
     over that source's records; `confidence` = P(the cluster holds together) x
     P(it should not join another cluster) = the weakest match probability among
     its edges x (1 - the highest match probability of a pair to another cluster);
-    `address_id` is a hash of the canonical address (stable across runs).
+    `address_id` is a hash of the canonical address (`keep_address_ids` then
+    carries earlier runs' ids over).
     (2) one lineage row per member record (`address_id`, `source`, `source_record_id`).
     """
     members = records.where(_is_cluster_member()).withColumn("key", record_key())
@@ -526,6 +543,34 @@ def _with_address_id(addresses: DataFrame) -> DataFrame:
     )
 
 
+def keep_address_ids(
+    addresses: DataFrame,
+    lineage: DataFrame,
+    previous_lineage: DataFrame,
+    run: RunParams,
+    clustering: ClusteringParams,
+) -> tuple[DataFrame, DataFrame]:
+    """Addresses and lineage with ids kept from the region's previous run where they continue.
+
+    Rows in: this run's addresses and lineage (content ids from
+    `choose_best_values`) and the `address_lineage` table of earlier runs. Rows
+    out: the same rows, with `address_id` replaced: an address sharing lineage
+    records with an address of its region's latest earlier run keeps that
+    address's id (one-to-one, greedy by overlap: splits and merges keep the id
+    on the largest overlap); other addresses get a content id no kept id uses
+    (`geodata.conflation.identity`).
+    """
+    previous = previous_run_lineage(previous_lineage, run.execution_dt)
+    ids = stable_ids(addresses, lineage, previous, clustering.max_iterations).localCheckpoint()
+
+    def renamed(frame: DataFrame) -> DataFrame:
+        return frame.join(ids, "address_id").select(
+            *[F.col("stable_id").alias(c) if c == "address_id" else F.col(c) for c in frame.columns]
+        )
+
+    return renamed(addresses), renamed(lineage)
+
+
 def _quarantine_rows(records: DataFrame, reason: str) -> DataFrame:
     """`records` as quarantine rows with `reason`."""
     return records.select(
@@ -595,7 +640,7 @@ def apply_user_corrections(
             )
         )
         .withColumn(
-            "distance_m", _distance_m(F.col("c_lat"), F.col("c_lon"), F.col("lat"), F.col("lon"))
+            "distance_m", distance_m(F.col("c_lat"), F.col("c_lon"), F.col("lat"), F.col("lon"))
         )
     )
     nearest = Window.partitionBy("source", "source_record_id").orderBy("distance_m", "address_id")

@@ -9,13 +9,14 @@ from geodata.pipelines.conflate.nodes import (
     cluster_matches,
     compare_pairs,
     estimate_match_model,
+    keep_address_ids,
     sample_random_pairs,
     score_pairs,
 )
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Blocking → comparison → EM → scoring → clustering → survivorship → corrections."""
+    """Blocking → comparison → EM → scoring → clustering → survivorship → ids → corrections."""
     return Pipeline(
         [
             Node(
@@ -67,13 +68,26 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="choose_best_values",
             ),
             Node(
+                keep_address_ids,
+                inputs=[
+                    "fea_addresses",
+                    "fea_lineage",
+                    "previous_lineage",
+                    "params:run",
+                    "params:clustering",
+                ],
+                outputs=["fea_kept_addresses", "fea_kept_lineage"],
+                name="keep_address_ids",
+            ),
+            Node(
                 apply_user_corrections,
-                inputs=["fea_addresses", "fea_lineage", "records", "params:clustering"],
+                inputs=["fea_kept_addresses", "fea_kept_lineage", "records", "params:clustering"],
                 outputs=["mo_addresses", "mo_lineage", "mo_rejected"],
                 name="apply_user_corrections",
             ),
         ],
         namespace="conflate",
         inputs={"records": "enrich.prm_addresses"},
+        parameters={"params:run": "params:run"},
         tags=["conflate"],
     )

@@ -1,0 +1,176 @@
+"""Stable address ids: an address keeps the id of the earlier address it continues.
+
+A cluster continues an address of the region's previous run when they share
+lineage records (`source`, `source_record_id`). Splits and merges are resolved
+by a maximum-overlap one-to-one assignment; everything else gets a new id.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+REGION = ("iso_3166_1", "iso_3166_2")
+RECORD = ("source", "source_record_id")
+
+
+class IdAssignmentConvergenceError(RuntimeError):
+    """The greedy id assignment needed more rounds than allowed."""
+
+
+def previous_run_lineage(previous_lineage: DataFrame, execution_dt: date) -> DataFrame:
+    """Lineage rows of each region's latest run before `execution_dt`.
+
+    Args:
+        previous_lineage: The `address_lineage` table (every date and region).
+        execution_dt: This run's date; only earlier runs count.
+
+    Returns:
+        `address_id`, `source`, `source_record_id`, `iso_3166_1`, `iso_3166_2` of the
+        latest earlier `execution_dt` per region. The latest dates are a tiny
+        broadcast table joined on the partition columns, so Spark's dynamic
+        partition pruning reads only those partitions' files.
+    """
+    earlier = previous_lineage.where(F.col("execution_dt") < F.lit(execution_dt))
+    latest = earlier.groupBy(*REGION).agg(F.max("execution_dt").alias("execution_dt"))
+    return earlier.join(F.broadcast(latest), [*REGION, "execution_dt"]).select(
+        "address_id", *RECORD, *REGION
+    )
+
+
+def lineage_overlap(lineage: DataFrame, previous: DataFrame) -> DataFrame:
+    """`address_id`, `previous_id`, `overlap`: records each current address shares with an old one.
+
+    Args:
+        lineage: This run's lineage (`address_id`, record, region).
+        previous: The previous run's lineage, as `previous_run_lineage` returns it.
+    """
+    old = previous.select(F.col("address_id").alias("previous_id"), *RECORD, *REGION)
+    return (
+        lineage.select("address_id", *RECORD, *REGION)
+        .join(old, [*RECORD, *REGION])
+        .groupBy("address_id", "previous_id")
+        .agg(F.count("*").alias("overlap"))
+    )
+
+
+def greedy_assignment(candidates: DataFrame, max_iterations: int) -> DataFrame:
+    """A one-to-one assignment of current to previous ids, greedy by overlap.
+
+    The result is the greedy maximum-weight matching under the total order
+    (overlap descending, `address_id`, `previous_id`): the same as taking pairs
+    in that order and keeping each one whose two ends are still free. It is
+    built in rounds without sorting globally: a pair that is first in that order
+    for both its current and its previous id is in the greedy matching; those
+    pairs are kept, every pair touching their ids is dropped, and the rest goes
+    to the next round (Preis's locally-dominant-edge argument; each round keeps
+    at least one pair of every connected group, and groups are small: one
+    address split in two, or two merged).
+
+    Args:
+        candidates: `address_id`, `previous_id`, `overlap` (> 0), one row per pair.
+        max_iterations: Bound on rounds.
+
+    Returns:
+        `address_id`, `previous_id`: the pairs kept.
+
+    Raises:
+        IdAssignmentConvergenceError: Pairs remained after `max_iterations` rounds.
+    """
+    by_current = Window.partitionBy("address_id").orderBy(
+        F.col("overlap").desc(), F.col("previous_id")
+    )
+    by_previous = Window.partitionBy("previous_id").orderBy(
+        F.col("overlap").desc(), F.col("address_id")
+    )
+    remaining = candidates.select("address_id", "previous_id", "overlap").localCheckpoint()
+    kept = remaining.select("address_id", "previous_id").limit(0)
+    for _ in range(max_iterations):
+        ranked = remaining.withColumn("rc", F.row_number().over(by_current)).withColumn(
+            "rp", F.row_number().over(by_previous)
+        )
+        dominant = (
+            ranked.where((F.col("rc") == 1) & (F.col("rp") == 1))
+            .select("address_id", "previous_id")
+            .localCheckpoint()
+        )
+        kept = kept.unionByName(dominant)
+        remaining = (
+            remaining.join(dominant.select("address_id"), "address_id", "left_anti")
+            .join(dominant.select("previous_id"), "previous_id", "left_anti")
+            .localCheckpoint()
+        )
+        if remaining.isEmpty():
+            return kept
+    raise IdAssignmentConvergenceError(
+        f"stable id assignment did not finish in {max_iterations} rounds "
+        "(parameter conflate.clustering.max_iterations)"
+    )
+
+
+def _base(address_id: Column) -> Column:
+    return F.substring_index(address_id, "-", 1)
+
+
+def _number(address_id: Column) -> Column:
+    """The `-n` suffix of an id as an integer; 1 without a suffix."""
+    suffix = F.regexp_extract(address_id, r"-([0-9]+)$", 1)
+    return F.when(suffix == "", F.lit(1)).otherwise(suffix.cast("int"))
+
+
+def _with_number(base: Column, number: Column) -> Column:
+    return F.when(number == 1, base).otherwise(F.concat_ws("-", base, number.cast("string")))
+
+
+def stable_ids(
+    addresses: DataFrame, lineage: DataFrame, previous: DataFrame, max_iterations: int
+) -> DataFrame:
+    """`address_id` (this run's content id) → `stable_id` for every address of the run.
+
+    An address that continues an earlier one (greedy one-to-one assignment by
+    lineage overlap) keeps the earlier id. Any other address gets its content
+    id (a hash of the canonical address, `base[-n]`) with the smallest `-n`
+    that no kept id uses; addresses sharing a base take the free numbers in the
+    order of their `cluster_key`. So new ids never collide with kept ones and
+    are the same for the same input.
+
+    Args:
+        addresses: This run's addresses: `address_id` (content id, unique), `cluster_key`.
+        lineage: This run's lineage (`address_id`, record, region).
+        previous: The previous run's lineage (`previous_run_lineage`).
+        max_iterations: Bound on assignment rounds.
+
+    Returns:
+        `address_id`, `stable_id`, one row per address.
+    """
+    kept = greedy_assignment(lineage_overlap(lineage, previous), max_iterations)
+    used = kept.groupBy(_base(F.col("previous_id")).alias("base")).agg(
+        F.collect_set(_number(F.col("previous_id"))).alias("used")
+    )
+    fresh = (
+        addresses.select("address_id", "cluster_key")
+        .join(kept.select("address_id"), "address_id", "left_anti")
+        .withColumn("base", _base(F.col("address_id")))
+    )
+    in_base = Window.partitionBy("base").orderBy("cluster_key", "address_id")
+    numbered = (
+        fresh.withColumn("rank", F.row_number().over(in_base))
+        .withColumn("needed", F.count("*").over(Window.partitionBy("base")))
+        .join(used, "base", "left")
+        .withColumn("used", F.coalesce("used", F.array().cast("array<int>")))
+        .withColumn(
+            "free",
+            F.array_except(
+                F.sequence(F.lit(1), (F.col("needed") + F.size("used")).cast("int")), "used"
+            ),
+        )
+        .select(
+            "address_id",
+            _with_number(F.col("base"), F.element_at("free", F.col("rank").cast("int"))).alias(
+                "stable_id"
+            ),
+        )
+    )
+    return kept.select("address_id", F.col("previous_id").alias("stable_id")).unionByName(numbered)

@@ -1,0 +1,135 @@
+"""The chaining guard: components that chain distinct addresses are re-split, true chains stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from geodata.conflation.chaining import split_chained_clusters
+from geodata.conflation.clustering import connected_components
+from geodata.pipelines.conflate.nodes import cluster_matches
+from tests.pipelines.conflate.test_nodes import CLUSTERING, SCORING, _frame, _record
+
+METRE = 1 / 111_000  # degrees of latitude
+TOLERANCE = {"rooftop": 10.0, "parcel": 35.0, "interpolated": 60.0}
+MEMBERS = "key string, hn_int long, hn_suffix string, unit_id string, lat double, lon double, "
+MEMBERS += "geometry_accuracy string, priority int"
+
+
+def _member(key, hn="10", unit=None, north_m=0.0, accuracy="rooftop", priority=1):
+    number = int("".join(ch for ch in hn if ch.isdigit()))
+    suffix = hn.lstrip("0123456789") or None
+    return (key, number, suffix, unit, 37.75 + north_m * METRE, -122.43, accuracy, priority)
+
+
+def _clusters(spark, members, edges, max_distance_ratio=10.0):
+    members_df = spark.createDataFrame(members, MEMBERS)
+    edges_df = spark.createDataFrame(
+        [(s, d, p) for s, d, p in edges], "src string, dst string, match_probability double"
+    )
+    found = connected_components(edges_df.select("src", "dst"), 50)
+    components = members_df.join(found, members_df["key"] == found["vertex"], "left").selectExpr(
+        "key", "coalesce(component, key) AS component"
+    )
+    result = split_chained_clusters(
+        members_df,
+        edges_df,
+        components,
+        tolerance_m=TOLERANCE,
+        max_distance_ratio=max_distance_ratio,
+        max_iterations=50,
+    )
+    groups: dict[str, set[str]] = {}
+    for row in result.collect():
+        groups.setdefault(row.cluster_key, set()).add(row.key)
+    assert all(key == min(members) for key, members in groups.items())
+    return sorted(sorted(g) for g in groups.values())
+
+
+def test_two_units_chained_through_a_record_without_unit_stay_apart(spark):
+    members = [_member("a", unit="1"), _member("b"), _member("c", unit="2", north_m=3)]
+    edges = [("a", "b", 0.9), ("b", "c", 0.8)]
+    # The record without a unit matches both units: ambiguous, so it is an address of its own.
+    assert _clusters(spark, members, edges) == [["a"], ["b"], ["c"]]
+
+
+def test_a_record_without_unit_joins_the_one_unit_it_matches(spark):
+    members = [
+        _member("a1", unit="1"),
+        _member("a2", unit="1", north_m=4),
+        _member("b"),  # 10, no unit
+        _member("d", hn="12"),  # another house number, linked to b
+        _member("e", hn="12", north_m=2),
+    ]
+    edges = [("a1", "a2", 0.95), ("a2", "b", 0.7), ("b", "d", 0.6), ("d", "e", 0.9)]
+    assert _clusters(spark, members, edges) == [["a1", "a2", "b"], ["d", "e"]]
+
+
+def test_records_of_one_unit_linked_only_through_a_partial_record_end_together(spark):
+    members = [_member("a", unit="1"), _member("b"), _member("c", unit="1"), _member("x", "12")]
+    edges = [("a", "b", 0.9), ("b", "c", 0.9), ("c", "x", 0.6)]
+    assert _clusters(spark, members, edges) == [["a", "b", "c"], ["x"]]
+
+
+def test_a_house_number_suffix_is_hard_evidence(spark):
+    members = [_member("a", "12"), _member("b", "12", north_m=2), _member("c", "12A")]
+    edges = [("a", "b", 0.9), ("b", "c", 0.9)]
+    assert _clusters(spark, members, edges) == [["a", "b"], ["c"]]
+
+
+def test_a_long_chain_of_one_address_stays_one_cluster(spark):
+    # 25 records of one address, each linked only to the next, drifting 1.5 m per step
+    # (36 m end to end, within the spread allowed for rooftop points), one without unit.
+    members = [_member(f"r{i:02d}", unit="1", north_m=1.5 * i) for i in range(25)]
+    members[12] = _member("r12", unit=None, north_m=18)
+    edges = [(f"r{i:02d}", f"r{i + 1:02d}", 0.9) for i in range(24)]
+    assert _clusters(spark, members, edges) == [[f"r{i:02d}" for i in range(25)]]
+
+
+def test_members_far_from_the_anchor_are_split_off_together(spark):
+    members = [
+        _member("a"),
+        _member("b", north_m=150, accuracy="parcel", priority=2),  # 150 m < 10 x (10 + 35)
+        _member("c", north_m=400, accuracy="parcel", priority=2),  # 400 m: stays
+        _member("d", north_m=900, accuracy="parcel", priority=2),  # > 450 m from a
+        _member("e", north_m=950, priority=1),  # > 200 m from a
+    ]
+    edges = [("a", "b", 0.9), ("b", "c", 0.9), ("c", "d", 0.9), ("d", "e", 0.9)]
+    assert _clusters(spark, members, edges) == [["a", "b", "c"], ["d", "e"]]
+    # The limit scales: with a tighter ratio, parcel points 150 m away leave too.
+    assert _clusters(spark, members, edges, max_distance_ratio=3) == [
+        ["a"],
+        ["b", "c", "d", "e"],
+    ]
+
+
+@pytest.fixture(scope="module")
+def chained_records(spark):
+    rows = [
+        _record("a", "1", "10", "MAIN ST", unit="UNIT 1"),
+        _record("b", "1", "10", "MAIN ST"),
+        _record("c", "1", "10", "MAIN ST", unit="UNIT 2"),
+        _record("a", "2", "10", "MAIN ST", unit="UNIT 1", lat=37.75 + 3 * METRE),
+    ]
+    return _frame(spark, rows)
+
+
+def test_cluster_matches_does_not_chain_two_units_into_one_address(spark, chained_records):
+    # Scored pairs as a looser model could produce them: the record without a unit
+    # matches both units.
+    key = "{}\u001f{}".format
+    pairs = spark.createDataFrame(
+        [
+            (key("a", "1"), key("b", "1"), 0.9),
+            (key("b", "1"), key("c", "1"), 0.85),
+            (key("a", "1"), key("a", "2"), 0.97),
+        ],
+        "key_l string, key_r string, match_probability double",
+    )
+    clusters = cluster_matches(chained_records, pairs, SCORING, CLUSTERING)
+    rows = {r.key.replace("\u001f", ":"): r for r in clusters.collect()}
+    assert len(rows) == 4
+    assert rows["a:1"].cluster_key == rows["a:2"].cluster_key
+    assert len({rows["a:1"].cluster_key, rows["b:1"].cluster_key, rows["c:1"].cluster_key}) == 3
+    # The weakest edge is measured inside the final cluster, not across the split.
+    assert rows["a:1"].min_edge_probability == pytest.approx(0.97)
+    assert rows["b:1"].min_edge_probability == 1.0
