@@ -114,13 +114,14 @@ def records(spark):
 
 @pytest.fixture(scope="module")
 def clustered(records):
-    pairs = block_candidate_pairs(records, BLOCKING)
-    levels = compare_pairs(pairs, records, SCORING, CLUSTERING)
+    # Each stage is materialised, as the pipeline persists it.
+    pairs = block_candidate_pairs(records, BLOCKING).localCheckpoint()
+    levels = compare_pairs(pairs, records, SCORING, CLUSTERING).localCheckpoint()
     random_levels = compare_pairs(
         sample_random_pairs(records, SCORING), records, SCORING, CLUSTERING
     )
     model = estimate_match_model(levels, random_levels, SCORING)
-    scored = score_pairs(levels, model, SCORING)
+    scored = score_pairs(levels, model, SCORING).localCheckpoint()
     clusters = cluster_matches(records, scored, SCORING, CLUSTERING)
     return pairs, scored, clusters
 

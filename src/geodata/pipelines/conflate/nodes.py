@@ -68,7 +68,7 @@ class BlockingParams(BaseModel):
         200, ge=2, description="Blocks with more records are split by the sub-blocking keys."
     )
     sub_blocking_keys: list[str] = Field(
-        default_factory=lambda: ["postcode", "locality", "street_phonetic", "block_cell"],
+        default_factory=lambda: ["postcode", "locality"],
         description="Each oversized block is compared within each of these keys (union).",
     )
     sorted_neighbourhood: int = Field(
@@ -162,8 +162,8 @@ def _rule_pairs(members: DataFrame, rule: list[str], blocking: BlockingParams) -
     records are instead paired within each sub-blocking key in turn (same block
     and same postcode, or same block and same locality, ...: a union, so a pair
     needs to agree on only one of them), and with their `sorted_neighbourhood`
-    nearest records in street order, so every record keeps comparisons. A
-    sub-block that is itself oversized falls back to the sorted neighbourhood.
+    nearest records in street order, so every record keeps comparisons (a
+    sub-block that is itself oversized relies on those alone).
     """
     sub_keys = [k for k in blocking.sub_blocking_keys if k not in rule]
     keyed = members.select(
@@ -176,11 +176,10 @@ def _rule_pairs(members: DataFrame, rule: list[str], blocking: BlockingParams) -
     ]
     for sub_key in sub_keys:
         refined = [*rule, sub_key]
-        sub_small, sub_oversized = _split_by_size(
+        sub_small, _ = _split_by_size(
             oversized.dropna(subset=[sub_key]), refined, blocking.max_block_size
         )
         pairs.append(_pairs_within(sub_small, refined))
-        pairs.append(_sorted_neighbourhood(sub_oversized, refined, blocking.sorted_neighbourhood))
     return reduce(DataFrame.unionByName, pairs)
 
 
