@@ -7,7 +7,7 @@ merges two truths is still judged against one of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
@@ -65,6 +65,8 @@ class GeometryError:
     median_m: float | None
     p95_m: float | None
     max_m: float | None
+    percentiles_m: list[float] = field(default_factory=list)
+    """Error at each whole percentile 0, 1, ..., 100 (for a CDF plot); empty if none."""
 
     def as_dict(self) -> dict[str, object]:
         """Figures, for printing or JSON."""
@@ -74,6 +76,7 @@ class GeometryError:
             "median_m": self.median_m,
             "p95_m": self.p95_m,
             "max_m": self.max_m,
+            "percentiles_m": list(self.percentiles_m),
         }
 
 
@@ -186,17 +189,19 @@ def geometry_error(
     are counted as `missing` and left out of the figures.
     """
     errors = geometry_errors(assigned, conflated, truth_addresses)
+    shares = [p / 100 for p in range(101)]
     row = errors.select(
         F.count("error_m").alias("addresses"),
         F.count_if(F.col("error_m").isNull()).alias("missing"),
-        F.percentile_approx("error_m", [0.5, 0.95], PERCENTILE_ACCURACY).alias("percentiles"),
+        F.percentile_approx("error_m", shares, PERCENTILE_ACCURACY).alias("percentiles"),
         F.max("error_m").alias("max_m"),
     ).first()
-    percentiles = row["percentiles"] or [None, None]
+    percentiles = list(row["percentiles"] or [])
     return GeometryError(
         addresses=int(row["addresses"]),
         missing=int(row["missing"] or 0),
-        median_m=percentiles[0],
-        p95_m=percentiles[1],
+        median_m=percentiles[50] if percentiles else None,
+        p95_m=percentiles[95] if percentiles else None,
         max_m=row["max_m"],
+        percentiles_m=percentiles,
     )
