@@ -51,5 +51,5 @@ def test_evaluation_of_a_generated_labelled_set(clean_hive, workdir):
 
 
 def test_command_rejects_a_folder_without_truth(workdir):
-    with pytest.raises(SystemExit, match="no truth/records.parquet"):
+    with pytest.raises(SystemExit, match=r"no truth/records\.parquet"):
         main(["--raw-dir", str(workdir)])
