@@ -38,7 +38,9 @@ def test_evaluation_of_a_generated_labelled_set(clean_hive, workdir):
     # Pairs: bounded per record, both classes in the score histogram, levels named.
     pairs = figures["candidate_pairs"]
     assert 0 < pairs["pairs_per_record"] < 5
-    assert pairs["blocking_recall"] >= 0.98
+    assert pairs["true_pairs"] == figures["pairwise"]["true_pairs"]
+    assert 0 < pairs["true_pairs_blocked"] <= pairs["true_pairs"]
+    assert pairs["max_pairs_per_record"] >= pairs["p99_pairs_per_record"] >= 1
     assert sum(b["match"] for b in figures["weight_histogram"]) > 0
     assert sum(b["non_match"] for b in figures["weight_histogram"]) > 0
     street_levels = {level["name"] for level in figures["level_errors"]["street"]}
