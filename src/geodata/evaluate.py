@@ -37,6 +37,7 @@ from geodata.evaluation import (
     run_partition,
 )
 from geodata.project_config import declared_sources
+from geodata.schemas import UNKNOWN_REGION
 from geodata.workspace import make_project_copy, run_project
 
 PROFILES = ("demo", "hard")
@@ -167,7 +168,10 @@ def evaluate_project(
         outputs = RunOutputs(
             conflated=run_partition(catalog.load("conflated_addresses"), run_dt, regions),
             lineage=run_partition(catalog.load("address_lineage"), run_dt, regions),
-            quarantine=run_partition(catalog.load("quarantine"), run_dt, regions),
+            # Records whose region cannot be told are quarantined under the unknown region.
+            quarantine=run_partition(
+                catalog.load("quarantine"), run_dt, regions and [*regions, UNKNOWN_REGION]
+            ),
             candidate_pairs=_load_optional(catalog, "conflate.fea_candidate_pairs"),
             scored_pairs=_load_optional(catalog, "conflate.fea_scored_pairs"),
         )
