@@ -594,9 +594,12 @@ def _rows(ctx: Context, records: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame
     return template, rows, truth
 
 
-def _unit_in_street(street: np.ndarray, unit: np.ndarray, share: float, rng) -> np.ndarray:
-    """Move the unit into the street field for `share` of the records that have one."""
-    moved = pd.notna(unit) & (rng.random(len(unit)) < share)
+def _unit_in_street(
+    street: np.ndarray, unit: np.ndarray, eligible: np.ndarray, share: float, rng
+) -> np.ndarray:
+    """Move the unit into the street field (`Main St Apt 4`) for `share` of the `eligible`
+    records that have one."""
+    moved = eligible & pd.notna(unit) & (rng.random(len(unit)) < share)
     street[moved] = np.char.add(
         np.char.add(street[moved].astype(str), " "), unit[moved].astype(str)
     )
@@ -721,7 +724,7 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     )
     # A few records lose their unit (a known gap of commercial files).
     unit[pd.notna(unit) & (rng.random(n) < 0.005)] = None
-    _unit_in_street(street, unit, 0.1, rng)
+    _unit_in_street(street, unit, us, 0.1, rng)
     locality = render_localities(rows, rng, alias_share=0.08, missing_share=0.02, title_share=0.5)
     state = np.where(
         us,
@@ -1009,4 +1012,3 @@ def generate_hard_region(seed: int = 42, source_records: int = 200_000) -> dict[
     frames["truth_records"] = pd.concat(truth, ignore_index=True)
     frames["truth_addresses"] = truth_addresses(world)
     return frames
-

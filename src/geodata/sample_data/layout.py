@@ -614,9 +614,9 @@ def addresses_of_lots(lots: pd.DataFrame) -> pd.DataFrame:
     suite = (1 + index // _SUITES_PER_FLOOR) * 100 + index % _SUITES_PER_FLOOR
     flat = (1 + index // _FLATS_PER_FLOOR) * 100 + index % _FLATS_PER_FLOOR + 1
     floor_numbered = (kind == UNIT_APT) & (n_units[lot] >= _FLOOR_NUMBERED_FROM)
-    unit_id = np.where(
-        kind == UNIT_STE, suite, np.where(floor_numbered, flat, index + 1)
-    ).astype(str)
+    unit_id = np.where(kind == UNIT_STE, suite, np.where(floor_numbered, flat, index + 1)).astype(
+        str
+    )
     letters = np.array([chr(ord("A") + s) for s in range(26)])
     letter = letters[np.minimum(index // per, 25)]
     prefix = np.where(

@@ -241,9 +241,7 @@ def _region_tables(spec: RegionSpec, total: int, seed: int) -> dict[str, pd.Data
     for loc_index, (loc, target) in enumerate(
         zip(spec.localities, _locality_targets(spec, total), strict=True)
     ):
-        layout, chosen = _build_locality(
-            loc, loc.lots or spec.lots, target, seed, spec.iso_3166_2
-        )
+        layout, chosen = _build_locality(loc, loc.lots or spec.lots, target, seed, spec.iso_3166_2)
         ax, ay, fx, fy = loc.anchor
         dx, dy = ax - fx * layout.width, ay - fy * layout.height
         if loc.gap is not None:
