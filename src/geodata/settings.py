@@ -14,6 +14,9 @@ CONFIG_LOADER_ARGS = {
     # Environment variables in any config file (not only credentials): `prod`
     # takes its locations, metastore and cluster from them.
     "custom_resolvers": {"oc.env": oc.env},
+    # An environment adds or changes single keys of a parameter block (one more source
+    # under `sources:`) without restating the whole block.
+    "merge_strategy": {"parameters": "soft"},
     "config_patterns": {
         "spark": ["spark*", "spark*/**"],
         "airflow": ["airflow*", "airflow*/**"],

@@ -350,3 +350,16 @@ def test_parse_free_text_returns_raw_parts():
 def test_split_street(raw, iso, has_number, expected):
     line = split_street(raw, iso, has_number)
     assert (line.house_number, line.street, line.unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "locality"),
+    [
+        ("403 3RD ST SOUTH SAN FRANCISCO CA 94080", "3RD ST", "SOUTH SAN FRANCISCO"),
+        ("12 Main St North Highlands CA 95660", "MAIN ST", "NORTH HIGHLANDS"),
+        ("12 MAIN ST N SACRAMENTO CA 95814", "MAIN ST N", "SACRAMENTO"),
+    ],
+)
+def test_directional_after_suffix_without_commas(text, street, locality):
+    parsed = parse_free_text(text, "US")
+    assert (parsed.street, parsed.locality) == (street, locality)

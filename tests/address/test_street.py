@@ -130,3 +130,21 @@ def test_suffix_table_covers_pub28_and_maps_abbreviations_to_themselves():
 def test_directional_abbreviations_map_to_themselves():
     for abbreviation in set(DIRECTIONALS.values()):
         assert DIRECTIONALS[abbreviation] == abbreviation
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("High St", "HIGH STREET"),
+        ("high st.", "HIGH STREET"),
+        ("Station Rd", "STATION ROAD"),
+        ("Park Ave", "PARK AVENUE"),
+        ("Orchard Cl", "ORCHARD CLOSE"),
+        ("St John's Rd", "ST JOHN'S ROAD"),
+        ("St", "ST"),
+    ],
+)
+def test_gb_abbreviated_street_type_is_spelled_out(raw, expected):
+    result = normalize_street(raw, "GB")
+    assert result.street == expected
+    assert normalize_street(result.street, "GB") == result

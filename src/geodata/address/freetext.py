@@ -205,7 +205,14 @@ def _street_unit_locality(
         )
         while street_end < search_end - 1 and tokens[street_end] in STREET_SUFFIXES:
             street_end += 1
-        if street_end < search_end - 1 and tokens[street_end] in DIRECTIONALS:
+        # An abbreviated directional after the suffix is the street's ("MAIN ST N SPRINGFIELD");
+        # a spelled-out one with more words after it starts the town ("3RD ST SOUTH SAN
+        # FRANCISCO"), since files that spell directionals out also spell them in town names.
+        if (
+            street_end < search_end - 1
+            and tokens[street_end] in DIRECTIONALS
+            and len(tokens[street_end]) <= 2
+        ):
             street_end += 1
     if unit_at is None:
         return StreetLine(

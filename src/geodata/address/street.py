@@ -16,6 +16,7 @@ import jellyfish
 from geodata.address.tables import (
     DIRECTIONAL_PAIRS,
     DIRECTIONALS,
+    GB_STREET_TYPE_ABBREVIATIONS,
     ORDINAL_WORDS,
     STREET_SUFFIXES,
 )
@@ -46,7 +47,8 @@ def normalize_street(raw: str, iso_3166_1: str | None) -> Street | None:
 
     Returns:
         For the US: "N MAIN ST" with base "MAIN", type "ST", directional "N". Elsewhere the
-        folded, punctuation-free text ("HÄMEENTIE", "HIGH STREET") as street and base. None if
+        folded, punctuation-free text ("HÄMEENTIE", "HIGH STREET") as street and base; in GB
+        an abbreviated type at the end is spelled out ("High St" -> "HIGH STREET"). None if
         nothing is left.
     """
     if iso_3166_1 == "US":
@@ -54,6 +56,10 @@ def normalize_street(raw: str, iso_3166_1: str | None) -> Street | None:
     text = clean_words(raw)
     if not text:
         return None
+    if iso_3166_1 == "GB":
+        words = text.split()
+        if len(words) >= 2 and words[-1] in GB_STREET_TYPE_ABBREVIATIONS:
+            text = " ".join([*words[:-1], GB_STREET_TYPE_ABBREVIATIONS[words[-1]]])
     return Street(text, text, None, None, street_phonetic(text))
 
 

@@ -233,6 +233,36 @@ STREET_SUFFIXES: dict[str, str] = {
 """Any spelling of a street suffix -> its USPS abbreviation (Pub 28, Appendix C1, plus a few
 common non-USPS spellings)."""
 
+# British street-type abbreviations as address files write them; Royal Mail's Postcode Address
+# File spells thoroughfare types out in full ("HIGH STREET"), which is the canonical form.
+GB_STREET_TYPE_ABBREVIATIONS: dict[str, str] = {
+    "ST": "STREET",
+    "STR": "STREET",
+    "RD": "ROAD",
+    "AVE": "AVENUE",
+    "AV": "AVENUE",
+    "LN": "LANE",
+    "DR": "DRIVE",
+    "CL": "CLOSE",
+    "CRES": "CRESCENT",
+    "GDNS": "GARDENS",
+    "GRN": "GREEN",
+    "GR": "GROVE",
+    "GRO": "GROVE",
+    "GRV": "GROVE",
+    "PL": "PLACE",
+    "SQ": "SQUARE",
+    "TER": "TERRACE",
+    "TERR": "TERRACE",
+    "CT": "COURT",
+    "PDE": "PARADE",
+    "WLK": "WALK",
+    "HL": "HILL",
+    "PK": "PARK",
+    "EMB": "EMBANKMENT",
+}
+"""Abbreviated British thoroughfare type (last word of a street) -> the word in full."""
+
 # USPS Publication 28, section 233 (directionals). Single-word spellings only; two-word forms
 # such as "NORTH WEST" are joined by the street parser through DIRECTIONAL_PAIRS.
 DIRECTIONALS: dict[str, str] = {

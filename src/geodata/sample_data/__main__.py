@@ -1,4 +1,7 @@
-"""Command line: `python -m geodata.sample_data --seed 42 --out data/01_raw`."""
+"""Command line: `python -m geodata.sample_data --seed 42 --out data/01_raw`.
+
+`--profile hard --records 200000` generates the hard evaluation profile instead.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.sample_data.region import (
-    OUTPUT_PATHS,
+    HARD_OUTPUT_PATHS,
+    PROFILES,
     SampleDataParams,
     generate_region,
     write_region,
@@ -20,6 +24,7 @@ _DELIVERY_COLUMNS = {
     "vendor_acme": "file_dt",
     "fi_open_data": "paivitetty",
     "user_corrections": "action",
+    "postal_directory": "as_of",
 }
 
 
@@ -28,6 +33,18 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geodata.sample_data",
         description="Generate the deterministic demo region (sources, reference data, truth).",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="demo",
+        help="demo: the embedded demo region; hard: the evaluation profile (see --records)",
+    )
+    parser.add_argument(
+        "--records",
+        type=int,
+        default=200_000,
+        help="hard profile: about how many source records to generate",
     )
     parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
     parser.add_argument(
@@ -55,12 +72,18 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed, us_addresses=args.us_addresses, fi_addresses=args.fi_addresses
     )
     started = time.perf_counter()
-    frames = generate_region(params.seed, params.us_addresses, params.fi_addresses)
+    frames = generate_region(
+        params.seed,
+        params.us_addresses,
+        params.fi_addresses,
+        profile=args.profile,
+        source_records=args.records,
+    )
     write_region(frames, args.out)
     elapsed = time.perf_counter() - started
     total = 0
     for name, frame in frames.items():
-        path = args.out / OUTPUT_PATHS[name]
+        path = args.out / HARD_OUTPUT_PATHS[name]
         size = path.stat().st_size
         total += size
         print(f"{path}  {len(frame):>9,} rows  {size / 1024:>9,.1f} KiB{_breakdown(name, frame)}")

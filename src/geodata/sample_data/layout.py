@@ -22,10 +22,13 @@ HUNDREDS_SEQUENTIAL = "hundreds_sequential"
 STREET_SEQUENTIAL = "street_sequential"
 """Nordic numbering: 1, 3, 5 ... on one side and 2, 4, 6 ... on the other, whole street."""
 
-UNIT_NONE, UNIT_APT, UNIT_STE, UNIT_STAIRCASE = 0, 1, 2, 3
-"""Unit kinds: none, apartment (APT 4), suite (STE 101), Finnish staircase (A 5)."""
+UNIT_NONE, UNIT_APT, UNIT_STE, UNIT_STAIRCASE, UNIT_FLAT = 0, 1, 2, 3, 4
+"""Unit kinds: none, apartment (APT 4), suite (STE 101), Finnish staircase (A 5), flat (FLAT 2)."""
 
 _SUITES_PER_FLOOR = 8
+_FLATS_PER_FLOOR = 12
+_FLOOR_NUMBERED_FROM = 61
+"""Apartment blocks this large number their flats by floor (APT 101, 102, ... 201)."""
 _PROPORTIONAL_SLOTS = 48
 
 
@@ -58,6 +61,10 @@ class LotModel:
     fraction_split_share: float = 0.0
     suite_share: float = 0.0
     unit_model: str = "us"
+    large_share: float = 0.0
+    """Share of multi-unit lots that are large apartment blocks (US model)."""
+    large_units: tuple[int, int] = (100, 400)
+    """Unit count range of a large apartment block."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,13 @@ class LocalitySpec:
     """Split every avenue at the middle cross street into N ... / S ... twins."""
     middle_avenue: tuple[str, str] | None = None
     avenue_facing_period: int = 3
+    lots: LotModel | None = None
+    """The locality's own lot model (rural lots); None: the region's."""
+    gap: float | None = None
+    """Place the town this many metres east of the previous one (bottoms aligned), not by
+    `anchor`."""
+    name_prefixes: tuple[str, ...] | None = None
+    """Prefixes for a second street of a name without a type (None: the Finnish ones)."""
 
 
 @dataclass
@@ -103,7 +117,10 @@ def ordinal_street_name(number: int) -> str:
 
 
 def _unique_names(
-    base: tuple[tuple[str, str], ...], count: int, taken: set[tuple[str, str]]
+    base: tuple[tuple[str, str], ...],
+    count: int,
+    taken: set[tuple[str, str]],
+    name_prefixes: tuple[str, ...] = FINNISH_NAME_PREFIXES,
 ) -> list[tuple[str, str]]:
     """`count` names cycling through `base`; each later cycle moves to the next street type
     (US) or adds a Finnish prefix (PIENI, ISO, ...)."""
@@ -115,7 +132,7 @@ def _unique_names(
         start = types.index(street_type) if street_type in types else 0
         options = [(name, types[(start + cycle + a) % len(types)]) for a in range(len(types))]
         if not street_type:  # Finnish: Pieni Roobertinkatu next to Iso Roobertinkatu
-            prefixes = ("", *FINNISH_NAME_PREFIXES)
+            prefixes = ("", *name_prefixes)
             prefix = prefixes[cycle % len(prefixes)]
             options = [(f"{prefix}{name}" if cycle < len(prefixes) else f"{name} {cycle}", "")]
         free = [o for o in options if o not in taken]
@@ -209,11 +226,12 @@ def _grid(spec: LocalitySpec, nx: int, ny: int, b: _Builder) -> None:
     taken: set[tuple[str, str]] = {(d.name, d.street_type) for d in spec.diagonals}
     if spec.middle_avenue:
         taken.add(spec.middle_avenue)
+    prefixes = FINNISH_NAME_PREFIXES if spec.name_prefixes is None else spec.name_prefixes
     if spec.cross_streets is None:
         cross = [(ordinal_street_name(j + 1), "ST") for j in range(ny + 1)]
     else:
-        cross = _unique_names(spec.cross_streets, ny + 1, taken)
-    avenues = _unique_names(spec.avenues, nx + 1, taken)
+        cross = _unique_names(spec.cross_streets, ny + 1, taken, prefixes)
+    avenues = _unique_names(spec.avenues, nx + 1, taken, prefixes)
     if spec.middle_avenue:
         avenues.insert(middle_col, spec.middle_avenue)
         avenues.pop()
@@ -492,6 +510,14 @@ def _draw_units(lots: pd.DataFrame, model: LotModel, rng: np.random.Generator) -
             np.where(size_class < 0.9, rng.integers(7, 21, n), rng.integers(21, 61, n)),
         )
         kind = np.where(rng.random(n) < model.suite_share, UNIT_STE, UNIT_APT)
+        if model.large_share:
+            large = rng.random(n) < model.large_share
+            units = np.where(large, rng.integers(*model.large_units, n), units)
+            kind = np.where(large, UNIT_APT, kind)
+        per_staircase = np.zeros(n, dtype=np.int64)
+    elif model.unit_model == "gb":
+        units = np.where(rng.random(n) < 0.8, rng.integers(2, 7, n), rng.integers(7, 31, n))
+        kind = np.full(n, UNIT_FLAT)
         per_staircase = np.zeros(n, dtype=np.int64)
     else:
         staircases = rng.choice([1, 2, 3], size=n, p=[0.3, 0.45, 0.25])
@@ -586,11 +612,21 @@ def addresses_of_lots(lots: pd.DataFrame) -> pd.DataFrame:
     kind = lots["unit_kind"].to_numpy()[lot]
     per = np.maximum(lots["per_staircase"].to_numpy()[lot], 1)
     suite = (1 + index // _SUITES_PER_FLOOR) * 100 + index % _SUITES_PER_FLOOR
-    unit_id = np.where(kind == UNIT_STE, suite, index + 1).astype(str)
+    flat = (1 + index // _FLATS_PER_FLOOR) * 100 + index % _FLATS_PER_FLOOR + 1
+    floor_numbered = (kind == UNIT_APT) & (n_units[lot] >= _FLOOR_NUMBERED_FROM)
+    unit_id = np.where(kind == UNIT_STE, suite, np.where(floor_numbered, flat, index + 1)).astype(
+        str
+    )
     letters = np.array([chr(ord("A") + s) for s in range(26)])
     letter = letters[np.minimum(index // per, 25)]
     prefix = np.where(
-        kind == UNIT_APT, "APT ", np.where(kind == UNIT_STE, "STE ", np.char.add(letter, " "))
+        kind == UNIT_APT,
+        "APT ",
+        np.where(
+            kind == UNIT_STE,
+            "STE ",
+            np.where(kind == UNIT_FLAT, "FLAT ", np.char.add(letter, " ")),
+        ),
     )
     none = kind == UNIT_NONE
     return pd.DataFrame(

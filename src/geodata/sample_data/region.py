@@ -26,6 +26,16 @@ OUTPUT_PATHS: dict[str, str] = {
 
 FRAME_NAMES: tuple[str, ...] = tuple(OUTPUT_PATHS)
 
+HARD_OUTPUT_PATHS: dict[str, str] = {
+    **{name: OUTPUT_PATHS[name] for name in FRAME_NAMES[:4]},
+    "gb_open_data": "gb_open_data/addresses.csv",
+    "postal_directory": "postal_directory/addresses.parquet",
+    **{name: OUTPUT_PATHS[name] for name in FRAME_NAMES[4:]},
+}
+"""The hard profile's frames -> file paths: the demo's plus its two extra sources."""
+
+PROFILES: tuple[str, ...] = ("demo", "hard")
+
 MIN_US_ADDRESSES = 300
 MIN_FI_ADDRESSES = 50
 
@@ -43,20 +53,36 @@ class SampleDataParams(BaseModel):
 
 
 def generate_region(
-    seed: int = 42, us_addresses: int = 5000, fi_addresses: int = 800
+    seed: int = 42,
+    us_addresses: int = 5000,
+    fi_addresses: int = 800,
+    *,
+    profile: str = "demo",
+    source_records: int = 200_000,
 ) -> dict[str, pd.DataFrame]:
-    """The demo region's frames, keyed by logical name (see `OUTPUT_PATHS`).
+    """The region's frames, keyed by logical name (see `OUTPUT_PATHS`, `HARD_OUTPUT_PATHS`).
 
     Args:
         seed: Random seed; the same seed gives identical frames.
-        us_addresses: Real US-CA addresses to create (phantoms come on top).
-        fi_addresses: Real FI-18 addresses to create.
+        us_addresses: Real US-CA addresses to create (phantoms come on top); demo only.
+        fi_addresses: Real FI-18 addresses to create; demo only.
+        profile: `demo` (the embedded demo region) or `hard` (the evaluation profile, see
+            `geodata.sample_data.hard`).
+        source_records: About how many source records the hard profile generates.
 
     Returns:
         Source deliveries (`county_gis`, `vendor_acme`, `open_data`,
-        `fi_open_data`, `user_corrections`), reference geodata (`roads`,
-        `parcels`, `buildings`) and the truth (`truth_records`, `truth_addresses`).
+        `fi_open_data`, `user_corrections`, and for `hard` also `gb_open_data` and
+        `postal_directory`), reference geodata (`roads`, `parcels`, `buildings`) and the
+        truth (`truth_records`, `truth_addresses`).
     """
+    if profile == "hard":
+        from geodata.sample_data.hard import generate_hard_region
+
+        frames = generate_hard_region(seed, source_records)
+        return {name: frames[name] for name in HARD_OUTPUT_PATHS}
+    if profile != "demo":
+        raise ValueError(f"unknown profile {profile!r}; expected one of {PROFILES}")
     params = SampleDataParams(seed=seed, us_addresses=us_addresses, fi_addresses=fi_addresses)
     world = build_world(params.seed, params.us_addresses, params.fi_addresses)
     frames = build_sources(world, params.seed)
@@ -86,4 +112,4 @@ def write_region(frames: dict[str, pd.DataFrame], out_dir: Path) -> None:
     """Write `frames` (as returned by `generate_region`) to their files under `out_dir`."""
     out_dir = Path(out_dir)
     for name, frame in frames.items():
-        write_frame(name, frame, out_dir / OUTPUT_PATHS[name])
+        write_frame(name, frame, out_dir / HARD_OUTPUT_PATHS[name])

@@ -117,6 +117,8 @@ def plan_corrections(world: World, rng: np.random.Generator) -> Corrections:
                 digits = str(n)
                 options = [int(digits[::-1])] if len(set(digits)) > 1 else []
                 options += [n + 100, n + 200, n + 300]
+                # Far blocks as a last resort, for densely numbered streets.
+                options += list(range(n + 1000, n + 100_000, 1000))
                 key = row["street"] + "|" + row["locality"]
                 wrong = str(next(o for o in options if o != n and (key, o) not in numbers))
             else:

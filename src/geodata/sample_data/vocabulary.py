@@ -295,3 +295,220 @@ KEYBOARD_NEIGHBOURS: dict[str, str] = {
     "Z": "XAS",
 }
 """QWERTY neighbours, the letters a slipped finger types instead."""
+
+# --- The hard evaluation profile (`geodata.sample_data.hard`) ---------------------------------
+
+RURAL_ROADS: tuple[tuple[str, str], ...] = (
+    ("RIDGE", "RD"),
+    ("CANYON", "RD"),
+    ("OLD STAGE", "RD"),
+    ("RANCH", "RD"),
+    ("MILL CREEK", "RD"),
+    ("OAK KNOLL", "RD"),
+    ("VINEYARD", "LN"),
+    ("WALNUT GROVE", "RD"),
+    ("SPRING VALLEY", "RD"),
+    ("HOPLAND", "RD"),
+    ("ORCHARD", "LN"),
+    ("RUSSIAN RIVER", "RD"),
+    ("SADDLEBACK", "DR"),
+    ("QUAIL RUN", "RD"),
+    ("BUCKEYE", "RD"),
+    ("CHAPARRAL", "WAY"),
+    ("MANZANITA", "LN"),
+    ("COYOTE VALLEY", "RD"),
+    ("HIGHLAND SPRINGS", "RD"),
+    ("BLACK BART", "TRL"),
+)
+"""Roads of the rural county area (both directions)."""
+
+OLD_US_STREET_NAMES: tuple[str, ...] = (
+    "ARMY",
+    "KEARNY",
+    "STOCKTON",
+    "FILLMORE",
+    "GEARY",
+    "LARKIN",
+    "POLK",
+    "HYDE",
+    "DUBOCE",
+    "PAGE",
+    "WALLER",
+    "HAIGHT",
+    "OFARRELL",
+    "ELLIS",
+    "TURK",
+    "GOLDEN GATE",
+    "MCALLISTER",
+    "FULTON",
+    "GROVE",
+    "HAYES",
+)
+"""Former names of renamed US streets (not used by any current street)."""
+
+OLD_GB_STREET_NAMES: tuple[str, ...] = (
+    "BACK LANE",
+    "GALLOWS HILL",
+    "WORKHOUSE LANE",
+    "GASWORKS ROAD",
+    "TANNERY STREET",
+    "BREWERY ROAD",
+    "POUND LANE",
+    "RAILWAY STREET",
+    "TURNPIKE ROAD",
+    "CANAL STREET",
+    "FOUNDRY LANE",
+    "ROPEWALK",
+)
+"""Former names of renamed British streets (not used by any current street)."""
+
+GB_STREETS: tuple[str, ...] = (
+    "HIGH STREET",
+    "STATION ROAD",
+    "CHURCH STREET",
+    "PARK ROAD",
+    "VICTORIA ROAD",
+    "GREEN LANE",
+    "MANOR ROAD",
+    "CHURCH LANE",
+    "PARK AVENUE",
+    "QUEENS ROAD",
+    "NEW ROAD",
+    "GRANGE ROAD",
+    "KINGS ROAD",
+    "ALEXANDRA ROAD",
+    "GLADSTONE ROAD",
+    "NORTH STREET",
+    "SOUTH STREET",
+    "MILL LANE",
+    "SCHOOL LANE",
+    "YORK ROAD",
+    "WEST STREET",
+    "MARKET STREET",
+    "ALBERT ROAD",
+    "CHURCH ROAD",
+    "RICHMOND ROAD",
+    "SPRINGFIELD ROAD",
+    "ORCHARD CLOSE",
+    "BRIDGE STREET",
+    "WINDSOR ROAD",
+    "THE CRESCENT",
+)
+"""East-west streets of the British towns (their type inside the name)."""
+
+GB_AVENUES: tuple[str, ...] = (
+    "LONDON ROAD",
+    "HIGHFIELD ROAD",
+    "STANLEY ROAD",
+    "WELLINGTON ROAD",
+    "CLAREMONT ROAD",
+    "BEECH GROVE",
+    "ELM GROVE",
+    "ASH GROVE",
+    "MAPLE AVENUE",
+    "OAKWOOD AVENUE",
+    "CEDAR CLOSE",
+    "LAUREL GARDENS",
+    "ROSE TERRACE",
+    "CHESTNUT DRIVE",
+    "HOLLY PLACE",
+    "MEADOW WAY",
+    "ST JOHN'S ROAD",
+    "ST MARY'S LANE",
+    "QUEEN'S CRESCENT",
+    "PRINCE'S SQUARE",
+    "BELMONT DRIVE",
+    "ASHBURTON PARADE",
+    "COLLEGE WALK",
+    "FERNDALE COURT",
+    "HILLSIDE",
+    "WOODLAND RISE",
+    "EXETER STREET",
+    "OXFORD ROAD",
+    "CAMBRIDGE ROAD",
+    "BATH ROAD",
+)
+"""North-south streets of the British towns."""
+
+GB_NAME_PREFIXES: tuple[str, ...] = ("UPPER ", "LOWER ", "OLD ", "NEW ", "LITTLE ")
+"""Prefixes British towns give a second street of the same name (Upper High Street)."""
+
+GB_TYPE_ABBREVIATIONS: dict[str, str] = {
+    "STREET": "St",
+    "ROAD": "Rd",
+    "AVENUE": "Ave",
+    "LANE": "Ln",
+    "CLOSE": "Cl",
+    "CRESCENT": "Cres",
+    "GARDENS": "Gdns",
+    "GROVE": "Gr",
+    "PLACE": "Pl",
+    "SQUARE": "Sq",
+    "TERRACE": "Terr",
+    "DRIVE": "Dr",
+    "COURT": "Ct",
+    "PARADE": "Pde",
+}
+"""British street types and the abbreviations address files use."""
+
+SWEDISH_STREET_NAMES: dict[str, str] = {
+    "MANNERHEIMINTIE": "MANNERHEIMVÄGEN",
+    "HIETALAHDENKATU": "SANDVIKSGATAN",
+    "ALBERTINKATU": "ALBERTSGATAN",
+    "FREDRIKINKATU": "FREDRIKSGATAN",
+    "ANNANKATU": "ANNEGATAN",
+    "YRJÖNKATU": "GEORGSGATAN",
+    "RUNEBERGINKATU": "RUNEBERGSGATAN",
+    "MIKONKATU": "MIKAELSGATAN",
+    "UNIONINKATU": "UNIONSGATAN",
+    "HÄMEENTIE": "TAVASTVÄGEN",
+    "KASARMIKATU": "KASERNGATAN",
+    "KORKEAVUORENKATU": "HÖGBERGSGATAN",
+    "VUORIMIEHENKATU": "BERGMANSGATAN",
+    "ABRAHAMINKATU": "ABRAHAMSGATAN",
+    "ROBERTINKATU": "ROBERTSGATAN",
+    "SNELLMANINKATU": "SNELLMANSGATAN",
+    "TÖÖLÖNKATU": "TÖLÖGATAN",
+    "SIBELIUKSENKATU": "SIBELIUSGATAN",
+    "NERVANDERINKATU": "NERVANDERSGATAN",
+    "ARKADIANKATU": "ARKADIAGATAN",
+    "ETELÄESPLANADI": "SÖDRA ESPLANADEN",
+    "POHJOISESPLANADI": "NORRA ESPLANADEN",
+    "ALEKSANTERINKATU": "ALEXANDERSGATAN",
+    "BULEVARDI": "BULEVARDEN",
+    "LÖNNROTINKATU": "LÖNNROTSGATAN",
+    "EERIKINKATU": "ERIKSGATAN",
+    "KALEVANKATU": "KALEVAGATAN",
+    "UUDENMAANKATU": "NYLANDSGATAN",
+    "ISO ROOBERTINKATU": "STORA ROBERTSGATAN",
+    "PURSIMIEHENKATU": "BÅTSMANSGATAN",
+    "TEHTAANKATU": "FABRIKSGATAN",
+    "MERIMIEHENKATU": "SJÖMANSGATAN",
+    "PERÄMIEHENKATU": "STYRMANSGATAN",
+    "SEPÄNKATU": "SMEDSGATAN",
+    "VUORIKATU": "BERGGATAN",
+    "KIRKKOKATU": "KYRKOGATAN",
+    "RAUHANKATU": "FREDSGATAN",
+    "LIISANKATU": "ELISABETSGATAN",
+    "MARIANKATU": "MARIEGATAN",
+    "KAISANIEMENKATU": "KAJSANIEMIGATAN",
+    "KAIVOKATU": "BRUNNSGATAN",
+}
+"""Official Swedish names of Helsinki streets (the city is bilingual)."""
+
+LOCALITY_ALIASES: dict[str, str] = {
+    "HELSINKI": "HELSINGFORS",
+    "ESPOO": "ESBO",
+}
+"""Swedish names of Finnish towns, which sources write instead of the Finnish one."""
+
+POSTCODE_PLACE_NAMES: dict[str, str] = {
+    "94110": "MISSION DISTRICT",
+    "94131": "NOE VALLEY",
+    "94112": "INGLESIDE",
+    "94134": "VISITACION VALLEY",
+    "94014": "COLMA",
+    "94080": "SSF",
+    "95490": "REDWOOD VALLEY",
+}
+"""A neighbourhood or acceptable place name sources write as the locality of a postcode."""

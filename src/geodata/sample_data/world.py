@@ -237,12 +237,16 @@ def _region_tables(spec: RegionSpec, total: int, seed: int) -> dict[str, pd.Data
     """Streets, roads, faces and selected lots of every locality of a region, in plane metres."""
     streets, roads, faces, lots = [], [], [], []
     n_streets = n_roads = n_faces = 0
+    east_edge = 0.0
     for loc_index, (loc, target) in enumerate(
         zip(spec.localities, _locality_targets(spec, total), strict=True)
     ):
-        layout, chosen = _build_locality(loc, spec.lots, target, seed, spec.iso_3166_2)
+        layout, chosen = _build_locality(loc, loc.lots or spec.lots, target, seed, spec.iso_3166_2)
         ax, ay, fx, fy = loc.anchor
         dx, dy = ax - fx * layout.width, ay - fy * layout.height
+        if loc.gap is not None:
+            dx, dy = east_edge + loc.gap, 0.0
+        east_edge = dx + layout.width
         zone_rows, zone_cols = len(loc.postcodes), len(loc.postcodes[0])
         streets.append(layout.streets.assign(locality=loc.name, locality_index=loc_index))
         roads.append(
@@ -444,12 +448,17 @@ def _reference_frames(spec: RegionSpec, tables: dict[str, pd.DataFrame]) -> dict
 
 def build_world(seed: int, us_addresses: int, fi_addresses: int) -> World:
     """The ground truth of the demo region for a seed and address counts."""
-    totals = {US_CA.iso_3166_2: us_addresses, FI_18.iso_3166_2: fi_addresses}
+    return build_regions(seed, {US_CA: us_addresses, FI_18: fi_addresses})
+
+
+def build_regions(seed: int, totals: dict[RegionSpec, int]) -> World:
+    """The ground truth of `totals`' regions, each with its number of real addresses."""
+    regions = tuple(totals)
     streets, addresses = [], []
     reference: dict[str, list[pd.DataFrame]] = {"roads": [], "parcels": [], "buildings": []}
     street_offset = 0
-    for spec in REGIONS:
-        tables = _region_tables(spec, totals[spec.iso_3166_2], seed)
+    for spec in regions:
+        tables = _region_tables(spec, totals[spec], seed)
         tables["streets"]["canonical"] = [
             street_text(*parts)
             for parts in tables["streets"][["directional", "name", "street_type"]].itertuples(
@@ -491,7 +500,7 @@ def build_world(seed: int, us_addresses: int, fi_addresses: int) -> World:
     sequence = a.groupby("region", sort=False).cumcount().to_numpy() + 1
     a["truth_address_id"] = [f"{r}-{i:07d}" for r, i in zip(a["region"], sequence, strict=True)]
     world = World(
-        regions={spec.iso_3166_2: spec for spec in REGIONS},
+        regions={spec.iso_3166_2: spec for spec in regions},
         streets=street_table,
         roads=pd.concat(reference["roads"], ignore_index=True),
         parcels=pd.concat(reference["parcels"], ignore_index=True),
