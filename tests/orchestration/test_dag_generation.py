@@ -44,7 +44,9 @@ def monkeypatch_module():
 def test_every_dag_loads_without_import_errors_and_ids_are_unique(dag_bag, env_config):
     assert dag_bag.import_errors == {}
     expected = {
-        dag_id_for(pipeline, env) for env, (_, pipelines) in env_config.items() for pipeline in pipelines
+        dag_id_for(pipeline, env)
+        for env, (_, pipelines) in env_config.items()
+        for pipeline in pipelines
     }
     assert len(expected) == sum(len(pipelines) for _, pipelines in env_config.values())
     assert set(dag_bag.dag_ids) == expected | {"example_geodata_with_index"}
