@@ -74,7 +74,7 @@ def test_dag_settings_and_callbacks_are_as_configured(dag_bag, env_config, env):
     for name in pipelines:
         config = DagConfig(**pipeline_dag_config(dict(loader["airflow"]), name))
         dag = dag_bag.get_dag(dag_id_for(name, env))
-        assert name in dag.dag_id and env in dag.dag_id
+        assert name.strip("_") in dag.dag_id and env in dag.dag_id
         assert dag.schedule == config.schedule
         assert dag.start_date == datetime(2026, 1, 1, tzinfo=UTC)
         assert dag.catchup is config.catchup
@@ -156,10 +156,11 @@ def test_no_memory_dataset_crosses_a_task_boundary(env_config, env):
         produced = {output for node in pipeline.nodes for output in node.outputs}
         consumed = {item for node in pipeline.nodes for item in node.inputs}
         crossing = produced & consumed
-        assert crossing, name
         for dataset in crossing:
             assert dataset in catalog, (name, dataset)
             assert not isinstance(catalog.get(dataset), MemoryDataset), (name, dataset)
+        if name == "__default__":
+            assert len(crossing) >= len(pipeline.nodes) - 1  # every stage hands data on
         # kedro-airflow's memory grouping agrees: every node can be its own task.
         groups = group_memory_nodes(catalog, pipeline)
         assert sorted(len(group.nodes) for group in groups) == [1] * len(pipeline.nodes)

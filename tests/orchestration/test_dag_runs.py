@@ -176,3 +176,20 @@ def test_bad_run_params_fail_the_first_tasks_before_any_spark_work(
             assert "US-ZZ" in posted["body"]["payload"]["summary"]
     else:  # no alert configuration: a warning, the run itself unaffected
         assert alert_server.events == []
+
+
+def test_example_dag_runs_create_index_after_every_conflation_task(dag_bag, airflow_project):
+    dag = dag_bag.get_dag("example_geodata_with_index")
+    run = dag.test(
+        logical_date=LOGICAL_DATE.replace(day=8),
+        run_conf={"iso_3166_2": REGION},
+        # The geodata tasks are marked done (the pipeline itself runs in the test above).
+        mark_success_pattern=r"(?!create_index$).*",
+    )
+    assert run.state == "success"
+    instances = _task_instances(run)
+    index = instances["create_index"]
+    assert index.state == "success"
+    conflation = [ti for task_id, ti in instances.items() if task_id.startswith("conflate.")]
+    assert len(conflation) == len(dag.get_task("create_index").upstream_task_ids) > 0
+    assert all(ti.end_date <= index.start_date for ti in conflation)
