@@ -63,8 +63,6 @@ def airflow_home(airflow_project) -> Path:
     The folder holds the DAG files `kedro airflow create` renders for every pipeline in
     `local` and `prod`, and the example DAG that hooks a legacy task.
     """
-    previous = os.environ.get("GEODATA_PROJECT_PATH")
-    os.environ["GEODATA_PROJECT_PATH"] = str(airflow_project)
     _run([str(_BIN / "airflow"), "db", "migrate"], cwd=AIRFLOW_HOME)
     for env in ENVS:
         _run(
@@ -77,19 +75,26 @@ def airflow_home(airflow_project) -> Path:
         )
     shutil.copy(EXAMPLE_DAG, DAGS_FOLDER / EXAMPLE_DAG.name)
     yield AIRFLOW_HOME
-    if previous is None:
-        os.environ.pop("GEODATA_PROJECT_PATH", None)
-    else:
-        os.environ["GEODATA_PROJECT_PATH"] = previous
     shutil.rmtree(AIRFLOW_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def dag_bag(airflow_home):
+def dag_bag(airflow_home, airflow_project):
     """Every DAG in the test DAGs folder, parsed as Airflow parses it."""
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(DAGS_FOLDER))
+    # Only while Airflow parses or runs DAGs (see `project_env`): other tests build their
+    # pipelines from their own project copies.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GEODATA_PROJECT_PATH", str(airflow_project))
+        return DagBag(dag_folder=str(DAGS_FOLDER))
+
+
+@pytest.fixture()
+def project_env(monkeypatch, airflow_project) -> Path:
+    """`GEODATA_PROJECT_PATH` for this test: the example DAG reads it when parsed."""
+    monkeypatch.setenv("GEODATA_PROJECT_PATH", str(airflow_project))
+    return airflow_project
 
 
 class _EventRecorder(BaseHTTPRequestHandler):

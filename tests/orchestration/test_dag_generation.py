@@ -96,7 +96,7 @@ def test_dag_settings_and_callbacks_are_as_configured(dag_bag, env_config, env):
     assert dag_bag.get_dag("geodata_default_prod").tasks[0].pool == "geodata_spark"
 
 
-def test_make_airflow_dag_builds_the_rendered_dag(dag_bag, airflow_project):
+def test_make_airflow_dag_builds_the_rendered_dag(dag_bag, project_env):
     built, tasks = make_airflow_dag("__default__", "local", "geodata_default_local_in_code")
     rendered = dag_bag.get_dag("geodata_default_local")
     assert set(tasks) == set(rendered.task_ids)
@@ -126,7 +126,7 @@ def test_make_airflow_dag_builds_the_rendered_dag(dag_bag, airflow_project):
     assert dict(built.params) == dict(rendered.params)
 
 
-def test_make_airflow_dag_takes_overrides_and_region_params(airflow_project):
+def test_make_airflow_dag_takes_overrides_and_region_params(project_env):
     dag, _ = make_airflow_dag(
         "conflate",
         "local",

@@ -35,6 +35,7 @@ def _partition(spark, table: str, region: str | None = None):
 def default_run(dag_bag, spark, airflow_project, tmp_path_factory, monkeypatch_module):
     """The generated `local` DAG of the default pipeline, run for the demo region."""
     monkeypatch_module.chdir(tmp_path_factory.mktemp("elsewhere"))
+    monkeypatch_module.setenv("GEODATA_PROJECT_PATH", str(airflow_project))
     dag = dag_bag.get_dag("geodata_default_local")
     return dag.test(logical_date=LOGICAL_DATE, run_conf={"iso_3166_2": REGION})
 
@@ -103,7 +104,7 @@ def failing_project(tmp_path):
 
 
 def test_failing_task_is_retried_and_the_failure_alert_is_delivered(
-    failing_project, alert_server, spark, monkeypatch
+    failing_project, alert_server, spark, monkeypatch, project_env
 ):
     from geodata.orchestration import make_airflow_dag
 
@@ -179,7 +180,7 @@ def test_bad_run_params_fail_the_first_tasks_before_any_spark_work(
         assert alert_server.events == []
 
 
-def test_example_dag_runs_create_index_after_every_conflation_task(dag_bag, airflow_project):
+def test_example_dag_runs_create_index_after_every_conflation_task(dag_bag, project_env):
     dag = dag_bag.get_dag("example_geodata_with_index")
     run = dag.test(
         logical_date=LOGICAL_DATE.replace(day=8),
