@@ -62,22 +62,26 @@ class SparkHooks:
     """
 
     def __init__(self) -> None:
-        self._spark_config: dict[str, str] = {}
+        self._context = None
 
     @hook_impl
     def after_context_created(self, context) -> None:
         """Remember the environment's config for pipelines and the Spark session."""
         remember_config_loader(context.config_loader)
-        self._spark_config = resolve_spark_config(
-            dict(context.config_loader["spark"]), Path(context.project_path)
-        )
+        # `spark.yml` is read only when a run starts Spark: commands that never do
+        # (`kedro airflow create --env prod`) need none of the cluster's variables.
+        self._context = context
 
     @hook_impl
     def after_catalog_created(self) -> None:
         """Start (or reuse) the SparkSession once parameters have been validated."""
         from geodata.spark import build_spark_session
 
-        build_spark_session(self._spark_config, hive=True)
+        context = self._context
+        config = resolve_spark_config(
+            dict(context.config_loader["spark"]), Path(context.project_path)
+        )
+        build_spark_session(config, hive=True)
 
 
 class RunTimingHooks:

@@ -21,4 +21,6 @@ CONFIG_LOADER_ARGS = {
         "spark": ["spark*", "spark*/**"],
         "airflow": ["airflow*", "airflow*/**"],
     },
+    # conf/<env>/airflow.yml overrides single keys of conf/base/airflow.yml.
+    "merge_strategy": {"airflow": "soft"},
 }

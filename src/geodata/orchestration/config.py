@@ -1,0 +1,103 @@
+"""The `airflow.yml` settings of one pipeline's DAG, and where a DAG finds the project.
+
+`kedro airflow create` hands the same merged mapping (`default:` updated with the
+pipeline's own block) to the project template; `make_airflow_dag` validates it here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+PACKAGE_NAME = "geodata"
+PROJECT_PATH_ENV = "GEODATA_PROJECT_PATH"
+CONF_SOURCE_ENV = "GEODATA_CONF_SOURCE"
+_DOTTED_PATH = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$"
+
+
+class RegionDefaults(BaseModel):
+    """Default values of the DAG's region params (overridable per run)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    iso_3166_1: str = ""
+    iso_3166_2: str = ""
+
+
+class DagConfig(BaseModel):
+    """One pipeline's block of `conf/<env>/airflow.yml` after merging `default:` into it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schedule: str | None = None
+    start_date: date = date(2026, 1, 1)
+    catchup: bool = False
+    max_active_runs: int = Field(1, ge=1)
+    tags: list[str] = Field(default_factory=list)
+    pool: str = "default_pool"
+    owner: str = "geodata"
+    retries: int = Field(2, ge=0)
+    retry_delay: int = Field(300, ge=0, description="Seconds between tries.")
+    on_failure_callback: str | None = Field(None, pattern=_DOTTED_PATH)
+    on_retry_callback: str | None = Field(None, pattern=_DOTTED_PATH)
+    params: RegionDefaults = Field(default_factory=RegionDefaults)
+    # Not `conf_source`: kedro-airflow passes its own `--conf-source` under that name.
+    project_path: str | None = None
+    project_conf_source: str | None = None
+
+    @field_validator("project_path", "project_conf_source", "schedule", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+def pipeline_dag_config(airflow_config: dict[str, Any], pipeline_name: str) -> dict[str, Any]:
+    """`default:` updated with the pipeline's own block, as `kedro airflow create` merges them.
+
+    Args:
+        airflow_config: The environment's `airflow` config (all of `airflow.yml`).
+        pipeline_name: A registered pipeline name.
+
+    Returns:
+        The settings of that pipeline's DAG.
+    """
+    merged: dict[str, Any] = dict(airflow_config.get("default") or {})
+    merged.update(airflow_config.get(pipeline_name) or {})
+    return merged
+
+
+def dag_id_for(pipeline_name: str, env: str) -> str:
+    """The DAG id of a pipeline in an environment: `geodata_<pipeline>_<env>`.
+
+    `__default__` is called `default`; ids are unique across pipelines and environments.
+    """
+    name = "default" if pipeline_name == "__default__" else pipeline_name
+    return re.sub(r"[^A-Za-z0-9_]+", "_", f"{PACKAGE_NAME}_{name}_{env}")
+
+
+def resolve_project_location(project_path: str | None, conf_source: str | None) -> tuple[Path, str]:
+    """The project directory and config source a task runs with.
+
+    A value given in `airflow.yml` wins; otherwise `GEODATA_PROJECT_PATH` and
+    `GEODATA_CONF_SOURCE` are read. The config source defaults to `<project>/conf`
+    and may be the `conf-geodata.tar.gz` archive built by `kedro package`.
+
+    Raises:
+        ValueError: When neither `airflow.yml` nor the environment names the project.
+    """
+    path = project_path or os.environ.get(PROJECT_PATH_ENV)
+    if not path:
+        raise ValueError(
+            f"No geodata project directory: set project_path in airflow.yml or the "
+            f"{PROJECT_PATH_ENV} environment variable of the Airflow workers"
+        )
+    project = Path(path).expanduser().resolve()
+    if not project.is_dir():
+        raise ValueError(f"geodata project directory {project} does not exist")
+    conf = conf_source or os.environ.get(CONF_SOURCE_ENV) or str(project / "conf")
+    return project, conf

@@ -1,0 +1,174 @@
+"""Building a geodata pipeline's Airflow DAG in code, from the project's `airflow.yml`.
+
+`make_airflow_dag` gives the DAG that `kedro airflow create` renders into a file, so a
+team's own DAG file can add its tasks around geodata's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from importlib import import_module
+from typing import Any
+
+from airflow.sdk import DAG, Param
+
+from geodata.orchestration.config import (
+    PACKAGE_NAME,
+    DagConfig,
+    pipeline_dag_config,
+    resolve_project_location,
+)
+from geodata.orchestration.runtime import KedroNodesOperator
+
+
+def region_params(iso_3166_1: str = "", iso_3166_2: str = "") -> dict[str, Param]:
+    """The DAG params of a geodata DAG: the region (defaults from `airflow.yml`) and a date.
+
+    Airflow checks their types when a run is triggered; their values are checked by the
+    project's one run-parameter model (`geodata.params.RunParams`) at the start of each
+    task, so an unknown code fails the run before any Spark work, naming the parameter.
+
+    Args:
+        iso_3166_1: Default country filter ('' = every country).
+        iso_3166_2: Default region filter ('' = every region of the country).
+
+    Returns:
+        Params by name, for `DAG(params=...)`.
+    """
+    return {
+        "iso_3166_1": Param(
+            iso_3166_1,
+            type="string",
+            title="Country (ISO 3166-1 alpha-2)",
+            description="Country filter, e.g. US; empty for every country in the sources.",
+        ),
+        "iso_3166_2": Param(
+            iso_3166_2,
+            type="string",
+            title="Region (ISO 3166-2)",
+            description="Region filter, e.g. US-CA; empty for every region of the country.",
+        ),
+        "execution_dt": Param(
+            None,
+            type=["null", "string"],
+            title="Run date override",
+            description="ISO date to conflate instead of the run's logical date (re-runs).",
+        ),
+    }
+
+
+def import_callback(path: str | None):
+    """The callable a dotted path names (`geodata.orchestration.alerts.alert_pagerduty`)."""
+    if not path:
+        return None
+    module, _, name = path.rpartition(".")
+    return getattr(import_module(module), name)
+
+
+def default_args_for(config: DagConfig) -> dict[str, Any]:
+    """The DAG's `default_args` from its `airflow.yml` settings."""
+    return {
+        "owner": config.owner,
+        "pool": config.pool,
+        "retries": config.retries,
+        "retry_delay": timedelta(seconds=config.retry_delay),
+        "on_failure_callback": import_callback(config.on_failure_callback),
+        "on_retry_callback": import_callback(config.on_retry_callback),
+    }
+
+
+def _load_project(env: str, conf_source: str):
+    """The environment's airflow config and registered pipelines, read from `conf_source`."""
+    from kedro.config import MissingConfigException
+    from kedro.framework.project import configure_project, settings
+
+    from geodata.pipeline_registry import register_pipelines
+    from geodata.project_config import remember_config_loader
+
+    configure_project(PACKAGE_NAME)
+    loader = settings.CONFIG_LOADER_CLASS(
+        conf_source=conf_source, env=env, **settings.CONFIG_LOADER_ARGS
+    )
+    try:
+        airflow_config = dict(loader["airflow"])
+    except MissingConfigException:
+        airflow_config = {}
+    remember_config_loader(loader)
+    return airflow_config, register_pipelines()
+
+
+def make_airflow_dag(
+    pipeline_name: str,
+    env: str,
+    dag_id: str,
+    dag_kwargs: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    *,
+    project_path: str | None = None,
+    conf_source: str | None = None,
+) -> tuple[DAG, dict[str, KedroNodesOperator]]:
+    """Build a pipeline's DAG: one task per Kedro node, wired like the pipeline.
+
+    Settings come from `conf/<env>/airflow.yml` (`default:` and the pipeline's block),
+    as for the DAG files `kedro airflow create` renders.
+
+    Args:
+        pipeline_name: Registered pipeline (`__default__`, `conflate`, ...).
+        env: Kedro environment the tasks run in.
+        dag_id: The DAG's id.
+        dag_kwargs: `DAG(...)` arguments that replace the configured ones;
+            `default_args` given here update the configured default args.
+        params: DAG params to add or replace (plain values replace a default).
+        project_path: Project directory; `project_path` of `airflow.yml`, else
+            `GEODATA_PROJECT_PATH`.
+        conf_source: Config directory or archive; else `project_conf_source` of
+            `airflow.yml`, `GEODATA_CONF_SOURCE`, or `<project>/conf`.
+
+    Returns:
+        The DAG and its tasks by task id (the Kedro node names).
+    """
+    _, conf = resolve_project_location(project_path, conf_source)
+    airflow_config, pipelines = _load_project(env, conf)
+    if pipeline_name not in pipelines:
+        raise ValueError(f"Pipeline {pipeline_name!r} is not registered: {sorted(pipelines)}")
+    config = DagConfig(**pipeline_dag_config(airflow_config, pipeline_name))
+
+    dag_params: dict[str, Any] = region_params(**config.params.model_dump())
+    for name, value in (params or {}).items():
+        known = dag_params.get(name)
+        if known is not None and not isinstance(value, Param):
+            value = Param(value, description=known.description, **known.schema)
+        dag_params[name] = value
+    kwargs: dict[str, Any] = {
+        "schedule": config.schedule,
+        "start_date": datetime.combine(config.start_date, datetime.min.time(), tzinfo=UTC),
+        "catchup": config.catchup,
+        "max_active_runs": config.max_active_runs,
+        "tags": list(config.tags),
+        "params": dag_params,
+        "default_args": default_args_for(config),
+        "description": f"geodata pipeline {pipeline_name} ({env})",
+    }
+    overrides = dict(dag_kwargs or {})
+    kwargs["default_args"].update(overrides.pop("default_args", {}))
+    kwargs.update(overrides)
+
+    dag = DAG(dag_id=dag_id, **kwargs)
+    groups = pipelines[pipeline_name].group_nodes_by(group_by=None)
+    tasks = {
+        group.name: KedroNodesOperator(
+            task_id=group.name,
+            pipeline_name=pipeline_name,
+            node_names=group.nodes,
+            env=env,
+            project_path=project_path or config.project_path,
+            conf_source=conf_source or config.project_conf_source,
+            dag=dag,
+        )
+        for group in groups
+    }
+    for group in groups:
+        for parent in group.dependencies:
+            tasks[parent] >> tasks[group.name]
+    return dag, tasks

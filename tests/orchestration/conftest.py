@@ -1,0 +1,125 @@
+"""A throwaway Airflow (SQLite metadata DB) with the project's DAGs in its DAGs folder.
+
+Airflow reads its settings when first imported, so `AIRFLOW_HOME` and friends are set
+here, before any test module of this folder imports `airflow`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.kedro_project import REPO, make_project_copy
+
+AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="geodata-airflow-"))
+DAGS_FOLDER = AIRFLOW_HOME / "dags"
+DAGS_FOLDER.mkdir()
+os.environ.update(
+    {
+        "AIRFLOW_HOME": str(AIRFLOW_HOME),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}",
+    }
+)
+
+TEMPLATE = REPO / "src" / "geodata" / "orchestration" / "templates" / "airflow_dag.j2"
+EXAMPLE_DAG = REPO / "airflow" / "dags" / "example_geodata_with_index.py"
+ENVS = ("local", "prod")
+# `prod` reads its locations from the environment when its config is loaded.
+PROD_VARIABLES = {
+    "GEODATA_BASE_LOCATION": "s3a://geodata-test/geodata",
+    "GEODATA_RAW_LOCATION": "s3a://geodata-test/raw",
+}
+_BIN = Path(sys.executable).parent
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(
+        command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True
+    )
+    assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
+
+
+@pytest.fixture(scope="session")
+def airflow_project(tmp_path_factory) -> Path:
+    """A project copy the DAGs' tasks run in (`GEODATA_PROJECT_PATH`)."""
+    return make_project_copy(tmp_path_factory.mktemp("airflow_project"))
+
+
+@pytest.fixture(scope="session")
+def airflow_home(airflow_project) -> Path:
+    """`AIRFLOW_HOME` with a migrated metadata DB, and the DAGs folder filled.
+
+    The folder holds the DAG files `kedro airflow create` renders for every pipeline in
+    `local` and `prod`, and the example DAG that hooks a legacy task.
+    """
+    _run([str(_BIN / "airflow"), "db", "migrate"], cwd=AIRFLOW_HOME)
+    for env in ENVS:
+        _run(
+            [
+                *(str(_BIN / "kedro"), "airflow", "create", "--all"),
+                *("--env", env, "--jinja-file", str(TEMPLATE), "--target-dir", str(DAGS_FOLDER)),
+            ],
+            cwd=airflow_project,
+            env=PROD_VARIABLES if env == "prod" else None,
+        )
+    shutil.copy(EXAMPLE_DAG, DAGS_FOLDER / EXAMPLE_DAG.name)
+    yield AIRFLOW_HOME
+    shutil.rmtree(AIRFLOW_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dag_bag(airflow_home, airflow_project):
+    """Every DAG in the test DAGs folder, parsed as Airflow parses it."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    # Only while Airflow parses or runs DAGs (see `project_env`): other tests build their
+    # pipelines from their own project copies.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GEODATA_PROJECT_PATH", str(airflow_project))
+        return DagBag(dag_folder=str(DAGS_FOLDER))
+
+
+@pytest.fixture()
+def project_env(monkeypatch, airflow_project) -> Path:
+    """`GEODATA_PROJECT_PATH` for this test: the example DAG reads it when parsed."""
+    monkeypatch.setenv("GEODATA_PROJECT_PATH", str(airflow_project))
+    return airflow_project
+
+
+class _EventRecorder(BaseHTTPRequestHandler):
+    events: list[dict]
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.events.append({"path": self.path, "body": json.loads(body)})
+        self.send_response(202)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"status": "success", "message": "Event processed"}')
+
+    def log_message(self, *args) -> None:
+        """Keep the test output quiet."""
+
+
+@pytest.fixture()
+def alert_server():
+    """A local HTTP server standing in for the PagerDuty Events API; `.events` holds posts."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EventRecorder)
+    server.events = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_address[1]}/v2/enqueue"
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,197 @@
+"""Running the DAGs on a real Airflow (`dag.test()`, SQLite metadata DB).
+
+Tasks run in this process, as `airflow dags test` runs them, so they share the test
+session's SparkSession and Hive metastore. The project copy they run in is named by
+`GEODATA_PROJECT_PATH`; the working directory is elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from pyspark.sql import functions as F
+
+from tests.kedro_project import REPO, make_project_copy
+from tests.orchestration.conftest import DAGS_FOLDER
+from tests.test_end_to_end import _in_scope, _truth_records
+
+RUN_DT = "2026-11-05"
+REGION = "US-CA"
+LOGICAL_DATE = datetime.fromisoformat(RUN_DT).replace(tzinfo=UTC)
+
+
+def _task_instances(run) -> dict:
+    return {ti.task_id: ti for ti in run.get_task_instances()}
+
+
+def _partition(spark, table: str, region: str | None = None):
+    frame = spark.table(table).where(F.col("execution_dt") == F.lit(RUN_DT).cast("date"))
+    return frame.where(F.col("iso_3166_2") == region) if region else frame
+
+
+@pytest.fixture(scope="module")
+def default_run(dag_bag, spark, airflow_project, tmp_path_factory, monkeypatch_module):
+    """The generated `local` DAG of the default pipeline, run for the demo region."""
+    monkeypatch_module.chdir(tmp_path_factory.mktemp("elsewhere"))
+    monkeypatch_module.setenv("GEODATA_PROJECT_PATH", str(airflow_project))
+    dag = dag_bag.get_dag("geodata_default_local")
+    return dag.test(logical_date=LOGICAL_DATE, run_conf={"iso_3166_2": REGION})
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_local_dag_runs_the_pipeline_end_to_end(default_run, dag_bag, spark, airflow_project):
+    assert default_run.state == "success"
+    instances = _task_instances(default_run)
+    assert set(instances) == set(dag_bag.get_dag("geodata_default_local").task_ids)
+    assert {ti.state for ti in instances.values()} == {"success"}
+
+    # The run wrote its own partition: this date and region, nothing for other regions.
+    conflated = _partition(spark, "geodata.conflated_addresses")
+    assert {r.iso_3166_2 for r in conflated.select("iso_3166_2").distinct().collect()} == {REGION}
+    lineage = _partition(spark, "geodata.address_lineage", REGION)
+    assert conflated.count() == lineage.select("address_id").distinct().count() > 0
+
+    # The run's report: this date and region, every in-scope record accounted for, and
+    # the tables hold exactly what it accounted.
+    report = json.loads((airflow_project / "data/08_reporting/run_report.json").read_text())
+    run_keys = ("execution_dt", "iso_3166_1", "iso_3166_2")
+    assert [report["run"][key] for key in run_keys] == [RUN_DT, "", REGION]
+    assert report["accounting"]["balanced"] is True
+    quarantine = _partition(spark, "geodata.quarantine")
+    counted = lineage.select("source").unionByName(quarantine.select("source"))
+    actual = {r.source: r["count"] for r in counted.groupBy("source").count().collect()}
+    accounted = {s: n for s, n in report["accounting"]["accounted_by_source"].items() if n}
+    assert actual == accounted
+
+    # About one output row per real address of the region (pairwise F1 is ~0.99).
+    truth = _in_scope(_truth_records(), RUN_DT, regions={REGION})
+    addresses = truth.loc[~truth["invalid"], "truth_address_id"].nunique()
+    assert abs(conflated.count() - addresses) <= 0.02 * addresses
+
+
+DRILL_DAG = """
+from geodata.orchestration import make_airflow_dag
+
+dag, tasks = make_airflow_dag("ingest", "local", "geodata_failure_drill", project_path={path!r})
+"""
+BROKEN_SOURCE = "county_gis"
+
+
+@pytest.fixture()
+def failing_project(tmp_path):
+    """A project copy whose `county_gis` delivery is missing and whose retries wait 1 s."""
+    project = make_project_copy(tmp_path / "project")
+    (project / "conf/local/catalog_missing_delivery.yml").write_text(
+        f"{BROKEN_SOURCE}.raw:\n"
+        "  type: spark.SparkDataset\n"
+        "  filepath: data/01_raw/missing_delivery/\n"
+        "  file_format: csv\n"
+    )
+    (project / "conf/local/airflow.yml").write_text(
+        (REPO / "conf/local/airflow.yml").read_text() + "  retry_delay: 1\n"
+    )
+    dag_file = DAGS_FOLDER / "geodata_failure_drill.py"
+    dag_file.write_text(DRILL_DAG.format(path=str(project)))
+    yield project
+    dag_file.unlink()
+
+
+def test_failing_task_is_retried_and_the_failure_alert_is_delivered(
+    failing_project, alert_server, spark, monkeypatch, project_env
+):
+    from geodata.orchestration import make_airflow_dag
+
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_GEODATA_PAGERDUTY",
+        json.dumps({"conn_type": "http", "host": alert_server.url, "password": "drill-key"}),
+    )
+    dag, _ = make_airflow_dag(
+        "ingest", "local", "geodata_failure_drill", project_path=str(failing_project)
+    )
+    failing = f"{BROKEN_SOURCE}.map_source_records"
+    run = dag.test(
+        logical_date=LOGICAL_DATE,
+        run_conf={"iso_3166_2": REGION},
+        # Only the broken source's task runs; the other tasks are marked done.
+        mark_success_pattern=rf"(?!{failing.replace('.', '[.]')}$).*",
+    )
+
+    assert run.state == "failed"
+    instances = _task_instances(run)
+    assert instances[failing].state == "failed"
+    assert instances[failing].try_number == 3  # retries: 2 in airflow.yml
+    assert instances["ingest.combine_sources"].state == "upstream_failed"
+
+    assert len(alert_server.events) == 1
+    event = alert_server.events[0]["body"]
+    assert alert_server.events[0]["path"] == "/v2/enqueue"
+    assert event["routing_key"] == "drill-key"
+    assert event["event_action"] == "trigger"
+    assert event["dedup_key"] == f"geodata_failure_drill/{run.run_id}"
+    summary = event["payload"]["summary"]
+    for part in ("geodata_failure_drill", failing, run.run_id, REGION, RUN_DT):
+        assert part in summary
+    assert event["payload"]["severity"] == "error"
+    assert event["payload"]["custom_details"]["try_number"] == 3
+    assert "missing_delivery" in event["payload"]["custom_details"]["error"]
+
+
+@pytest.mark.parametrize(
+    ("conf", "day", "parameter", "alerting"),
+    [
+        ({"iso_3166_2": "US-ZZ"}, 6, "run.iso_3166_2", True),
+        ({"execution_dt": "2026-02-30"}, 7, "run.execution_dt", False),
+    ],
+)
+def test_bad_run_params_fail_the_first_tasks_before_any_spark_work(
+    dag_bag, tmp_path, alert_server, monkeypatch, conf, day, parameter, alerting
+):
+    project = make_project_copy(tmp_path / "project")
+    monkeypatch.setenv("GEODATA_PROJECT_PATH", str(project))
+    if alerting:
+        monkeypatch.setenv("GEODATA_PAGERDUTY_ROUTING_KEY", "params-key")
+        monkeypatch.setenv("GEODATA_PAGERDUTY_URL", alert_server.url)
+    dag = dag_bag.get_dag("geodata_default_local")
+    run = dag.test(logical_date=LOGICAL_DATE.replace(day=day), run_conf=conf)
+
+    assert run.state == "failed"
+    instances = _task_instances(run)
+    roots = {task.task_id for task in dag.tasks if not task.upstream_task_ids}
+    for task_id, ti in instances.items():
+        if task_id in roots:
+            assert (ti.state, ti.try_number) == ("failed", 1), task_id  # not retried
+        else:
+            assert ti.state == "upstream_failed", task_id
+    assert not (project / "data" / "02_intermediate").exists()
+
+    if alerting:
+        assert len(alert_server.events) == len(roots)
+        for posted in alert_server.events:
+            assert parameter in posted["body"]["payload"]["custom_details"]["error"]
+            assert "US-ZZ" in posted["body"]["payload"]["summary"]
+    else:  # no alert configuration: a warning, the run itself unaffected
+        assert alert_server.events == []
+
+
+def test_example_dag_runs_create_index_after_every_conflation_task(dag_bag, project_env):
+    dag = dag_bag.get_dag("example_geodata_with_index")
+    run = dag.test(
+        logical_date=LOGICAL_DATE.replace(day=8),
+        run_conf={"iso_3166_2": REGION},
+        # The geodata tasks are marked done (the pipeline itself runs in the test above).
+        mark_success_pattern=r"(?!create_index$).*",
+    )
+    assert run.state == "success"
+    instances = _task_instances(run)
+    index = instances["create_index"]
+    assert index.state == "success"
+    conflation = [ti for task_id, ti in instances.items() if task_id.startswith("conflate.")]
+    assert len(conflation) == len(dag.get_task("create_index").upstream_task_ids) > 0
+    assert all(ti.end_date <= index.start_date for ti in conflation)
