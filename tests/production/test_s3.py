@@ -86,7 +86,7 @@ def test_partitioned_csv_round_trip_and_dynamic_overwrite(spark, s3_server, buck
                 ("a2", None, day, "US", "US-CA"),
                 ("f1", "Mannerheimintie", day, "FI", "FI-18"),
             ],
-        )  # fmt: skip
+        )
     )
     client = s3_server.client()
 
