@@ -40,7 +40,10 @@ def test_cluster_run_writes_the_same_rows_as_the_local_run(pipeline_runs, name):
     cluster = _table(pipeline_runs.cluster_warehouse, name)
     assert local.num_rows > 0
     assert set(local["execution_dt"].to_pylist()) == {RUN_DT}
-    order = [(key, "ascending") for key in TABLE_KEYS[name]]
+    # Keys first, then every other flat column, so that ties sort alike in both runs.
+    flat = [f.name for f in local.schema if not pa.types.is_nested(f.type)]
+    keys = TABLE_KEYS[name] + [c for c in flat if c not in TABLE_KEYS[name]]
+    order = [(key, "ascending") for key in keys]
     local, cluster = local.sort_by(order), cluster.sort_by(order)
     assert cluster.schema == local.schema
     if "address_id" in local.column_names:

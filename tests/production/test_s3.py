@@ -158,3 +158,25 @@ def test_unsupported_arguments_are_rejected():
         ObjectStoreDataset(filepath="s3://b/k", file_format="csv", load_args={"inferSchema": True})
     with pytest.raises(DatasetError, match="file_format 'xml'"):
         ObjectStoreDataset(filepath="s3://b/k", file_format="xml")
+
+
+def test_csv_values_read_as_spark_reads_them(spark, tmp_path: Path):
+    """The same file through this dataset and through Spark's CSV reader gives the same rows."""
+    from kedro_datasets.spark import SparkDataset
+
+    path = tmp_path / "drop.csv"
+    lines = ["ID,ADDR,NOTE", "1,N/A,NULL", '2,,"quoted, comma"', "3,NA,null", '4,"",nan']
+    path.write_text("\n".join([*lines, "5, 12 Main St ,#N/A", ""]))
+    args = {
+        "filepath": str(path),
+        "file_format": "csv",
+        "load_args": {
+            "header": True,
+            "enforceSchema": False,
+            "schema": "ID STRING, ADDR STRING, NOTE STRING",
+        },
+    }
+    ours = {tuple(r) for r in ObjectStoreDataset(**args).load().collect()}
+    sparks = {tuple(r) for r in SparkDataset(**args).load().collect()}
+    assert ours == sparks
+    assert ("1", "N/A", "NULL") in ours

@@ -52,6 +52,8 @@ def _read_file(
 
     Missing columns are null in Parquet and JSON files, as in Spark's schema-on-read;
     a CSV header must name the schema's columns in order (Spark's `enforceSchema: false`).
+    A quote inside a quoted CSV field is doubled (RFC 4180); Spark's reader expects a
+    backslash there unless told `escape: '"'`.
     """
     with fsspec.open(url, "rb", **storage_options) as handle:
         if file_format == "csv":
@@ -61,10 +63,13 @@ def _read_file(
                 read_options=pa_csv.ReadOptions(
                     column_names=None if header else names, autogenerate_column_names=False
                 ),
+                # As Spark's CSV reader: an empty field, quoted or not, is null; "N/A",
+                # "NULL", ... are values (unlike pyarrow's defaults).
                 convert_options=pa_csv.ConvertOptions(
                     column_types=schema,
+                    null_values=[""],
                     strings_can_be_null=True,
-                    quoted_strings_can_be_null=False,
+                    quoted_strings_can_be_null=True,
                 ),
             )
             if header and table.column_names != names:
