@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from kedro.config import MissingConfigException, OmegaConfigLoader
+from kedro.config import OmegaConfigLoader
 from omegaconf.resolvers import oc
 
 # Config groups read at start-up; each is resolved once to find every variable it needs.
@@ -33,7 +33,7 @@ _MISSING = object()
 _collecting: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
     "geodata_missing_env", default=None
 )
-# Every variable the config has read, with its value (to name a variable in an error).
+# Variables holding service URLs, with their values (to name the variable in an error).
 _seen: dict[str, str] = {}
 
 
@@ -61,7 +61,7 @@ def env(key: str, default: Any = _MISSING) -> Any:
             ) from None
         collecting.add(key)
         return f"<unset {key}>"
-    if isinstance(value, str):
+    if isinstance(value, str) and "://" in value:  # service URLs only, never secrets
         _seen[key] = value
     return value
 
@@ -92,7 +92,9 @@ class CheckedConfigLoader(OmegaConfigLoader):
         with _collecting_missing() as missing:
             super().__init__(conf_source, env=env, **kwargs)
             for group in _CONFIG_GROUPS:
-                with contextlib.suppress(MissingConfigException):
+                # Only variables are checked here; any other config error surfaces, as
+                # before, where the group is used.
+                with contextlib.suppress(Exception):
                     self[group]
         if missing:
             name = env or kwargs.get("default_run_env") or "default"
