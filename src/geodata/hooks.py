@@ -9,6 +9,7 @@ from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
+from geodata.environment import check_services_reachable
 from geodata.project_config import remember_config_loader
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ class SparkHooks:
 
     The session is started after the catalog is built, i.e. after Kedro has
     validated the run parameters, so a bad parameter fails before any Spark work.
+    A cluster or metastore that does not answer fails within seconds, before
+    Spark would start retrying it.
     """
 
     def __init__(self) -> None:
@@ -81,6 +84,7 @@ class SparkHooks:
         config = resolve_spark_config(
             dict(context.config_loader["spark"]), Path(context.project_path)
         )
+        check_services_reachable(config)
         build_spark_session(config, hive=True)
 
 

@@ -37,6 +37,7 @@ def _fallback_loader() -> AbstractConfigLoader:
 
 def declared_sources() -> dict[str, dict[str, Any]]:
     """The `sources:` parameter block of the active environment, by source name."""
-    loader = _active_loader or _fallback_loader()
+    # A config loader is a mapping, and an empty one is falsy: test for None.
+    loader = _active_loader if _active_loader is not None else _fallback_loader()
     sources = loader["parameters"].get("sources") or {}
     return {name: dict(block) for name, block in sorted(sources.items())}

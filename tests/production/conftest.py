@@ -1,0 +1,397 @@
+"""Real production components on 127.0.0.1: a moto S3 server, a Hive metastore service and a
+Spark standalone master with one worker, each a child process in its own process group,
+on free ports and temp directories, stopped (the whole group) even when a test fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pyspark.find_spark_home import _find_spark_home
+
+import geodata
+
+SPARK_HOME = Path(_find_spark_home())
+# The directory that holds the `geodata` package, for the cluster's Python workers.
+PACKAGE_ROOT = Path(geodata.__file__).resolve().parents[1]
+START_TIMEOUT_S = 180
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def python_env(**extra: str) -> dict[str, str]:
+    """This process's environment plus what geodata's child processes need."""
+    env = dict(os.environ)
+    env.update(
+        SPARK_HOME=str(SPARK_HOME),
+        SPARK_LOCAL_IP="127.0.0.1",
+        PYSPARK_PYTHON=sys.executable,
+        PYSPARK_DRIVER_PYTHON=sys.executable,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH")])),
+        KEDRO_DISABLE_TELEMETRY="1",
+        DO_NOT_TRACK="1",
+        PYARROW_IGNORE_TIMEZONE="1",
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Service:
+    """A child process started by a fixture, and where its output goes."""
+
+    name: str
+    process: subprocess.Popen
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        """Terminate the process group; kill it if it does not exit within 20 s."""
+        if self.process.poll() is not None:
+            return
+        for sig, wait_s in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.process.wait(timeout=wait_s)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+
+def start_service(name: str, command: list[str], env: dict[str, str], workdir: Path) -> Service:
+    """Start `command` in its own process group, output to `workdir/<name>.log`."""
+    log = workdir / f"{name}.log"
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            command,
+            cwd=workdir,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Service(name, process, log)
+
+
+def wait_until(service: Service, ready, what: str, timeout_s: float = START_TIMEOUT_S) -> None:
+    """Poll `ready()` until it is true; fail with the service's output if it exits or times out."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if service.process.poll() is not None:
+            pytest.fail(f"{service.name} exited before {what}:\n{service.output()}")
+        if ready():
+            return
+        time.sleep(0.5)
+    pytest.fail(f"{service.name}: no {what} within {timeout_s}s:\n{service.output()}")
+
+
+def port_open(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:`port`."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def services() -> Iterator[list[Service]]:
+    """Every service the session started; all are stopped at the end, in reverse order."""
+    started: list[Service] = []
+    yield started
+    for service in reversed(started):
+        service.stop()
+
+
+@dataclass
+class S3Server:
+    """A moto S3 API: its endpoint and the credentials clients use."""
+
+    endpoint_url: str
+    access_key: str = "geodata-test-key"
+    secret_key: str = "geodata-test-secret"  # moto accepts any credentials
+    region: str = "us-east-1"
+
+    def env(self) -> dict[str, str]:
+        """The standard AWS variables a boto3/s3fs client reads its settings from."""
+        return {
+            "AWS_ACCESS_KEY_ID": self.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.secret_key,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+        }
+
+    def storage_options(self) -> dict:
+        """The same settings as fsspec/s3fs storage options (catalog `credentials`)."""
+        return {
+            "key": self.access_key,
+            "secret": self.secret_key,
+            "client_kwargs": {"endpoint_url": self.endpoint_url, "region_name": self.region},
+        }
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            region_name=self.region,
+        )
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory, services) -> S3Server:
+    """A moto server (real HTTP S3 API) on a free port of 127.0.0.1."""
+    workdir = tmp_path_factory.mktemp("moto")
+    port = free_port()
+    service = start_service(
+        "moto",
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        python_env(),
+        workdir,
+    )
+    services.append(service)
+    wait_until(service, lambda: port_open(port), f"S3 API on port {port}")
+    return S3Server(endpoint_url=f"http://127.0.0.1:{port}")
+
+
+@dataclass
+class SparkCluster:
+    """A standalone Spark cluster and the Hive metastore service it shares."""
+
+    master_url: str
+    master_ui: str
+    metastore_uri: str
+    warehouse: Path
+    worker_dir: Path
+
+    def applications(self) -> dict:
+        with urllib.request.urlopen(f"{self.master_ui}/json/", timeout=10) as response:
+            return json.load(response)
+
+
+def _spark_class(main_class: str, *args: str) -> list[str]:
+    return [str(SPARK_HOME / "bin" / "spark-class"), main_class, *args]
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(tmp_path_factory, services, s3_server) -> SparkCluster:
+    """Hive metastore service + standalone master + one worker (2 cores, two 1-core executors).
+
+    The worker's environment carries the S3 settings and the interpreter that has
+    geodata, as a cluster's node image would.
+    """
+    root = tmp_path_factory.mktemp("cluster")
+    warehouse = root / "warehouse"
+    warehouse.mkdir()
+    env = python_env(**s3_server.env())
+
+    metastore_port = free_port()
+    metastore = start_service(
+        "hive-metastore",
+        _spark_class(
+            "org.apache.hadoop.hive.metastore.HiveMetaStore",
+            "-p",
+            str(metastore_port),
+            "--hiveconf",
+            "hive.async.log.enabled=false",
+            "--hiveconf",
+            f"javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName={root / 'metastore_db'};"
+            "create=true",
+            "--hiveconf",
+            "datanucleus.schema.autoCreateAll=true",
+            "--hiveconf",
+            "hive.metastore.schema.verification=false",
+            "--hiveconf",
+            f"hive.metastore.warehouse.dir={warehouse}",
+        ),
+        {**env, "SPARK_DAEMON_JAVA_OPTS": f"-Dderby.system.home={root}"},
+        root,
+    )
+    services.append(metastore)
+
+    master_port, ui_port = free_port(), free_port()
+    master = start_service(
+        "spark-master",
+        _spark_class(
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(master_port),
+            "--webui-port",
+            str(ui_port),
+        ),
+        env,
+        root,
+    )
+    services.append(master)
+    wait_until(master, lambda: port_open(master_port), f"master on port {master_port}")
+    master_url = f"spark://127.0.0.1:{master_port}"
+
+    worker_dir = root / "work"
+    worker = start_service(
+        "spark-worker",
+        _spark_class(
+            "org.apache.spark.deploy.worker.Worker",
+            "--host",
+            "127.0.0.1",
+            "--cores",
+            "2",
+            "--memory",
+            "2g",
+            "--webui-port",
+            str(free_port()),
+            "--work-dir",
+            str(worker_dir),
+            master_url,
+        ),
+        env,
+        root,
+    )
+    services.append(worker)
+    cluster = SparkCluster(
+        master_url=master_url,
+        master_ui=f"http://127.0.0.1:{ui_port}",
+        metastore_uri=f"thrift://127.0.0.1:{metastore_port}",
+        warehouse=warehouse,
+        worker_dir=worker_dir,
+    )
+
+    def worker_alive() -> bool:
+        try:
+            return any(w["state"] == "ALIVE" for w in cluster.applications()["workers"])
+        except OSError:
+            return False
+
+    wait_until(worker, worker_alive, "registration with the master")
+    wait_until(metastore, lambda: port_open(metastore_port), f"metastore on {metastore_port}")
+    return cluster
+
+
+RUN_DT = "2026-11-01"
+RUN_PARAMS = f"run.execution_dt={RUN_DT},export.csv_enabled=true"
+RAW_BUCKET, EXPORT_BUCKET = "geodata-raw", "geodata-exports"
+RUN_TIMEOUT_S = 3600
+
+
+def run_command(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> int:
+    """Run `command` to completion in its own process group; the group is killed on any exit."""
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        service = Service(command[0], process, log)
+        try:
+            return process.wait(timeout=RUN_TIMEOUT_S)
+        finally:
+            service.stop()
+
+
+def conf_archive(project: Path, target: Path) -> Path:
+    """The configuration archive `kedro package` builds: `conf/` without `local/*.yml`."""
+    archive = target / "conf-geodata.tar.gz"
+    subprocess.run(
+        ["tar", "--exclude=local/*.yml", "-czf", str(archive), f"--directory={project}", "conf"],
+        check=True,
+    )
+    return archive
+
+
+def upload_raw_sources(s3: S3Server, raw_dir: Path, prefix: str) -> int:
+    """Put the demo region's source and reference files (not the truth) in the raw bucket."""
+    client = s3.client()
+    client.create_bucket(Bucket=RAW_BUCKET)
+    count = 0
+    for path in sorted(raw_dir.rglob("*")):
+        relative = path.relative_to(raw_dir)
+        if path.is_file() and relative.parts[0] != "truth" and not path.name.startswith("."):
+            client.upload_file(str(path), RAW_BUCKET, f"{prefix}/{relative.as_posix()}")
+            count += 1
+    return count
+
+
+@dataclass
+class PipelineRuns:
+    """The default pipeline run twice on the demo region: `local`, and `prod` on the cluster."""
+
+    local_project: Path
+    local_warehouse: Path
+    cluster_warehouse: Path
+    cluster_base: Path
+    export_prefix: str
+
+
+@pytest.fixture(scope="session")
+def pipeline_runs(tmp_path_factory, spark_cluster, s3_server) -> PipelineRuns:
+    """Runs `python -m geodata` (the packaged entry point) in two subprocesses.
+
+    `local`: a project copy, embedded Spark and Derby metastore, raw files on disk.
+    `prod`: from an empty directory with only the conf archive, against the standalone
+    master (executors in their own JVMs) and the metastore service; sources read from
+    `s3://` and the CSV export written to `s3://` on the moto server.
+    """
+    from tests.kedro_project import REPO, make_project_copy
+
+    local = make_project_copy(tmp_path_factory.mktemp("local_project"))
+    log_dir = tmp_path_factory.mktemp("run_logs")
+    status = run_command(
+        [sys.executable, "-m", "geodata", "--env", "local", "--params", RUN_PARAMS],
+        local,
+        python_env(),
+        log_dir / "local.log",
+    )
+    assert status == 0, (log_dir / "local.log").read_text()[-6000:]
+
+    upload_raw_sources(s3_server, REPO / "data" / "01_raw", "demo")
+    s3_server.client().create_bucket(Bucket=EXPORT_BUCKET)
+    packaged = tmp_path_factory.mktemp("packaged")
+    archive = conf_archive(REPO, packaged)
+    base = packaged / "base"
+    env = python_env(
+        **s3_server.env(),
+        SPARK_MASTER_URL=spark_cluster.master_url,
+        HIVE_METASTORE_URIS=spark_cluster.metastore_uri,
+        GEODATA_WAREHOUSE_DIR=str(spark_cluster.warehouse),
+        GEODATA_BASE_LOCATION=str(base),
+        GEODATA_RAW_LOCATION=f"s3://{RAW_BUCKET}/demo",
+        GEODATA_EXPORT_LOCATION=f"s3://{EXPORT_BUCKET}/geodata",
+        GEODATA_SHUFFLE_PARTITIONS="8",  # as `local`, so both runs plan alike
+        GEODATA_SPARK_UI="false",
+        GEODATA_DRIVER_MEMORY="2g",
+        GEODATA_EXECUTOR_MEMORY="1g",
+        GEODATA_EXECUTOR_CORES="1",
+    )
+    command = [sys.executable, "-m", "geodata", "--env", "prod", "--conf-source", str(archive)]
+    status = run_command([*command, "--params", RUN_PARAMS], packaged, env, log_dir / "cluster.log")
+    assert status == 0, (log_dir / "cluster.log").read_text()[-6000:]
+    return PipelineRuns(
+        local_project=local,
+        local_warehouse=local / "data" / "hive" / "warehouse",
+        cluster_warehouse=spark_cluster.warehouse,
+        cluster_base=base,
+        export_prefix="geodata/conflated_addresses_csv/",
+    )
