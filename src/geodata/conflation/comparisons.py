@@ -147,7 +147,9 @@ def pattern_counts(
     columns = level_columns(scoring)
     if exclude_hard_ruled:
         levels = levels.where(F.col("hard_rule").isNull())
-    return levels.groupBy(*columns).agg(F.count("*").alias("n")).toPandas()
+    counts = levels.groupBy(*columns).agg(F.count("*").alias("n")).toPandas()
+    # A fixed row order, so EM's floating-point sums do not depend on partitioning.
+    return counts.sort_values(columns, ignore_index=True)
 
 
 def prior_model(scoring: ScoringParams, method: str = "prior") -> pd.DataFrame:

@@ -215,7 +215,9 @@ def sample_random_pairs(records: DataFrame, scoring: ScoringParams) -> DataFrame
 
     Records are hashed (with the estimation seed) into buckets sized so that the
     pairs within buckets number about the target; nearly all such pairs are
-    different addresses, which is what u describes. Rows out: `key_l`, `key_r`.
+    different addresses, which is what u describes. The sample depends only on
+    the records and the seed (no `limit`), so local and cluster runs fit the
+    same model. Rows out: `key_l`, `key_r`.
     """
     settings = scoring.estimation
     members = records.where(_is_cluster_member()).select(record_key().alias("key"), "iso_3166_2")
@@ -228,16 +230,12 @@ def sample_random_pairs(records: DataFrame, scoring: ScoringParams) -> DataFrame
         "bucket", F.pmod(F.xxhash64("key", F.lit(settings.seed)), F.lit(buckets))
     )
     left, right = bucketed.alias("l"), bucketed.alias("r")
-    return (
-        left.join(
-            right,
-            (F.col("l.iso_3166_2") == F.col("r.iso_3166_2"))
-            & (F.col("l.bucket") == F.col("r.bucket"))
-            & (F.col("l.key") < F.col("r.key")),
-        )
-        .select(F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r"))
-        .limit(settings.random_pairs)
-    )
+    return left.join(
+        right,
+        (F.col("l.iso_3166_2") == F.col("r.iso_3166_2"))
+        & (F.col("l.bucket") == F.col("r.bucket"))
+        & (F.col("l.key") < F.col("r.key")),
+    ).select(F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r"))
 
 
 def compare_pairs(
