@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 import pytest
 from pyspark.sql import functions as F
 
+from geodata.evaluation import read_truth, records_in_scope
 from tests.kedro_project import REPO, make_project_copy
 from tests.orchestration.conftest import DAGS_FOLDER
-from tests.test_end_to_end import _in_scope, _truth_records
+from tests.test_end_to_end import EVENT_SOURCES, RAW
 
 RUN_DT = "2026-11-05"
 REGION = "US-CA"
@@ -71,8 +72,8 @@ def test_local_dag_runs_the_pipeline_end_to_end(default_run, dag_bag, spark, air
     assert actual == accounted
 
     # About one output row per real address of the region (pairwise F1 is ~0.99).
-    truth = _in_scope(_truth_records(), RUN_DT, regions={REGION})
-    addresses = truth.loc[~truth["invalid"], "truth_address_id"].nunique()
+    truth = records_in_scope(read_truth(spark, RAW), RUN_DT, EVENT_SOURCES, regions={REGION})
+    addresses = truth.where(~F.col("invalid")).select("truth_address_id").distinct().count()
     assert abs(conflated.count() - addresses) <= 0.02 * addresses
 
 
