@@ -259,13 +259,14 @@ def compare_pairs(
     )
     joined = pairs.join(left, "key_l").join(right, "key_r")
     distance = distance_m(F.col("lat_l"), F.col("lon_l"), F.col("lat_r"), F.col("lon_r"))
-    with_distance = joined.withColumn("distance_m", distance).withColumn(
-        "distance_ratio",
-        F.col("distance_m")
-        / (
-            F.element_at(tolerance, F.col("geometry_accuracy_l"))
-            + F.element_at(tolerance, F.col("geometry_accuracy_r"))
-        ),
+    with_distance = joined.withColumns(
+        {
+            "distance_m": distance,
+            "tolerance_m_l": F.element_at(tolerance, F.col("geometry_accuracy_l")),
+            "tolerance_m_r": F.element_at(tolerance, F.col("geometry_accuracy_r")),
+        }
+    ).withColumn(
+        "distance_ratio", F.col("distance_m") / (F.col("tolerance_m_l") + F.col("tolerance_m_r"))
     )
     compared = compare(with_distance, scoring)
     return compared.select(
