@@ -9,6 +9,7 @@ import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from pydantic import ValidationError
+from pyspark.sql import functions as F
 
 from geodata.pipelines.enrich.nodes import (
     ENRICHMENT_COLUMNS,
@@ -134,6 +135,28 @@ def test_nodes_enrich_every_address(addresses, roads, parcels, buildings):
     _assert_enriched(result, addresses)
 
 
+def test_coarse_points_get_no_parcel_building_or_road(addresses, roads, parcels, buildings):
+    """A postcode centroid inside building B1 says nothing about which building is the
+    address's own: it gets no enrichment, while the same point as a rooftop gets B1."""
+    params = EnrichParams(**PARAMS)
+    postal = addresses.where("source = 'county' AND source_record_id = '1'").withColumn(
+        "geometry_accuracy", F.lit("postal")
+    )
+    both = postal.withColumn("source", F.lit("postal_directory")).unionByName(
+        addresses.where("source = 'county' AND source_record_id = '1'")
+    )
+
+    result = join_enrichments(
+        both,
+        assign_parcels(both, parcels, params),
+        assign_buildings(both, buildings, params),
+        assign_nearest_roads(both, roads, params),
+    )
+
+    ids = {r.source: (r.parcel_id, r.building_id, r.road_id) for r in result.collect()}
+    assert ids == {"postal_directory": (None, None, None), "county": ("P1", "B1", "r_main")}
+
+
 def test_join_enrichments_replaces_existing_enrichment_columns(addresses, spark):
     stale = addresses.withColumn("road_id", addresses["street"])
     empty = spark.createDataFrame([], "source STRING, source_record_id STRING")
@@ -196,6 +219,7 @@ def test_parameters_file_validates():
 
     assert params.cell_size_deg == 0.002
     assert params.road_search_radius_m == 75
+    assert params.coarse_accuracies == ["postal", "unknown"]
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from geodata.conflation.comparisons import (
     pattern_counts,
 )
 from geodata.conflation.identity import previous_run_lineage, stable_ids
+from geodata.conflation.survivorship import building_designators, with_designator
 from geodata.params import RunParams
 from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK
 from geodata.spatial import point_cell
@@ -508,6 +509,26 @@ def choose_best_values(
             "street_base",
             "street_phonetic",
         )
+    )
+    # The unit's designator from its building where its own sources do not settle it.
+    buildings = addresses.select(
+        "cluster_key",
+        F.concat_ws(
+            "\u001f",
+            "iso_3166_2",
+            F.col("hn_int").cast("string"),
+            F.coalesce("hn_suffix", F.lit("")),
+            F.coalesce("street", F.lit("")),
+        ).alias("building_key"),
+    )
+    designators = building_designators(
+        per_source.where(F.col("field") == "unit").select("cluster_key", "value", "support"),
+        buildings,
+    )
+    addresses = (
+        addresses.join(designators, "cluster_key", "left")
+        .withColumn("unit", with_designator(F.col("unit"), F.col("designator")))
+        .drop("designator")
     )
     addresses = _with_address_id(addresses)
     lineage = members.join(addresses.select("cluster_key", "address_id"), "cluster_key").select(

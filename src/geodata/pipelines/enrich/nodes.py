@@ -39,6 +39,23 @@ class EnrichParams(BaseModel):
         ge=1,
         description="Roads whose buffered bbox spans more cells are indexed by segments.",
     )
+    coarse_accuracies: list[str] = Field(
+        default_factory=lambda: ["postal", "unknown"],
+        description="Geometry accuracy classes too coarse to tell a parcel, building or road: "
+        "such points get none.",
+    )
+
+
+def _locatable(addresses: DataFrame, params: EnrichParams | Mapping[str, Any]) -> DataFrame:
+    """Addresses whose point is precise enough to stand in a parcel, building or by a road.
+
+    A postcode centroid lies in some building, but not in the address's own one:
+    assigning it would be a wrong fact, and two such points would share a building.
+    """
+    coarse = _settings(params).coarse_accuracies
+    return addresses.where(
+        F.col("geometry_accuracy").isNull() | ~F.col("geometry_accuracy").isin(coarse)
+    )
 
 
 def _settings(params: EnrichParams | Mapping[str, Any]) -> EnrichParams:
@@ -52,7 +69,7 @@ def _assign_polygons(
 ) -> DataFrame:
     """Record key + `polygon_id` of the smallest polygon containing each address point."""
     return points_in_polygons(
-        addresses,
+        _locatable(addresses, params),
         polygons.select(F.col(polygon_id).cast("string").alias(polygon_id), "wkt"),
         point_key=RECORD_KEY,
         polygon_id=polygon_id,
@@ -61,7 +78,8 @@ def _assign_polygons(
 
 
 def assign_parcels(addresses: DataFrame, parcels: DataFrame, params: EnrichParams) -> DataFrame:
-    """Rows in: canonical addresses and parcels. Rows out: one per address inside a parcel.
+    """Rows in: canonical addresses and parcels. Rows out: one per address inside a parcel
+    (addresses with a coarse point, see `EnrichParams.coarse_accuracies`, get none).
 
     Columns out: `source`, `source_record_id`, `parcel_id` (the smallest containing
     parcel; a point on a parcel edge counts as inside).
@@ -70,7 +88,8 @@ def assign_parcels(addresses: DataFrame, parcels: DataFrame, params: EnrichParam
 
 
 def assign_buildings(addresses: DataFrame, buildings: DataFrame, params: EnrichParams) -> DataFrame:
-    """Rows in: canonical addresses and buildings. Rows out: one per address inside a building.
+    """Rows in: canonical addresses and buildings. Rows out: one per address inside a building
+    (none for coarse points).
 
     Columns out: `source`, `source_record_id`, `building_id` (the smallest containing
     building footprint).
@@ -79,14 +98,15 @@ def assign_buildings(addresses: DataFrame, buildings: DataFrame, params: EnrichP
 
 
 def assign_nearest_roads(addresses: DataFrame, roads: DataFrame, params: EnrichParams) -> DataFrame:
-    """Rows in: canonical addresses and roads. Rows out: one per address with a road in reach.
+    """Rows in: canonical addresses and roads. Rows out: one per address with a road in reach
+    (none for coarse points).
 
     Columns out: `source`, `source_record_id`, `road_id`, `road_name`, `road_distance_m`
     of the nearest road within `road_search_radius_m` (ties to the smallest road id).
     """
     settings = _settings(params)
     nearest = nearest_lines(
-        addresses,
+        _locatable(addresses, settings),
         roads.select(
             F.col("road_id").cast("string").alias("road_id"),
             F.col("name").cast("string").alias("road_name"),
