@@ -10,6 +10,7 @@ import yaml
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from geodata.conflation.aliases import AliasParams
 from geodata.conflation.comparisons import ScoringParams
 from geodata.pipelines.conflate.nodes import (
     BlockingParams,
@@ -20,6 +21,7 @@ from geodata.pipelines.conflate.nodes import (
     cluster_matches,
     compare_pairs,
     estimate_match_model,
+    find_street_aliases,
     sample_random_pairs,
     score_pairs,
 )
@@ -31,6 +33,7 @@ CONFIG = yaml.safe_load(
 BLOCKING = BlockingParams(**CONFIG["blocking"])
 SCORING = ScoringParams(**CONFIG["scoring"])
 CLUSTERING = ClusteringParams(**CONFIG["clustering"])
+ALIASES = AliasParams(**CONFIG["aliases"])
 
 ENRICHED = [*CANONICAL_SCHEMA.fieldNames(), "parcel_id", "building_id", "road_id", "road_name"]
 
@@ -112,18 +115,25 @@ def records(spark):
     return _frame(spark, rows).cache()
 
 
-@pytest.fixture(scope="module")
-def clustered(records):
-    # Each stage is materialised, as the pipeline persists it.
+def _conflate(records):
+    """Blocking to clusters, each stage materialised as the pipeline persists it."""
     pairs = block_candidate_pairs(records, BLOCKING).localCheckpoint()
-    levels = compare_pairs(pairs, records, SCORING, CLUSTERING).localCheckpoint()
+    aliases = find_street_aliases(pairs, records, ALIASES, CLUSTERING).localCheckpoint()
+    levels = compare_pairs(pairs, records, aliases, SCORING, CLUSTERING).localCheckpoint()
     random_levels = compare_pairs(
-        sample_random_pairs(records, SCORING), records, SCORING, CLUSTERING
+        sample_random_pairs(records, SCORING), records, aliases, SCORING, CLUSTERING
     )
     model = estimate_match_model(levels, random_levels, SCORING)
     scored = score_pairs(levels, model, SCORING).localCheckpoint()
     clusters = cluster_matches(records, scored, SCORING, CLUSTERING)
-    return pairs, scored, clusters
+    return pairs, aliases, scored, clusters
+
+
+@pytest.fixture(scope="module")
+def clustered(records):
+    pairs, aliases, scored, clusters = _conflate(records)
+    assert aliases.count() == 0  # no street here goes by two names
+    return pairs, scored, clusters, aliases
 
 
 def _groups(clusters):
@@ -134,7 +144,7 @@ def _groups(clusters):
 
 
 def test_blocking_never_pairs_records_the_hard_rules_separate(clustered):
-    pairs, _, _ = clustered
+    pairs, _, _, _ = clustered
     keys = {(r.key_l, r.key_r) for r in pairs.collect()}
     assert all(left < right for left, right in keys)
     flat = {(left.replace("\x1f", ":"), right.replace("\x1f", ":")) for left, right in keys}
@@ -145,7 +155,7 @@ def test_blocking_never_pairs_records_the_hard_rules_separate(clustered):
 
 
 def test_clusters_merge_variants_and_keep_hard_negatives_apart(clustered):
-    _, _, clusters = clustered
+    _, _, clusters, _ = clustered
     assert _groups(clusters) == [
         ["a:1", "b:1", "c:1"],
         ["a:2"],
@@ -159,8 +169,8 @@ def test_clusters_merge_variants_and_keep_hard_negatives_apart(clustered):
 
 
 def test_survivorship_takes_agreed_values_with_provenance(records, clustered):
-    _, scored, clusters = clustered
-    addresses, lineage = choose_best_values(records, clusters, scored, CLUSTERING)
+    _, scored, clusters, aliases = clustered
+    addresses, lineage = choose_best_values(records, clusters, scored, aliases, CLUSTERING)
     rows = {r.sources and tuple(r.sources): r for r in addresses.collect()}
     mission = rows[("a", "b", "c")]
     assert (mission.house_number, mission.street, mission.postcode) == ("12", "MISSION ST", "94110")
@@ -180,8 +190,8 @@ def test_survivorship_takes_agreed_values_with_provenance(records, clustered):
 
 
 def test_confidence_is_weakest_edge_times_no_missed_merge(spark, records, clustered):
-    _, scored, clusters = clustered
-    addresses, _ = choose_best_values(records, clusters, scored, CLUSTERING)
+    _, scored, clusters, aliases = clustered
+    addresses, _ = choose_best_values(records, clusters, scored, aliases, CLUSTERING)
     by_key = {r.key: r.cluster_key for r in clusters.collect()}
     pairs = scored.select("key_l", "key_r", "match_probability").collect()
     for address in addresses.collect():
@@ -202,8 +212,10 @@ def test_confidence_is_weakest_edge_times_no_missed_merge(spark, records, cluste
 
 
 def test_user_corrections_fix_and_suppress(spark, records, clustered):
-    _, scored, clusters = clustered
-    addresses, lineage = choose_best_values(records, clusters, scored, CLUSTERING)
+    _, scored, clusters, aliases = clustered
+    addresses, lineage = choose_best_values(records, clusters, scored, aliases, CLUSTERING)
+    # Materialised, as the pipeline persists the node's outputs.
+    addresses, lineage = addresses.localCheckpoint(), lineage.localCheckpoint()
     corrections = _frame(
         spark,
         [
@@ -231,3 +243,39 @@ def test_user_corrections_fix_and_suppress(spark, records, clustered):
     }
     linked = {(r.source, r.source_record_id) for r in kept_lineage.collect()}
     assert ("users", "fix1") in linked and ("a", "2") not in linked
+
+
+def test_a_renamed_street_is_learned_as_an_alias_and_takes_the_common_name(spark):
+    """ARMY ST became CESAR CHAVEZ ST; one source still uses the old name. Three house
+    numbers seen under both names make the two names one street: its records merge,
+    and the address takes the name most records use. A corner building with one number
+    under two street names is not enough to make an alias."""
+    rows = []
+    for k, hn in enumerate(("100", "102", "104")):
+        lat = 37.75 + 40 * k * METRE
+        rows += [
+            _record("a", f"new{hn}", hn, "CESAR CHAVEZ ST", lat=lat),
+            _record("c", f"new{hn}", hn, "CESAR CHAVEZ ST", lat=lat - 4 * METRE),
+            _record("b", f"old{hn}", hn, "ARMY ST", lat=lat + 3 * METRE),
+        ]
+    # A corner: 300 OAK ST and 300 ELM ST share a building.
+    rows += [
+        _record("a", "oak", "300", "OAK ST", lat=37.77),
+        _record("b", "elm", "300", "ELM ST", lat=37.77 + 2 * METRE),
+    ]
+    records = _frame(spark, rows).cache()
+
+    _, aliases, scored, clusters = _conflate(records)
+    addresses, _ = choose_best_values(records, clusters, scored, aliases, CLUSTERING)
+
+    assert {(r.street, r.alias) for r in aliases.collect()} == {
+        ("ARMY ST", "CESAR CHAVEZ ST"),
+        ("CESAR CHAVEZ ST", "ARMY ST"),
+    }
+    groups = _groups(clusters)
+    for hn in ("100", "102", "104"):
+        assert [f"a:new{hn}", f"b:old{hn}", f"c:new{hn}"] in groups
+    assert ["a:oak"] in groups and ["b:elm"] in groups
+    by_number = {r.house_number: r for r in addresses.collect()}
+    assert by_number["100"].street == "CESAR CHAVEZ ST"
+    assert by_number["100"].provenance["street"] == "a"

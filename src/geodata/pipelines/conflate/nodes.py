@@ -10,6 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.conflation.aliases import (
+    AliasParams,
+    learn_street_aliases,
+    preferred_street_names,
+    with_street_alias,
+)
 from geodata.conflation.chaining import MEMBER_COLUMNS, distance_m, split_chained_clusters
 from geodata.conflation.clustering import connected_components
 from geodata.conflation.comparisons import (
@@ -239,15 +245,12 @@ def sample_random_pairs(records: DataFrame, scoring: ScoringParams) -> DataFrame
     ).select(F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r"))
 
 
-def compare_pairs(
-    pairs: DataFrame, records: DataFrame, scoring: ScoringParams, clustering: ClusteringParams
+def _pair_attributes(
+    pairs: DataFrame, records: DataFrame, clustering: ClusteringParams
 ) -> DataFrame:
-    """Each pair with its distance, comparison levels and the first hard rule that holds.
-
-    Rows in: pairs (`key_l`, `key_r`) and the enriched records. Rows out: one row
-    per pair: `key_l`, `key_r`, `distance_m`, the declared similarities,
-    `level_<comparison>` and `hard_rule`.
-    """
+    """Pairs with both records' columns (`<column>_l`, `<column>_r`), `distance_m`,
+    each point's `tolerance_m_l` / `tolerance_m_r` and `distance_ratio` (distance over
+    the sum of the tolerances)."""
     attrs = records.where(_is_cluster_member()).select(record_key().alias("key"), *_PAIR_COLUMNS)
     left = attrs.select(*[F.col(c).alias(f"{c}_l") for c in attrs.columns])
     right = attrs.select(*[F.col(c).alias(f"{c}_r") for c in attrs.columns])
@@ -260,7 +263,7 @@ def compare_pairs(
     )
     joined = pairs.join(left, "key_l").join(right, "key_r")
     distance = distance_m(F.col("lat_l"), F.col("lon_l"), F.col("lat_r"), F.col("lon_r"))
-    with_distance = joined.withColumns(
+    return joined.withColumns(
         {
             "distance_m": distance,
             "tolerance_m_l": F.element_at(tolerance, F.col("geometry_accuracy_l")),
@@ -269,7 +272,40 @@ def compare_pairs(
     ).withColumn(
         "distance_ratio", F.col("distance_m") / (F.col("tolerance_m_l") + F.col("tolerance_m_r"))
     )
-    compared = compare(with_distance, scoring)
+
+
+def find_street_aliases(
+    candidate_pairs: DataFrame,
+    records: DataFrame,
+    aliases: AliasParams,
+    clustering: ClusteringParams,
+) -> DataFrame:
+    """Street names the records show to be one street (`geodata.conflation.aliases`).
+
+    Rows in: candidate pairs and the enriched records. Rows out: `iso_3166_2`,
+    `street`, `alias`, both orders of every aliased pair (small: one row per
+    renamed or bilingual street).
+    """
+    return learn_street_aliases(_pair_attributes(candidate_pairs, records, clustering), aliases)
+
+
+def compare_pairs(
+    pairs: DataFrame,
+    records: DataFrame,
+    street_aliases: DataFrame,
+    scoring: ScoringParams,
+    clustering: ClusteringParams,
+) -> DataFrame:
+    """Each pair with its distance, comparison levels and the first hard rule that holds.
+
+    Rows in: pairs (`key_l`, `key_r`), the enriched records and the street aliases.
+    Rows out: one row per pair: `key_l`, `key_r`, `distance_m`, the declared
+    similarities, `level_<comparison>` and `hard_rule`. Level conditions may use
+    both records' columns, `distance_m`, `distance_ratio`, `tolerance_m_l/_r` and
+    `street_alias`.
+    """
+    attributes = with_street_alias(_pair_attributes(pairs, records, clustering), street_aliases)
+    compared = compare(attributes, scoring)
     return compared.select(
         "key_l",
         "key_r",
@@ -382,15 +418,23 @@ def _missed_match_probability(clusters: DataFrame, scored_pairs: DataFrame) -> D
 
 
 def choose_best_values(
-    records: DataFrame, clusters: DataFrame, scored_pairs: DataFrame, clustering: ClusteringParams
+    records: DataFrame,
+    clusters: DataFrame,
+    scored_pairs: DataFrame,
+    street_aliases: DataFrame,
+    clustering: ClusteringParams,
 ) -> tuple[DataFrame, DataFrame]:
     """One address per cluster with the best value of each field, and the cluster lineage.
 
-    Rows in: enriched records and their clusters. Rows out: (1) one row per
+    Rows in: enriched records, their clusters, scored pairs and street aliases.
+    Rows out: (1) one row per
     cluster: each field's value is the one with the most support across distinct
     sources (support of a source's record = 1/(1+priority) x the weight of its
     geometry accuracy class x 0.5^(days older than the cluster's newest record /
     `recency_half_life_days`)), ties to the lower priority then the smaller value;
+    a street name with aliases votes for the name most records use
+    (`geodata.conflation.aliases`); a unit's designator comes from its building
+    when its own sources do not settle it (`geodata.conflation.survivorship`);
     `provenance` names the winning source per field;
     geometry comes from the most accurate (then highest-priority) source, averaged
     over that source's records; `confidence` = P(the cluster holds together) x
@@ -418,6 +462,7 @@ def choose_best_values(
     fields = SURVIVING_FIELDS + REFERENCE_FIELDS
     candidates = members.select(
         "cluster_key",
+        "iso_3166_2",
         "source",
         "priority",
         F.explode(
@@ -430,6 +475,34 @@ def choose_best_values(
         ).alias("fv"),
         support.alias("support"),
     ).where(F.col("fv.value").isNotNull())
+    # Aliased street names vote together, for the name most records use.
+    preferred = F.broadcast(
+        preferred_street_names(street_aliases, members).select(
+            F.col("iso_3166_2").alias("_region"),
+            F.lit("street").alias("_field"),
+            F.col("street").alias("_value"),
+            "preferred",
+        )
+    )
+    candidates = (
+        candidates.join(
+            preferred,
+            (F.col("iso_3166_2") == F.col("_region"))
+            & (F.col("fv.field") == F.col("_field"))
+            & (F.col("fv.value") == F.col("_value")),
+            "left",
+        )
+        .select(
+            "cluster_key",
+            "source",
+            "priority",
+            F.struct(
+                F.col("fv.field").alias("field"),
+                F.coalesce("preferred", F.col("fv.value")).alias("value"),
+            ).alias("fv"),
+            "support",
+        )
+    )
     per_source = candidates.groupBy(
         "cluster_key", F.col("fv.field").alias("field"), F.col("fv.value").alias("value"), "source"
     ).agg(F.max("support").alias("support"), F.min("priority").alias("priority"))

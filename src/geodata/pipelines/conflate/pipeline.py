@@ -9,6 +9,7 @@ from geodata.pipelines.conflate.nodes import (
     cluster_matches,
     compare_pairs,
     estimate_match_model,
+    find_street_aliases,
     keep_address_ids,
     sample_random_pairs,
     score_pairs,
@@ -16,7 +17,7 @@ from geodata.pipelines.conflate.nodes import (
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Blocking → comparison → EM → scoring → clustering → survivorship → ids → corrections."""
+    """Blocking → street aliases → comparison → EM → scoring → clustering → survivorship → ids → corrections."""
     return Pipeline(
         [
             Node(
@@ -26,8 +27,25 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="block_candidate_pairs",
             ),
             Node(
+                find_street_aliases,
+                inputs=[
+                    "fea_candidate_pairs",
+                    "records",
+                    "params:aliases",
+                    "params:clustering",
+                ],
+                outputs="fea_street_aliases",
+                name="find_street_aliases",
+            ),
+            Node(
                 compare_pairs,
-                inputs=["fea_candidate_pairs", "records", "params:scoring", "params:clustering"],
+                inputs=[
+                    "fea_candidate_pairs",
+                    "records",
+                    "fea_street_aliases",
+                    "params:scoring",
+                    "params:clustering",
+                ],
                 outputs="fea_pair_levels",
                 name="compare_pairs",
             ),
@@ -39,7 +57,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 compare_pairs,
-                inputs=["fea_random_pairs", "records", "params:scoring", "params:clustering"],
+                inputs=[
+                    "fea_random_pairs",
+                    "records",
+                    "fea_street_aliases",
+                    "params:scoring",
+                    "params:clustering",
+                ],
                 outputs="fea_random_pair_levels",
                 name="compare_random_pairs",
             ),
@@ -63,7 +87,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 choose_best_values,
-                inputs=["records", "fea_clusters", "fea_scored_pairs", "params:clustering"],
+                inputs=[
+                    "records",
+                    "fea_clusters",
+                    "fea_scored_pairs",
+                    "fea_street_aliases",
+                    "params:clustering",
+                ],
                 outputs=["fea_addresses", "fea_lineage"],
                 name="choose_best_values",
             ),
