@@ -1,31 +1,38 @@
-"""Street name aliases learned from the records themselves.
+"""Name aliases learned from the records themselves: streets and localities.
 
 A street can carry two names at once: a renamed street whose old name some
-sources still use ("ARMY ST" that became "CESAR CHAVEZ ST"), or a bilingual
-city's second-language name ("ANNEGATAN" for "ANNANKATU" in Helsinki). No
-string similarity links such names. The records do: when records of several
-different house numbers with the one name stand, each, within geometry
-tolerance of a record of the same number and unit with the other name, the two
-names are one street. A corner building with an address on each street does
-not qualify (it takes several house numbers, each seen close under both
-names), nor do parallel streets numbered alike (back-to-back lots put some
-numbers of the two streets close together, but most of the numbers compared
-under both names are a block apart: at least `min_close_share` must be close).
+sources still use ("ARMY ST" that became "CESAR CHAVEZ ST"), a bilingual city's
+second-language name ("ANNEGATAN" for "ANNANKATU" in Helsinki), a source's
+abbreviation ("LÖNNROTINK"). A place has several names too: a neighbourhood for
+its city ("NOE VALLEY" for San Francisco), the Swedish name ("HELSINGFORS"), a
+short form ("SSF"). No string similarity links such names. The records do:
 
-The aliases feed the street comparison (a pair whose names are aliases is not
-at the "different" level) and survivorship (an aliased street takes the name
-most records use).
+- two **street** names are aliases when records of several different house
+  numbers, each with the same number and unit under both names, stand in one
+  building or one parcel, or very close together. A corner building with an address on each
+  street does not qualify (it takes several house numbers), nor do parallel
+  streets numbered alike (back-to-back lots put some numbers of the two
+  streets close together, but most of the numbers compared under both names
+  are a block apart: at least `min_close_share` must be close);
+- two **locality** names are aliases when the records of several different
+  addresses (same number, unit and street, co-located) use one name in one
+  source and the other in another, and that is most of what the name meets: a
+  vendor's occasional wrong town stays a disagreement.
+
+The aliases feed the comparisons (`street_alias`, `locality_alias` pair
+columns for the level conditions) and survivorship (an aliased name votes for
+the name most records use).
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 
 class AliasParams(BaseModel):
-    """How much evidence makes two street names aliases."""
+    """How much evidence makes two names aliases."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -33,14 +40,15 @@ class AliasParams(BaseModel):
         3, ge=2, description="Distinct house numbers that must be seen close under both names."
     )
     max_distance_ratio: float = Field(
-        0.5,
+        0.25,
         gt=0,
-        description="How close the two records must be, in combined geometry tolerances.",
+        description="Records in different (or no) buildings and parcels must be this close, "
+        "in combined geometry tolerances.",
     )
     max_tolerance_m: float = Field(
         35.0,
         gt=0,
-        description="Only points this precise (by geometry_tolerance_m) count as evidence.",
+        description="Only points this precise (by geometry_tolerance_m) count as street evidence.",
     )
     min_close_share: float = Field(
         0.5,
@@ -48,10 +56,57 @@ class AliasParams(BaseModel):
         le=1,
         description="Share of the house numbers compared under both names that must be close.",
     )
+    locality_min_addresses: int = Field(
+        5, ge=1, description="Distinct addresses that must be seen under both locality names."
+    )
+    locality_min_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of a locality name's disagreeing addresses that must carry the other.",
+    )
+    locality_max_tolerance_m: float = Field(
+        100.0,
+        gt=0,
+        description="Only points this precise count as locality evidence.",
+    )
 
 
-ALIAS_COLUMNS = ("iso_3166_2", "street", "alias")
-"""Columns of the alias table: one row per ordered pair of aliased names."""
+ALIAS_COLUMNS = ("iso_3166_2", "field", "name", "alias")
+"""Columns of the alias table: one row per ordered pair of aliased names of a field."""
+
+
+def _same_number_and_unit() -> Column:
+    return (
+        (F.col("iso_3166_2_l") == F.col("iso_3166_2_r"))
+        & (F.col("hn_int_l") == F.col("hn_int_r"))
+        & F.col("hn_suffix_l").eqNullSafe(F.col("hn_suffix_r"))
+        & F.col("unit_id_l").eqNullSafe(F.col("unit_id_r"))
+    )
+
+
+def _house_number() -> Column:
+    return F.concat_ws("|", F.col("hn_int_l").cast("string"), F.coalesce("hn_suffix_l", F.lit("")))
+
+
+def _both_orders(found: DataFrame, field: str) -> DataFrame:
+    one = found.select("iso_3166_2", F.lit(field).alias("field"), "name", "alias")
+    other = found.select(
+        "iso_3166_2",
+        F.lit(field).alias("field"),
+        F.col("alias").alias("name"),
+        F.col("name").alias("alias"),
+    )
+    return one.unionByName(other).distinct()
+
+
+def _co_located(params: AliasParams) -> Column:
+    """The two points stand in one building or one parcel, or very close together."""
+    return (
+        (F.col("building_id_l") == F.col("building_id_r"))
+        | (F.col("parcel_id_l") == F.col("parcel_id_r"))
+        | (F.col("distance_ratio") <= params.max_distance_ratio)
+    ).eqNullSafe(True)
 
 
 def learn_street_aliases(pairs: DataFrame, params: AliasParams) -> DataFrame:
@@ -59,31 +114,27 @@ def learn_street_aliases(pairs: DataFrame, params: AliasParams) -> DataFrame:
 
     Args:
         pairs: Candidate pairs with, per side (`_l`, `_r`), `iso_3166_2`, `street`,
-            `hn_int`, `hn_suffix`, `unit_id`, `tolerance_m`, and `distance_ratio`.
+            `hn_int`, `hn_suffix`, `unit_id`, `tolerance_m`, `building_id`,
+            `parcel_id`, and `distance_ratio`.
         params: The evidence needed.
 
     Returns:
-        `iso_3166_2`, `street`, `alias`, both orders of every aliased pair.
+        The alias table (`ALIAS_COLUMNS`, field `street`), both orders of each pair.
     """
     compared = pairs.where(
         (F.col("street_l") != F.col("street_r"))
-        & (F.col("iso_3166_2_l") == F.col("iso_3166_2_r"))
-        & (F.col("hn_int_l") == F.col("hn_int_r"))
-        & F.col("hn_suffix_l").eqNullSafe(F.col("hn_suffix_r"))
-        & F.col("unit_id_l").eqNullSafe(F.col("unit_id_r"))
+        & _same_number_and_unit()
         & (F.greatest("tolerance_m_l", "tolerance_m_r") <= params.max_tolerance_m)
     )
     named = compared.select(
         F.col("iso_3166_2_l").alias("iso_3166_2"),
-        F.least("street_l", "street_r").alias("street"),
+        F.least("street_l", "street_r").alias("name"),
         F.greatest("street_l", "street_r").alias("alias"),
-        F.concat_ws("|", F.col("hn_int_l").cast("string"), F.coalesce("hn_suffix_l", F.lit(""))).alias(
-            "house_number"
-        ),
-        (F.col("distance_ratio") <= params.max_distance_ratio).alias("close"),
+        _house_number().alias("house_number"),
+        _co_located(params).alias("close"),
     )
     found = (
-        named.groupBy("iso_3166_2", "street", "alias")
+        named.groupBy("iso_3166_2", "name", "alias")
         .agg(
             F.countDistinct(F.when(F.col("close"), F.col("house_number"))).alias("close_numbers"),
             F.countDistinct("house_number").alias("house_numbers"),
@@ -92,60 +143,107 @@ def learn_street_aliases(pairs: DataFrame, params: AliasParams) -> DataFrame:
             (F.col("close_numbers") >= params.min_house_numbers)
             & (F.col("close_numbers") >= params.min_close_share * F.col("house_numbers"))
         )
-        .select(*ALIAS_COLUMNS)
     )
-    return found.unionByName(
-        found.select("iso_3166_2", F.col("alias").alias("street"), F.col("street").alias("alias"))
-    )
+    return _both_orders(found, "street")
 
 
-def with_street_alias(pairs: DataFrame, aliases: DataFrame) -> DataFrame:
-    """`pairs` plus `street_alias`: whether the two street names are known aliases."""
+def learn_locality_aliases(pairs: DataFrame, params: AliasParams) -> DataFrame:
+    """Pairs of locality names that the sources of the same addresses use for one place.
+
+    Args:
+        pairs: Candidate pairs as for `learn_street_aliases`, plus `locality_l/_r`.
+        params: The evidence needed.
+
+    Returns:
+        The alias table (`ALIAS_COLUMNS`, field `locality`), both orders of each pair.
+    """
+    same_address = pairs.where(
+        (F.col("street_l") == F.col("street_r"))
+        & _same_number_and_unit()
+        & (F.greatest("tolerance_m_l", "tolerance_m_r") <= params.locality_max_tolerance_m)
+        & _co_located(params)
+        & (F.col("locality_l") != F.col("locality_r"))
+    )
+    address = F.concat_ws("|", _house_number(), F.col("street_l"))
+    met = same_address.select(
+        F.col("iso_3166_2_l").alias("iso_3166_2"),
+        F.col("locality_l").alias("name"),
+        F.col("locality_r").alias("alias"),
+        address.alias("address"),
+    )
+    met = met.unionByName(
+        met.select(
+            "iso_3166_2", F.col("alias").alias("name"), F.col("name").alias("alias"), "address"
+        )
+    )
+    together = met.groupBy("iso_3166_2", "name", "alias").agg(
+        F.countDistinct("address").alias("together")
+    )
+    disagreeing = met.groupBy("iso_3166_2", "name").agg(
+        F.countDistinct("address").alias("disagreeing")
+    )
+    found = together.join(disagreeing, ["iso_3166_2", "name"]).where(
+        (F.col("together") >= params.locality_min_addresses)
+        & (F.col("together") >= params.locality_min_share * F.col("disagreeing"))
+    )
+    return _both_orders(found, "locality")
+
+
+def with_name_aliases(pairs: DataFrame, aliases: DataFrame, fields: tuple[str, ...]) -> DataFrame:
+    """`pairs` plus `<field>_alias` per field: whether the two names are known aliases."""
     known = F.broadcast(
         aliases.select(
             F.col("iso_3166_2").alias("_alias_region"),
-            F.col("street").alias("_alias_l"),
+            F.col("field").alias("_alias_field"),
+            F.col("name").alias("_alias_l"),
             F.col("alias").alias("_alias_r"),
-            F.lit(True).alias("street_alias"),
         )
     )
-    joined = pairs.join(
-        known,
-        (F.col("iso_3166_2_l") == F.col("_alias_region"))
-        & (F.col("street_l") == F.col("_alias_l"))
-        & (F.col("street_r") == F.col("_alias_r")),
-        "left",
-    )
-    return joined.withColumn("street_alias", F.coalesce("street_alias", F.lit(False))).drop(
-        "_alias_region", "_alias_l", "_alias_r"
-    )
+    for field in fields:
+        flag = f"{field}_alias"
+        pairs = (
+            pairs.join(
+                known.where(F.col("_alias_field") == field),
+                (F.col("iso_3166_2_l") == F.col("_alias_region"))
+                & (F.col(f"{field}_l") == F.col("_alias_l"))
+                & (F.col(f"{field}_r") == F.col("_alias_r")),
+                "left",
+            )
+            .withColumn(flag, F.col("_alias_region").isNotNull())
+            .drop("_alias_region", "_alias_field", "_alias_l", "_alias_r")
+        )
+    return pairs
 
 
-def preferred_street_names(aliases: DataFrame, records: DataFrame) -> DataFrame:
+def preferred_names(aliases: DataFrame, records: DataFrame, fields: tuple[str, ...]) -> DataFrame:
     """The name to use for each aliased name that has one clear better-used alias.
 
     Args:
-        aliases: The alias table (`learn_street_aliases`).
-        records: Records with `iso_3166_2` and `street`.
+        aliases: The alias table (`ALIAS_COLUMNS`).
+        records: Records with `iso_3166_2` and the `fields`.
+        fields: The fields whose names to resolve (`street`, `locality`).
 
     Returns:
-        `iso_3166_2`, `street`, `preferred`: each aliased name that exactly one of
-        its aliases outnumbers in records, with that alias. A name outnumbered by
-        several aliases is ambiguous ("LINDEN AVE", written for both "N LINDEN
-        AVE" and "S LINDEN AVE") and keeps its own name.
+        `iso_3166_2`, `field`, `name`, `preferred`: each aliased name that exactly
+        one of its aliases outnumbers in records, with that alias. A name
+        outnumbered by several aliases is ambiguous ("LINDEN AVE", written for
+        both "N LINDEN AVE" and "S LINDEN AVE") and keeps its own name.
     """
-    usage = records.groupBy("iso_3166_2", "street").agg(F.count("*").alias("records"))
-    counted = aliases.join(usage, ["iso_3166_2", "street"], "left").join(
-        usage.withColumnsRenamed({"street": "alias", "records": "alias_records"}),
-        ["iso_3166_2", "alias"],
+    usage = None
+    for field in fields:
+        counts = records.groupBy(
+            "iso_3166_2", F.lit(field).alias("field"), F.col(field).alias("name")
+        ).agg(F.count("*").alias("records"))
+        usage = counts if usage is None else usage.unionByName(counts)
+    counted = aliases.join(usage, ["iso_3166_2", "field", "name"], "left").join(
+        usage.withColumnsRenamed({"name": "alias", "records": "alias_records"}),
+        ["iso_3166_2", "field", "alias"],
         "left",
     )
-    better = counted.where(
-        F.coalesce("alias_records", F.lit(0)) > F.coalesce("records", F.lit(0))
-    )
+    better = counted.where(F.coalesce("alias_records", F.lit(0)) > F.coalesce("records", F.lit(0)))
     return (
-        better.groupBy("iso_3166_2", "street")
+        better.groupBy("iso_3166_2", "field", "name")
         .agg(F.count("*").alias("better"), F.first("alias").alias("preferred"))
         .where(F.col("better") == 1)
-        .select("iso_3166_2", "street", "preferred")
+        .select("iso_3166_2", "field", "name", "preferred")
     )

@@ -21,7 +21,7 @@ from geodata.pipelines.conflate.nodes import (
     cluster_matches,
     compare_pairs,
     estimate_match_model,
-    find_street_aliases,
+    find_name_aliases,
     sample_random_pairs,
     score_pairs,
 )
@@ -118,7 +118,7 @@ def records(spark):
 def _conflate(records):
     """Blocking to clusters, each stage materialised as the pipeline persists it."""
     pairs = block_candidate_pairs(records, BLOCKING).localCheckpoint()
-    aliases = find_street_aliases(pairs, records, ALIASES, CLUSTERING).localCheckpoint()
+    aliases = find_name_aliases(pairs, records, ALIASES, CLUSTERING).localCheckpoint()
     levels = compare_pairs(pairs, records, aliases, SCORING, CLUSTERING).localCheckpoint()
     random_levels = compare_pairs(
         sample_random_pairs(records, SCORING), records, aliases, SCORING, CLUSTERING
@@ -268,9 +268,9 @@ def test_a_renamed_street_is_learned_as_an_alias_and_takes_the_common_name(spark
     _, aliases, scored, clusters = _conflate(records)
     addresses, _ = choose_best_values(records, clusters, scored, aliases, CLUSTERING)
 
-    assert {(r.street, r.alias) for r in aliases.collect()} == {
-        ("ARMY ST", "CESAR CHAVEZ ST"),
-        ("CESAR CHAVEZ ST", "ARMY ST"),
+    assert {(r.field, r.name, r.alias) for r in aliases.collect()} == {
+        ("street", "ARMY ST", "CESAR CHAVEZ ST"),
+        ("street", "CESAR CHAVEZ ST", "ARMY ST"),
     }
     groups = _groups(clusters)
     for hn in ("100", "102", "104"):

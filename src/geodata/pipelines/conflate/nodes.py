@@ -12,9 +12,10 @@ from pyspark.sql import functions as F
 
 from geodata.conflation.aliases import (
     AliasParams,
+    learn_locality_aliases,
     learn_street_aliases,
-    preferred_street_names,
-    with_street_alias,
+    preferred_names,
+    with_name_aliases,
 )
 from geodata.conflation.chaining import MEMBER_COLUMNS, distance_m, split_chained_clusters
 from geodata.conflation.clustering import connected_components
@@ -274,37 +275,46 @@ def _pair_attributes(
     )
 
 
-def find_street_aliases(
+ALIASED_FIELDS = ("street", "locality")
+"""Fields whose names are learned as aliases (`geodata.conflation.aliases`)."""
+
+
+def find_name_aliases(
     candidate_pairs: DataFrame,
     records: DataFrame,
     aliases: AliasParams,
     clustering: ClusteringParams,
 ) -> DataFrame:
-    """Street names the records show to be one street (`geodata.conflation.aliases`).
+    """Street and locality names the records show to be names of one street or place.
 
     Rows in: candidate pairs and the enriched records. Rows out: `iso_3166_2`,
-    `street`, `alias`, both orders of every aliased pair (small: one row per
-    renamed or bilingual street).
+    `field`, `name`, `alias`, both orders of every aliased pair (small: one row
+    per renamed or bilingual street and per second name of a place).
     """
-    return learn_street_aliases(_pair_attributes(candidate_pairs, records, clustering), aliases)
+    attributes = _pair_attributes(candidate_pairs, records, clustering)
+    return learn_street_aliases(attributes, aliases).unionByName(
+        learn_locality_aliases(attributes, aliases)
+    )
 
 
 def compare_pairs(
     pairs: DataFrame,
     records: DataFrame,
-    street_aliases: DataFrame,
+    name_aliases: DataFrame,
     scoring: ScoringParams,
     clustering: ClusteringParams,
 ) -> DataFrame:
     """Each pair with its distance, comparison levels and the first hard rule that holds.
 
-    Rows in: pairs (`key_l`, `key_r`), the enriched records and the street aliases.
+    Rows in: pairs (`key_l`, `key_r`), the enriched records and the name aliases.
     Rows out: one row per pair: `key_l`, `key_r`, `distance_m`, the declared
     similarities, `level_<comparison>` and `hard_rule`. Level conditions may use
-    both records' columns, `distance_m`, `distance_ratio`, `tolerance_m_l/_r` and
-    `street_alias`.
+    both records' columns, `distance_m`, `distance_ratio`, `tolerance_m_l/_r`,
+    `street_alias` and `locality_alias`.
     """
-    attributes = with_street_alias(_pair_attributes(pairs, records, clustering), street_aliases)
+    attributes = with_name_aliases(
+        _pair_attributes(pairs, records, clustering), name_aliases, ALIASED_FIELDS
+    )
     compared = compare(attributes, scoring)
     return compared.select(
         "key_l",
@@ -421,18 +431,18 @@ def choose_best_values(
     records: DataFrame,
     clusters: DataFrame,
     scored_pairs: DataFrame,
-    street_aliases: DataFrame,
+    name_aliases: DataFrame,
     clustering: ClusteringParams,
 ) -> tuple[DataFrame, DataFrame]:
     """One address per cluster with the best value of each field, and the cluster lineage.
 
-    Rows in: enriched records, their clusters, scored pairs and street aliases.
+    Rows in: enriched records, their clusters, scored pairs and name aliases.
     Rows out: (1) one row per
     cluster: each field's value is the one with the most support across distinct
     sources (support of a source's record = 1/(1+priority) x the weight of its
     geometry accuracy class x 0.5^(days older than the cluster's newest record /
     `recency_half_life_days`)), ties to the lower priority then the smaller value;
-    a street name with aliases votes for the name most records use
+    street and locality names with aliases vote for the name most records use
     (`geodata.conflation.aliases`); a unit's designator comes from its building
     when its own sources do not settle it (`geodata.conflation.survivorship`);
     `provenance` names the winning source per field;
@@ -475,33 +485,31 @@ def choose_best_values(
         ).alias("fv"),
         support.alias("support"),
     ).where(F.col("fv.value").isNotNull())
-    # Aliased street names vote together, for the name most records use.
-    preferred = F.broadcast(
-        preferred_street_names(street_aliases, members).select(
+    # Aliased names (`geodata.conflation.aliases`) vote together, for the name most
+    # records use.
+    renames = F.broadcast(
+        preferred_names(name_aliases, members, ALIASED_FIELDS).select(
             F.col("iso_3166_2").alias("_region"),
-            F.lit("street").alias("_field"),
-            F.col("street").alias("_value"),
+            F.col("field").alias("_field"),
+            F.col("name").alias("_value"),
             "preferred",
         )
     )
-    candidates = (
-        candidates.join(
-            preferred,
-            (F.col("iso_3166_2") == F.col("_region"))
-            & (F.col("fv.field") == F.col("_field"))
-            & (F.col("fv.value") == F.col("_value")),
-            "left",
-        )
-        .select(
-            "cluster_key",
-            "source",
-            "priority",
-            F.struct(
-                F.col("fv.field").alias("field"),
-                F.coalesce("preferred", F.col("fv.value")).alias("value"),
-            ).alias("fv"),
-            "support",
-        )
+    candidates = candidates.join(
+        renames,
+        (F.col("iso_3166_2") == F.col("_region"))
+        & (F.col("fv.field") == F.col("_field"))
+        & (F.col("fv.value") == F.col("_value")),
+        "left",
+    ).select(
+        "cluster_key",
+        "source",
+        "priority",
+        F.struct(
+            F.col("fv.field").alias("field"),
+            F.coalesce("preferred", F.col("fv.value")).alias("value"),
+        ).alias("fv"),
+        "support",
     )
     per_source = candidates.groupBy(
         "cluster_key", F.col("fv.field").alias("field"), F.col("fv.value").alias("value"), "source"

@@ -9,7 +9,7 @@ from geodata.pipelines.conflate.nodes import (
     cluster_matches,
     compare_pairs,
     estimate_match_model,
-    find_street_aliases,
+    find_name_aliases,
     keep_address_ids,
     sample_random_pairs,
     score_pairs,
@@ -17,7 +17,7 @@ from geodata.pipelines.conflate.nodes import (
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Blocking → street aliases → comparison → EM → scoring → clustering → survivorship → ids → corrections."""
+    """Blocking → name aliases → comparison → EM → scoring → clustering → survivorship → ids → corrections."""
     return Pipeline(
         [
             Node(
@@ -27,22 +27,22 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="block_candidate_pairs",
             ),
             Node(
-                find_street_aliases,
+                find_name_aliases,
                 inputs=[
                     "fea_candidate_pairs",
                     "records",
                     "params:aliases",
                     "params:clustering",
                 ],
-                outputs="fea_street_aliases",
-                name="find_street_aliases",
+                outputs="fea_name_aliases",
+                name="find_name_aliases",
             ),
             Node(
                 compare_pairs,
                 inputs=[
                     "fea_candidate_pairs",
                     "records",
-                    "fea_street_aliases",
+                    "fea_name_aliases",
                     "params:scoring",
                     "params:clustering",
                 ],
@@ -60,7 +60,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=[
                     "fea_random_pairs",
                     "records",
-                    "fea_street_aliases",
+                    "fea_name_aliases",
                     "params:scoring",
                     "params:clustering",
                 ],
@@ -91,7 +91,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "records",
                     "fea_clusters",
                     "fea_scored_pairs",
-                    "fea_street_aliases",
+                    "fea_name_aliases",
                     "params:clustering",
                 ],
                 outputs=["fea_addresses", "fea_lineage"],
