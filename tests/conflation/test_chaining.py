@@ -11,14 +11,15 @@ from tests.pipelines.conflate.test_nodes import CLUSTERING, SCORING, _frame, _re
 
 METRE = 1 / 111_000  # degrees of latitude
 TOLERANCE = {"rooftop": 10.0, "parcel": 35.0, "interpolated": 60.0}
-MEMBERS = "key string, hn_int long, hn_suffix string, unit_id string, lat double, lon double, "
+MEMBERS = "key string, hn_int long, hn_suffix string, unit_id string, street_dir string, "
+MEMBERS += "lat double, lon double, "
 MEMBERS += "geometry_accuracy string, priority int"
 
 
-def _member(key, hn="10", unit=None, north_m=0.0, accuracy="rooftop", priority=1):
+def _member(key, hn="10", unit=None, north_m=0.0, accuracy="rooftop", priority=1, dir=None):
     number = int("".join(ch for ch in hn if ch.isdigit()))
     suffix = hn.lstrip("0123456789") or None
-    return (key, number, suffix, unit, 37.75 + north_m * METRE, -122.43, accuracy, priority)
+    return (key, number, suffix, unit, dir, 37.75 + north_m * METRE, -122.43, accuracy, priority)
 
 
 def _clusters(spark, members, edges, max_distance_ratio=10.0):
@@ -74,6 +75,22 @@ def test_a_house_number_suffix_is_hard_evidence(spark):
     members = [_member("a", "12"), _member("b", "12", north_m=2), _member("c", "12A")]
     edges = [("a", "b", 0.9), ("b", "c", 0.9)]
     assert _clusters(spark, members, edges) == [["a", "b"], ["c"]]
+
+
+def test_opposite_directionals_chained_through_a_record_without_one_stay_apart(spark):
+    """N LINDEN AVE and S LINDEN AVE linked through a LINDEN AVE record: the directional
+    conflicts, so it is hard evidence; the record without one matches both and stays alone.
+    A component whose records never disagree on a directional is left whole."""
+    members = [
+        _member("n1", dir="N"),
+        _member("n2", dir="N", north_m=3),
+        _member("x"),
+        _member("s1", dir="S", north_m=30),
+        _member("p1", hn="20"),
+        _member("p2", hn="20", dir="N", north_m=2),
+    ]
+    edges = [("n1", "n2", 0.9), ("n2", "x", 0.8), ("x", "s1", 0.7), ("p1", "p2", 0.9)]
+    assert _clusters(spark, members, edges) == [["n1", "n2"], ["p1", "p2"], ["s1"], ["x"]]
 
 
 def test_a_long_chain_of_one_address_stays_one_cluster(spark):

@@ -55,6 +55,14 @@ _NUMBER_AFTER_STREET = frozenset({"FI"})
 # Countries whose street line is "number name [unit]".
 _NUMBER_BEFORE_STREET = frozenset({"US", "GB"})
 
+_TRAILING_UNIT_COUNTRIES = frozenset({"US"})
+"""Countries where a bare number after the street type is a unit ("MAIN ST 4")."""
+
+_BARE_UNIT = re.compile(r"\d+[A-Z]?")
+
+_NUMBERED_ROUTE_TYPES = frozenset({"HWY", "RTE", "FWY", "EXPY", "TPKE", "PIKE", "RD", "CR"})
+"""Street types (Pub 28 abbreviations) that routes carry with a number ("COUNTY ROAD 12")."""
+
 
 class ParsedAddress(NamedTuple):
     """Raw address parts found in free text (not yet normalized); None where absent."""
@@ -93,7 +101,19 @@ def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> St
     Returns:
         The street line parts (locality is always None here).
     """
-    return parse_street_line(free_text_tokens(raw), iso_3166_1, has_house_number=has_house_number)
+    line = parse_street_line(free_text_tokens(raw), iso_3166_1, has_house_number=has_house_number)
+    if line.unit is None and line.street and iso_3166_1 in _TRAILING_UNIT_COUNTRIES:
+        *words, last = line.street.split(" ")
+        if (
+            len(words) >= 2
+            and _BARE_UNIT.fullmatch(last)
+            and STREET_SUFFIXES.get(words[-1]) not in _NUMBERED_ROUTE_TYPES
+            and words[-1] in STREET_SUFFIXES
+        ):
+            # "SKYLINE DR 1503": a bare number after the street type is a unit whose
+            # designator the file dropped (a route is numbered: "US HIGHWAY 101").
+            return line._replace(street=" ".join(words), unit=f"# {last}")
+    return line
 
 
 def parse_street_line(

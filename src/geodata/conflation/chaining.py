@@ -8,6 +8,8 @@ unit) and on spatial spread scaled by geometry accuracy, all in Spark.
 
 from __future__ import annotations
 
+from functools import reduce
+
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
@@ -19,6 +21,7 @@ MEMBER_COLUMNS = (
     "hn_int",
     "hn_suffix",
     "unit_id",
+    "street_dir",
     "lat",
     "lon",
     "geometry_accuracy",
@@ -67,9 +70,11 @@ def split_chained_clusters(
     """Each member's cluster after re-splitting components that chain distinct addresses.
 
     1. *Hard evidence.* A member's hard key is its house number (integer and
-       suffix; no suffix is a value) and its unit (no unit is unknown). A
-       component is inconsistent when it holds two different house numbers or
-       two different units. Its members are regrouped by the edges whose two
+       suffix; no suffix is a value), its unit (no unit is unknown) and, in a
+       component that holds two different street directionals (N MAIN ST and
+       S MAIN ST), its directional (none is unknown). A component is
+       inconsistent when it holds two different house numbers, units or
+       directionals. Its members are regrouped by the edges whose two
        ends have the same hard key. A group that lacks part of the key (no unit,
        or no house number) then joins the fully keyed groups it has edges to if
        they all carry one and the same key; if it has edges to several different
@@ -98,14 +103,21 @@ def split_chained_clusters(
         .withColumn("hk", _house_key())
         .withColumn("uk", F.col("unit_id"))
     )
-    inconsistent = (
-        keyed.groupBy("component")
-        .agg(F.count_distinct("hk").alias("houses"), F.count_distinct("uk").alias("units"))
-        .where((F.col("houses") > 1) | (F.col("units") > 1))
-        .select("component")
+    counts = keyed.groupBy("component").agg(
+        F.count_distinct("hk").alias("houses"),
+        F.count_distinct("uk").alias("units"),
+        F.count_distinct("street_dir").alias("directionals"),
     )
+    # The directional is part of the key only where it conflicts (N MAIN ST and
+    # S MAIN ST in one component); elsewhere a missing one is no gap to fill.
+    keyed = keyed.join(counts, "component").withColumn(
+        "dk", F.when(F.col("directionals") > 1, F.col("street_dir")).otherwise(F.lit(""))
+    )
+    inconsistent = counts.where(
+        (F.col("houses") > 1) | (F.col("units") > 1) | (F.col("directionals") > 1)
+    ).select("component")
     to_split = keyed.join(inconsistent, "component", "left_semi").localCheckpoint()
-    ends = to_split.select("key", "hk", "uk")
+    ends = to_split.select("key", "hk", "uk", "dk")
     l_ends = ends.select(*[F.col(c).alias(f"{c}_s") for c in ends.columns])
     r_ends = ends.select(*[F.col(c).alias(f"{c}_d") for c in ends.columns])
     split_edges = (
@@ -113,40 +125,39 @@ def split_chained_clusters(
         .join(l_ends, F.col("src") == F.col("key_s"))
         .join(r_ends, F.col("dst") == F.col("key_d"))
     )
+    keys = ("hk", "uk", "dk")
     same_key = split_edges.where(
-        F.col("hk_s").eqNullSafe(F.col("hk_d")) & F.col("uk_s").eqNullSafe(F.col("uk_d"))
+        reduce(lambda acc, k: acc & F.col(f"{k}_s").eqNullSafe(F.col(f"{k}_d")), keys, F.lit(True))
     )
     groups = _labels_within(ends.select("key"), same_key, max_iterations).join(ends, "key")
 
     # Partial groups join the one full key they have edges to, if there is exactly one.
-    group_of = groups.select("key", "label", "hk", "uk")
+    group_of = groups.select("key", "label", *keys)
     from_group = group_of.select(
         F.col("key").alias("src"),
         F.col("label").alias("g"),
-        F.col("hk").alias("g_hk"),
-        F.col("uk").alias("g_uk"),
+        *[F.col(k).alias(f"g_{k}") for k in keys],
     )
     to_group = group_of.select(
         F.col("key").alias("dst"),
         F.col("label").alias("t"),
-        F.col("hk").alias("t_hk"),
-        F.col("uk").alias("t_uk"),
+        *[F.col(k).alias(f"t_{k}") for k in keys],
     )
     both_ways = split_edges.select("src", "dst").unionByName(
         split_edges.select(F.col("dst").alias("src"), F.col("src").alias("dst"))
     )
-    partial_to_full = (
-        (F.col("g_hk").isNull() | F.col("g_uk").isNull())
-        & F.col("t_hk").isNotNull()
-        & F.col("t_uk").isNotNull()
-        & (F.col("g_hk").isNull() | (F.col("g_hk") == F.col("t_hk")))
-        & (F.col("g_uk").isNull() | (F.col("g_uk") == F.col("t_uk")))
+    partial = reduce(lambda acc, k: acc | F.col(f"g_{k}").isNull(), keys, F.lit(False))
+    full_target = reduce(lambda acc, k: acc & F.col(f"t_{k}").isNotNull(), keys, F.lit(True))
+    compatible = reduce(
+        lambda acc, k: acc & (F.col(f"g_{k}").isNull() | (F.col(f"g_{k}") == F.col(f"t_{k}"))),
+        keys,
+        F.lit(True),
     )
     between = (
         both_ways.join(from_group, "src")
         .join(to_group, "dst")
-        .where(partial_to_full)
-        .select("g", "t", F.concat_ws("|", "t_hk", "t_uk").alias("target_key"))
+        .where(partial & full_target & compatible)
+        .select("g", "t", F.concat_ws("|", *[f"t_{k}" for k in keys]).alias("target_key"))
         .distinct()
     )
     unambiguous = (
