@@ -345,6 +345,13 @@ def test_parse_free_text_returns_raw_parts():
         ("Hauptstrasse 5", "DE", False, ("5", "HAUPTSTRASSE", None)),
         ("5 Rue de Rivoli", "FR", False, ("5", "RUE DE RIVOLI", None)),
         ("4 Linja", "FI", False, (None, "4 LINJA", None)),
+        # A bare number after the street type is a unit whose designator was dropped ...
+        ("Skyline Dr 1503", "US", True, (None, "SKYLINE DR", "# 1503")),
+        ("12 Main St 4B", "US", False, ("12", "MAIN ST", "# 4B")),
+        # ... but routes are numbered, and a name alone has no type to follow.
+        ("US Highway 101", "US", True, (None, "US HIGHWAY 101", None)),
+        ("County Road 12", "US", True, (None, "COUNTY ROAD 12", None)),
+        ("Broadway 5", "US", True, (None, "BROADWAY 5", None)),
     ],
 )
 def test_split_street(raw, iso, has_number, expected):
