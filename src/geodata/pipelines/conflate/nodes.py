@@ -17,7 +17,12 @@ from geodata.conflation.aliases import (
     preferred_names,
     with_name_aliases,
 )
-from geodata.conflation.chaining import MEMBER_COLUMNS, distance_m, split_chained_clusters
+from geodata.conflation.chaining import (
+    MEMBER_COLUMNS,
+    distance_m,
+    drop_inconsistent_edges,
+    split_chained_clusters,
+)
 from geodata.conflation.clustering import connected_components
 from geodata.conflation.comparisons import (
     ScoringParams,
@@ -364,14 +369,20 @@ def cluster_matches(
 
     Rows in: enriched records and scored pairs. Rows out: one row per cluster
     member record (`key`, `cluster_key`, `min_edge_probability`): pairs at or
-    above the match threshold are edges; connected components, re-split where
+    above the match threshold are edges, less the weaker edge of every
+    triangle whose third pair is a non-match (`drop_inconsistent_edges`);
+    connected components, re-split where
     they chain distinct addresses (`geodata.conflation.chaining`), are clusters;
     a record without matches is its own cluster. `min_edge_probability` is the
     weakest edge inside the final cluster (1 for a single record).
     """
-    edges = scored_pairs.where(F.col("match_probability") >= scoring.match_threshold).select(
-        F.col("key_l").alias("src"), F.col("key_r").alias("dst"), "match_probability"
-    )
+    edges = drop_inconsistent_edges(
+        scored_pairs.where(F.col("match_probability") >= scoring.match_threshold).select(
+            F.col("key_l").alias("src"), F.col("key_r").alias("dst"), "match_probability"
+        ),
+        scored_pairs,
+        scoring.match_threshold,
+    ).localCheckpoint()
     components = connected_components(edges.select("src", "dst"), clustering.max_iterations)
     members = records.where(_is_cluster_member()).select(
         record_key().alias("key"), *MEMBER_COLUMNS[1:]
