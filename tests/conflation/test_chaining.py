@@ -150,3 +150,35 @@ def test_cluster_matches_does_not_chain_two_units_into_one_address(spark, chaine
     # The weakest edge is measured inside the final cluster, not across the split.
     assert rows["a:1"].min_edge_probability == pytest.approx(0.97)
     assert rows["b:1"].min_edge_probability == 1.0
+
+
+def _dropped(spark, edges, non_matches):
+    from geodata.conflation.chaining import drop_inconsistent_edges
+
+    edge_rows = [(min(s, d), max(s, d), p) for s, d, p in edges]
+    scored = edge_rows + [(min(s, d), max(s, d), p) for s, d, p in non_matches]
+    kept = drop_inconsistent_edges(
+        spark.createDataFrame(edge_rows, "src string, dst string, match_probability double"),
+        spark.createDataFrame(scored, "key_l string, key_r string, match_probability double"),
+        threshold=0.5,
+    )
+    kept_pairs = {(r.src, r.dst) for r in kept.collect()}
+    return sorted({(s, d) for s, d, _ in edge_rows} - kept_pairs)
+
+
+def test_a_weak_edge_that_breaks_transitivity_is_dropped(spark):
+    """A (a postcode centroid) matches B strongly and C barely; B and C are clearly
+    different addresses. Keeping both edges would merge B and C: the weak edge goes."""
+    dropped = _dropped(spark, [("a", "b", 0.9999), ("a", "c", 0.55)], [("b", "c", 0.001)])
+    assert dropped == [("a", "c")]
+
+
+def test_strong_edges_outweigh_a_mild_disagreement(spark):
+    """A noisy record C disagrees mildly with B (p 0.2) while A matches both strongly:
+    all three together is the likelier reading, so nothing is dropped."""
+    assert _dropped(spark, [("a", "b", 0.999), ("a", "c", 0.99)], [("b", "c", 0.2)]) == []
+
+
+def test_a_hard_rule_between_the_ends_always_breaks_the_triangle(spark):
+    dropped = _dropped(spark, [("a", "b", 0.999), ("a", "c", 0.998)], [("b", "c", 0.0)])
+    assert dropped == [("a", "c")]
