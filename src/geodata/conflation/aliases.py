@@ -190,7 +190,11 @@ def learn_locality_aliases(pairs: DataFrame, params: AliasParams) -> DataFrame:
 
 
 def with_name_aliases(pairs: DataFrame, aliases: DataFrame, fields: tuple[str, ...]) -> DataFrame:
-    """`pairs` plus `<field>_alias` per field: whether the two names are known aliases."""
+    """`pairs` plus, per field, `<field>_alias` (the two names are known aliases) and
+    `<field>_other_l` / `<field>_other_r` (an alias of each side's name, the smallest
+    if it has several; null if none), so that a level can compare one side's name
+    with the other's alias ("ALEKSANTERINATU", a typo, against "ALEXANDERSGATAN",
+    the Swedish name of ALEKSANTERINKATU)."""
     known = F.broadcast(
         aliases.select(
             F.col("iso_3166_2").alias("_alias_region"),
@@ -198,6 +202,9 @@ def with_name_aliases(pairs: DataFrame, aliases: DataFrame, fields: tuple[str, .
             F.col("name").alias("_alias_l"),
             F.col("alias").alias("_alias_r"),
         )
+    )
+    others = F.broadcast(
+        aliases.groupBy("iso_3166_2", "field", "name").agg(F.min("alias").alias("_other"))
     )
     for field in fields:
         flag = f"{field}_alias"
@@ -212,6 +219,18 @@ def with_name_aliases(pairs: DataFrame, aliases: DataFrame, fields: tuple[str, .
             .withColumn(flag, F.col("_alias_region").isNotNull())
             .drop("_alias_region", "_alias_field", "_alias_l", "_alias_r")
         )
+        for side in ("l", "r"):
+            other = others.where(F.col("field") == field).select(
+                F.col("iso_3166_2").alias("_o_region"),
+                F.col("name").alias("_o_name"),
+                F.col("_other").alias(f"{field}_other_{side}"),
+            )
+            pairs = pairs.join(
+                other,
+                (F.col(f"iso_3166_2_{side}") == F.col("_o_region"))
+                & (F.col(f"{field}_{side}") == F.col("_o_name")),
+                "left",
+            ).drop("_o_region", "_o_name")
     return pairs
 
 
