@@ -115,3 +115,8 @@ def test_pairs_are_flagged_by_field(spark):
     rows = with_name_aliases(pairs, aliases, ("street", "locality")).orderBy("hn_int_l").collect()
 
     assert [(r.street_alias, r.locality_alias) for r in rows] == [(False, True), (False, False)]
+    # Each side's alias, for comparing a name with the other side's alias.
+    assert [(r.locality_other_l, r.locality_other_r) for r in rows] == [
+        ("SOUTH SAN FRANCISCO", None),
+        (None, None),
+    ]
