@@ -29,6 +29,9 @@ def spark(spark_home):
     session = build_spark_session(
         {
             "spark.master": "local[2]",
+            # One JVM serves every test: the driver holds the whole session's
+            # broadcasts, checkpoints and plans.
+            "spark.driver.memory": "2g",
             "spark.app.name": "geodata-tests",
             "spark.sql.shuffle.partitions": "4",
             "spark.default.parallelism": "4",
