@@ -90,7 +90,9 @@ def test_preferred_names_skip_ambiguous_ones(spark):
     )
     streets = ["LINDEN AVE"] * 2 + ["N LINDEN AVE"] * 5 + ["S LINDEN AVE"] * 4
     streets += ["ARMY ST"] * 3 + ["CESAR CHAVEZ ST"] * 9
-    records = spark.createDataFrame([("US-CA", s) for s in streets], "iso_3166_2 string, street string")
+    records = spark.createDataFrame(
+        [("US-CA", s) for s in streets], "iso_3166_2 string, street string"
+    )
 
     found = {
         (r.name, r.preferred) for r in preferred_names(aliases, records, ("street",)).collect()

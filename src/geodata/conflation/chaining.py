@@ -55,7 +55,9 @@ def _log_odds(probability: Column) -> Column:
     return F.log2(clipped / (F.lit(1.0) - clipped))
 
 
-def drop_inconsistent_edges(edges: DataFrame, scored_pairs: DataFrame, threshold: float) -> DataFrame:
+def drop_inconsistent_edges(
+    edges: DataFrame, scored_pairs: DataFrame, threshold: float
+) -> DataFrame:
     """Match edges without the weaker edge of every triangle that cannot hold together.
 
     Matching is transitive: if record A is B and A is C, then B is C. When the
@@ -90,7 +92,9 @@ def drop_inconsistent_edges(edges: DataFrame, scored_pairs: DataFrame, threshold
     one, other = ends.alias("x"), ends.alias("y")
     triangles = one.join(other, (F.col("x.a") == F.col("y.a")) & (F.col("x.b") < F.col("y.b")))
     non_matches = scored_pairs.where(F.col("match_probability") < threshold).select(
-        F.col("key_l").alias("b"), F.col("key_r").alias("c"), F.col("match_probability").alias("p_bc")
+        F.col("key_l").alias("b"),
+        F.col("key_r").alias("c"),
+        F.col("match_probability").alias("p_bc"),
     )
     conflicts = triangles.select(
         F.col("x.a").alias("a"),

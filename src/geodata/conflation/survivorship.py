@@ -81,9 +81,13 @@ def building_designators(unit_votes: DataFrame, buildings: DataFrame) -> DataFra
     from_building = undecided.join(building_support, "building_key").join(
         own.withColumnRenamed("designator", "own_designator"), "cluster_key", "left"
     )
-    choices = from_building.where(
-        F.col("own_designator").isNull() | (F.col("own_designator") == F.col("designator"))
-    ).select("cluster_key", "designator", "building_support").distinct()
+    choices = (
+        from_building.where(
+            F.col("own_designator").isNull() | (F.col("own_designator") == F.col("designator"))
+        )
+        .select("cluster_key", "designator", "building_support")
+        .distinct()
+    )
     best = Window.partitionBy("cluster_key").orderBy(
         F.col("building_support").desc(), F.col("designator")
     )

@@ -17,7 +17,8 @@ from geodata.pipelines.conflate.nodes import (
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Blocking → name aliases → comparison → EM → scoring → clustering → survivorship → ids → corrections."""
+    """Blocking → name aliases → comparison → EM → scoring → clustering → survivorship →
+    ids → corrections."""
     return Pipeline(
         [
             Node(
