@@ -31,7 +31,7 @@ def spark(spark_home):
             "spark.master": "local[2]",
             # One JVM serves every test: the driver holds the whole session's
             # broadcasts, checkpoints and plans.
-            "spark.driver.memory": "2g",
+            "spark.driver.memory": "4g",
             "spark.app.name": "geodata-tests",
             "spark.sql.shuffle.partitions": "4",
             "spark.default.parallelism": "4",
