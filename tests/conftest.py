@@ -24,7 +24,7 @@ def spark_home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def spark(spark_home):
     """One local SparkSession with Hive support for the whole test run."""
-    from geodata.spark import build_spark_session
+    from geodata.runtime.spark import build_spark_session
 
     session = build_spark_session(
         {

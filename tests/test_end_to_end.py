@@ -17,7 +17,7 @@ from geodata.evaluation import RunOutputs, evaluate_outputs, read_truth, records
 from tests.kedro_project import REPO, make_project_copy, run_project
 
 RAW = REPO / "data" / "01_raw"
-SOURCES = yaml.safe_load((REPO / "conf/base/parameters_ingest.yml").read_text())["sources"]
+SOURCES = yaml.safe_load((REPO / "conf/local/parameters_sources.yml").read_text())["sources"]
 NOV, OCT = "2026-11-01", "2026-10-01"
 
 

@@ -91,9 +91,9 @@ def project_with_new_source(tmp_path_factory, spark):
     for child in (REPO / "data/01_raw").iterdir():
         (raw / child.name).symlink_to(child, target_is_directory=child.is_dir())
     permits = _write_permits(project)
-    with (project / "conf/base/catalog_01_raw.yml").open("a") as catalog:
+    with (project / "conf/local/catalog_01_raw.yml").open("a") as catalog:
         catalog.write(CATALOG_ENTRY)
-    with (project / "conf/base/parameters_ingest.yml").open("a") as parameters:
+    with (project / "conf/local/parameters_sources.yml").open("a") as parameters:
         parameters.write(PARAMETERS_BLOCK)
     run_project(
         project,
@@ -182,7 +182,7 @@ def test_bad_parameters_fail_before_any_node_runs(plain_project, params, named):
 
 
 def test_a_delivery_missing_a_mapped_column_names_source_and_column(plain_project):
-    parameters = plain_project / "conf/base/parameters_ingest.yml"
+    parameters = plain_project / "conf/local/parameters_sources.yml"
     parameters.write_text(parameters.read_text().replace("street: FULLNAME", "street: FULL_NAME"))
     with pytest.raises(SourceColumnError, match=r"'county_gis'.*FULL_NAME"):
         run_project(plain_project, params={"run.execution_dt": RUN_DT})

@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 from pyspark.sql import functions as F
 
-from geodata.workspace import make_project_copy
-from tests.kedro_project import REPO, run_project
+from tests.kedro_project import REPO, make_project_copy, run_project
 
 D1, D2 = "2026-11-01", "2026-11-20"
 DATABASE = "geodata_ids"
@@ -86,7 +85,7 @@ def runs(tmp_path_factory, spark):
             shutil.copytree(child, raw / child.name)
         else:
             (raw / child.name).symlink_to(child, target_is_directory=True)
-    project = make_project_copy(REPO, base / "project", raw_dir=raw)
+    project = make_project_copy(base / "project", raw_dir=raw)
     globals_file = project / "conf/local/globals.yml"
     globals_file.write_text(
         globals_file.read_text().replace("hive_database: geodata", f"hive_database: {DATABASE}")

@@ -1,62 +1,23 @@
-"""Project hooks: the one SparkSession, and per-node timings for the run report."""
+"""Project hooks: the environment's sources, the one SparkSession, and per-node timings."""
 
 from __future__ import annotations
 
 import logging
 import time
 from pathlib import Path
-from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
-from geodata.environment import check_services_reachable
-from geodata.project_config import remember_config_loader
+from geodata.runtime.environment import check_services_reachable
+from geodata.runtime.sources import read_declared_sources, use_sources
 
 logger = logging.getLogger(__name__)
 
-# Spark settings that name local paths; relative values are taken from the project root
-# so that `kedro run` works from any working directory.
-_PATH_SETTINGS = ("spark.sql.warehouse.dir", "geodata.derby.home", "geodata.metastore.path")
 
+class ProjectHooks:
+    """Hands the environment's sources to the pipelines; creates the process's SparkSession.
 
-def resolve_spark_config(config: dict[str, Any], project_path: Path) -> dict[str, str]:
-    """Turn `spark.yml` into Spark properties, making local paths absolute.
-
-    Two project settings are shorthands for the embedded Hive metastore:
-    `geodata.derby.home` (Derby's log/system directory) and
-    `geodata.metastore.path` (the metastore database directory).
-
-    Args:
-        config: The `spark` config of the active environment.
-        project_path: The project root that relative paths are resolved against.
-
-    Returns:
-        Spark properties ready for `build_spark_session`.
-    """
-    resolved: dict[str, str] = {}
-    for key, value in config.items():
-        if value is None or value == "":
-            continue
-        value = str(value)
-        if key in _PATH_SETTINGS and "://" not in value and not Path(value).is_absolute():
-            value = str((project_path / value).resolve())
-        resolved[key] = value
-    derby_home = resolved.pop("geodata.derby.home", None)
-    if derby_home:
-        java_opts = resolved.get("spark.driver.extraJavaOptions", "")
-        resolved["spark.driver.extraJavaOptions"] = (
-            f"{java_opts} -Dderby.system.home={derby_home}".strip()
-        )
-    metastore = resolved.pop("geodata.metastore.path", None)
-    if metastore:
-        resolved["javax.jdo.option.ConnectionURL"] = (
-            f"jdbc:derby:;databaseName={metastore};create=true"
-        )
-    return resolved
-
-
-class SparkHooks:
-    """Creates the process's SparkSession from `conf/<env>/spark.yml`.
+    Sources: see `geodata.runtime.sources`. Spark: from `conf/<env>/spark.yml`.
 
     The session is started after the catalog is built, i.e. after Kedro has
     validated the run parameters, so a bad parameter fails before any Spark work.
@@ -69,8 +30,8 @@ class SparkHooks:
 
     @hook_impl
     def after_context_created(self, context) -> None:
-        """Remember the environment's config for pipelines and the Spark session."""
-        remember_config_loader(context.config_loader)
+        """Build the pipelines from this environment's sources; keep the context for Spark."""
+        use_sources(read_declared_sources(context.config_loader))
         # `spark.yml` is read only when a run starts Spark: commands that never do
         # (`kedro airflow create --env prod`) need none of the cluster's variables.
         self._context = context
@@ -78,7 +39,7 @@ class SparkHooks:
     @hook_impl
     def after_catalog_created(self) -> None:
         """Start (or reuse) the SparkSession once parameters have been validated."""
-        from geodata.spark import build_spark_session
+        from geodata.runtime.spark import build_spark_session, resolve_spark_config
 
         context = self._context
         config = resolve_spark_config(

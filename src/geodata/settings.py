@@ -1,9 +1,9 @@
 """Project settings: hooks and the config loader's file patterns."""
 
-from geodata.environment import CheckedConfigLoader, env
-from geodata.hooks import RunTimingHooks, SparkHooks
+from geodata.hooks import ProjectHooks, RunTimingHooks
+from geodata.runtime.environment import CheckedConfigLoader, env
 
-HOOKS = (SparkHooks(), RunTimingHooks())
+HOOKS = (ProjectHooks(), RunTimingHooks())
 
 CONFIG_LOADER_CLASS = CheckedConfigLoader
 CONFIG_LOADER_ARGS = {
@@ -17,8 +17,9 @@ CONFIG_LOADER_ARGS = {
         "spark": ["spark*", "spark*/**"],
         "airflow": ["airflow*", "airflow*/**"],
     },
-    # An environment adds or changes single keys of a parameter block (one more source
-    # under `sources:`) without restating the whole block, and conf/<env>/airflow.yml
-    # overrides single keys of conf/base/airflow.yml.
+    # An environment changes single keys of a base parameter block (a scoring level of
+    # `conflate:`) without restating the whole block, and conf/<env>/airflow.yml overrides
+    # single keys of conf/base/airflow.yml. `sources:` is in no base file: each
+    # environment declares exactly its own.
     "merge_strategy": {"parameters": "soft", "airflow": "soft"},
 }

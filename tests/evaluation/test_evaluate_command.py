@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from geodata.evaluate import generate_labelled_set, main, run_evaluation
+from geodata.commands.evaluate import generate_labelled_set, main, run_evaluation
 from tests.kedro_project import REPO
 
 

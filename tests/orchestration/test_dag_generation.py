@@ -16,7 +16,7 @@ from geodata.orchestration import make_airflow_dag
 from geodata.orchestration.alerts import alert_pagerduty, log_retry
 from geodata.orchestration.config import DagConfig, dag_id_for, pipeline_dag_config
 from geodata.pipeline_registry import register_pipelines
-from geodata.project_config import remember_config_loader
+from geodata.runtime.sources import read_declared_sources
 from tests.orchestration.conftest import ENVS, PROD_VARIABLES
 
 
@@ -30,8 +30,7 @@ def env_config(airflow_project, monkeypatch_module):
         loader = settings.CONFIG_LOADER_CLASS(
             conf_source=str(airflow_project / "conf"), env=env, **settings.CONFIG_LOADER_ARGS
         )
-        remember_config_loader(loader)
-        loaded[env] = (loader, register_pipelines())
+        loaded[env] = (loader, register_pipelines(read_declared_sources(loader)))
     return loaded
 
 

@@ -11,7 +11,7 @@ from kedro.framework.project import configure_project, settings
 from kedro.io import DataCatalog
 
 from geodata.datasets import HivePartitionedTableDataset, ObjectStoreDataset
-from geodata.environment import (
+from geodata.runtime.environment import (
     MissingEnvironmentError,
     UnreachableServiceError,
     check_services_reachable,

@@ -217,14 +217,10 @@ def test_rural_addresses_have_coarse_points_in_some_sources(hard):
 
 
 def test_evaluation_environment_declares_every_source(hard):
-    base = yaml.safe_load((REPO / "conf/base/parameters_ingest.yml").read_text())["sources"]
-    extra = yaml.safe_load((REPO / "conf/evaluation/parameters_sources.yml").read_text())
-    sources = {**base, **extra["sources"]}
+    declared = yaml.safe_load((REPO / "conf/evaluation/parameters_sources.yml").read_text())
+    sources = declared["sources"]
     assert set(sources) == set(SOURCES)
-    catalog = {
-        **yaml.safe_load((REPO / "conf/base/catalog_01_raw.yml").read_text()),
-        **yaml.safe_load((REPO / "conf/evaluation/catalog_01_raw.yml").read_text()),
-    }
+    catalog = yaml.safe_load((REPO / "conf/evaluation/catalog_01_raw.yml").read_text())
     for name, block in sources.items():
         assert f"{name}.raw" in catalog
         expected = f"${{globals:raw_dir}}/{HARD_OUTPUT_PATHS[name]}"

@@ -123,7 +123,7 @@ def save_plots(figures: dict[str, Any], out_dir: Path, prefix: str = "evaluation
 def main(argv: list[str] | None = None) -> int:
     """Read an evaluation JSON and save its plots."""
     parser = argparse.ArgumentParser(prog="python -m geodata.evaluation.plots")
-    parser.add_argument("report", type=Path, help="JSON written by python -m geodata.evaluate")
+    parser.add_argument("report", type=Path, help="JSON written by geodata-evaluate")
     parser.add_argument("--out", type=Path, default=Path("docs/img"))
     parser.add_argument("--prefix", default="evaluation")
     args = parser.parse_args(argv)

@@ -84,7 +84,7 @@ def _load_project(env: str, conf_source: str):
     from kedro.framework.project import configure_project, settings
 
     from geodata.pipeline_registry import register_pipelines
-    from geodata.project_config import remember_config_loader
+    from geodata.runtime.sources import read_declared_sources
 
     configure_project(PACKAGE_NAME)
     loader = settings.CONFIG_LOADER_CLASS(
@@ -94,8 +94,7 @@ def _load_project(env: str, conf_source: str):
         airflow_config = dict(loader["airflow"])
     except MissingConfigException:
         airflow_config = {}
-    remember_config_loader(loader)
-    return airflow_config, register_pipelines()
+    return airflow_config, register_pipelines(read_declared_sources(loader))
 
 
 def make_airflow_dag(

@@ -7,18 +7,15 @@ against a project directory and config source named by the DAG or the environmen
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException
 from pydantic import ValidationError
 
-from geodata.orchestration.config import PACKAGE_NAME, resolve_project_location
+from geodata.orchestration.config import resolve_project_location
 from geodata.params import RunParams
 
 logger = logging.getLogger(__name__)
@@ -62,17 +59,6 @@ def run_params_for(logical_date: datetime | None, params: Mapping[str, Any]) -> 
         raise ValueError(f"Invalid run parameters: {problems}") from None
 
 
-@contextmanager
-def _working_directory(path: Path) -> Iterator[None]:
-    # Relative catalog paths (the `local` environment's `data/`) are taken from the cwd.
-    previous = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
-
-
 def run_kedro_nodes(
     *,
     pipeline_name: str,
@@ -96,11 +82,9 @@ def run_kedro_nodes(
         conf_source: Config directory or `kedro package` archive; `GEODATA_CONF_SOURCE`
             or `<project>/conf` when None.
     """
-    from kedro.framework.project import configure_project
-    from kedro.framework.session import KedroSession
+    from geodata.runtime.session import run_project
 
     project, conf = resolve_project_location(project_path, conf_source)
-    configure_project(PACKAGE_NAME)
     runtime_params = {"run": run.model_dump(mode="json")}
     logger.info(
         "Running %s of pipeline %s (env %s, project %s, conf %s) with %s",
@@ -111,13 +95,14 @@ def run_kedro_nodes(
         conf,
         runtime_params,
     )
-    with (
-        _working_directory(project),
-        KedroSession.create(
-            project_path=project, env=env, conf_source=conf, runtime_params=runtime_params
-        ) as session,
-    ):
-        session.run(pipeline_names=[pipeline_name], node_names=list(node_names))
+    run_project(
+        project,
+        params=runtime_params,
+        env=env,
+        pipeline=pipeline_name,
+        node_names=node_names,
+        conf_source=conf,
+    )
 
 
 class KedroNodesOperator(BaseOperator):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial, update_wrapper
+from typing import Any
 
 from kedro.pipeline import Node, Pipeline
 
 from geodata.params import is_valid_source_name
 from geodata.pipelines.ingest.nodes import combine_sources, map_source_records
-from geodata.project_config import declared_sources
 
 
 def _source_pipeline(name: str) -> Pipeline:
@@ -28,14 +29,28 @@ def _source_pipeline(name: str) -> Pipeline:
     )
 
 
-def create_pipeline(**kwargs) -> Pipeline:
-    """One `<source>.map_source_records` node per declared source, then `combine_sources`."""
-    names = list(declared_sources())
+def create_pipeline(sources: Mapping[str, Mapping[str, Any]] | None = None, **kwargs) -> Pipeline:
+    """One `<source>.map_source_records` node per declared source, then `combine_sources`.
+
+    Args:
+        sources: The environment's `sources:` declaration, by source name. Without it
+            (`find_pipelines` discovers this module so) there is nothing to ingest: an
+            empty pipeline, which `register_pipelines` replaces.
+
+    Raises:
+        ValueError: A declared name is not a valid namespace, or `sources` is empty.
+    """
+    if sources is None:
+        return Pipeline([])
+    names = sorted(sources)
     invalid = [n for n in names if not is_valid_source_name(n)]
     if invalid:
         raise ValueError(f"source name(s) {invalid} must match [a-z][a-z0-9_]*")
     if not names:
-        raise ValueError("no sources declared under `sources:` in the parameters")
+        raise ValueError(
+            "the environment declares no sources: add a block under `sources:` in its "
+            "parameters (README, 'Adding a source')"
+        )
     per_source = sum((_source_pipeline(n) for n in names), Pipeline([]))
     combine = Pipeline(
         [

@@ -1,6 +1,6 @@
 """Benchmark: the default pipeline on a generated region, against the Parquet I/O floor.
 
-    python -m geodata.benchmark --us-addresses 20000 --fi-addresses 2000
+    geodata-benchmark --us-addresses 20000 --fi-addresses 2000
 
 Generates a region with the demo generator, measures in one Spark session
 (1) the floor: reading every source's rows and writing and re-reading them as
@@ -20,21 +20,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kedro.framework.session import KedroSession
-from kedro.framework.startup import bootstrap_project
 from pyspark.sql import SparkSession
 
-from geodata.project_config import declared_sources
+from geodata.runtime.session import make_project_copy, project_session
+from geodata.runtime.sources import read_declared_sources
 from geodata.sample_data import generate_region, write_region
-from geodata.workspace import make_project_copy, run_project
 
 
-def _parquet_floor(project: Path, scratch: Path) -> tuple[int, float]:
+def _parquet_floor(context, scratch: Path) -> tuple[int, float]:
     """Rows of every source's raw delivery file and the seconds to write + re-read them."""
-    bootstrap_project(project)
-    with KedroSession.create(project_path=project, env="local") as session:
-        catalog = session.load_context().catalog  # starts Spark through the project hook
-        frames = {name: catalog.load(f"{name}.raw") for name in declared_sources()}
+    catalog = context.catalog  # starts Spark through the project hook
+    sources = read_declared_sources(context.config_loader)
+    frames = {name: catalog.load(f"{name}.raw") for name in sources}
     rows = sum(frame.count() for frame in frames.values())  # raw files are read once here
     started = time.perf_counter()
     for name, frame in frames.items():
@@ -70,10 +67,11 @@ def run_benchmark(
     generated_s = time.perf_counter() - started
     project = make_project_copy(source_project, workdir / "project", raw_dir=raw)
 
-    rows, floor_s = _parquet_floor(project, workdir / "floor")
-    started = time.perf_counter()
-    run_project(project, params={"run.execution_dt": "2026-11-01"})
-    pipeline_s = time.perf_counter() - started
+    with project_session(project, params={"run.execution_dt": "2026-11-01"}) as session:
+        rows, floor_s = _parquet_floor(session.load_context(), workdir / "floor")
+        started = time.perf_counter()
+        session.run()
+        pipeline_s = time.perf_counter() - started
     report = json.loads((project / "data/08_reporting/run_report.json").read_text())
     spark = SparkSession.getActiveSession()
     timings = sorted(report["timings_s"].items(), key=lambda kv: -kv[1])
@@ -99,7 +97,7 @@ def run_benchmark(
 
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, run the benchmark and print its figures."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.benchmark", description=__doc__)
+    parser = argparse.ArgumentParser(prog="geodata-benchmark", description=__doc__)
     parser.add_argument("--us-addresses", type=int, default=20_000)
     parser.add_argument("--fi-addresses", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=7)

@@ -1,7 +1,7 @@
 """Evaluation command: run the default pipeline on a labelled set and score its output.
 
-    python -m geodata.evaluate --profile demo --records 20000 --json evaluation.json
-    python -m geodata.evaluate --raw-dir /path/to/labelled_set --env local
+    geodata-evaluate --profile demo --records 20000 --json evaluation.json
+    geodata-evaluate --raw-dir /path/to/labelled_set --env local
 
 Generates a labelled set (or takes `--raw-dir`, any folder in the raw layout
 with `truth/records.parquet` and `truth/addresses.parquet`), runs `__default__`
@@ -12,18 +12,15 @@ latest delivery, and prints the figures (docs/quality.md) as a table and JSON.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kedro.framework.session import KedroSession
-from kedro.framework.startup import bootstrap_project
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from kedro.io import DatasetError
 from pydantic import BaseModel
 from pyspark.sql import SparkSession
@@ -32,13 +29,13 @@ from geodata.evaluation import (
     EvaluationReport,
     RunOutputs,
     evaluate_outputs,
-    latest_delivery_date,
     read_truth,
     run_partition,
 )
-from geodata.project_config import declared_sources
+from geodata.evaluation.truth import TRUTH_RECORDS_PATH
+from geodata.runtime.session import make_project_copy, project_session
+from geodata.runtime.sources import read_declared_sources
 from geodata.schemas import UNKNOWN_REGION
-from geodata.workspace import make_project_copy, run_project
 
 PROFILES = ("demo", "hard")
 
@@ -91,14 +88,11 @@ def generate_labelled_set(profile: str, records: int, seed: int, out: Path) -> L
     raise ValueError(f"--profile must be one of {PROFILES}, not {profile!r}")
 
 
-@contextlib.contextmanager
-def _working_directory(path: Path) -> Iterator[None]:
-    previous = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
+def latest_truth_date(raw_dir: Path) -> str:
+    """The latest `dt` of any truth record: the run date that reads every last delivery."""
+    dates = pq.read_table(raw_dir / TRUTH_RECORDS_PATH, columns=["dt"])["dt"]
+    # Records of undated sources have no `dt`; ISO date strings cast like dates.
+    return pc.max(pc.cast(dates, "date32")).as_py().isoformat()
 
 
 def _plain(value: Any) -> Any:
@@ -145,25 +139,22 @@ def evaluate_project(
     Returns:
         The report, with the pipeline and evaluation times in its context.
     """
-    bootstrap_project(project)
-    with _working_directory(project):
-        with KedroSession.create(project_path=project, env=env) as session:
-            context = session.load_context()
-            catalog = context.catalog  # the project hook starts Spark here
-            level_names = _level_names(context.params)
-            sources = declared_sources()
-        spark = SparkSession.getActiveSession()
-        truth = read_truth(spark, raw_dir.resolve())
-        run_dt = execution_dt or str(latest_delivery_date(truth.records))
+    run_dt = execution_dt or latest_truth_date(raw_dir)
+    params: dict[str, Any] = {"run.execution_dt": run_dt}
+    if region:
+        params["run.iso_3166_2"] = region
+    with project_session(project, env=env, params=params) as session:
+        context = session.load_context()
+        level_names = _level_names(context.params)
+        sources = read_declared_sources(context.config_loader)
         events = sorted(n for n, block in sources.items() if block.get("kind") == "corrections")
-        params: dict[str, Any] = {"run.execution_dt": run_dt}
-        if region:
-            params["run.iso_3166_2"] = region
         started = time.perf_counter()
-        run_project(project, params=params, env=env)
+        session.run()
         pipeline_s = time.perf_counter() - started
 
         started = time.perf_counter()
+        catalog = context.catalog
+        truth = read_truth(SparkSession.getActiveSession(), raw_dir.resolve())
         regions = [region] if region else None
         outputs = RunOutputs(
             conflated=run_partition(catalog.load("conflated_addresses"), run_dt, regions),
@@ -246,7 +237,7 @@ def run_evaluation(
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m geodata.evaluate",
+        prog="geodata-evaluate",
         description="Run the pipeline on a labelled set and print its quality figures.",
     )
     parser.add_argument("--profile", choices=PROFILES, default="demo", help="generator profile")
