@@ -1,12 +1,12 @@
 """Real production components on 127.0.0.1: a moto S3 server, a Hive metastore service and a
-Spark standalone master with one worker, each a child process in its own process group,
-on free ports and temp directories, stopped (the whole group) even when a test fails."""
+Spark standalone master with one worker, on free ports and temp directories. Each is a
+supervised child (tests/services.py): stopped, with what it started, when the session
+ends or a test fails, and killed when the test process itself is killed."""
 
 from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +20,7 @@ import pytest
 from pyspark.find_spark_home import _find_spark_home
 
 import geodata
+from tests.services import Service, start_service
 
 SPARK_HOME = Path(_find_spark_home())
 # The directory that holds the `geodata` package, for the cluster's Python workers.
@@ -49,48 +50,6 @@ def python_env(**extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
-
-
-@dataclass
-class Service:
-    """A child process started by a fixture, and where its output goes."""
-
-    name: str
-    process: subprocess.Popen
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-    def stop(self) -> None:
-        """Terminate the process group; kill it if it does not exit within 20 s."""
-        if self.process.poll() is not None:
-            return
-        for sig, wait_s in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-            try:
-                os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                self.process.wait(timeout=wait_s)
-                return
-            except subprocess.TimeoutExpired:
-                continue
-
-
-def start_service(name: str, command: list[str], env: dict[str, str], workdir: Path) -> Service:
-    """Start `command` in its own process group, output to `workdir/<name>.log`."""
-    log = workdir / f"{name}.log"
-    with log.open("wb") as handle:
-        process = subprocess.Popen(
-            command,
-            cwd=workdir,
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return Service(name, process, log)
 
 
 def wait_until(service: Service, ready, what: str, timeout_s: float = START_TIMEOUT_S) -> None:
@@ -298,17 +257,12 @@ RUN_TIMEOUT_S = 3600
 
 
 def run_command(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> int:
-    """Run `command` to completion in its own process group; the group is killed on any exit."""
-    with log.open("wb") as handle:
-        process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        service = Service(command[0], process, log)
-        try:
-            return process.wait(timeout=RUN_TIMEOUT_S)
-        finally:
-            service.stop()
+    """Run `command` to completion as a supervised child; its group is killed on any exit."""
+    service = start_service(command[0], command, env, cwd, log=log)
+    try:
+        return service.process.wait(timeout=RUN_TIMEOUT_S)
+    finally:
+        service.stop()
 
 
 def conf_archive(project: Path, target: Path) -> Path:
