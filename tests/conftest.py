@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[1]
+
 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -21,29 +23,49 @@ def spark_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("spark")
 
 
-@pytest.fixture(scope="session")
-def spark(spark_home):
-    """One local SparkSession with Hive support for the whole test run."""
-    from geodata.runtime.spark import build_spark_session
+# Test settings over the project's own `local` Spark settings: two cores, two shuffle
+# partitions, no UI. Project runs inside the tests reuse this session as it is.
+TEST_SPARK = {
+    "spark.master": "local[2]",
+    # One JVM serves every test: the driver holds the whole session's broadcasts,
+    # checkpoints and plans.
+    "spark.driver.memory": "4g",
+    "spark.app.name": "geodata-tests",
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+}
 
-    session = build_spark_session(
+
+def spark_test_config(spark_home: Path) -> dict[str, str]:
+    """The `local` environment's Spark settings with the test settings and a temp metastore."""
+    from geodata import settings
+    from geodata.runtime.spark import resolve_spark_config
+
+    loader = settings.CONFIG_LOADER_CLASS(
+        conf_source=str(REPO / "conf"), env="local", **settings.CONFIG_LOADER_ARGS
+    )
+    config = resolve_spark_config(dict(loader["spark"]), REPO)
+    config.update(TEST_SPARK)
+    config.update(
         {
-            "spark.master": "local[2]",
-            # One JVM serves every test: the driver holds the whole session's
-            # broadcasts, checkpoints and plans.
-            "spark.driver.memory": "4g",
-            "spark.app.name": "geodata-tests",
-            "spark.sql.shuffle.partitions": "4",
-            "spark.default.parallelism": "4",
-            "spark.ui.enabled": "false",
             "spark.sql.warehouse.dir": str(spark_home / "warehouse"),
             "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_home / 'derby'}",
             "javax.jdo.option.ConnectionURL": (
                 f"jdbc:derby:;databaseName={spark_home / 'metastore_db'};create=true"
             ),
-        },
-        hive=True,
+        }
     )
+    return config
+
+
+@pytest.fixture(scope="session")
+def spark(spark_home):
+    """One local SparkSession with Hive support for the whole test run."""
+    from geodata.runtime.spark import build_spark_session
+
+    session = build_spark_session(spark_test_config(spark_home), hive=True)
     yield session
     session.stop()
 
@@ -86,3 +108,36 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("measured figures")
         for line in figures:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def small_raw(tmp_path_factory) -> Path:
+    """The small generated region's raw layout (sources, reference data, truth); read-only."""
+    from tests.runs import write_small_region
+
+    return write_small_region(tmp_path_factory.mktemp("small_region") / "raw")
+
+
+@pytest.fixture(scope="session")
+def demo_run(spark, tmp_path_factory) -> Path:
+    """A project copy that has run `__default__` on the embedded demo region for 2026-11-01.
+
+    The one run of the full demo region in the suite: its tables (database `geodata`,
+    date 2026-11-01) carry the quality figures. Other tests use other dates or databases.
+    """
+    from tests.kedro_project import make_project_copy
+    from tests.runs import D1, run_project
+
+    project = make_project_copy(tmp_path_factory.mktemp("demo_project"))
+    run_project(project, params={"run.execution_dt": D1})
+    return project
+
+
+@pytest.fixture(scope="session")
+def run_history(spark, small_raw, tmp_path_factory):
+    """Five runs of the small region in one project copy (see `tests.runs.RunHistory`)."""
+    from tests.runs import make_run_history
+
+    history = make_run_history(spark, small_raw, tmp_path_factory.mktemp("history"))
+    yield history
+    spark.sql(f"DROP DATABASE IF EXISTS {history.database} CASCADE")

@@ -1,8 +1,6 @@
-"""The default pipeline on the embedded demo region, end to end on Spark + Hive.
-
-Runs `__default__` several times in one project copy (sharing the test
-session's SparkSession and Hive metastore) and checks the output contracts.
-"""
+"""The default pipeline end to end on Spark + Hive: the demo region's run (quality and
+output contracts) and the small region's run history (idempotent re-runs, partitions
+of other regions and dates untouched). Both are session fixtures (tests/runs.py)."""
 
 from __future__ import annotations
 
@@ -14,11 +12,10 @@ import yaml
 from pyspark.sql import functions as F
 
 from geodata.evaluation import RunOutputs, evaluate_outputs, read_truth, records_in_scope
-from tests.kedro_project import REPO, make_project_copy, run_project
+from tests.runs import D1, D2, DEMO_RAW, OCT, REPO
 
-RAW = REPO / "data" / "01_raw"
+RAW = DEMO_RAW
 SOURCES = yaml.safe_load((REPO / "conf/local/parameters_sources.yml").read_text())["sources"]
-NOV, OCT = "2026-11-01", "2026-10-01"
 
 
 EVENT_SOURCES = sorted(n for n, b in SOURCES.items() if b.get("kind") == "corrections")
@@ -34,11 +31,9 @@ def _in_scope(spark, run_dt: str):
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory, spark):
-    """A project copy that has run `__default__` for 2026-11-01 over every region."""
-    path = make_project_copy(tmp_path_factory.mktemp("project"))
-    run_project(path, params={"run.execution_dt": NOV})
-    return path
+def project(demo_run):
+    """The project copy that has run `__default__` for 2026-11-01 over every region."""
+    return demo_run
 
 
 def _partition(spark, table: str, run_dt: str, region: str | None = None):
@@ -47,14 +42,14 @@ def _partition(spark, table: str, run_dt: str, region: str | None = None):
 
 
 def test_every_input_record_ends_in_lineage_or_quarantine(spark, project):
-    lineage = _partition(spark, "geodata.address_lineage", NOV)
-    quarantine = _partition(spark, "geodata.quarantine", NOV)
+    lineage = _partition(spark, "geodata.address_lineage", D1)
+    quarantine = _partition(spark, "geodata.quarantine", D1)
     counted = (
         lineage.select("source").unionByName(quarantine.select("source")).groupBy("source").count()
     )
     actual = {r.source: r["count"] for r in counted.collect()}
     expected = {
-        r.source: r["count"] for r in _in_scope(spark, NOV).groupBy("source").count().collect()
+        r.source: r["count"] for r in _in_scope(spark, D1).groupBy("source").count().collect()
     }
     assert actual == expected
 
@@ -69,12 +64,12 @@ def test_every_input_record_ends_in_lineage_or_quarantine(spark, project):
 
 
 def test_invalid_records_are_quarantined_with_reasons(spark, project):
-    quarantine = _partition(spark, "geodata.quarantine", NOV)
+    quarantine = _partition(spark, "geodata.quarantine", D1)
     reasons = {r.reason for r in quarantine.select("reason").distinct().collect()}
     assert {"null_island", "invalid_coordinates"} <= reasons
-    invalid = _in_scope(spark, NOV).where("invalid").select("source", "source_record_id")
+    invalid = _in_scope(spark, D1).where("invalid").select("source", "source_record_id")
     assert invalid.count() > 0
-    lineage = _partition(spark, "geodata.address_lineage", NOV)
+    lineage = _partition(spark, "geodata.address_lineage", D1)
     assert lineage.join(invalid, ["source", "source_record_id"]).count() == 0
     assert quarantine.where(F.col("raw").isNull()).count() == 0
 
@@ -82,13 +77,13 @@ def test_invalid_records_are_quarantined_with_reasons(spark, project):
 def test_quality_figures_on_the_demo_region(spark, project, report_figure):
     features = project / "data" / "04_feature" / "conflate"
     outputs = RunOutputs(
-        conflated=_partition(spark, "geodata.conflated_addresses", NOV),
-        lineage=_partition(spark, "geodata.address_lineage", NOV),
-        quarantine=_partition(spark, "geodata.quarantine", NOV),
+        conflated=_partition(spark, "geodata.conflated_addresses", D1),
+        lineage=_partition(spark, "geodata.address_lineage", D1),
+        quarantine=_partition(spark, "geodata.quarantine", D1),
         candidate_pairs=spark.read.parquet(str(features / "candidate_pairs")),
         scored_pairs=spark.read.parquet(str(features / "scored_pairs")),
     )
-    report = evaluate_outputs(read_truth(spark, RAW), outputs, NOV, event_sources=EVENT_SOURCES)
+    report = evaluate_outputs(read_truth(spark, RAW), outputs, D1, event_sources=EVENT_SOURCES)
     print(report.render_table())
     scores, pairs = report.pairwise, report.candidate_pairs
     report_figure(
@@ -108,7 +103,7 @@ def test_quality_figures_on_the_demo_region(spark, project, report_figure):
 
 
 def test_output_matches_the_contract_and_ids_are_unique(spark, project):
-    conflated = _partition(spark, "geodata.conflated_addresses", NOV)
+    conflated = _partition(spark, "geodata.conflated_addresses", D1)
     assert conflated.count() > 5000
     assert conflated.groupBy("address_id").count().where("count > 1").count() == 0
     regions = {r.iso_3166_2 for r in conflated.select("iso_3166_2").distinct().collect()}
@@ -128,7 +123,7 @@ def test_output_matches_the_contract_and_ids_are_unique(spark, project):
         ).alias("ok")
     )
     assert provenance_ok.where(~F.col("ok")).count() == 0
-    lineage_ids = _partition(spark, "geodata.address_lineage", NOV).select("address_id")
+    lineage_ids = _partition(spark, "geodata.address_lineage", D1).select("address_id")
     assert lineage_ids.join(conflated, "address_id", "left_anti").count() == 0
 
 
@@ -136,9 +131,9 @@ def test_user_corrections_are_applied(spark, project):
     corrections = pd.read_json(RAW / "user_corrections" / "corrections.jsonl", lines=True)
     truth = _truth_records()
     truth = truth[truth["source"] == "user_corrections"].set_index("source_record_id")
-    conflated = _partition(spark, "geodata.conflated_addresses", NOV)
-    lineage = _partition(spark, "geodata.address_lineage", NOV)
-    quarantine = _partition(spark, "geodata.quarantine", NOV)
+    conflated = _partition(spark, "geodata.conflated_addresses", D1)
+    lineage = _partition(spark, "geodata.address_lineage", D1)
+    quarantine = _partition(spark, "geodata.quarantine", D1)
 
     fixes = corrections[corrections["action"] == "fix"]
     fixed = (
@@ -181,28 +176,36 @@ def test_user_corrections_are_applied(spark, project):
     del truth
 
 
-def test_rerun_is_idempotent_and_other_partitions_are_untouched(spark, project):
-    def snapshot(table, run_dt, region=None):
-        rows = _partition(spark, table, run_dt, region).drop("provenance").collect()
-        return sorted(tuple(r) for r in rows)
+def test_a_region_run_leaves_other_regions_untouched(spark, run_history):
+    d1, d1_fi = run_history.runs["d1"], run_history.runs["d1_fi"]
+    us_ca = f"conflated_addresses/{D1}/US-CA"
+    assert len(d1.snapshots[us_ca]) > 100
+    assert d1_fi.snapshots[us_ca] == d1.snapshots[us_ca]
+    # The region run conflated that region only, and wrote it.
+    assert set(d1_fi.report["merges"]["addresses_by_region"]) == {"FI-18"}
+    fi_rows = _partition(spark, run_history.table, D1, "FI-18").count()
+    assert fi_rows == d1_fi.report["merges"]["addresses_by_region"]["FI-18"] > 0
 
-    before_ca = snapshot("geodata.conflated_addresses", NOV, "US-CA")
-    before_lineage = snapshot("geodata.address_lineage", NOV)
-    before_report = json.loads((project / "data/08_reporting/run_report.json").read_text())
 
-    # Another region on the same date must not touch the US-CA partition.
-    run_project(project, params={"run.execution_dt": NOV, "run.iso_3166_2": "FI-18"})
-    assert snapshot("geodata.conflated_addresses", NOV, "US-CA") == before_ca
+def test_rerun_with_the_same_parameters_is_idempotent(run_history):
+    first, again = run_history.runs["d2"], run_history.runs["d2_again"]
+    for table in ("conflated_addresses", "address_lineage", "quarantine"):
+        key = f"{table}/{D2}/all"
+        assert first.snapshots[key], key
+        assert again.snapshots[key] == first.snapshots[key], key
+    assert again.report["merges"] == first.report["merges"]
+    assert again.report["accounting"] == first.report["accounting"]
 
-    # The same parameters (and the same earlier runs) again: the same rows and the same ids.
-    run_project(project, params={"run.execution_dt": NOV})
-    assert snapshot("geodata.conflated_addresses", NOV, "US-CA") == before_ca
-    assert snapshot("geodata.address_lineage", NOV) == before_lineage
-    after_report = json.loads((project / "data/08_reporting/run_report.json").read_text())
-    assert after_report["merges"] == before_report["merges"]
 
-    # Another date must not touch it either. (Run last: an earlier date becomes the
-    # previous run that address ids are kept from, see tests/test_stable_ids.py.)
-    run_project(project, params={"run.execution_dt": OCT})
-    assert snapshot("geodata.conflated_addresses", NOV, "US-CA") == before_ca
-    assert _partition(spark, "geodata.conflated_addresses", OCT).count() > 0
+def test_a_run_for_another_date_leaves_earlier_runs_untouched(spark, run_history):
+    before, after = run_history.runs["d2_again"], run_history.runs["oct"]
+    for key in (
+        f"conflated_addresses/{D1}/all",
+        f"address_lineage/{D1}/all",
+        f"conflated_addresses/{D2}/all",
+        f"quarantine/{D2}/all",
+    ):
+        assert after.snapshots[key] == before.snapshots[key], key
+    assert after.report["run"]["execution_dt"] == OCT
+    oct_rows = _partition(spark, run_history.table, OCT).count()
+    assert oct_rows == after.report["merges"]["addresses"] > 0

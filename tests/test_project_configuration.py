@@ -1,8 +1,8 @@
 """Adding a source by configuration only, CSV export, and bad input failing early.
 
-Runs the real project (copied to a temp dir) on the demo region. Uses run date
-2026-11-02 and its own output table so it never touches the partitions the
-end-to-end test checks.
+Runs the real project (copied to a temp dir) on the small generated region (tests/runs.py).
+Uses run date 2026-11-02 and its own output table so it never touches the partitions
+other tests check.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from kedro.validation.exceptions import ParameterValidationError
 from pyspark.sql import functions as F
 
 from geodata.pipelines.ingest.nodes import SourceColumnError
-from tests.kedro_project import REPO, make_project_copy, run_project
+from tests.kedro_project import make_project_copy, run_project
 
 RUN_DT = "2026-11-02"
 TABLE = "geodata_cfg.addresses"
+PERMITS = 120
 
 CATALOG_ENTRY = """
 city_permits.raw:
@@ -48,10 +49,11 @@ PARAMETERS_BLOCK = """
 """
 
 
-def _write_permits(project: Path) -> pd.DataFrame:
-    """A permits file for 300 real US addresses (free text, entrance points) + 3 bad rows."""
-    truth = pd.read_parquet(REPO / "data/01_raw/truth/addresses.parquet")
-    us = truth[(truth["iso_3166_2"] == "US-CA") & ~truth["phantom"]].sample(300, random_state=7)
+def _write_permits(project: Path, raw: Path) -> pd.DataFrame:
+    """A permits file for real US addresses (free text, entrance points) + 3 bad rows."""
+    truth = pd.read_parquet(raw / "truth/addresses.parquet")
+    us = truth[(truth["iso_3166_2"] == "US-CA") & ~truth["phantom"]]
+    us = us.sample(PERMITS, random_state=7)
     rng = random.Random(7)
     rows = []
     for i, address in enumerate(us.itertuples(), start=1):
@@ -82,15 +84,15 @@ def _write_permits(project: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def project_with_new_source(tmp_path_factory, spark):
+def project_with_new_source(tmp_path_factory, spark, small_raw):
     """A project copy with a `city_permits` source added by configuration only, already run."""
     project = make_project_copy(tmp_path_factory.mktemp("configured"))
     raw = project / "data/01_raw"
     raw.unlink()  # the copy's raw folder gets a new source: make it a real folder of links
     raw.mkdir()
-    for child in (REPO / "data/01_raw").iterdir():
+    for child in small_raw.iterdir():
         (raw / child.name).symlink_to(child, target_is_directory=child.is_dir())
-    permits = _write_permits(project)
+    permits = _write_permits(project, small_raw)
     with (project / "conf/local/catalog_01_raw.yml").open("a") as catalog:
         catalog.write(CATALOG_ENTRY)
     with (project / "conf/local/parameters_sources.yml").open("a") as parameters:
@@ -117,7 +119,7 @@ def test_a_source_added_by_configuration_flows_to_the_output(spark, project_with
     )
     linked = {r.source_record_id for r in lineage.collect()}
     rejected = {r.source_record_id: r.reason for r in quarantine.collect()}
-    assert len(linked) == 300
+    assert len(linked) == PERMITS
     assert rejected == {"BAD1": "unparseable_address", "BAD2": "null_island"}  # LATER: future
 
     conflated = spark.table(TABLE).where(F.col("execution_dt") == RUN_DT)
@@ -125,11 +127,11 @@ def test_a_source_added_by_configuration_flows_to_the_output(spark, project_with
     # Permits describe addresses other sources know: almost all of them merge.
     merged = with_permits.where(F.col("source_count") >= 2).count()
     assert merged >= 0.97 * with_permits.count()
-    assert with_permits.count() >= 0.97 * 300
+    assert with_permits.count() >= 0.97 * PERMITS
 
     # ... and with the right address: the other records of a permit's address are records
     # of the same real address.
-    truth = spark.read.parquet(str(REPO / "data/01_raw/truth/records.parquet"))
+    truth = spark.read.parquet(str(project / "data/01_raw/truth/records.parquet"))
     permit_truth = spark.createDataFrame(
         permits.dropna(subset=["truth_address_id"])[["PERMIT_NO", "truth_address_id"]]
     ).withColumnRenamed("PERMIT_NO", "source_record_id")
@@ -146,7 +148,7 @@ def test_a_source_added_by_configuration_flows_to_the_output(spark, project_with
 
     report = json.loads((project / "data/08_reporting/run_report.json").read_text())
     assert report["accounting"]["balanced"] is True
-    assert report["records"]["in_scope_by_source"]["city_permits"] == 302
+    assert report["records"]["in_scope_by_source"]["city_permits"] == PERMITS + 2
 
 
 def test_csv_export_writes_the_run_partition_with_a_header(spark, project_with_new_source):

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,39 +43,42 @@ PROD_VARIABLES = {
     "HIVE_METASTORE_URIS": "thrift://metastore.invalid:9083",
     "SPARK_MASTER_URL": "spark://spark.invalid:7077",
 }
-_BIN = Path(sys.executable).parent
-
-
-def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
-    result = subprocess.run(
-        command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True
-    )
-    assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
 
 
 @pytest.fixture(scope="session")
-def airflow_project(tmp_path_factory) -> Path:
-    """A project copy the DAGs' tasks run in (`GEODATA_PROJECT_PATH`)."""
-    return make_project_copy(tmp_path_factory.mktemp("airflow_project"))
+def airflow_project(tmp_path_factory, small_raw) -> Path:
+    """A project copy of the small region the DAGs' tasks run in (`GEODATA_PROJECT_PATH`)."""
+    return make_project_copy(tmp_path_factory.mktemp("airflow_project"), raw_dir=small_raw)
+
+
+def generate_dags(project: Path, env: str, target: Path, *extra: str) -> None:
+    """`kedro airflow create --all --env <env> --jinja-file <project template>`, in process."""
+    from click.testing import CliRunner
+    from kedro.framework.startup import bootstrap_project
+    from kedro_airflow.plugin import create
+
+    arguments = ["--all", "--env", env, "--jinja-file", str(TEMPLATE), "--target-dir", str(target)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        if env == "prod":
+            for name, value in PROD_VARIABLES.items():
+                patch.setenv(name, value)
+        result = CliRunner().invoke(create, [*arguments, *extra], obj=bootstrap_project(project))
+    assert result.exit_code == 0, f"{arguments}:\n{result.output}\n{result.exception!r}"
 
 
 @pytest.fixture(scope="session")
 def airflow_home(airflow_project) -> Path:
-    """`AIRFLOW_HOME` with a migrated metadata DB, and the DAGs folder filled.
+    """`AIRFLOW_HOME` with a fresh metadata DB, and the DAGs folder filled.
 
     The folder holds the DAG files `kedro airflow create` renders for every pipeline in
     `local` and `prod`, and the example DAG that hooks a legacy task.
     """
-    _run([str(_BIN / "airflow"), "db", "migrate"], cwd=AIRFLOW_HOME)
+    from airflow.utils import db
+
+    db.initdb()  # the tables of the installed Airflow's models, as `airflow db migrate` leaves
     for env in ENVS:
-        _run(
-            [
-                *(str(_BIN / "kedro"), "airflow", "create", "--all"),
-                *("--env", env, "--jinja-file", str(TEMPLATE), "--target-dir", str(DAGS_FOLDER)),
-            ],
-            cwd=airflow_project,
-            env=PROD_VARIABLES if env == "prod" else None,
-        )
+        generate_dags(airflow_project, env, DAGS_FOLDER)
     shutil.copy(EXAMPLE_DAG, DAGS_FOLDER / EXAMPLE_DAG.name)
     yield AIRFLOW_HOME
     shutil.rmtree(AIRFLOW_HOME, ignore_errors=True)

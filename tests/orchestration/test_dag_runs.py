@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 from geodata.evaluation import read_truth, records_in_scope
 from tests.kedro_project import REPO, make_project_copy
 from tests.orchestration.conftest import DAGS_FOLDER
-from tests.test_end_to_end import EVENT_SOURCES, RAW
+from tests.test_end_to_end import EVENT_SOURCES
 
 RUN_DT = "2026-11-05"
 REGION = "US-CA"
@@ -72,7 +72,8 @@ def test_local_dag_runs_the_pipeline_end_to_end(default_run, dag_bag, spark, air
     assert actual == accounted
 
     # About one output row per real address of the region (pairwise F1 is ~0.99).
-    truth = records_in_scope(read_truth(spark, RAW), RUN_DT, EVENT_SOURCES, regions={REGION})
+    raw = airflow_project / "data/01_raw"
+    truth = records_in_scope(read_truth(spark, raw), RUN_DT, EVENT_SOURCES, regions={REGION})
     addresses = truth.where(~F.col("invalid")).select("truth_address_id").distinct().count()
     assert abs(conflated.count() - addresses) <= 0.02 * addresses
 
@@ -89,12 +90,10 @@ BROKEN_SOURCE = "county_gis"
 def failing_project(tmp_path):
     """A project copy whose `county_gis` delivery is missing and whose retries wait 1 s."""
     project = make_project_copy(tmp_path / "project")
-    (project / "conf/local/catalog_missing_delivery.yml").write_text(
-        f"{BROKEN_SOURCE}.raw:\n"
-        "  type: spark.SparkDataset\n"
-        "  filepath: data/01_raw/missing_delivery/\n"
-        "  file_format: csv\n"
-    )
+    catalog = project / "conf/local/catalog_01_raw.yml"
+    delivery = f"${{globals:raw_dir}}/{BROKEN_SOURCE}/addresses.csv"
+    assert delivery in catalog.read_text()
+    catalog.write_text(catalog.read_text().replace(delivery, "data/01_raw/missing_delivery/"))
     (project / "conf/local/airflow.yml").write_text(
         (REPO / "conf/local/airflow.yml").read_text() + "  retry_delay: 1\n"
     )

@@ -290,37 +290,35 @@ def upload_raw_sources(s3: S3Server, raw_dir: Path, prefix: str) -> int:
 
 @dataclass
 class PipelineRuns:
-    """The default pipeline run twice on the demo region: `local`, and `prod` on the cluster."""
+    """The default pipeline on the small region: `local` in the test process (the run history's
+    first run), and `prod` on the cluster."""
 
-    local_project: Path
-    local_warehouse: Path
+    local_tables: Path  # a table's folder below it is `<name>/`, as the local run left it
+    local_export: Path  # the local run's CSV export folder
+    cluster_tables: Path
     cluster_warehouse: Path
     cluster_base: Path
     export_prefix: str
 
 
 @pytest.fixture(scope="session")
-def pipeline_runs(tmp_path_factory, spark_cluster, s3_server) -> PipelineRuns:
-    """Runs `python -m geodata` (the packaged entry point) in two subprocesses.
+def pipeline_runs(
+    tmp_path_factory, spark_cluster, s3_server, run_history, small_raw
+) -> PipelineRuns:
+    """The packaged entry point (`python -m geodata`) with `prod` on the cluster, beside the
+    same run in `local`.
 
-    `local`: a project copy, embedded Spark and Derby metastore, raw files on disk.
-    `prod`: from an empty directory with only the conf archive, against the standalone
-    master (executors in their own JVMs) and the metastore service; sources read from
-    `s3://` and the CSV export written to `s3://` on the moto server.
+    `local` is the run history's first run (tests/runs.py): every region of the small
+    region on RUN_DT with the CSV export, embedded Spark and metastore, raw files on disk.
+    `prod` runs in a subprocess from an empty directory with only the conf archive, against
+    the standalone master (executors in their own JVMs) and the metastore service; sources
+    are read from `s3://` and the CSV export written to `s3://` on the moto server.
     """
-    from tests.kedro_project import REPO, make_project_copy
+    from tests.kedro_project import REPO
 
-    local = make_project_copy(tmp_path_factory.mktemp("local_project"))
+    assert run_history.runs["d1"].params["run.execution_dt"] == RUN_DT
     log_dir = tmp_path_factory.mktemp("run_logs")
-    status = run_command(
-        [sys.executable, "-m", "geodata", "--env", "local", "--params", RUN_PARAMS],
-        local,
-        python_env(),
-        log_dir / "local.log",
-    )
-    assert status == 0, (log_dir / "local.log").read_text()[-6000:]
-
-    upload_raw_sources(s3_server, REPO / "data" / "01_raw", "demo")
+    upload_raw_sources(s3_server, small_raw, "demo")  # the history's raw files as of its D1
     s3_server.client().create_bucket(Bucket=EXPORT_BUCKET)
     packaged = tmp_path_factory.mktemp("packaged")
     archive = conf_archive(REPO, packaged)
@@ -333,7 +331,7 @@ def pipeline_runs(tmp_path_factory, spark_cluster, s3_server) -> PipelineRuns:
         GEODATA_BASE_LOCATION=str(base),
         GEODATA_RAW_LOCATION=f"s3://{RAW_BUCKET}/demo",
         GEODATA_EXPORT_LOCATION=f"s3://{EXPORT_BUCKET}/geodata",
-        GEODATA_SHUFFLE_PARTITIONS="8",  # as `local`, so both runs plan alike
+        GEODATA_SHUFFLE_PARTITIONS="2",  # as the tests' local session, so both runs plan alike
         GEODATA_SPARK_UI="false",
         GEODATA_DRIVER_MEMORY="2g",
         GEODATA_EXECUTOR_MEMORY="1g",
@@ -343,8 +341,9 @@ def pipeline_runs(tmp_path_factory, spark_cluster, s3_server) -> PipelineRuns:
     status = run_command([*command, "--params", RUN_PARAMS], packaged, env, log_dir / "cluster.log")
     assert status == 0, (log_dir / "cluster.log").read_text()[-6000:]
     return PipelineRuns(
-        local_project=local,
-        local_warehouse=local / "data" / "hive" / "warehouse",
+        local_tables=run_history.d1_copy / "warehouse",
+        local_export=run_history.export_dir(run_history.d1_copy),
+        cluster_tables=spark_cluster.warehouse / "geodata.db",
         cluster_warehouse=spark_cluster.warehouse,
         cluster_base=base,
         export_prefix="geodata/conflated_addresses_csv/",

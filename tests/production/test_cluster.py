@@ -22,22 +22,20 @@ TABLE_KEYS = {
 }
 
 
-def _table(warehouse: Path, name: str) -> pa.Table:
+def _table(tables: Path, name: str) -> pa.Table:
     """A Hive table's rows, read from its Parquet files (partition columns as strings)."""
     partitioning = ds.partitioning(
         pa.schema([(c, pa.string()) for c in ("execution_dt", "iso_3166_1", "iso_3166_2")]),
         flavor="hive",
     )
-    dataset = ds.dataset(
-        warehouse / "geodata.db" / name, format="parquet", partitioning=partitioning
-    )
+    dataset = ds.dataset(tables / name, format="parquet", partitioning=partitioning)
     return dataset.to_table()
 
 
 @pytest.mark.parametrize("name", sorted(TABLE_KEYS))
 def test_cluster_run_writes_the_same_rows_as_the_local_run(pipeline_runs, name):
-    local = _table(pipeline_runs.local_warehouse, name)
-    cluster = _table(pipeline_runs.cluster_warehouse, name)
+    local = _table(pipeline_runs.local_tables, name)
+    cluster = _table(pipeline_runs.cluster_tables, name)
     assert local.num_rows > 0
     assert set(local["execution_dt"].to_pylist()) == {RUN_DT}
     # Keys first, then every other flat column, so that ties sort alike in both runs.

@@ -44,7 +44,7 @@ def test_csv_export_on_s3_has_the_local_runs_rows(pipeline_runs, s3_server):
         [(k, client.get_object(Bucket=EXPORT_BUCKET, Key=k)["Body"].read()) for k in keys]
     )
 
-    local_root = pipeline_runs.local_project / "data/08_reporting/conflated_addresses_csv"
+    local_root = pipeline_runs.local_export
     local_files = sorted(local_root.rglob("part-*.csv"))
     local = _csv_rows([(p.relative_to(local_root).as_posix(), p.read_bytes()) for p in local_files])
     assert regions == set(local["iso_3166_2"])
