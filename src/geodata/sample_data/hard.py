@@ -34,11 +34,11 @@ from geodata.sample_data.sources import (
     DATE_TYPE,
     Context,
     SourceRecords,
-    _corrupt,
-    _delivered,
+    corrupt_invalid,
     observed_addresses,
     plan_corrections,
     plan_records,
+    repeat_deliveries,
     truth_records,
     user_corrections,
 )
@@ -657,7 +657,7 @@ def county_gis(ctx: Context) -> SourceRecords:
     # Rural points sit on the structure less precisely.
     sigma = np.where(truth["rural"].to_numpy(), 6.0, 1.5)
     lon, lat = points(ctx, template, "rooftop", rng, sigma)
-    _corrupt(records, rng, lon, lat, street, house_number)
+    corrupt_invalid(records, rng, lon, lat, street, house_number)
     ids = np.arange(1, n + 1, dtype=np.int64)
     frame = pd.DataFrame(
         {
@@ -673,7 +673,7 @@ def county_gis(ctx: Context) -> SourceRecords:
         }
     )
     dates = SOURCE_PLANS["county_gis"].deliveries
-    delivered = _delivered(records, frame, [d.isoformat() for d in dates], "EDIT_DATE")
+    delivered = repeat_deliveries(records, frame, [d.isoformat() for d in dates], "EDIT_DATE")
     return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
 
 
@@ -741,7 +741,7 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     postcode[gb_compact] = np.char.replace(postcode[gb_compact].astype(str), " ", "")
     country = np.where(us, "US", np.where(fi, "FI", choose(rng, {"GB": 0.6, "UK": 0.4}, n)))
     lon, lat = points(ctx, template, "parcel", rng, disc=15.0)
-    _corrupt(records, rng, lon, lat, street, house_number)
+    corrupt_invalid(records, rng, lon, lat, street, house_number)
     ids = np.array([f"ACME-{i:07d}" for i in range(1, n + 1)], dtype=object)
     frame = pd.DataFrame(
         {
@@ -758,7 +758,7 @@ def vendor_acme(ctx: Context) -> SourceRecords:
         }
     )
     dates = SOURCE_PLANS["vendor_acme"].deliveries
-    delivered = _delivered(records, frame, dates, "file_dt")
+    delivered = repeat_deliveries(records, frame, dates, "file_dt")
     delivered["file_dt"] = delivered["file_dt"].astype(DATE_TYPE)
     return SourceRecords(delivered, records, ids, dates)
 
@@ -807,7 +807,7 @@ def open_data(ctx: Context) -> SourceRecords:
     case = choose(rng, {"asis": 0.6, "upper": 0.25, "lower": 0.15}, n)
     address = apply_case(pd.Series(text, dtype=object), case).to_numpy()
     lon, lat = points(ctx, template, "interpolated", rng, 3.0)
-    _corrupt(records, rng, lon, lat, address)
+    corrupt_invalid(records, rng, lon, lat, address)
     ids = np.arange(1, n + 1, dtype=np.int64)
     frame = pd.DataFrame({"id": ids, "address": address, "lon": lon, "lat": lat})
     return SourceRecords(
@@ -841,11 +841,11 @@ def fi_open_data(ctx: Context) -> SourceRecords:
         np.char.add(" ", town_text.astype(str)),
     ).astype(object)
     lon, lat = points(ctx, template, "entrance", rng, 1.0)
-    _corrupt(records, rng, lon, lat, text)
+    corrupt_invalid(records, rng, lon, lat, text)
     ids = np.arange(1_000_001, 1_000_001 + n, dtype=np.int64)
     frame = pd.DataFrame({"osoite_id": ids, "osoite": text, "lon": lon, "lat": lat})
     dates = SOURCE_PLANS["fi_open_data"].deliveries
-    delivered = _delivered(records, frame, [d.isoformat() for d in dates], "paivitetty")
+    delivered = repeat_deliveries(records, frame, [d.isoformat() for d in dates], "paivitetty")
     return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
 
 
@@ -867,7 +867,7 @@ def gb_open_data(ctx: Context) -> SourceRecords:
     )
     postcode = render_postcodes(rows, np.zeros(n, dtype=bool), rng, missing_share=0.01)
     lon, lat = points(ctx, template, "rooftop", rng, 1.0)
-    _corrupt(records, rng, lon, lat, street, house_number)
+    corrupt_invalid(records, rng, lon, lat, street, house_number)
     ids = np.arange(10_000_000_001, 10_000_000_001 + n, dtype=np.int64)
     frame = pd.DataFrame(
         {
@@ -922,7 +922,7 @@ def postal_directory(ctx: Context) -> SourceRecords:
     )
     text = np.where(us, us_text, np.where(fi, fi_text, gb_text)).astype(object)
     lon, lat = points(ctx, template, "postal", rng, 5.0)
-    _corrupt(records, rng, lon, lat, text)
+    corrupt_invalid(records, rng, lon, lat, text)
     ids = np.array([f"DP{i:09d}" for i in range(1, n + 1)], dtype=object)
     frame = pd.DataFrame(
         {
@@ -935,7 +935,7 @@ def postal_directory(ctx: Context) -> SourceRecords:
         }
     )
     dates = SOURCE_PLANS["postal_directory"].deliveries
-    delivered = _delivered(records, frame, dates, "as_of")
+    delivered = repeat_deliveries(records, frame, dates, "as_of")
     delivered["as_of"] = delivered["as_of"].astype(DATE_TYPE)
     return SourceRecords(delivered, records, ids, dates)
 

@@ -311,7 +311,7 @@ def _streets(
     return render_unique(parts, render, list(parts.columns))
 
 
-def _corrupt(
+def corrupt_invalid(
     records: pd.DataFrame,
     rng: np.random.Generator,
     lon: np.ndarray,
@@ -319,9 +319,13 @@ def _corrupt(
     street: np.ndarray,
     *other_text: np.ndarray,
 ) -> None:
-    """Turn the invalid records into what their kind names (arrays changed in place).
+    """Turn a source's invalid records into what their `invalid_kind` names, in place.
 
-    `street` is the street (or whole address) text; garbage also goes into `other_text`.
+    `lon`, `lat` and the text arrays hold one value per row of `records` (see
+    `plan_records`): `null_island` zeroes the point, `latitude_out_of_range` puts the
+    latitude off the globe, `empty_street` blanks `street` (the street or the whole
+    address text), `garbage_text` writes one garbage value into `street` and every
+    array of `other_text`. Valid records are left alone.
     """
     kind = records["invalid_kind"].to_numpy()
     rows = np.nonzero(kind == "null_island")[0]
@@ -335,8 +339,14 @@ def _corrupt(
         values[rows] = garbage
 
 
-def _delivered(records: pd.DataFrame, frame: pd.DataFrame, dates, column: str | None):
-    """`frame` (one row per record) repeated for every delivery each record is in."""
+def repeat_deliveries(
+    records: pd.DataFrame, frame: pd.DataFrame, dates, column: str | None
+) -> pd.DataFrame:
+    """A source's delivered rows: `frame` (one row per record) once per delivery a record is in.
+
+    Delivery `d` holds the records with `first <= d <= last`; its rows get `dates[d]` in
+    `column` (None: the file has no date column). Deliveries follow one another in order.
+    """
     parts = []
     for d, when in enumerate(dates):
         present = ((records["first"] <= d) & (records["last"] >= d)).to_numpy()
@@ -404,7 +414,7 @@ def county_gis(ctx: Context) -> SourceRecords:
     zip_code = rows["postcode"].to_numpy().copy()
     zip_code[(rng.random(n) < 0.03) & ~ctx.fixed("postcode")[template]] = None
     house_number = rows["house_number"].to_numpy().copy()
-    _corrupt(records, rng, lon, lat, street, house_number)
+    corrupt_invalid(records, rng, lon, lat, street, house_number)
     ids = np.arange(1, n + 1, dtype=np.int64)
     frame = pd.DataFrame(
         {
@@ -420,7 +430,7 @@ def county_gis(ctx: Context) -> SourceRecords:
         }
     )
     dates = DELIVERIES["county_gis"]
-    delivered = _delivered(records, frame, [d.isoformat() for d in dates], "EDIT_DATE")
+    delivered = repeat_deliveries(records, frame, [d.isoformat() for d in dates], "EDIT_DATE")
     return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
 
 
@@ -483,7 +493,7 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     radius = rng.uniform(0.0, 15.0, n)
     dx, dy = _disc(rng, n, radius)
     lon, lat = _lonlat(ctx.world, rows, truth["px"].to_numpy() + dx, truth["py"].to_numpy() + dy)
-    _corrupt(records, rng, lon, lat, street, house_number)
+    corrupt_invalid(records, rng, lon, lat, street, house_number)
     ids = np.array([f"ACME-{i:07d}" for i in range(1, n + 1)], dtype=object)
     frame = pd.DataFrame(
         {
@@ -500,7 +510,7 @@ def vendor_acme(ctx: Context) -> SourceRecords:
         }
     )
     dates = DELIVERIES["vendor_acme"]
-    delivered = _delivered(records, frame, dates, "file_dt")
+    delivered = repeat_deliveries(records, frame, dates, "file_dt")
     delivered["file_dt"] = delivered["file_dt"].astype(DATE_TYPE)
     return SourceRecords(delivered, records, ids, dates)
 
@@ -538,7 +548,7 @@ def open_data(ctx: Context) -> SourceRecords:
     address = apply_case(pd.Series(text, dtype=object), case).to_numpy()
     dx, dy = _jitter(rng, n, 3.0)
     lon, lat = _lonlat(ctx.world, rows, truth["ix"].to_numpy() + dx, truth["iy"].to_numpy() + dy)
-    _corrupt(records, rng, lon, lat, address)
+    corrupt_invalid(records, rng, lon, lat, address)
     ids = np.arange(1, n + 1, dtype=np.int64)
     frame = pd.DataFrame({"id": ids, "address": address, "lon": lon, "lat": lat})
     return SourceRecords(frame, records, ids.astype(str).astype(object), DELIVERIES["open_data"])
@@ -560,11 +570,11 @@ def fi_open_data(ctx: Context) -> SourceRecords:
     text = (line + ", " + rows["postcode"].astype(object) + " Helsinki").to_numpy()
     dx, dy = _jitter(rng, n, 1.0)
     lon, lat = _lonlat(ctx.world, rows, truth["ex"].to_numpy() + dx, truth["ey"].to_numpy() + dy)
-    _corrupt(records, rng, lon, lat, text)
+    corrupt_invalid(records, rng, lon, lat, text)
     ids = np.arange(1_000_001, 1_000_001 + n, dtype=np.int64)
     frame = pd.DataFrame({"osoite_id": ids, "osoite": text, "lon": lon, "lat": lat})
     dates = DELIVERIES["fi_open_data"]
-    delivered = _delivered(records, frame, [d.isoformat() for d in dates], "paivitetty")
+    delivered = repeat_deliveries(records, frame, [d.isoformat() for d in dates], "paivitetty")
     return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
 
 
