@@ -6,9 +6,14 @@ import numpy as np
 import pandas as pd
 
 from geodata.sample_data.sources import (
+    FI,
     GARBAGE,
+    GB,
     OUT_OF_RANGE_LATITUDES,
+    US,
+    StreetNoise,
     corrupt_invalid,
+    render_streets,
     repeat_deliveries,
 )
 
@@ -40,3 +45,31 @@ def test_repeat_deliveries_repeats_each_record_in_the_deliveries_it_is_in():
     assert delivered["dt"].tolist() == ["2026-09-01", "2026-09-01", "2026-10-01", "2026-10-01"]
     undated = repeat_deliveries(records, frame, [None, None], None)
     assert list(undated.columns) == ["id"] and undated["id"].tolist() == [1, 2, 1, 3]
+
+
+def _street_rows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "region": [US, FI, GB, US],
+            "directional": ["N", "", "", ""],
+            "street_name": ["MAIN", "FREDRIKINKATU", "HIGH STREET", "OAK"],
+            "street_type": ["ST", "", "", "AVE"],
+        }
+    )
+
+
+def test_render_streets_spells_each_region_in_its_own_styles():
+    noise = StreetNoise({US: {"spelled": 1}, FI: {"upper": 1}, GB: {"abbreviated": 1}})
+
+    street = render_streets(_street_rows(), noise, np.random.default_rng(0))
+
+    assert street.tolist() == ["North Main Street", "FREDRIKINKATU", "High St", "Oak Avenue"]
+
+
+def test_render_streets_keeps_old_names_for_stale_records():
+    noise = StreetNoise({US: {"usps": 1}, FI: {"upper": 1}, GB: {"upper": 1}}, stale_share=1.0)
+    old_names = np.array([None, None, None, "ELM"], dtype=object)
+
+    street = render_streets(_street_rows(), noise, np.random.default_rng(0), old_names=old_names)
+
+    assert street.tolist() == ["N MAIN ST", "FREDRIKINKATU", "HIGH STREET", "ELM AVE"]

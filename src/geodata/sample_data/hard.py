@@ -32,12 +32,17 @@ from geodata.sample_data.layout import (
 )
 from geodata.sample_data.sources import (
     DATE_TYPE,
+    FI,
+    GB,
+    US,
     Context,
     SourceRecords,
+    StreetNoise,
     corrupt_invalid,
     observed_addresses,
     plan_corrections,
     plan_records,
+    render_streets,
     repeat_deliveries,
     truth_records,
     user_corrections,
@@ -45,12 +50,9 @@ from geodata.sample_data.sources import (
 from geodata.sample_data.variants import (
     apply_case,
     choose,
-    misspell_some,
-    render_fi_street,
+    map_unique,
     render_house_numbers,
-    render_unique,
     render_units,
-    render_us_street,
 )
 from geodata.sample_data.world import (
     FI_LOTS,
@@ -64,7 +66,6 @@ from geodata.sample_data.world import (
     truth_addresses,
 )
 
-US, FI, GB = "US-CA", "FI-18", "GB-ENG"
 COUNTRY = {US: "US", FI: "FI", GB: "GB"}
 RURAL_LOCALITY = "ROUND VALLEY"
 MIN_SOURCE_RECORDS = 3000
@@ -388,82 +389,8 @@ def build_hard_world(seed: int, source_records: int) -> World:
 # --- Rendering helpers -----------------------------------------------------------------------
 
 
-def _map_unique(values: np.ndarray, func) -> np.ndarray:
-    """`func` of every value, computed once per distinct value (None stays None)."""
-    series = pd.Series(values, dtype=object)
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    mapped = np.array([func(u) for u in uniques] + [None], dtype=object)
-    return mapped[codes]
-
-
-def render_gb_street(name: str, style: str) -> str:
-    """A British street in a style: `HIGH STREET`, `High Street`, `High St`, `HIGH ST`, ..."""
-    if style in ("abbreviated", "abbreviated_upper"):
-        *head, last = name.split(" ")
-        if head and last in vocab.GB_TYPE_ABBREVIATIONS:
-            name = " ".join([*head, vocab.GB_TYPE_ABBREVIATIONS[last].upper()])
-        return name if style == "abbreviated_upper" else title_words(name)
-    if style == "upper":
-        return name
-    if style == "lower":
-        return title_words(name).lower()
-    return title_words(name)
-
-
-@dataclass(frozen=True)
-class StreetNoise:
-    """How a source spells streets: styles per country and the noise it adds."""
-
-    us: dict[str, float]
-    fi: dict[str, float]
-    gb: dict[str, float]
-    typo_share: float = 0.0
-    stale_share: float = 0.0
-    """Share of records on a renamed street that still carry the old name."""
-    swedish_share: float = 0.0
-    """Share of Helsinki records with the Swedish street name."""
-
-
-def render_streets(
-    rows: pd.DataFrame, truth: pd.DataFrame, noise: StreetNoise, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Street text per record in a source's styles, and whether it carries the old name."""
-    n = len(rows)
-    region = rows["region"].to_numpy()
-    names = rows["street_name"].to_numpy().astype(object).copy()
-    stale = np.zeros(n, dtype=bool)
-    if noise.stale_share:
-        old = truth["old_street_name"].to_numpy()
-        stale = pd.notna(old) & (rng.random(n) < noise.stale_share)
-        names[stale] = old[stale]
-    if noise.swedish_share:
-        swedish = _map_unique(names, vocab.SWEDISH_STREET_NAMES.get)
-        use = (region == FI) & pd.notna(swedish) & (rng.random(n) < noise.swedish_share)
-        names[use] = swedish[use]
-    if noise.typo_share:
-        names, _ = misspell_some(names, noise.typo_share, rng)
-    style = choose(rng, noise.us, n)
-    style = np.where(region == FI, choose(rng, noise.fi, n), style)
-    style = np.where(region == GB, choose(rng, noise.gb, n), style)
-    parts = pd.DataFrame(
-        {
-            "region": region,
-            "directional": rows["directional"].to_numpy(),
-            "name": names,
-            "street_type": rows["street_type"].to_numpy(),
-            "style": style,
-        }
-    )
-
-    def render(region, directional, name, street_type, style):
-        if region == FI:
-            return render_fi_street(name, style)
-        if region == GB:
-            return render_gb_street(name, style)
-        return render_us_street(directional, name, street_type, style)
-
-    return render_unique(parts, render, list(parts.columns)), stale
-
+CLEAN_STREETS = StreetNoise({US: {"usps": 1}, FI: {"title": 1}, GB: {"title": 1}})
+"""A register's street spelling: USPS abbreviations in the US, title case elsewhere."""
 
 UNIT_STYLES_CLEAN = {
     UNIT_APT: {"APT ": 1.0},
@@ -500,7 +427,7 @@ def render_localities(
     use = pd.notna(alias) & (rng.random(n) < alias_share)
     locality[use] = alias[use]
     title = rng.random(n) < title_share
-    locality[title] = _map_unique(locality[title], title_words)
+    locality[title] = map_unique(locality[title], title_words)
     locality[rng.random(n) < missing_share] = None
     return locality
 
@@ -628,13 +555,14 @@ def county_gis(ctx: Context) -> SourceRecords:
     records = _plan(ctx, "county_gis", rng)
     template, rows, truth = _rows(ctx, records)
     n = len(records)
-    street, _ = render_streets(
+    street = render_streets(
         rows,
-        truth,
         StreetNoise(
-            us={"usps": 0.85, "spelled": 0.07, "title": 0.05, "dotted": 0.03},
-            fi={"title": 1},
-            gb={"upper": 1},
+            {
+                US: {"usps": 0.85, "spelled": 0.07, "title": 0.05, "dotted": 0.03},
+                FI: {"title": 1},
+                GB: {"upper": 1},
+            },
             typo_share=0.005,
         ),
         rng,
@@ -686,28 +614,36 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     n = len(records)
     region = rows["region"].to_numpy()
     us, fi = region == US, region == FI
-    street, _ = render_streets(
+    street = render_streets(
         rows,
-        truth,
         StreetNoise(
-            us={
-                "usps": 0.26,
-                "title": 0.22,
-                "spelled": 0.12,
-                "dotted": 0.1,
-                "spelled_upper": 0.05,
-                "alternate": 0.08,
-                "no_directional": 0.06,
-                "lower": 0.05,
-                "no_directional_spelled": 0.06,
+            {
+                US: {
+                    "usps": 0.26,
+                    "title": 0.22,
+                    "spelled": 0.12,
+                    "dotted": 0.1,
+                    "spelled_upper": 0.05,
+                    "alternate": 0.08,
+                    "no_directional": 0.06,
+                    "lower": 0.05,
+                    "no_directional_spelled": 0.06,
+                },
+                FI: {
+                    "title": 0.55,
+                    "upper": 0.2,
+                    "ascii": 0.12,
+                    "lower": 0.05,
+                    "abbreviated": 0.08,
+                },
+                GB: {"title": 0.4, "abbreviated": 0.3, "upper": 0.15, "abbreviated_upper": 0.15},
             },
-            fi={"title": 0.55, "upper": 0.2, "ascii": 0.12, "lower": 0.05, "abbreviated": 0.08},
-            gb={"title": 0.4, "abbreviated": 0.3, "upper": 0.15, "abbreviated_upper": 0.15},
             typo_share=0.04,
             stale_share=0.5,
             swedish_share=0.05,
         ),
         rng,
+        old_names=truth["old_street_name"].to_numpy(),
     )
     house_number = render_house_numbers(
         rows["house_number"].to_numpy(), rows["suffix"].to_numpy(), rng, spaced=0.2
@@ -769,17 +705,19 @@ def open_data(ctx: Context) -> SourceRecords:
     records = _plan(ctx, "open_data", rng)
     template, rows, truth = _rows(ctx, records)
     n = len(records)
-    street, _ = render_streets(
+    street = render_streets(
         rows,
-        truth,
         StreetNoise(
-            us={"title": 0.55, "spelled": 0.25, "usps": 0.12, "no_directional_spelled": 0.08},
-            fi={"title": 1},
-            gb={"title": 1},
+            {
+                US: {"title": 0.55, "spelled": 0.25, "usps": 0.12, "no_directional_spelled": 0.08},
+                FI: {"title": 1},
+                GB: {"title": 1},
+            },
             typo_share=0.03,
             stale_share=0.4,
         ),
         rng,
+        old_names=truth["old_street_name"].to_numpy(),
     )
     unit = _units(
         rows,
@@ -819,23 +757,22 @@ def fi_open_data(ctx: Context) -> SourceRecords:
     """The Finnish address register: entrance points, one text, Finnish or Swedish names."""
     rng = rng_for(ctx.seed, "hard", "fi_open_data")
     records = _plan(ctx, "fi_open_data", rng)
-    template, rows, truth = _rows(ctx, records)
+    template, rows, _ = _rows(ctx, records)
     n = len(records)
     swedish = rng.random(n) < 0.08
-    street, _ = render_streets(
+    street = render_streets(
         rows,
-        truth,
-        StreetNoise(us={"usps": 1}, fi={"title": 1}, gb={"title": 1}),
+        CLEAN_STREETS,
         rng,
     )
-    names = _map_unique(rows["street_name"].to_numpy(), vocab.SWEDISH_STREET_NAMES.get)
+    names = map_unique(rows["street_name"].to_numpy(), vocab.SWEDISH_STREET_NAMES.get)
     swedish &= pd.notna(names)
-    street[swedish] = _map_unique(names[swedish], title_words)
+    street[swedish] = map_unique(names[swedish], title_words)
     unit = _units(rows, {UNIT_STAIRCASE: {"L N": 0.9, "l N": 0.1}}, rng)
     line = _line(street, rows["house_number"].to_numpy().astype(object), unit)
     town = rows["locality"].to_numpy().astype(object)
     town = np.where(swedish, rows["locality"].map(vocab.LOCALITY_ALIASES).to_numpy(), town)
-    town_text = _map_unique(town, title_words)
+    town_text = map_unique(town, title_words)
     text = np.char.add(
         np.char.add(np.char.add(line.astype(str), ", "), rows["postcode"].to_numpy().astype(str)),
         np.char.add(" ", town_text.astype(str)),
@@ -853,12 +790,11 @@ def gb_open_data(ctx: Context) -> SourceRecords:
     """A British address register: rooftop points, flats as sub-building names, one delivery."""
     rng = rng_for(ctx.seed, "hard", "gb_open_data")
     records = _plan(ctx, "gb_open_data", rng)
-    template, rows, truth = _rows(ctx, records)
+    template, rows, _ = _rows(ctx, records)
     n = len(records)
-    street, _ = render_streets(
+    street = render_streets(
         rows,
-        truth,
-        StreetNoise(us={"usps": 1}, fi={"title": 1}, gb={"upper": 0.8, "title": 0.2}),
+        StreetNoise({US: {"usps": 1}, FI: {"title": 1}, GB: {"upper": 0.8, "title": 0.2}}),
         rng,
     )
     unit = _units(rows, {UNIT_FLAT: {"FLAT ": 0.85, "Flat ": 0.1, "APARTMENT ": 0.05}}, rng)
@@ -891,14 +827,13 @@ def postal_directory(ctx: Context) -> SourceRecords:
     points, one dated delivery."""
     rng = rng_for(ctx.seed, "hard", "postal_directory")
     records = _plan(ctx, "postal_directory", rng)
-    template, rows, truth = _rows(ctx, records)
+    template, rows, _ = _rows(ctx, records)
     n = len(records)
     region = rows["region"].to_numpy()
     us, fi = region == US, region == FI
-    street, _ = render_streets(
+    street = render_streets(
         rows,
-        truth,
-        StreetNoise(us={"usps": 1}, fi={"title": 1}, gb={"title": 1}),
+        CLEAN_STREETS,
         rng,
     )
     unit = _units(rows, UNIT_STYLES_CLEAN, rng)

@@ -20,17 +20,21 @@ from geodata.sample_data.variants import (
     apply_case,
     can_misspell,
     choose,
+    map_unique,
     misspell,
     misspell_some,
     render_fi_street,
+    render_gb_street,
     render_house_numbers,
     render_unique,
     render_units,
     render_us_street,
 )
+from geodata.sample_data.vocabulary import SWEDISH_STREET_NAMES
 from geodata.sample_data.world import World, rng_for, title_words
 
-US, FI = "US-CA", "FI-18"
+US, FI, GB = "US-CA", "FI-18", "GB-ENG"
+"""Region codes: the demo's two and the hard profile's British one."""
 DATE_TYPE = pd.ArrowDtype(pa.date32())
 
 DELIVERIES: dict[str, tuple[date | None, ...]] = {
@@ -282,23 +286,57 @@ def _lonlat(world: World, rows: pd.DataFrame, x: np.ndarray, y: np.ndarray):
     return np.round(lon, 7), np.round(lat, 7)
 
 
-def _streets(
-    obs: pd.DataFrame,
-    us_styles: dict[str, float],
-    fi_styles: dict[str, float],
-    typo_share: float,
+@dataclass(frozen=True)
+class StreetNoise:
+    """How a source spells streets: its styles per region and the noise it adds."""
+
+    styles: dict[str, dict[str, float]]
+    """Region code -> weighted styles (see `variants`). Each region's styles are drawn for
+    every record, region after region in this order; a record gets its own region's."""
+    typo_share: float | None = None
+    """Share of records with a misspelled street name. None: no typo pass and no draws for
+    it; 0.0 draws (as the demo does) but misspells nothing."""
+    stale_share: float = 0.0
+    """Share of records on a renamed street that still carry the old name."""
+    swedish_share: float = 0.0
+    """Share of Finnish records with the Swedish street name."""
+
+
+def render_streets(
+    rows: pd.DataFrame,
+    noise: StreetNoise,
     rng: np.random.Generator,
+    *,
+    old_names: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Street text per record in the source's styles, with typos in about `typo_share`."""
-    names, _ = misspell_some(obs["street_name"].to_numpy(), typo_share, rng)
-    is_fi = (obs["region"] == FI).to_numpy()
-    style = np.where(is_fi, choose(rng, fi_styles, len(obs)), choose(rng, us_styles, len(obs)))
+    """Street text per record (`rows`: observed addresses) in a source's styles and noise.
+
+    `old_names` (per record, None where the street was not renamed) is needed only with a
+    `stale_share`. US streets are rendered by `render_us_street`, Finnish ones by
+    `render_fi_street`, British ones by `render_gb_street`.
+    """
+    n = len(rows)
+    region = rows["region"].to_numpy()
+    names = rows["street_name"].to_numpy().astype(object).copy()
+    if noise.stale_share:
+        stale = pd.notna(old_names) & (rng.random(n) < noise.stale_share)
+        names[stale] = old_names[stale]
+    if noise.swedish_share:
+        swedish = map_unique(names, SWEDISH_STREET_NAMES.get)
+        use = (region == FI) & pd.notna(swedish) & (rng.random(n) < noise.swedish_share)
+        names[use] = swedish[use]
+    if noise.typo_share is not None:
+        names, _ = misspell_some(names, noise.typo_share, rng)
+    style = np.full(n, None, dtype=object)
+    for code, weights in noise.styles.items():
+        drawn = choose(rng, weights, n)
+        style[region == code] = drawn[region == code]
     parts = pd.DataFrame(
         {
-            "region": obs["region"].to_numpy(),
-            "directional": obs["directional"].to_numpy(),
+            "region": region,
+            "directional": rows["directional"].to_numpy(),
             "name": names,
-            "street_type": obs["street_type"].to_numpy(),
+            "street_type": rows["street_type"].to_numpy(),
             "style": style,
         }
     )
@@ -306,6 +344,8 @@ def _streets(
     def render(region, directional, name, street_type, style):
         if region == FI:
             return render_fi_street(name, style)
+        if region == GB:
+            return render_gb_street(name, style)
         return render_us_street(directional, name, street_type, style)
 
     return render_unique(parts, render, list(parts.columns))
@@ -401,7 +441,11 @@ def county_gis(ctx: Context) -> SourceRecords:
     rows = ctx.obs.iloc[template].reset_index(drop=True)
     truth = ctx.world.addresses.iloc[template]
     n = len(records)
-    street = _streets(rows, {"usps": 0.92, "spelled": 0.05, "title": 0.03}, {"title": 1}, 0.0, rng)
+    street = render_streets(
+        rows,
+        StreetNoise({FI: {"title": 1}, US: {"usps": 0.92, "spelled": 0.05, "title": 0.03}}, 0.0),
+        rng,
+    )
     unit = render_units(
         rows["unit_kind"].to_numpy(),
         rows["unit_id"].to_numpy(),
@@ -443,21 +487,25 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     truth = ctx.world.addresses.iloc[template]
     n = len(records)
     us = (rows["region"] == US).to_numpy()
-    street = _streets(
+    street = render_streets(
         rows,
-        {
-            "usps": 0.28,
-            "title": 0.22,
-            "spelled": 0.12,
-            "dotted": 0.10,
-            "spelled_upper": 0.04,
-            "alternate": 0.08,
-            "no_directional": 0.06,
-            "lower": 0.05,
-            "no_directional_spelled": 0.05,
-        },
-        {"title": 0.6, "upper": 0.2, "ascii": 0.1, "lower": 0.05, "abbreviated": 0.05},
-        0.03,
+        StreetNoise(
+            {
+                FI: {"title": 0.6, "upper": 0.2, "ascii": 0.1, "lower": 0.05, "abbreviated": 0.05},
+                US: {
+                    "usps": 0.28,
+                    "title": 0.22,
+                    "spelled": 0.12,
+                    "dotted": 0.10,
+                    "spelled_upper": 0.04,
+                    "alternate": 0.08,
+                    "no_directional": 0.06,
+                    "lower": 0.05,
+                    "no_directional_spelled": 0.05,
+                },
+            },
+            0.03,
+        ),
         rng,
     )
     house_number = render_house_numbers(
@@ -523,7 +571,11 @@ def open_data(ctx: Context) -> SourceRecords:
     rows = ctx.obs.iloc[template].reset_index(drop=True)
     truth = ctx.world.addresses.iloc[template]
     n = len(records)
-    street = _streets(rows, {"title": 0.6, "spelled": 0.25, "usps": 0.15}, {"title": 1}, 0.03, rng)
+    street = render_streets(
+        rows,
+        StreetNoise({FI: {"title": 1}, US: {"title": 0.6, "spelled": 0.25, "usps": 0.15}}, 0.03),
+        rng,
+    )
     unit = render_units(
         rows["unit_kind"].to_numpy(),
         rows["unit_id"].to_numpy(),

@@ -16,6 +16,7 @@ from geodata.sample_data.vocabulary import (
     ASCII_FOLDING,
     DIRECTIONALS,
     FINNISH_ABBREVIATED_ENDINGS,
+    GB_TYPE_ABBREVIATIONS,
     KEYBOARD_NEIGHBOURS,
     USPS_STREET_TYPES,
 )
@@ -33,6 +34,7 @@ US_STREET_STYLES: tuple[str, ...] = (
     "no_directional_spelled",  # Main Street
 )
 FI_STREET_STYLES: tuple[str, ...] = ("upper", "title", "ascii", "lower", "abbreviated")
+GB_STREET_STYLES: tuple[str, ...] = ("upper", "title", "lower", "abbreviated", "abbreviated_upper")
 
 
 def render_us_street(directional: str, name: str, street_type: str, style: str) -> str:
@@ -70,6 +72,20 @@ def render_fi_street(name: str, style: str) -> str:
                 return title[: -len(ending)] + short.lower()
         return title
     return title
+
+
+def render_gb_street(name: str, style: str) -> str:
+    """A British street in one of `GB_STREET_STYLES`: `HIGH STREET`, `High Street`, `High St`."""
+    if style in ("abbreviated", "abbreviated_upper"):
+        *head, last = name.split(" ")
+        if head and last in GB_TYPE_ABBREVIATIONS:
+            name = " ".join([*head, GB_TYPE_ABBREVIATIONS[last].upper()])
+        return name if style == "abbreviated_upper" else title_words(name)
+    if style == "upper":
+        return name
+    if style == "lower":
+        return title_words(name).lower()
+    return title_words(name)
 
 
 def can_misspell(name: str) -> bool:
@@ -119,6 +135,14 @@ def render_unique(
     codes, uniques = pd.MultiIndex.from_frame(parts[list(columns)]).factorize()
     rendered = np.array([render(*u) for u in uniques], dtype=object)
     return rendered[codes]
+
+
+def map_unique(values: np.ndarray, func) -> np.ndarray:
+    """`func` of every value, computed once per distinct value (None stays None)."""
+    series = pd.Series(values, dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.array([func(u) for u in uniques] + [None], dtype=object)
+    return mapped[codes]
 
 
 def misspell_some(
