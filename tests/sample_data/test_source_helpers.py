@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from geodata.sample_data.sources import (
     FI,
@@ -13,9 +14,18 @@ from geodata.sample_data.sources import (
     US,
     StreetNoise,
     corrupt_invalid,
+    gaussian_offsets,
+    locate,
+    points,
     render_streets,
     repeat_deliveries,
 )
+from geodata.sample_data.world import World, build_world
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return build_world(7, 300, 50)
 
 
 def test_corrupt_invalid_changes_only_the_invalid_records_as_their_kind_says():
@@ -73,3 +83,27 @@ def test_render_streets_keeps_old_names_for_stale_records():
     street = render_streets(_street_rows(), noise, np.random.default_rng(0), old_names=old_names)
 
     assert street.tolist() == ["N MAIN ST", "FREDRIKINKATU", "HIGH STREET", "ELM AVE"]
+
+
+def test_locate_puts_records_on_their_address_point(world):
+    a = world.addresses
+    template = np.array([3, 0, 3])
+    zero = np.zeros(3)
+
+    lon, lat = locate(world, template, "rooftop", zero, zero)
+
+    assert lon.tolist() == a["lon"].round(7).to_numpy()[template].tolist()
+    assert lat.tolist() == a["lat"].round(7).to_numpy()[template].tolist()
+    postal = locate(world, np.arange(len(a)), "postal", np.zeros(len(a)), np.zeros(len(a)))
+    per_postcode = pd.DataFrame({"postcode": a["postcode"], "lon": postal[0], "lat": postal[1]})
+    assert (per_postcode.groupby("postcode")[["lon", "lat"]].nunique() == 1).all().all()
+
+
+def test_points_draw_the_offsets_locate_is_given(world):
+    template = np.arange(20)
+
+    noisy = points(world, template, "entrance", np.random.default_rng(5), 2.0)
+
+    dx, dy = gaussian_offsets(np.random.default_rng(5), 20, 2.0)
+    expected = locate(world, template, "entrance", dx, dy)
+    assert np.array_equal(noisy[0], expected[0]) and np.array_equal(noisy[1], expected[1])

@@ -42,6 +42,7 @@ from geodata.sample_data.sources import (
     observed_addresses,
     plan_corrections,
     plan_records,
+    points,
     render_streets,
     repeat_deliveries,
     truth_records,
@@ -461,46 +462,6 @@ def render_postcodes(
     return postcode
 
 
-def _postcode_centroids(world: World) -> pd.DataFrame:
-    """Mean building point of every (region, postcode): where a postal geocoder puts it."""
-    a = world.addresses
-    return a.groupby(["region", "postcode"], sort=False)[["bx", "by"]].mean()
-
-
-def points(
-    ctx: Context,
-    template: np.ndarray,
-    kind: str,
-    rng: np.random.Generator,
-    sigma: float | np.ndarray = 0.0,
-    disc: float = 0.0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Lon/lat of each record at its address's point of `kind`, with Gaussian jitter of
-    `sigma` metres or uniform jitter up to `disc` metres.
-
-    Kinds: rooftop (building), parcel (parcel centroid), interpolated (along the block
-    face's number range), entrance, postal (centroid of the true postcode's addresses).
-    """
-    truth = ctx.world.addresses.iloc[template]
-    if kind == "postal":
-        centroids = _postcode_centroids(ctx.world)
-        key = pd.MultiIndex.from_arrays([truth["region"], truth["postcode"]])
-        c = centroids.reindex(key)
-        x, y = c["bx"].to_numpy(), c["by"].to_numpy()
-    else:
-        column = {"rooftop": "b", "parcel": "p", "interpolated": "i", "entrance": "e"}[kind]
-        x, y = truth[f"{column}x"].to_numpy(), truth[f"{column}y"].to_numpy()
-    n = len(template)
-    if disc:
-        radius, angle = rng.uniform(0.0, disc, n), rng.uniform(0, 2 * np.pi, n)
-        x, y = x + radius * np.cos(angle), y + radius * np.sin(angle)
-    else:
-        x = x + rng.normal(0.0, sigma, n)
-        y = y + rng.normal(0.0, sigma, n)
-    lon, lat = ctx.world.lonlat(truth["region"].to_numpy(), x, y)
-    return np.round(lon, 7), np.round(lat, 7)
-
-
 def _plan(ctx: Context, name: str, rng: np.random.Generator) -> pd.DataFrame:
     return plan_records(
         ctx.cover[name],
@@ -512,13 +473,6 @@ def _plan(ctx: Context, name: str, rng: np.random.Generator) -> pd.DataFrame:
         duplicate_share=DUPLICATE_SHARE,
         invalid_share=INVALID_SHARE,
     )
-
-
-def _rows(ctx: Context, records: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
-    template = records["template"].to_numpy()
-    rows = ctx.obs.iloc[template].reset_index(drop=True)
-    truth = ctx.world.addresses.iloc[template].reset_index(drop=True)
-    return template, rows, truth
 
 
 def _unit_in_street(
@@ -553,7 +507,7 @@ def county_gis(ctx: Context) -> SourceRecords:
     """County address points (US, towns and the rural area): rooftop, USPS spellings."""
     rng = rng_for(ctx.seed, "hard", "county_gis")
     records = _plan(ctx, "county_gis", rng)
-    template, rows, truth = _rows(ctx, records)
+    template, rows, truth = ctx.rows_of(records)
     n = len(records)
     street = render_streets(
         rows,
@@ -584,7 +538,7 @@ def county_gis(ctx: Context) -> SourceRecords:
     )
     # Rural points sit on the structure less precisely.
     sigma = np.where(truth["rural"].to_numpy(), 6.0, 1.5)
-    lon, lat = points(ctx, template, "rooftop", rng, sigma)
+    lon, lat = points(ctx.world, template, "rooftop", rng, sigma)
     corrupt_invalid(records, rng, lon, lat, street, house_number)
     ids = np.arange(1, n + 1, dtype=np.int64)
     frame = pd.DataFrame(
@@ -610,7 +564,7 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     stale street names, units in the street field, ZIP+4."""
     rng = rng_for(ctx.seed, "hard", "vendor_acme")
     records = _plan(ctx, "vendor_acme", rng)
-    template, rows, truth = _rows(ctx, records)
+    template, rows, truth = ctx.rows_of(records)
     n = len(records)
     region = rows["region"].to_numpy()
     us, fi = region == US, region == FI
@@ -676,7 +630,7 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     gb_compact = (region == GB) & pd.notna(postcode) & (rng.random(n) < 0.3)
     postcode[gb_compact] = np.char.replace(postcode[gb_compact].astype(str), " ", "")
     country = np.where(us, "US", np.where(fi, "FI", choose(rng, {"GB": 0.6, "UK": 0.4}, n)))
-    lon, lat = points(ctx, template, "parcel", rng, disc=15.0)
+    lon, lat = points(ctx.world, template, "parcel", rng, disc=15.0)
     corrupt_invalid(records, rng, lon, lat, street, house_number)
     ids = np.array([f"ACME-{i:07d}" for i in range(1, n + 1)], dtype=object)
     frame = pd.DataFrame(
@@ -703,7 +657,7 @@ def open_data(ctx: Context) -> SourceRecords:
     """A city open-data export (US): one free-text column, interpolated points, stale names."""
     rng = rng_for(ctx.seed, "hard", "open_data")
     records = _plan(ctx, "open_data", rng)
-    template, rows, truth = _rows(ctx, records)
+    template, rows, truth = ctx.rows_of(records)
     n = len(records)
     street = render_streets(
         rows,
@@ -744,7 +698,7 @@ def open_data(ctx: Context) -> SourceRecords:
     text = np.char.add(np.char.add(with_city, np.where(commas, ", ", " ")), state_zip)
     case = choose(rng, {"asis": 0.6, "upper": 0.25, "lower": 0.15}, n)
     address = apply_case(pd.Series(text, dtype=object), case).to_numpy()
-    lon, lat = points(ctx, template, "interpolated", rng, 3.0)
+    lon, lat = points(ctx.world, template, "interpolated", rng, 3.0)
     corrupt_invalid(records, rng, lon, lat, address)
     ids = np.arange(1, n + 1, dtype=np.int64)
     frame = pd.DataFrame({"id": ids, "address": address, "lon": lon, "lat": lat})
@@ -757,7 +711,7 @@ def fi_open_data(ctx: Context) -> SourceRecords:
     """The Finnish address register: entrance points, one text, Finnish or Swedish names."""
     rng = rng_for(ctx.seed, "hard", "fi_open_data")
     records = _plan(ctx, "fi_open_data", rng)
-    template, rows, _ = _rows(ctx, records)
+    template, rows, _ = ctx.rows_of(records)
     n = len(records)
     swedish = rng.random(n) < 0.08
     street = render_streets(
@@ -777,7 +731,7 @@ def fi_open_data(ctx: Context) -> SourceRecords:
         np.char.add(np.char.add(line.astype(str), ", "), rows["postcode"].to_numpy().astype(str)),
         np.char.add(" ", town_text.astype(str)),
     ).astype(object)
-    lon, lat = points(ctx, template, "entrance", rng, 1.0)
+    lon, lat = points(ctx.world, template, "entrance", rng, 1.0)
     corrupt_invalid(records, rng, lon, lat, text)
     ids = np.arange(1_000_001, 1_000_001 + n, dtype=np.int64)
     frame = pd.DataFrame({"osoite_id": ids, "osoite": text, "lon": lon, "lat": lat})
@@ -790,7 +744,7 @@ def gb_open_data(ctx: Context) -> SourceRecords:
     """A British address register: rooftop points, flats as sub-building names, one delivery."""
     rng = rng_for(ctx.seed, "hard", "gb_open_data")
     records = _plan(ctx, "gb_open_data", rng)
-    template, rows, _ = _rows(ctx, records)
+    template, rows, _ = ctx.rows_of(records)
     n = len(records)
     street = render_streets(
         rows,
@@ -802,7 +756,7 @@ def gb_open_data(ctx: Context) -> SourceRecords:
         rows["house_number"].to_numpy(), rows["suffix"].to_numpy(), rng, spaced=0.05
     )
     postcode = render_postcodes(rows, np.zeros(n, dtype=bool), rng, missing_share=0.01)
-    lon, lat = points(ctx, template, "rooftop", rng, 1.0)
+    lon, lat = points(ctx.world, template, "rooftop", rng, 1.0)
     corrupt_invalid(records, rng, lon, lat, street, house_number)
     ids = np.arange(10_000_000_001, 10_000_000_001 + n, dtype=np.int64)
     frame = pd.DataFrame(
@@ -827,7 +781,7 @@ def postal_directory(ctx: Context) -> SourceRecords:
     points, one dated delivery."""
     rng = rng_for(ctx.seed, "hard", "postal_directory")
     records = _plan(ctx, "postal_directory", rng)
-    template, rows, _ = _rows(ctx, records)
+    template, rows, _ = ctx.rows_of(records)
     n = len(records)
     region = rows["region"].to_numpy()
     us, fi = region == US, region == FI
@@ -856,7 +810,7 @@ def postal_directory(ctx: Context) -> SourceRecords:
         np.char.add(", ", postcode),
     )
     text = np.where(us, us_text, np.where(fi, fi_text, gb_text)).astype(object)
-    lon, lat = points(ctx, template, "postal", rng, 5.0)
+    lon, lat = points(ctx.world, template, "postal", rng, 5.0)
     corrupt_invalid(records, rng, lon, lat, text)
     ids = np.array([f"DP{i:09d}" for i in range(1, n + 1)], dtype=object)
     frame = pd.DataFrame(

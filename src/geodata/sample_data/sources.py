@@ -272,18 +272,65 @@ def plan_records(
     return records.sort_values(["first", "order"]).drop(columns="order").reset_index(drop=True)
 
 
-def _jitter(rng: np.random.Generator, n: int, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+POINT_KINDS: dict[str, str] = {
+    "rooftop": "b",
+    "parcel": "p",
+    "interpolated": "i",
+    "entrance": "e",
+}
+"""Point kind -> prefix of its plane coordinates in `World.addresses` (`bx, by`, ...)."""
+
+
+def gaussian_offsets(
+    rng: np.random.Generator, n: int, sigma: float | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`n` plane offsets (dx, dy) with Gaussian noise of `sigma` metres on each axis."""
     return rng.normal(0.0, sigma, n), rng.normal(0.0, sigma, n)
 
 
-def _disc(rng: np.random.Generator, n: int, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    angle = rng.uniform(0, 2 * np.pi, n)
+def disc_offsets(rng: np.random.Generator, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Plane offsets (dx, dy) `radius` metres away from the point, in uniform directions."""
+    angle = rng.uniform(0, 2 * np.pi, len(radius))
     return radius * np.cos(angle), radius * np.sin(angle)
 
 
-def _lonlat(world: World, rows: pd.DataFrame, x: np.ndarray, y: np.ndarray):
-    lon, lat = world.lonlat(rows["region"].to_numpy(), x, y)
+def locate(
+    world: World, template: np.ndarray, kind: str, dx: np.ndarray, dy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat (7 decimals) of each record's address point of `kind`, moved by (dx, dy) metres.
+
+    `template` is the row in `world.addresses` per record. Kinds: `POINT_KINDS`, and
+    `postal`: the mean building point of the address's postcode (where a postal
+    geocoder puts it).
+    """
+    truth = world.addresses.iloc[template]
+    if kind == "postal":
+        centroids = world.addresses.groupby(["region", "postcode"], sort=False)[["bx", "by"]]
+        key = pd.MultiIndex.from_arrays([truth["region"], truth["postcode"]])
+        c = centroids.mean().reindex(key)
+        x, y = c["bx"].to_numpy(), c["by"].to_numpy()
+    else:
+        column = POINT_KINDS[kind]
+        x, y = truth[f"{column}x"].to_numpy(), truth[f"{column}y"].to_numpy()
+    lon, lat = world.lonlat(truth["region"].to_numpy(), x + dx, y + dy)
     return np.round(lon, 7), np.round(lat, 7)
+
+
+def points(
+    world: World,
+    template: np.ndarray,
+    kind: str,
+    rng: np.random.Generator,
+    sigma: float | np.ndarray = 0.0,
+    disc: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`locate` with noise: Gaussian of `sigma` metres, or uniform up to `disc` metres away."""
+    n = len(template)
+    if disc:
+        dx, dy = disc_offsets(rng, rng.uniform(0.0, disc, n))
+    else:
+        dx, dy = gaussian_offsets(rng, n, sigma)
+    return locate(world, template, kind, dx, dy)
 
 
 @dataclass(frozen=True)
@@ -418,6 +465,14 @@ class Context:
         """Addresses present in every delivery: the fixed ones and the phantoms."""
         return self.fixed() | self.world.addresses["phantom"].to_numpy()
 
+    def rows_of(self, records: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
+        """Per record of `records` (see `plan_records`): the row of its template address,
+        the address as sources observe it and its truth (both indexed from 0)."""
+        template = records["template"].to_numpy()
+        rows = self.obs.iloc[template].reset_index(drop=True)
+        truth = self.world.addresses.iloc[template].reset_index(drop=True)
+        return template, rows, truth
+
 
 @dataclass
 class SourceRecords:
@@ -437,9 +492,7 @@ def county_gis(ctx: Context) -> SourceRecords:
     """County address points: rooftop accuracy, USPS spellings, three monthly snapshots."""
     rng = rng_for(ctx.seed, "county_gis")
     records = plan_records(ctx.cover["county_gis"], ctx.stable(), 3, rng)
-    template = records["template"].to_numpy()
-    rows = ctx.obs.iloc[template].reset_index(drop=True)
-    truth = ctx.world.addresses.iloc[template]
+    template, rows, _ = ctx.rows_of(records)
     n = len(records)
     street = render_streets(
         rows,
@@ -453,8 +506,7 @@ def county_gis(ctx: Context) -> SourceRecords:
         _us_units({"APT ": 0.7, "#": 0.1, "Unit ": 0.1, "": 0.1}, {"STE ": 0.85, "#": 0.15}),
         rng,
     )
-    dx, dy = _jitter(rng, n, 1.5)
-    lon, lat = _lonlat(ctx.world, rows, truth["bx"].to_numpy() + dx, truth["by"].to_numpy() + dy)
+    lon, lat = points(ctx.world, template, "rooftop", rng, 1.5)
     zip_code = rows["postcode"].to_numpy().copy()
     zip_code[(rng.random(n) < 0.03) & ~ctx.fixed("postcode")[template]] = None
     house_number = rows["house_number"].to_numpy().copy()
@@ -482,9 +534,7 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     """A commercial file: parcel accuracy, heavy abbreviation, typos, ZIP+4, two deliveries."""
     rng = rng_for(ctx.seed, "vendor_acme")
     records = plan_records(ctx.cover["vendor_acme"], ctx.stable(), 2, rng)
-    template = records["template"].to_numpy()
-    rows = ctx.obs.iloc[template].reset_index(drop=True)
-    truth = ctx.world.addresses.iloc[template]
+    template, rows, _ = ctx.rows_of(records)
     n = len(records)
     us = (rows["region"] == US).to_numpy()
     street = render_streets(
@@ -538,9 +588,7 @@ def vendor_acme(ctx: Context) -> SourceRecords:
         form == "zip4", np.char.add(np.char.add(postcode.astype(str), "-"), plus4), postcode
     )
     postal = np.where(form == "none", None, postal)
-    radius = rng.uniform(0.0, 15.0, n)
-    dx, dy = _disc(rng, n, radius)
-    lon, lat = _lonlat(ctx.world, rows, truth["px"].to_numpy() + dx, truth["py"].to_numpy() + dy)
+    lon, lat = points(ctx.world, template, "parcel", rng, disc=15.0)
     corrupt_invalid(records, rng, lon, lat, street, house_number)
     ids = np.array([f"ACME-{i:07d}" for i in range(1, n + 1)], dtype=object)
     frame = pd.DataFrame(
@@ -567,9 +615,7 @@ def open_data(ctx: Context) -> SourceRecords:
     """A city open-data export: one free-text column, interpolated points, one delivery."""
     rng = rng_for(ctx.seed, "open_data")
     records = plan_records(ctx.cover["open_data"], ctx.stable(), 1, rng)
-    template = records["template"].to_numpy()
-    rows = ctx.obs.iloc[template].reset_index(drop=True)
-    truth = ctx.world.addresses.iloc[template]
+    template, rows, _ = ctx.rows_of(records)
     n = len(records)
     street = render_streets(
         rows,
@@ -598,8 +644,7 @@ def open_data(ctx: Context) -> SourceRecords:
     )
     case = choose(rng, {"asis": 0.6, "upper": 0.25, "lower": 0.15}, n)
     address = apply_case(pd.Series(text, dtype=object), case).to_numpy()
-    dx, dy = _jitter(rng, n, 3.0)
-    lon, lat = _lonlat(ctx.world, rows, truth["ix"].to_numpy() + dx, truth["iy"].to_numpy() + dy)
+    lon, lat = points(ctx.world, template, "interpolated", rng, 3.0)
     corrupt_invalid(records, rng, lon, lat, address)
     ids = np.arange(1, n + 1, dtype=np.int64)
     frame = pd.DataFrame({"id": ids, "address": address, "lon": lon, "lat": lat})
@@ -610,9 +655,7 @@ def fi_open_data(ctx: Context) -> SourceRecords:
     """The Finnish address register: entrance points, one formatted text, two deliveries."""
     rng = rng_for(ctx.seed, "fi_open_data")
     records = plan_records(ctx.cover["fi_open_data"], ctx.stable(), 2, rng)
-    template = records["template"].to_numpy()
-    rows = ctx.obs.iloc[template].reset_index(drop=True)
-    truth = ctx.world.addresses.iloc[template]
+    template, rows, _ = ctx.rows_of(records)
     n = len(records)
     street = pd.Series([title_words(s) for s in rows["street"]], dtype=object)
     line = street + " " + rows["house_number"].astype(object)
@@ -620,8 +663,7 @@ def fi_open_data(ctx: Context) -> SourceRecords:
     has_unit = pd.notna(unit)
     line[has_unit] = line[has_unit] + " " + unit[has_unit]
     text = (line + ", " + rows["postcode"].astype(object) + " Helsinki").to_numpy()
-    dx, dy = _jitter(rng, n, 1.0)
-    lon, lat = _lonlat(ctx.world, rows, truth["ex"].to_numpy() + dx, truth["ey"].to_numpy() + dy)
+    lon, lat = points(ctx.world, template, "entrance", rng, 1.0)
     corrupt_invalid(records, rng, lon, lat, text)
     ids = np.arange(1_000_001, 1_000_001 + n, dtype=np.int64)
     frame = pd.DataFrame({"osoite_id": ids, "osoite": text, "lon": lon, "lat": lat})
@@ -650,8 +692,8 @@ def user_corrections(ctx: Context) -> SourceRecords:
     rows = ctx.obs.iloc[targets].reset_index(drop=True)
     truth = ctx.world.addresses.iloc[targets]
     n = len(targets)
-    dx, dy = _disc(rng, n, 4.5 * np.sqrt(rng.random(n)))
-    lon, lat = _lonlat(ctx.world, rows, truth["bx"].to_numpy() + dx, truth["by"].to_numpy() + dy)
+    dx, dy = disc_offsets(rng, 4.5 * np.sqrt(rng.random(n)))
+    lon, lat = locate(ctx.world, targets, "rooftop", dx, dy)
     frame = pd.DataFrame(
         {
             "action": actions,
