@@ -34,10 +34,13 @@ from geodata.sample_data.sources import (
     DATE_TYPE,
     FI,
     GB,
+    OPEN_DATA_UNITS,
     US,
+    VENDOR_US_UNITS,
     Context,
     SourceRecords,
     StreetNoise,
+    address_line,
     corrupt_invalid,
     observed_addresses,
     plan_corrections,
@@ -401,16 +404,6 @@ UNIT_STYLES_CLEAN = {
 }
 
 
-def _units(rows: pd.DataFrame, styles: dict, rng: np.random.Generator) -> np.ndarray:
-    return render_units(
-        rows["unit_kind"].to_numpy(),
-        rows["unit_id"].to_numpy(),
-        rows["staircase"].to_numpy(),
-        styles,
-        rng,
-    )
-
-
 def render_localities(
     rows: pd.DataFrame,
     rng: np.random.Generator,
@@ -488,18 +481,6 @@ def _unit_in_street(
     return moved
 
 
-def _line(house_number, street, unit, *, unit_first: np.ndarray | None = None) -> np.ndarray:
-    """`12 Main St Apt 4`, or for British flats `Flat 2, 10 High Street`."""
-    line = np.char.add(np.char.add(house_number.astype(str), " "), street.astype(str))
-    has_unit = pd.notna(unit)
-    after = np.char.add(np.char.add(line, " "), unit.astype(str))
-    out = np.where(has_unit, after, line).astype(object)
-    if unit_first is not None:
-        first = has_unit & unit_first
-        out[first] = np.char.add(np.char.add(unit[first].astype(str), ", "), line[first])
-    return out
-
-
 # --- The sources -----------------------------------------------------------------------------
 
 
@@ -521,7 +502,7 @@ def county_gis(ctx: Context) -> SourceRecords:
         ),
         rng,
     )
-    unit = _units(
+    unit = render_units(
         rows,
         {
             UNIT_APT: {"APT ": 0.6, "#": 0.15, "UNIT ": 0.1, "APT #": 0.1, "": 0.05},
@@ -602,11 +583,10 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     house_number = render_house_numbers(
         rows["house_number"].to_numpy(), rows["suffix"].to_numpy(), rng, spaced=0.2
     )
-    unit = _units(
+    unit = render_units(
         rows,
         {
-            UNIT_APT: {"APT ": 0.3, "Apt ": 0.2, "#": 0.15, "Unit ": 0.15, "": 0.1, "Apt. ": 0.1},
-            UNIT_STE: {"STE ": 0.4, "Ste ": 0.2, "Suite ": 0.2, "#": 0.2},
+            **VENDOR_US_UNITS,
             UNIT_STAIRCASE: {"L N": 0.75, "l N": 0.15, "LN": 0.1},
             UNIT_FLAT: {"Flat ": 0.6, "FLAT ": 0.2, "Apartment ": 0.1, "Unit ": 0.1},
         },
@@ -673,16 +653,13 @@ def open_data(ctx: Context) -> SourceRecords:
         rng,
         old_names=truth["old_street_name"].to_numpy(),
     )
-    unit = _units(
+    unit = render_units(
         rows,
-        {
-            UNIT_APT: {"Apt ": 0.4, "#": 0.2, "Unit ": 0.2, "APT ": 0.2},
-            UNIT_STE: {"Ste ": 0.4, "Suite ": 0.4, "#": 0.2},
-        },
+        OPEN_DATA_UNITS,
         rng,
     )
     house_number = rows["house_number"].to_numpy().astype(object)
-    line = _line(house_number, street, unit)
+    line = address_line(house_number, street, unit)
     city = render_localities(rows, rng, alias_share=0.06, title_share=1.0)
     postcode = render_postcodes(
         rows, ctx.fixed("postcode")[template], rng, missing_share=0.15, typo_share=0.005
@@ -722,8 +699,8 @@ def fi_open_data(ctx: Context) -> SourceRecords:
     names = map_unique(rows["street_name"].to_numpy(), vocab.SWEDISH_STREET_NAMES.get)
     swedish &= pd.notna(names)
     street[swedish] = map_unique(names[swedish], title_words)
-    unit = _units(rows, {UNIT_STAIRCASE: {"L N": 0.9, "l N": 0.1}}, rng)
-    line = _line(street, rows["house_number"].to_numpy().astype(object), unit)
+    unit = render_units(rows, {UNIT_STAIRCASE: {"L N": 0.9, "l N": 0.1}}, rng)
+    line = address_line(street, rows["house_number"].to_numpy().astype(object), unit)
     town = rows["locality"].to_numpy().astype(object)
     town = np.where(swedish, rows["locality"].map(vocab.LOCALITY_ALIASES).to_numpy(), town)
     town_text = map_unique(town, title_words)
@@ -751,7 +728,7 @@ def gb_open_data(ctx: Context) -> SourceRecords:
         StreetNoise({US: {"usps": 1}, FI: {"title": 1}, GB: {"upper": 0.8, "title": 0.2}}),
         rng,
     )
-    unit = _units(rows, {UNIT_FLAT: {"FLAT ": 0.85, "Flat ": 0.1, "APARTMENT ": 0.05}}, rng)
+    unit = render_units(rows, {UNIT_FLAT: {"FLAT ": 0.85, "Flat ": 0.1, "APARTMENT ": 0.05}}, rng)
     house_number = render_house_numbers(
         rows["house_number"].to_numpy(), rows["suffix"].to_numpy(), rng, spaced=0.05
     )
@@ -790,21 +767,21 @@ def postal_directory(ctx: Context) -> SourceRecords:
         CLEAN_STREETS,
         rng,
     )
-    unit = _units(rows, UNIT_STYLES_CLEAN, rng)
+    unit = render_units(rows, UNIT_STYLES_CLEAN, rng)
     house_number = rows["house_number"].to_numpy().astype(object)
     town = rows["locality"].to_numpy().astype(object)
     postcode = rows["postcode"].to_numpy().astype(str)
-    us_line = _line(house_number, street, unit)
+    us_line = address_line(house_number, street, unit)
     us_text = np.char.add(
         np.char.add(np.char.add(us_line.astype(str), ", "), town.astype(str)),
         np.char.add(" CA ", postcode),
     )
-    fi_line = _line(street, house_number, unit)
+    fi_line = address_line(street, house_number, unit)
     fi_text = np.char.add(
         np.char.add(fi_line.astype(str), ", "),
         np.char.add(np.char.add(postcode, " "), town.astype(str)),
     )
-    gb_line = _line(house_number, street, unit, unit_first=np.ones(n, dtype=bool))
+    gb_line = address_line(house_number, street, unit, unit_first=np.ones(n, dtype=bool))
     gb_text = np.char.add(
         np.char.add(np.char.add(gb_line.astype(str), ", "), town.astype(str)),
         np.char.add(", ", postcode),

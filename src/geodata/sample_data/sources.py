@@ -60,6 +60,17 @@ INVALID_KINDS = ("null_island", "latitude_out_of_range", "empty_street", "garbag
 GARBAGE = ("???", "N/A", "-", "UNKNOWN")
 OUT_OF_RANGE_LATITUDES = (123.4, 95.25, -123.4)
 
+VENDOR_US_UNITS: dict[int, dict[str, float]] = {
+    UNIT_APT: {"APT ": 0.3, "Apt ": 0.2, "#": 0.15, "Unit ": 0.15, "": 0.1, "Apt. ": 0.1},
+    UNIT_STE: {"STE ": 0.4, "Ste ": 0.2, "Suite ": 0.2, "#": 0.2},
+}
+"""How the commercial vendor spells US units (in both profiles)."""
+OPEN_DATA_UNITS: dict[int, dict[str, float]] = {
+    UNIT_APT: {"Apt ": 0.4, "#": 0.2, "Unit ": 0.2, "APT ": 0.2},
+    UNIT_STE: {"Ste ": 0.4, "Suite ": 0.4, "#": 0.2},
+}
+"""How the city open-data export spells units (in both profiles)."""
+
 
 @dataclass
 class Corrections:
@@ -444,6 +455,24 @@ def repeat_deliveries(
     return pd.concat(parts, ignore_index=True)
 
 
+def address_line(
+    first: np.ndarray, second: np.ndarray, unit: np.ndarray, *, unit_first: np.ndarray | None = None
+) -> np.ndarray:
+    """`first second unit` per record, the unit left out where it is None.
+
+    `12 Main St Apt 4` (house number first) or `Fredrikinkatu 12 A 5` (street first);
+    where `unit_first` is set, British style: `Flat 2, 10 High Street`.
+    """
+    line = np.char.add(np.char.add(first.astype(str), " "), second.astype(str))
+    has_unit = pd.notna(unit)
+    after = np.char.add(np.char.add(line, " "), unit.astype(str))
+    out = np.where(has_unit, after, line).astype(object)
+    if unit_first is not None:
+        before = has_unit & unit_first
+        out[before] = np.char.add(np.char.add(unit[before].astype(str), ", "), line[before])
+    return out
+
+
 @dataclass
 class Context:
     """What every source builder reads: the truth, the observed view, coverage, the seed."""
@@ -484,10 +513,6 @@ class SourceRecords:
     dates: tuple
 
 
-def _us_units(options_apt: dict[str, float], options_ste: dict[str, float]):
-    return {UNIT_APT: options_apt, UNIT_STE: options_ste}
-
-
 def county_gis(ctx: Context) -> SourceRecords:
     """County address points: rooftop accuracy, USPS spellings, three monthly snapshots."""
     rng = rng_for(ctx.seed, "county_gis")
@@ -500,10 +525,11 @@ def county_gis(ctx: Context) -> SourceRecords:
         rng,
     )
     unit = render_units(
-        rows["unit_kind"].to_numpy(),
-        rows["unit_id"].to_numpy(),
-        rows["staircase"].to_numpy(),
-        _us_units({"APT ": 0.7, "#": 0.1, "Unit ": 0.1, "": 0.1}, {"STE ": 0.85, "#": 0.15}),
+        rows,
+        {
+            UNIT_APT: {"APT ": 0.7, "#": 0.1, "Unit ": 0.1, "": 0.1},
+            UNIT_STE: {"STE ": 0.85, "#": 0.15},
+        },
         rng,
     )
     lon, lat = points(ctx.world, template, "rooftop", rng, 1.5)
@@ -562,14 +588,8 @@ def vendor_acme(ctx: Context) -> SourceRecords:
         rows["house_number"].to_numpy(), rows["suffix"].to_numpy(), rng, spaced=0.15
     )
     unit = render_units(
-        rows["unit_kind"].to_numpy(),
-        rows["unit_id"].to_numpy(),
-        rows["staircase"].to_numpy(),
-        {
-            UNIT_APT: {"APT ": 0.3, "Apt ": 0.2, "#": 0.15, "Unit ": 0.15, "": 0.1, "Apt. ": 0.1},
-            UNIT_STE: {"STE ": 0.4, "Ste ": 0.2, "Suite ": 0.2, "#": 0.2},
-            UNIT_STAIRCASE: {"L N": 0.7, "LN": 0.2, "l N": 0.1},
-        },
+        rows,
+        {**VENDOR_US_UNITS, UNIT_STAIRCASE: {"L N": 0.7, "LN": 0.2, "l N": 0.1}},
         rng,
     )
     locality = rows["locality"].to_numpy().astype(object)
@@ -623,18 +643,11 @@ def open_data(ctx: Context) -> SourceRecords:
         rng,
     )
     unit = render_units(
-        rows["unit_kind"].to_numpy(),
-        rows["unit_id"].to_numpy(),
-        rows["staircase"].to_numpy(),
-        _us_units(
-            {"Apt ": 0.4, "#": 0.2, "Unit ": 0.2, "APT ": 0.2},
-            {"Ste ": 0.4, "Suite ": 0.4, "#": 0.2},
-        ),
+        rows,
+        OPEN_DATA_UNITS,
         rng,
     )
-    line = pd.Series(rows["house_number"].to_numpy(), dtype=object) + " " + street
-    has_unit = pd.notna(unit)
-    line[has_unit] = line[has_unit] + " " + unit[has_unit]
+    line = address_line(rows["house_number"].to_numpy(), street, unit)
     city = pd.Series([title_words(c) for c in rows["locality"]], dtype=object)
     with_zip = (rng.random(n) < 0.85) | ctx.fixed("postcode")[template]
     commas = rng.random(n) < 0.7
@@ -657,11 +670,9 @@ def fi_open_data(ctx: Context) -> SourceRecords:
     records = plan_records(ctx.cover["fi_open_data"], ctx.stable(), 2, rng)
     template, rows, _ = ctx.rows_of(records)
     n = len(records)
-    street = pd.Series([title_words(s) for s in rows["street"]], dtype=object)
-    line = street + " " + rows["house_number"].astype(object)
+    street = np.array([title_words(s) for s in rows["street"]], dtype=object)
     unit = ctx.world.addresses["unit"].to_numpy()[template]
-    has_unit = pd.notna(unit)
-    line[has_unit] = line[has_unit] + " " + unit[has_unit]
+    line = address_line(street, rows["house_number"].to_numpy(), unit)
     text = (line + ", " + rows["postcode"].astype(object) + " Helsinki").to_numpy()
     lon, lat = points(ctx.world, template, "entrance", rng, 1.0)
     corrupt_invalid(records, rng, lon, lat, text)

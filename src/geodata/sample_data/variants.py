@@ -162,17 +162,17 @@ def misspell_some(
 
 
 def render_units(
-    kind: np.ndarray,
-    unit_id: np.ndarray,
-    staircase: np.ndarray,
-    styles: dict[int, dict[str, float]],
-    rng: np.random.Generator,
+    rows: pd.DataFrame, styles: dict[int, dict[str, float]], rng: np.random.Generator
 ) -> np.ndarray:
-    """Unit text per record; `styles` maps a unit kind to weighted prefix templates.
+    """Unit text per record of `rows` (`unit_kind`, `unit_id`, `staircase` columns);
+    `styles` maps a unit kind to weighted prefix templates.
 
     A template is a prefix put before the unit id; for Finnish staircases the
-    templates are `L N` (A 5), `LN` (A5) and `l N` (a 5).
+    templates are `L N` (A 5), `LN` (A5) and `l N` (a 5). Kinds without styles get None.
     """
+    kind = rows["unit_kind"].to_numpy()
+    unit_id = rows["unit_id"].to_numpy()
+    staircase = rows["staircase"].to_numpy()
     out = np.full(len(kind), None, dtype=object)
     for unit_kind, options in styles.items():
         rows = np.nonzero(kind == unit_kind)[0]
