@@ -42,7 +42,10 @@ from geodata.sample_data.sources import (
     StreetNoise,
     address_line,
     corrupt_invalid,
+    county_gis_file,
+    fi_open_data_file,
     observed_addresses,
+    open_data_file,
     plan_corrections,
     plan_records,
     points,
@@ -50,6 +53,7 @@ from geodata.sample_data.sources import (
     repeat_deliveries,
     truth_records,
     user_corrections,
+    vendor_acme_file,
 )
 from geodata.sample_data.variants import (
     apply_case,
@@ -489,7 +493,6 @@ def county_gis(ctx: Context) -> SourceRecords:
     rng = rng_for(ctx.seed, "hard", "county_gis")
     records = _plan(ctx, "county_gis", rng)
     template, rows, truth = ctx.rows_of(records)
-    n = len(records)
     street = render_streets(
         rows,
         StreetNoise(
@@ -521,23 +524,8 @@ def county_gis(ctx: Context) -> SourceRecords:
     sigma = np.where(truth["rural"].to_numpy(), 6.0, 1.5)
     lon, lat = points(ctx.world, template, "rooftop", rng, sigma)
     corrupt_invalid(records, rng, lon, lat, street, house_number)
-    ids = np.arange(1, n + 1, dtype=np.int64)
-    frame = pd.DataFrame(
-        {
-            "OBJECTID": ids,
-            "ADDNUM": house_number,
-            "FULLNAME": np.where(street == "", None, street),
-            "UNIT": unit,
-            "CITY": locality,
-            "STATE": "CA",
-            "ZIP": zip_code,
-            "X": lon,
-            "Y": lat,
-        }
-    )
     dates = SOURCE_PLANS["county_gis"].deliveries
-    delivered = repeat_deliveries(records, frame, [d.isoformat() for d in dates], "EDIT_DATE")
-    return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
+    return county_gis_file(records, dates, house_number, street, unit, locality, zip_code, lon, lat)
 
 
 def vendor_acme(ctx: Context) -> SourceRecords:
@@ -612,25 +600,10 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     country = np.where(us, "US", np.where(fi, "FI", choose(rng, {"GB": 0.6, "UK": 0.4}, n)))
     lon, lat = points(ctx.world, template, "parcel", rng, disc=15.0)
     corrupt_invalid(records, rng, lon, lat, street, house_number)
-    ids = np.array([f"ACME-{i:07d}" for i in range(1, n + 1)], dtype=object)
-    frame = pd.DataFrame(
-        {
-            "rec_id": ids,
-            "house_no": house_number,
-            "street_nm": street,
-            "sec_unit": unit,
-            "city_nm": locality,
-            "state_prov": state,
-            "postal_cd": postcode,
-            "ctry": country.astype(object),
-            "longitude": lon,
-            "latitude": lat,
-        }
-    )
     dates = SOURCE_PLANS["vendor_acme"].deliveries
-    delivered = repeat_deliveries(records, frame, dates, "file_dt")
-    delivered["file_dt"] = delivered["file_dt"].astype(DATE_TYPE)
-    return SourceRecords(delivered, records, ids, dates)
+    return vendor_acme_file(
+        records, dates, house_number, street, unit, locality, state, postcode, country, lon, lat
+    )
 
 
 def open_data(ctx: Context) -> SourceRecords:
@@ -677,11 +650,7 @@ def open_data(ctx: Context) -> SourceRecords:
     address = apply_case(pd.Series(text, dtype=object), case).to_numpy()
     lon, lat = points(ctx.world, template, "interpolated", rng, 3.0)
     corrupt_invalid(records, rng, lon, lat, address)
-    ids = np.arange(1, n + 1, dtype=np.int64)
-    frame = pd.DataFrame({"id": ids, "address": address, "lon": lon, "lat": lat})
-    return SourceRecords(
-        frame, records, ids.astype(str).astype(object), SOURCE_PLANS["open_data"].deliveries
-    )
+    return open_data_file(records, SOURCE_PLANS["open_data"].deliveries, address, lon, lat)
 
 
 def fi_open_data(ctx: Context) -> SourceRecords:
@@ -710,11 +679,8 @@ def fi_open_data(ctx: Context) -> SourceRecords:
     ).astype(object)
     lon, lat = points(ctx.world, template, "entrance", rng, 1.0)
     corrupt_invalid(records, rng, lon, lat, text)
-    ids = np.arange(1_000_001, 1_000_001 + n, dtype=np.int64)
-    frame = pd.DataFrame({"osoite_id": ids, "osoite": text, "lon": lon, "lat": lat})
     dates = SOURCE_PLANS["fi_open_data"].deliveries
-    delivered = repeat_deliveries(records, frame, [d.isoformat() for d in dates], "paivitetty")
-    return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
+    return fi_open_data_file(records, dates, text, lon, lat)
 
 
 def gb_open_data(ctx: Context) -> SourceRecords:

@@ -513,6 +513,95 @@ class SourceRecords:
     dates: tuple
 
 
+def county_gis_file(
+    records: pd.DataFrame,
+    dates: tuple[date, ...],
+    house_number: np.ndarray,
+    street: np.ndarray,
+    unit: np.ndarray,
+    city: np.ndarray,
+    zip_code: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+) -> SourceRecords:
+    """The county's address points file: numbered OBJECTIDs, one snapshot per date
+    (`EDIT_DATE`, ISO text); an empty street is written as null."""
+    ids = np.arange(1, len(records) + 1, dtype=np.int64)
+    frame = pd.DataFrame(
+        {
+            "OBJECTID": ids,
+            "ADDNUM": house_number,
+            "FULLNAME": np.where(street == "", None, street),
+            "UNIT": unit,
+            "CITY": city,
+            "STATE": "CA",
+            "ZIP": zip_code,
+            "X": lon,
+            "Y": lat,
+        }
+    )
+    delivered = repeat_deliveries(records, frame, [d.isoformat() for d in dates], "EDIT_DATE")
+    return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
+
+
+def vendor_acme_file(
+    records: pd.DataFrame,
+    dates: tuple[date, ...],
+    house_number: np.ndarray,
+    street: np.ndarray,
+    unit: np.ndarray,
+    city: np.ndarray,
+    state: np.ndarray,
+    postal: np.ndarray,
+    country: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+) -> SourceRecords:
+    """The vendor's file: `ACME-0000001` ids, one file per date (`file_dt`, a date)."""
+    ids = np.array([f"ACME-{i:07d}" for i in range(1, len(records) + 1)], dtype=object)
+    frame = pd.DataFrame(
+        {
+            "rec_id": ids,
+            "house_no": house_number,
+            "street_nm": street,
+            "sec_unit": unit,
+            "city_nm": city,
+            "state_prov": state,
+            "postal_cd": postal,
+            "ctry": country.astype(object),
+            "longitude": lon,
+            "latitude": lat,
+        }
+    )
+    delivered = repeat_deliveries(records, frame, dates, "file_dt")
+    delivered["file_dt"] = delivered["file_dt"].astype(DATE_TYPE)
+    return SourceRecords(delivered, records, ids, dates)
+
+
+def open_data_file(
+    records: pd.DataFrame, dates: tuple[None], address: np.ndarray, lon: np.ndarray, lat: np.ndarray
+) -> SourceRecords:
+    """The city's open-data export: numbered ids, one free-text address, no date column."""
+    ids = np.arange(1, len(records) + 1, dtype=np.int64)
+    frame = pd.DataFrame({"id": ids, "address": address, "lon": lon, "lat": lat})
+    return SourceRecords(frame, records, ids.astype(str).astype(object), dates)
+
+
+def fi_open_data_file(
+    records: pd.DataFrame,
+    dates: tuple[date, ...],
+    text: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+) -> SourceRecords:
+    """The Finnish register's file: ids from 1000001, one address text, one snapshot per
+    date (`paivitetty`, ISO text)."""
+    ids = np.arange(1_000_001, 1_000_001 + len(records), dtype=np.int64)
+    frame = pd.DataFrame({"osoite_id": ids, "osoite": text, "lon": lon, "lat": lat})
+    delivered = repeat_deliveries(records, frame, [d.isoformat() for d in dates], "paivitetty")
+    return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
+
+
 def county_gis(ctx: Context) -> SourceRecords:
     """County address points: rooftop accuracy, USPS spellings, three monthly snapshots."""
     rng = rng_for(ctx.seed, "county_gis")
@@ -537,23 +626,8 @@ def county_gis(ctx: Context) -> SourceRecords:
     zip_code[(rng.random(n) < 0.03) & ~ctx.fixed("postcode")[template]] = None
     house_number = rows["house_number"].to_numpy().copy()
     corrupt_invalid(records, rng, lon, lat, street, house_number)
-    ids = np.arange(1, n + 1, dtype=np.int64)
-    frame = pd.DataFrame(
-        {
-            "OBJECTID": ids,
-            "ADDNUM": house_number,
-            "FULLNAME": np.where(street == "", None, street),
-            "UNIT": unit,
-            "CITY": rows["locality"].to_numpy(),
-            "STATE": "CA",
-            "ZIP": zip_code,
-            "X": lon,
-            "Y": lat,
-        }
-    )
-    dates = DELIVERIES["county_gis"]
-    delivered = repeat_deliveries(records, frame, [d.isoformat() for d in dates], "EDIT_DATE")
-    return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
+    city, dates = rows["locality"].to_numpy(), DELIVERIES["county_gis"]
+    return county_gis_file(records, dates, house_number, street, unit, city, zip_code, lon, lat)
 
 
 def vendor_acme(ctx: Context) -> SourceRecords:
@@ -610,25 +684,10 @@ def vendor_acme(ctx: Context) -> SourceRecords:
     postal = np.where(form == "none", None, postal)
     lon, lat = points(ctx.world, template, "parcel", rng, disc=15.0)
     corrupt_invalid(records, rng, lon, lat, street, house_number)
-    ids = np.array([f"ACME-{i:07d}" for i in range(1, n + 1)], dtype=object)
-    frame = pd.DataFrame(
-        {
-            "rec_id": ids,
-            "house_no": house_number,
-            "street_nm": street,
-            "sec_unit": unit,
-            "city_nm": city,
-            "state_prov": state,
-            "postal_cd": postal,
-            "ctry": np.where(us, "US", "FI").astype(object),
-            "longitude": lon,
-            "latitude": lat,
-        }
+    country, dates = np.where(us, "US", "FI"), DELIVERIES["vendor_acme"]
+    return vendor_acme_file(
+        records, dates, house_number, street, unit, city, state, postal, country, lon, lat
     )
-    dates = DELIVERIES["vendor_acme"]
-    delivered = repeat_deliveries(records, frame, dates, "file_dt")
-    delivered["file_dt"] = delivered["file_dt"].astype(DATE_TYPE)
-    return SourceRecords(delivered, records, ids, dates)
 
 
 def open_data(ctx: Context) -> SourceRecords:
@@ -659,9 +718,7 @@ def open_data(ctx: Context) -> SourceRecords:
     address = apply_case(pd.Series(text, dtype=object), case).to_numpy()
     lon, lat = points(ctx.world, template, "interpolated", rng, 3.0)
     corrupt_invalid(records, rng, lon, lat, address)
-    ids = np.arange(1, n + 1, dtype=np.int64)
-    frame = pd.DataFrame({"id": ids, "address": address, "lon": lon, "lat": lat})
-    return SourceRecords(frame, records, ids.astype(str).astype(object), DELIVERIES["open_data"])
+    return open_data_file(records, DELIVERIES["open_data"], address, lon, lat)
 
 
 def fi_open_data(ctx: Context) -> SourceRecords:
@@ -669,18 +726,13 @@ def fi_open_data(ctx: Context) -> SourceRecords:
     rng = rng_for(ctx.seed, "fi_open_data")
     records = plan_records(ctx.cover["fi_open_data"], ctx.stable(), 2, rng)
     template, rows, _ = ctx.rows_of(records)
-    n = len(records)
     street = np.array([title_words(s) for s in rows["street"]], dtype=object)
     unit = ctx.world.addresses["unit"].to_numpy()[template]
     line = address_line(street, rows["house_number"].to_numpy(), unit)
     text = (line + ", " + rows["postcode"].astype(object) + " Helsinki").to_numpy()
     lon, lat = points(ctx.world, template, "entrance", rng, 1.0)
     corrupt_invalid(records, rng, lon, lat, text)
-    ids = np.arange(1_000_001, 1_000_001 + n, dtype=np.int64)
-    frame = pd.DataFrame({"osoite_id": ids, "osoite": text, "lon": lon, "lat": lat})
-    dates = DELIVERIES["fi_open_data"]
-    delivered = repeat_deliveries(records, frame, [d.isoformat() for d in dates], "paivitetty")
-    return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
+    return fi_open_data_file(records, DELIVERIES["fi_open_data"], text, lon, lat)
 
 
 def canonical_text(obs: pd.DataFrame, unit: np.ndarray) -> list[str]:
