@@ -38,20 +38,19 @@ from geodata.sample_data.sources import (
     US,
     VENDOR_US_UNITS,
     Context,
+    Corrections,
     SourceRecords,
     StreetNoise,
     address_line,
+    build_sources,
     corrupt_invalid,
     county_gis_file,
     fi_open_data_file,
-    observed_addresses,
     open_data_file,
-    plan_corrections,
     plan_records,
     points,
     render_streets,
     repeat_deliveries,
-    truth_records,
     user_corrections,
     vendor_acme_file,
 )
@@ -71,7 +70,7 @@ from geodata.sample_data.world import (
     build_regions,
     rng_for,
     title_words,
-    truth_addresses,
+    world_frames,
 )
 
 COUNTRY = {US: "US", FI: "FI", GB: "GB"}
@@ -784,7 +783,7 @@ HARD_SOURCE_BUILDERS = {
 """Builders of the hard profile's sources, in output order."""
 
 
-def hard_coverage(world: World, corrections, seed: int) -> dict[str, np.ndarray]:
+def hard_coverage(world: World, corrections: Corrections, seed: int) -> dict[str, np.ndarray]:
     """Which addresses each source knows; every real address is known to at least one source.
 
     Added addresses are known to no source; fixed ones to every US source with structured
@@ -829,18 +828,11 @@ def generate_hard_region(seed: int = 42, source_records: int = 200_000) -> dict[
     if source_records < MIN_SOURCE_RECORDS:
         raise ValueError(f"source_records must be at least {MIN_SOURCE_RECORDS}")
     world = build_hard_world(seed, source_records)
-    corrections = plan_corrections(world, rng_for(seed, "hard", "corrections"))
-    obs = observed_addresses(world, corrections)
-    ctx = Context(world, obs, corrections, hard_coverage(world, corrections, seed), seed)
-    frames: dict[str, pd.DataFrame] = {}
-    truth = []
-    for name, build in HARD_SOURCE_BUILDERS.items():
-        source = build(ctx)
-        frames[name] = source.frame.reset_index(drop=True)
-        truth.append(truth_records(name, source, world))
-    frames["roads"] = world.roads
-    frames["parcels"] = world.parcels
-    frames["buildings"] = world.buildings
-    frames["truth_records"] = pd.concat(truth, ignore_index=True)
-    frames["truth_addresses"] = truth_addresses(world)
-    return frames
+    frames = build_sources(
+        world,
+        seed,
+        builders=HARD_SOURCE_BUILDERS,
+        coverage_of=hard_coverage,
+        rng_key=("hard",),
+    )
+    return {**frames, **world_frames(world)}

@@ -8,6 +8,7 @@ errors shared by every source that user corrections then fix.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -853,14 +854,29 @@ SOURCE_BUILDERS = {
 }
 
 
-def build_sources(world: World, seed: int) -> dict[str, pd.DataFrame]:
-    """Every source's delivered rows, keyed by source name, plus `truth_records`."""
-    corrections = plan_corrections(world, rng_for(seed, "corrections"))
+def build_sources(
+    world: World,
+    seed: int,
+    *,
+    builders: Mapping[str, Callable[[Context], SourceRecords]] | None = None,
+    coverage_of: Callable[[World, Corrections, int], dict[str, np.ndarray]] = coverage,
+    rng_key: tuple[str, ...] = (),
+) -> dict[str, pd.DataFrame]:
+    """Every source's delivered rows, keyed by source name, plus `truth_records`.
+
+    Args:
+        world: The truth the sources render.
+        seed: Random seed.
+        builders: Source name -> builder, in output order; default `SOURCE_BUILDERS`.
+        coverage_of: Which addresses each source knows; default the demo's `coverage`.
+        rng_key: Prefix of the corrections' random stream key (the hard profile's own).
+    """
+    corrections = plan_corrections(world, rng_for(seed, *rng_key, "corrections"))
     obs = observed_addresses(world, corrections)
-    ctx = Context(world, obs, corrections, coverage(world, corrections, seed), seed)
+    ctx = Context(world, obs, corrections, coverage_of(world, corrections, seed), seed)
     frames: dict[str, pd.DataFrame] = {}
     truth = []
-    for name, build in SOURCE_BUILDERS.items():
+    for name, build in (SOURCE_BUILDERS if builders is None else builders).items():
         source = build(ctx)
         frames[name] = source.frame.reset_index(drop=True)
         truth.append(truth_records(name, source, world))

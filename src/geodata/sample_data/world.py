@@ -532,3 +532,13 @@ def truth_addresses(world: World) -> pd.DataFrame:
             "phantom": a["phantom"].astype(bool),
         }
     )
+
+
+def world_frames(world: World) -> dict[str, pd.DataFrame]:
+    """The frames a world gives directly: reference geodata and `truth_addresses`."""
+    return {
+        "roads": world.roads,
+        "parcels": world.parcels,
+        "buildings": world.buildings,
+        "truth_addresses": truth_addresses(world),
+    }
