@@ -6,20 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodata.sample_data.sources import (
-    FI,
+from geodata.sample_data.points import gaussian_offsets, locate, points
+from geodata.sample_data.records import (
     GARBAGE,
-    GB,
     OUT_OF_RANGE_LATITUDES,
-    US,
-    StreetNoise,
     corrupt_invalid,
-    gaussian_offsets,
-    locate,
-    points,
-    render_streets,
     repeat_deliveries,
 )
+from geodata.sample_data.variants import StreetNoise, render_streets
+from geodata.sample_data.vocabulary import FI, GB, US
 from geodata.sample_data.world import World, build_world
 
 

@@ -6,6 +6,9 @@ carry their type inside the name (`...KATU`, `...TIE`) and an empty TYPE.
 
 from __future__ import annotations
 
+US, FI, GB = "US-CA", "FI-18", "GB-ENG"
+"""Region codes (ISO 3166-2): the demo's two and the hard profile's British one."""
+
 USPS_STREET_TYPES: dict[str, str] = {
     "ST": "STREET",
     "AVE": "AVENUE",
