@@ -19,6 +19,26 @@ ADD_CORRECTIONS = 10
 FIX_CORRECTIONS = {"postcode": 7, "street": 3, "house_number": 3, "locality": 2}
 
 
+OBSERVED_COLUMNS: tuple[str, ...] = (
+    "house_number",
+    "suffix",
+    "directional",
+    "street_name",
+    "street_type",
+    "unit_kind",
+    "unit_id",
+    "staircase",
+    "locality",
+    "postcode",
+    "region",
+    "face",
+    "street",
+)
+"""The address columns sources render from (`observed_addresses`)."""
+NUMBERS = ("unit_kind", "face")
+"""Observed columns that stay numbers; the others are text (object)."""
+
+
 @dataclass
 class Corrections:
     """Addresses end users act on, and the wrong values every source shares for fixes."""
@@ -110,22 +130,8 @@ def observed_addresses(world: World, corrections: Corrections) -> pd.DataFrame:
     """The addresses as sources know them: the truth with each fix's shared wrong value."""
     a = world.addresses
     obs = pd.DataFrame(
-        {
-            "house_number": a["house_number"].astype(object),
-            "suffix": a["suffix"].astype(object),
-            "directional": a["directional"].astype(object),
-            "street_name": a["street_name"].astype(object),
-            "street_type": a["street_type"].astype(object),
-            "unit_kind": a["unit_kind"].to_numpy(),
-            "unit_id": a["unit_id"].astype(object),
-            "staircase": a["staircase"].astype(object),
-            "locality": a["locality"].astype(object),
-            "postcode": a["postcode"].astype(object),
-            "region": a["region"].astype(object),
-            "face": a["face"].to_numpy(),
-        }
+        {c: a[c].to_numpy() if c in NUMBERS else a[c].astype(object) for c in OBSERVED_COLUMNS}
     )
-    obs["street"] = a["street"].astype(object)
     for fix in corrections.fix.itertuples(index=False):
         obs.loc[fix.address, fix.field] = fix.wrong
         if fix.field == "street":

@@ -7,6 +7,8 @@ British towns with full postcodes.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -18,29 +20,34 @@ from geodata.sample_data.lots import (
     STREET_SEQUENTIAL,
     LotModel,
 )
-from geodata.sample_data.towns import FI_LOTS, US_LOTS, Projection, RegionSpec
-from geodata.sample_data.vocabulary import FI, GB, US
+from geodata.sample_data.towns import (
+    BRISBANE,
+    DALY_CITY,
+    FI_18,
+    HELSINKI,
+    SAN_FRANCISCO,
+    US_CA,
+    US_LOTS,
+    Projection,
+    RegionSpec,
+)
+from geodata.sample_data.vocabulary import GB, US
 from geodata.sample_data.world import World, build_regions, rng_for
 
 RURAL_LOCALITY = "ROUND VALLEY"
 
 
-HARD_US_LOTS = LotModel(
-    single_width=US_LOTS.single_width,
+HARD_US_LOTS = replace(
+    US_LOTS,
     multi_width=(20.0, 60.0),
     multi_share=0.12,
-    front_setback=US_LOTS.front_setback,
-    side_setback=US_LOTS.side_setback,
-    single_depth=US_LOTS.single_depth,
     multi_depth=(20.0, 32.0),
     letter_split_share=0.06,
     fraction_split_share=0.015,
     suite_share=0.15,
-    unit_model="us",
     large_share=0.05,
-    large_units=(100, 400),
 )
-
+"""The demo's US lots with more and bigger apartment buildings, some large blocks."""
 
 RURAL_LOTS = LotModel(
     single_width=(60.0, 220.0),
@@ -54,7 +61,6 @@ RURAL_LOTS = LotModel(
     unit_model="us",
 )
 
-
 GB_LOTS = LotModel(
     single_width=(5.0, 9.0),
     multi_width=(14.0, 30.0),
@@ -67,50 +73,13 @@ GB_LOTS = LotModel(
     unit_model="gb",
 )
 
-
-HARD_US_CA = RegionSpec(
-    iso_3166_1="US",
-    iso_3166_2=US,
-    projection=Projection(lat0=37.745, lon0=-122.435),
+HARD_US_CA = replace(
+    US_CA,
+    # The demo's towns in a row, with other shares.
     localities=(
-        LocalitySpec(
-            name="SAN FRANCISCO",
-            share=0.36,
-            postcodes=(("94112", "94134"), ("94131", "94110")),
-            avenues=vocab.SAN_FRANCISCO_AVENUES,
-            cross_streets=None,
-            numbering=HUNDREDS_PROPORTIONAL,
-            anchor=(0.0, 0.0, 0.0, 0.0),
-            block_size=(140.0, 90.0),
-            diagonals=(DiagonalStreet("MARKET", "ST", (0.1, 0.15), (0.9, 0.9)),),
-            gap=0.0,
-        ),
-        LocalitySpec(
-            name="DALY CITY",
-            share=0.2,
-            postcodes=(("94015", "94014"),),
-            avenues=vocab.DALY_CITY_AVENUES,
-            cross_streets=vocab.DALY_CITY_CROSS_STREETS,
-            numbering=HUNDREDS_SEQUENTIAL,
-            anchor=(0.0, 0.0, 0.0, 0.0),
-            block_size=(130.0, 95.0),
-            diagonals=(DiagonalStreet("MISSION", "ST", (0.0, 0.9), (0.85, 0.1)),),
-            twin_avenues=True,
-            middle_avenue=vocab.DALY_CITY_MAIN_STREET,
-            gap=250.0,
-        ),
-        LocalitySpec(
-            name="BRISBANE",
-            share=0.1,
-            postcodes=(("94005",),),
-            avenues=vocab.BRISBANE_AVENUES,
-            cross_streets=vocab.DALY_CITY_CROSS_STREETS[::-1],
-            numbering=HUNDREDS_SEQUENTIAL,
-            anchor=(0.0, 0.0, 0.0, 0.0),
-            block_size=(120.0, 85.0),
-            diagonals=(DiagonalStreet("BAYSHORE", "BLVD", (0.0, 0.1), (1.0, 0.75)),),
-            gap=250.0,
-        ),
+        replace(SAN_FRANCISCO, share=0.36, gap=0.0),
+        replace(DALY_CITY, share=0.2, gap=250.0),
+        replace(BRISBANE, share=0.1, cross_streets=vocab.DALY_CITY_CROSS_STREETS[::-1], gap=250.0),
         LocalitySpec(
             name="SOUTH SAN FRANCISCO",
             share=0.16,
@@ -119,7 +88,6 @@ HARD_US_CA = RegionSpec(
             avenues=vocab.SAN_FRANCISCO_AVENUES[::-1],
             cross_streets=None,
             numbering=HUNDREDS_SEQUENTIAL,
-            anchor=(0.0, 0.0, 0.0, 0.0),
             block_size=(130.0, 90.0),
             twin_avenues=True,
             middle_avenue=("LINDEN", "AVE"),
@@ -132,7 +100,6 @@ HARD_US_CA = RegionSpec(
             avenues=vocab.RURAL_ROADS,
             cross_streets=vocab.RURAL_ROADS[::-1],
             numbering=HUNDREDS_PROPORTIONAL,
-            anchor=(0.0, 0.0, 0.0, 0.0),
             block_size=(1200.0, 900.0),
             half_width=5.0,
             lots=RURAL_LOTS,
@@ -140,92 +107,62 @@ HARD_US_CA = RegionSpec(
         ),
     ),
     lots=HARD_US_LOTS,
-    with_phantoms=True,
 )
 
-
-HARD_FI_18 = RegionSpec(
-    iso_3166_1="FI",
-    iso_3166_2=FI,
-    projection=Projection(lat0=60.172, lon0=24.935),
+HARD_FI_18 = replace(
+    FI_18,
     localities=(
-        LocalitySpec(
-            name="HELSINKI",
-            share=0.7,
-            postcodes=(
-                ("00150", "00120", "00130"),
-                ("00180", "00100", "00140"),
-                ("00260", "00250", "00170"),
-            ),
-            avenues=tuple((n, "") for n in vocab.FINNISH_AVENUES),
-            cross_streets=tuple((n, "") for n in vocab.FINNISH_CROSS_STREETS),
-            numbering=STREET_SEQUENTIAL,
-            anchor=(0.0, 0.0, 0.0, 0.0),
-            block_size=(110.0, 85.0),
-            half_width=9.0,
-            diagonals=(
-                DiagonalStreet(
-                    "MANNERHEIMINTIE", "", (0.0, 0.0), (1.0, 1.0), half_width=16.0, lot_depth=22.0
-                ),
-            ),
-            gap=0.0,
-        ),
-        LocalitySpec(
+        replace(HELSINKI, share=0.7, gap=0.0),
+        # Finnish towns reuse each other's street names.
+        replace(
+            HELSINKI,
             name="ESPOO",
             share=0.3,
             postcodes=(("02100", "02150"), ("02600", "02650")),
-            # Finnish towns reuse each other's street names.
-            avenues=tuple((n, "") for n in vocab.FINNISH_CROSS_STREETS),
-            cross_streets=tuple((n, "") for n in vocab.FINNISH_AVENUES),
-            numbering=STREET_SEQUENTIAL,
-            anchor=(0.0, 0.0, 0.0, 0.0),
+            avenues=HELSINKI.cross_streets,
+            cross_streets=HELSINKI.avenues,
             block_size=(120.0, 90.0),
-            half_width=9.0,
+            diagonals=(),
             gap=600.0,
         ),
     ),
-    lots=FI_LOTS,
-    with_phantoms=False,
 )
 
+LONDON = LocalitySpec(
+    name="LONDON",
+    share=0.6,
+    postcodes=(("SE11", "SE17"), ("SW8", "SE1")),
+    avenues=tuple((n, "") for n in vocab.GB_AVENUES),
+    cross_streets=tuple((n, "") for n in vocab.GB_STREETS),
+    numbering=STREET_SEQUENTIAL,
+    block_size=(120.0, 70.0),
+    half_width=7.0,
+    diagonals=(DiagonalStreet("KENNINGTON ROAD", "", (0.0, 0.2), (1.0, 0.8)),),
+    name_prefixes=vocab.GB_NAME_PREFIXES,
+    gap=0.0,
+)
 
 HARD_GB_ENG = RegionSpec(
     iso_3166_1="GB",
     iso_3166_2=GB,
     projection=Projection(lat0=51.47, lon0=-0.12),
     localities=(
-        LocalitySpec(
-            name="LONDON",
-            share=0.6,
-            postcodes=(("SE11", "SE17"), ("SW8", "SE1")),
-            avenues=tuple((n, "") for n in vocab.GB_AVENUES),
-            cross_streets=tuple((n, "") for n in vocab.GB_STREETS),
-            numbering=STREET_SEQUENTIAL,
-            anchor=(0.0, 0.0, 0.0, 0.0),
-            block_size=(120.0, 70.0),
-            half_width=7.0,
-            diagonals=(DiagonalStreet("KENNINGTON ROAD", "", (0.0, 0.2), (1.0, 0.8)),),
-            name_prefixes=vocab.GB_NAME_PREFIXES,
-            gap=0.0,
-        ),
-        LocalitySpec(
+        LONDON,
+        # Laid out like London, with its street names the other way round.
+        replace(
+            LONDON,
             name="CROYDON",
             share=0.4,
             postcodes=(("CR0", "CR2"),),
-            avenues=tuple((n, "") for n in vocab.GB_STREETS),
-            cross_streets=tuple((n, "") for n in vocab.GB_AVENUES),
-            numbering=STREET_SEQUENTIAL,
-            anchor=(0.0, 0.0, 0.0, 0.0),
-            block_size=(120.0, 70.0),
-            half_width=7.0,
-            name_prefixes=vocab.GB_NAME_PREFIXES,
+            avenues=LONDON.cross_streets,
+            cross_streets=LONDON.avenues,
+            diagonals=(),
             gap=900.0,
         ),
     ),
     lots=GB_LOTS,
     with_phantoms=False,
 )
-
 
 REGION_SHARES: dict[RegionSpec, float] = {HARD_US_CA: 0.55, HARD_FI_18: 0.2, HARD_GB_ENG: 0.25}
 """Share of the true addresses in each region."""

@@ -44,8 +44,9 @@ class LocalitySpec:
     cross_streets: tuple[tuple[str, str], ...] | None
     """East-west streets south to north; None numbers them 1ST ST, 2ND ST, ..."""
     numbering: str
-    anchor: tuple[float, float, float, float]
-    """(x, y, fx, fy): the grid point (fx * width, fy * height) sits at region point (x, y)."""
+    anchor: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """(x, y, fx, fy): the grid point (fx * width, fy * height) sits at region point (x, y).
+    Unused where `gap` places the town."""
     block_size: tuple[float, float] = (140.0, 90.0)
     half_width: float = 10.0
     diagonals: tuple[DiagonalStreet, ...] = ()
@@ -218,6 +219,22 @@ def _grid(spec: LocalitySpec, nx: int, ny: int, b: _Builder) -> None:
         for i in range(nx + 1)
     ]
 
+    def block_face(street, road, origin, along, normal, block, offset) -> None:
+        # A side of a grid block: lots between the cross streets' edges, back to its middle.
+        length, across = (dx, dy) if along in (EAST, WEST) else (dy, dx)
+        b.face(
+            street=street,
+            road=road,
+            origin=origin,
+            along=along,
+            normal=normal,
+            span=(hw, length - hw),
+            setback=hw,
+            depth=across / 2 - hw,
+            block=block,
+            offset=offset,
+        )
+
     period = spec.avenue_facing_period
     avenue_facing = {i for i in range(nx) if i % period == middle_col % period}
     if spec.twin_avenues and middle_col > 0:
@@ -228,18 +245,8 @@ def _grid(spec: LocalitySpec, nx: int, ny: int, b: _Builder) -> None:
                 # Lots face the cross streets: the block's south half fronts street j,
                 # its north half street j + 1.
                 for row, normal in ((j, NORTH), (j + 1, SOUTH)):
-                    b.face(
-                        street=row_street[row],
-                        road=row_road[row][i],
-                        origin=(xs[i], ys[row]),
-                        along=EAST,
-                        normal=normal,
-                        span=(hw, dx - hw),
-                        setback=hw,
-                        depth=dy / 2 - hw,
-                        block=i,
-                        offset=xs[i],
-                    )
+                    origin = (xs[i], ys[row])
+                    block_face(row_street[row], row_road[row][i], origin, EAST, normal, i, xs[i])
                 continue
             # Lots face the avenues; twin avenues number away from the middle row.
             for c, normal in ((i, EAST), (i + 1, WEST)):
@@ -252,18 +259,7 @@ def _grid(spec: LocalitySpec, nx: int, ny: int, b: _Builder) -> None:
                 else:
                     origin, along = (xs[c], ys[j]), NORTH
                     block, offset, street = j, ys[j], north[c]
-                b.face(
-                    street=street,
-                    road=col_road[c][j],
-                    origin=origin,
-                    along=along,
-                    normal=normal,
-                    span=(hw, dy - hw),
-                    setback=hw,
-                    depth=dx / 2 - hw,
-                    block=block,
-                    offset=offset,
-                )
+                block_face(street, col_road[c][j], origin, along, normal, block, offset)
 
 
 def _diagonal_ends(spec: LocalitySpec, diagonal: DiagonalStreet, nx: int, ny: int):

@@ -19,10 +19,9 @@ from geodata.sample_data.lots import (
     STREET_SEQUENTIAL,
     LotModel,
 )
+from geodata.sample_data.vocabulary import FI, US
 
 EARTH_RADIUS_M = 6_371_008.8
-
-
 METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 
 
@@ -67,94 +66,94 @@ US_LOTS = LotModel(
     unit_model="us",
 )
 
-
+FI_LOT_WIDTH, FI_BUILDING_DEPTH = (18.0, 34.0), (12.0, 16.0)
+"""Finnish houses and blocks of flats alike: the lot widths and building depths."""
 FI_LOTS = LotModel(
-    single_width=(18.0, 34.0),
-    multi_width=(18.0, 34.0),
+    single_width=FI_LOT_WIDTH,
+    multi_width=FI_LOT_WIDTH,
     multi_share=0.78,
     front_setback=(0.5, 1.5),
     side_setback=(0.3, 0.6),
-    single_depth=(12.0, 16.0),
-    multi_depth=(12.0, 16.0),
+    single_depth=FI_BUILDING_DEPTH,
+    multi_depth=FI_BUILDING_DEPTH,
     unit_model="fi",
 )
 
+SAN_FRANCISCO = LocalitySpec(
+    name="SAN FRANCISCO",
+    share=0.55,
+    postcodes=(("94112", "94134"), ("94131", "94110")),
+    avenues=vocab.SAN_FRANCISCO_AVENUES,
+    cross_streets=None,
+    numbering=HUNDREDS_PROPORTIONAL,
+    anchor=(0.0, 0.0, 0.5, 0.0),
+    block_size=(140.0, 90.0),
+    diagonals=(DiagonalStreet("MARKET", "ST", (0.1, 0.15), (0.9, 0.9)),),
+)
+
+DALY_CITY = LocalitySpec(
+    name="DALY CITY",
+    share=0.28,
+    postcodes=(("94015", "94014"),),
+    avenues=vocab.DALY_CITY_AVENUES,
+    cross_streets=vocab.DALY_CITY_CROSS_STREETS,
+    numbering=HUNDREDS_SEQUENTIAL,
+    anchor=(-150.0, -250.0, 1.0, 1.0),
+    block_size=(130.0, 95.0),
+    diagonals=(DiagonalStreet("MISSION", "ST", (0.0, 0.9), (0.85, 0.1)),),
+    twin_avenues=True,
+    middle_avenue=vocab.DALY_CITY_MAIN_STREET,
+)
+
+BRISBANE = LocalitySpec(
+    name="BRISBANE",
+    share=0.17,
+    postcodes=(("94005",),),
+    avenues=vocab.BRISBANE_AVENUES,
+    cross_streets=None,
+    numbering=HUNDREDS_SEQUENTIAL,
+    anchor=(150.0, -250.0, 0.0, 1.0),
+    block_size=(120.0, 85.0),
+    diagonals=(DiagonalStreet("BAYSHORE", "BLVD", (0.0, 0.1), (1.0, 0.75)),),
+)
 
 US_CA = RegionSpec(
     iso_3166_1="US",
-    iso_3166_2="US-CA",
+    iso_3166_2=US,
     projection=Projection(lat0=37.745, lon0=-122.435),
-    localities=(
-        LocalitySpec(
-            name="SAN FRANCISCO",
-            share=0.55,
-            postcodes=(("94112", "94134"), ("94131", "94110")),
-            avenues=vocab.SAN_FRANCISCO_AVENUES,
-            cross_streets=None,
-            numbering=HUNDREDS_PROPORTIONAL,
-            anchor=(0.0, 0.0, 0.5, 0.0),
-            block_size=(140.0, 90.0),
-            diagonals=(DiagonalStreet("MARKET", "ST", (0.1, 0.15), (0.9, 0.9)),),
-        ),
-        LocalitySpec(
-            name="DALY CITY",
-            share=0.28,
-            postcodes=(("94015", "94014"),),
-            avenues=vocab.DALY_CITY_AVENUES,
-            cross_streets=vocab.DALY_CITY_CROSS_STREETS,
-            numbering=HUNDREDS_SEQUENTIAL,
-            anchor=(-150.0, -250.0, 1.0, 1.0),
-            block_size=(130.0, 95.0),
-            diagonals=(DiagonalStreet("MISSION", "ST", (0.0, 0.9), (0.85, 0.1)),),
-            twin_avenues=True,
-            middle_avenue=vocab.DALY_CITY_MAIN_STREET,
-        ),
-        LocalitySpec(
-            name="BRISBANE",
-            share=0.17,
-            postcodes=(("94005",),),
-            avenues=vocab.BRISBANE_AVENUES,
-            cross_streets=None,
-            numbering=HUNDREDS_SEQUENTIAL,
-            anchor=(150.0, -250.0, 0.0, 1.0),
-            block_size=(120.0, 85.0),
-            diagonals=(DiagonalStreet("BAYSHORE", "BLVD", (0.0, 0.1), (1.0, 0.75)),),
-        ),
-    ),
+    localities=(SAN_FRANCISCO, DALY_CITY, BRISBANE),
     lots=US_LOTS,
     with_phantoms=True,
 )
 
+HELSINKI = LocalitySpec(
+    name="HELSINKI",
+    share=1.0,
+    postcodes=(
+        ("00150", "00120", "00130"),
+        ("00180", "00100", "00140"),
+        ("00260", "00250", "00170"),
+    ),
+    avenues=tuple((n, "") for n in vocab.FINNISH_AVENUES),
+    cross_streets=tuple((n, "") for n in vocab.FINNISH_CROSS_STREETS),
+    numbering=STREET_SEQUENTIAL,
+    anchor=(0.0, 0.0, 0.5, 0.5),
+    block_size=(110.0, 85.0),
+    half_width=9.0,
+    diagonals=(
+        DiagonalStreet(
+            "MANNERHEIMINTIE", "", (0.0, 0.0), (1.0, 1.0), half_width=16.0, lot_depth=22.0
+        ),
+    ),
+)
 
 FI_18 = RegionSpec(
     iso_3166_1="FI",
-    iso_3166_2="FI-18",
+    iso_3166_2=FI,
     projection=Projection(lat0=60.172, lon0=24.935),
-    localities=(
-        LocalitySpec(
-            name="HELSINKI",
-            share=1.0,
-            postcodes=(
-                ("00150", "00120", "00130"),
-                ("00180", "00100", "00140"),
-                ("00260", "00250", "00170"),
-            ),
-            avenues=tuple((n, "") for n in vocab.FINNISH_AVENUES),
-            cross_streets=tuple((n, "") for n in vocab.FINNISH_CROSS_STREETS),
-            numbering=STREET_SEQUENTIAL,
-            anchor=(0.0, 0.0, 0.5, 0.5),
-            block_size=(110.0, 85.0),
-            half_width=9.0,
-            diagonals=(
-                DiagonalStreet(
-                    "MANNERHEIMINTIE", "", (0.0, 0.0), (1.0, 1.0), half_width=16.0, lot_depth=22.0
-                ),
-            ),
-        ),
-    ),
+    localities=(HELSINKI,),
     lots=FI_LOTS,
     with_phantoms=False,
 )
-
 
 REGIONS: tuple[RegionSpec, ...] = (US_CA, FI_18)
