@@ -14,18 +14,18 @@ from geodata.sample_data.corrections import Corrections
 from geodata.sample_data.files import (
     county_gis_file,
     fi_open_data_file,
+    gb_open_data_file,
     open_data_file,
+    postal_directory_file,
     vendor_acme_file,
 )
 from geodata.sample_data.lots import UNIT_APT, UNIT_FLAT, UNIT_STAIRCASE, UNIT_STE
 from geodata.sample_data.points import points
 from geodata.sample_data.records import (
-    DATE_TYPE,
     Context,
+    Draft,
     SourceRecords,
     corrupt_invalid,
-    plan_records,
-    repeat_deliveries,
 )
 from geodata.sample_data.sources import OPEN_DATA_UNITS, VENDOR_US_UNITS, user_corrections
 from geodata.sample_data.variants import (
@@ -67,29 +67,86 @@ SOURCE_PLANS: dict[str, SourcePlan] = {
 
 
 DUPLICATE_SHARE = 0.02
-
-
 INVALID_SHARE = 0.01
-
 
 CLEAN_STREETS = StreetNoise({US: {"usps": 1}, FI: {"title": 1}, GB: {"title": 1}})
 """A register's street spelling: USPS abbreviations in the US, title case elsewhere."""
 
-
-UNIT_STYLES_CLEAN = {
-    UNIT_APT: {"APT ": 1.0},
-    UNIT_STE: {"STE ": 1.0},
-    UNIT_STAIRCASE: {"L N": 1.0},
-    UNIT_FLAT: {"Flat ": 1.0},
+STREETS: dict[str, StreetNoise] = {
+    "county_gis": StreetNoise(
+        {
+            US: {"usps": 0.85, "spelled": 0.07, "title": 0.05, "dotted": 0.03},
+            FI: {"title": 1},
+            GB: {"upper": 1},
+        },
+        typo_share=0.005,
+    ),
+    "vendor_acme": StreetNoise(
+        {
+            US: {
+                "usps": 0.26,
+                "title": 0.22,
+                "spelled": 0.12,
+                "dotted": 0.1,
+                "spelled_upper": 0.05,
+                "alternate": 0.08,
+                "no_directional": 0.06,
+                "lower": 0.05,
+                "no_directional_spelled": 0.06,
+            },
+            FI: {"title": 0.55, "upper": 0.2, "ascii": 0.12, "lower": 0.05, "abbreviated": 0.08},
+            GB: {"title": 0.4, "abbreviated": 0.3, "upper": 0.15, "abbreviated_upper": 0.15},
+        },
+        typo_share=0.04,
+        stale_share=0.5,
+        swedish_share=0.05,
+    ),
+    "open_data": StreetNoise(
+        {
+            US: {"title": 0.55, "spelled": 0.25, "usps": 0.12, "no_directional_spelled": 0.08},
+            FI: {"title": 1},
+            GB: {"title": 1},
+        },
+        typo_share=0.03,
+        stale_share=0.4,
+    ),
+    "fi_open_data": CLEAN_STREETS,
+    "gb_open_data": StreetNoise(
+        {US: {"usps": 1}, FI: {"title": 1}, GB: {"upper": 0.8, "title": 0.2}}
+    ),
+    "postal_directory": CLEAN_STREETS,
 }
+"""How each source spells streets."""
+
+UNITS: dict[str, dict[int, dict[str, float]]] = {
+    "county_gis": {
+        UNIT_APT: {"APT ": 0.6, "#": 0.15, "UNIT ": 0.1, "APT #": 0.1, "": 0.05},
+        UNIT_STE: {"STE ": 0.8, "#": 0.1, "SUITE ": 0.1},
+    },
+    "vendor_acme": {
+        **VENDOR_US_UNITS,
+        UNIT_STAIRCASE: {"L N": 0.75, "l N": 0.15, "LN": 0.1},
+        UNIT_FLAT: {"Flat ": 0.6, "FLAT ": 0.2, "Apartment ": 0.1, "Unit ": 0.1},
+    },
+    "open_data": OPEN_DATA_UNITS,
+    "fi_open_data": {UNIT_STAIRCASE: {"L N": 0.9, "l N": 0.1}},
+    "gb_open_data": {UNIT_FLAT: {"FLAT ": 0.85, "Flat ": 0.1, "APARTMENT ": 0.05}},
+    "postal_directory": {
+        UNIT_APT: {"APT ": 1.0},
+        UNIT_STE: {"STE ": 1.0},
+        UNIT_STAIRCASE: {"L N": 1.0},
+        UNIT_FLAT: {"Flat ": 1.0},
+    },
+}
+"""How each source spells units."""
 
 
-def _plan(ctx: Context, name: str, rng: np.random.Generator) -> pd.DataFrame:
-    return plan_records(
-        ctx.cover[name],
-        ctx.stable(),
+def _draft(ctx: Context, name: str) -> Draft:
+    """Start a source with the hard profile's random stream, deliveries and record noise."""
+    return ctx.draft(
+        name,
         len(SOURCE_PLANS[name].deliveries),
-        rng,
+        rng_key=("hard",),
         new_share=0.01,
         drop_share=0.003,
         duplicate_share=DUPLICATE_SHARE,
@@ -112,32 +169,10 @@ def _unit_in_street(
 
 def county_gis(ctx: Context) -> SourceRecords:
     """County address points (US, towns and the rural area): rooftop, USPS spellings."""
-    rng = rng_for(ctx.seed, "hard", "county_gis")
-    records = _plan(ctx, "county_gis", rng)
-    template, rows, truth = ctx.rows_of(records)
-    street = render_streets(
-        rows,
-        StreetNoise(
-            {
-                US: {"usps": 0.85, "spelled": 0.07, "title": 0.05, "dotted": 0.03},
-                FI: {"title": 1},
-                GB: {"upper": 1},
-            },
-            typo_share=0.005,
-        ),
-        rng,
-    )
-    unit = render_units(
-        rows,
-        {
-            UNIT_APT: {"APT ": 0.6, "#": 0.15, "UNIT ": 0.1, "APT #": 0.1, "": 0.05},
-            UNIT_STE: {"STE ": 0.8, "#": 0.1, "SUITE ": 0.1},
-        },
-        rng,
-    )
-    house_number = render_house_numbers(
-        rows["house_number"].to_numpy(), rows["suffix"].to_numpy(), rng, spaced=0.1
-    )
+    rng, records, template, rows, truth = _draft(ctx, "county_gis")
+    street = render_streets(rows, STREETS["county_gis"], rng)
+    unit = render_units(rows, UNITS["county_gis"], rng)
+    house_number = render_house_numbers(rows, rng, spaced=0.1)
     locality = render_localities(rows, rng, alias_share=0.04)
     zip_code = render_postcodes(
         rows, ctx.fixed("postcode")[template], rng, missing_share=0.03, typo_share=0.003
@@ -153,55 +188,15 @@ def county_gis(ctx: Context) -> SourceRecords:
 def vendor_acme(ctx: Context) -> SourceRecords:
     """A commercial file for all three countries: parcel points, heavy abbreviation, typos,
     stale street names, units in the street field, ZIP+4."""
-    rng = rng_for(ctx.seed, "hard", "vendor_acme")
-    records = _plan(ctx, "vendor_acme", rng)
-    template, rows, truth = ctx.rows_of(records)
+    rng, records, template, rows, truth = _draft(ctx, "vendor_acme")
     n = len(records)
     region = rows["region"].to_numpy()
     us, fi = region == US, region == FI
     street = render_streets(
-        rows,
-        StreetNoise(
-            {
-                US: {
-                    "usps": 0.26,
-                    "title": 0.22,
-                    "spelled": 0.12,
-                    "dotted": 0.1,
-                    "spelled_upper": 0.05,
-                    "alternate": 0.08,
-                    "no_directional": 0.06,
-                    "lower": 0.05,
-                    "no_directional_spelled": 0.06,
-                },
-                FI: {
-                    "title": 0.55,
-                    "upper": 0.2,
-                    "ascii": 0.12,
-                    "lower": 0.05,
-                    "abbreviated": 0.08,
-                },
-                GB: {"title": 0.4, "abbreviated": 0.3, "upper": 0.15, "abbreviated_upper": 0.15},
-            },
-            typo_share=0.04,
-            stale_share=0.5,
-            swedish_share=0.05,
-        ),
-        rng,
-        old_names=truth["old_street_name"].to_numpy(),
+        rows, STREETS["vendor_acme"], rng, old_names=truth["old_street_name"].to_numpy()
     )
-    house_number = render_house_numbers(
-        rows["house_number"].to_numpy(), rows["suffix"].to_numpy(), rng, spaced=0.2
-    )
-    unit = render_units(
-        rows,
-        {
-            **VENDOR_US_UNITS,
-            UNIT_STAIRCASE: {"L N": 0.75, "l N": 0.15, "LN": 0.1},
-            UNIT_FLAT: {"Flat ": 0.6, "FLAT ": 0.2, "Apartment ": 0.1, "Unit ": 0.1},
-        },
-        rng,
-    )
+    house_number = render_house_numbers(rows, rng, spaced=0.2)
+    unit = render_units(rows, UNITS["vendor_acme"], rng)
     # A few records lose their unit (a known gap of commercial files).
     unit[pd.notna(unit) & (rng.random(n) < 0.005)] = None
     _unit_in_street(street, unit, us, 0.1, rng)
@@ -230,29 +225,12 @@ def vendor_acme(ctx: Context) -> SourceRecords:
 
 def open_data(ctx: Context) -> SourceRecords:
     """A city open-data export (US): one free-text column, interpolated points, stale names."""
-    rng = rng_for(ctx.seed, "hard", "open_data")
-    records = _plan(ctx, "open_data", rng)
-    template, rows, truth = ctx.rows_of(records)
+    rng, records, template, rows, truth = _draft(ctx, "open_data")
     n = len(records)
     street = render_streets(
-        rows,
-        StreetNoise(
-            {
-                US: {"title": 0.55, "spelled": 0.25, "usps": 0.12, "no_directional_spelled": 0.08},
-                FI: {"title": 1},
-                GB: {"title": 1},
-            },
-            typo_share=0.03,
-            stale_share=0.4,
-        ),
-        rng,
-        old_names=truth["old_street_name"].to_numpy(),
+        rows, STREETS["open_data"], rng, old_names=truth["old_street_name"].to_numpy()
     )
-    unit = render_units(
-        rows,
-        OPEN_DATA_UNITS,
-        rng,
-    )
+    unit = render_units(rows, UNITS["open_data"], rng)
     house_number = rows["house_number"].to_numpy().astype(object)
     line = address_line(house_number, street, unit)
     city = render_localities(rows, rng, alias_share=0.06, title_share=1.0)
@@ -277,20 +255,14 @@ def open_data(ctx: Context) -> SourceRecords:
 
 def fi_open_data(ctx: Context) -> SourceRecords:
     """The Finnish address register: entrance points, one text, Finnish or Swedish names."""
-    rng = rng_for(ctx.seed, "hard", "fi_open_data")
-    records = _plan(ctx, "fi_open_data", rng)
-    template, rows, _ = ctx.rows_of(records)
+    rng, records, template, rows, _ = _draft(ctx, "fi_open_data")
     n = len(records)
     swedish = rng.random(n) < 0.08
-    street = render_streets(
-        rows,
-        CLEAN_STREETS,
-        rng,
-    )
+    street = render_streets(rows, STREETS["fi_open_data"], rng)
     names = map_unique(rows["street_name"].to_numpy(), vocab.SWEDISH_STREET_NAMES.get)
     swedish &= pd.notna(names)
     street[swedish] = map_unique(names[swedish], title_words)
-    unit = render_units(rows, {UNIT_STAIRCASE: {"L N": 0.9, "l N": 0.1}}, rng)
+    unit = render_units(rows, UNITS["fi_open_data"], rng)
     line = address_line(street, rows["house_number"].to_numpy().astype(object), unit)
     town = rows["locality"].to_numpy().astype(object)
     town = np.where(swedish, rows["locality"].map(vocab.LOCALITY_ALIASES).to_numpy(), town)
@@ -307,55 +279,27 @@ def fi_open_data(ctx: Context) -> SourceRecords:
 
 def gb_open_data(ctx: Context) -> SourceRecords:
     """A British address register: rooftop points, flats as sub-building names, one delivery."""
-    rng = rng_for(ctx.seed, "hard", "gb_open_data")
-    records = _plan(ctx, "gb_open_data", rng)
-    template, rows, _ = ctx.rows_of(records)
+    rng, records, template, rows, _ = _draft(ctx, "gb_open_data")
     n = len(records)
-    street = render_streets(
-        rows,
-        StreetNoise({US: {"usps": 1}, FI: {"title": 1}, GB: {"upper": 0.8, "title": 0.2}}),
-        rng,
-    )
-    unit = render_units(rows, {UNIT_FLAT: {"FLAT ": 0.85, "Flat ": 0.1, "APARTMENT ": 0.05}}, rng)
-    house_number = render_house_numbers(
-        rows["house_number"].to_numpy(), rows["suffix"].to_numpy(), rng, spaced=0.05
-    )
+    street = render_streets(rows, STREETS["gb_open_data"], rng)
+    unit = render_units(rows, UNITS["gb_open_data"], rng)
+    house_number = render_house_numbers(rows, rng, spaced=0.05)
     postcode = render_postcodes(rows, np.zeros(n, dtype=bool), rng, missing_share=0.01)
     lon, lat = points(ctx.world, template, "rooftop", rng, 1.0)
     corrupt_invalid(records, rng, lon, lat, street, house_number)
-    ids = np.arange(10_000_000_001, 10_000_000_001 + n, dtype=np.int64)
-    frame = pd.DataFrame(
-        {
-            "uprn": ids,
-            "sub_building": unit,
-            "building_number": house_number,
-            "thoroughfare": np.where(street == "", None, street),
-            "post_town": rows["locality"].to_numpy(),
-            "postcode": postcode,
-            "longitude": lon,
-            "latitude": lat,
-        }
-    )
-    return SourceRecords(
-        frame, records, ids.astype(str).astype(object), SOURCE_PLANS["gb_open_data"].deliveries
-    )
+    town, dates = rows["locality"].to_numpy(), SOURCE_PLANS["gb_open_data"].deliveries
+    return gb_open_data_file(records, dates, unit, house_number, street, town, postcode, lon, lat)
 
 
 def postal_directory(ctx: Context) -> SourceRecords:
     """A postal directory for all three countries: clean one-line addresses, postcode-centroid
     points, one dated delivery."""
-    rng = rng_for(ctx.seed, "hard", "postal_directory")
-    records = _plan(ctx, "postal_directory", rng)
-    template, rows, _ = ctx.rows_of(records)
+    rng, records, template, rows, _ = _draft(ctx, "postal_directory")
     n = len(records)
     region = rows["region"].to_numpy()
     us, fi = region == US, region == FI
-    street = render_streets(
-        rows,
-        CLEAN_STREETS,
-        rng,
-    )
-    unit = render_units(rows, UNIT_STYLES_CLEAN, rng)
+    street = render_streets(rows, STREETS["postal_directory"], rng)
+    unit = render_units(rows, UNITS["postal_directory"], rng)
     house_number = rows["house_number"].to_numpy().astype(object)
     town = rows["locality"].to_numpy().astype(object)
     postcode = rows["postcode"].to_numpy().astype(str)
@@ -377,21 +321,10 @@ def postal_directory(ctx: Context) -> SourceRecords:
     text = np.where(us, us_text, np.where(fi, fi_text, gb_text)).astype(object)
     lon, lat = points(ctx.world, template, "postal", rng, 5.0)
     corrupt_invalid(records, rng, lon, lat, text)
-    ids = np.array([f"DP{i:09d}" for i in range(1, n + 1)], dtype=object)
-    frame = pd.DataFrame(
-        {
-            "delivery_point_id": ids,
-            "address_line": text,
-            "admin_area": np.where(us, "CA", np.where(fi, "Uusimaa", "England")).astype(object),
-            "country_code": np.where(us, "US", np.where(fi, "FI", "GB")).astype(object),
-            "pc_lon": lon,
-            "pc_lat": lat,
-        }
-    )
+    admin_area = np.where(us, "CA", np.where(fi, "Uusimaa", "England"))
+    country = np.where(us, "US", np.where(fi, "FI", "GB"))
     dates = SOURCE_PLANS["postal_directory"].deliveries
-    delivered = repeat_deliveries(records, frame, dates, "as_of")
-    delivered["as_of"] = delivered["as_of"].astype(DATE_TYPE)
-    return SourceRecords(delivered, records, ids, dates)
+    return postal_directory_file(records, dates, text, admin_area, country, lon, lat)
 
 
 HARD_SOURCE_BUILDERS = {

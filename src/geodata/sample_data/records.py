@@ -6,13 +6,14 @@ Shared by the demo's and the hard profile's source builders.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from geodata.sample_data.corrections import Corrections
-from geodata.sample_data.world import World
+from geodata.sample_data.world import World, rng_for
 
 DATE_TYPE = pd.ArrowDtype(pa.date32())
 
@@ -157,13 +158,29 @@ class Context:
         """Addresses present in every delivery: the fixed ones and the phantoms."""
         return self.fixed() | self.world.addresses["phantom"].to_numpy()
 
-    def rows_of(self, records: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
-        """Per record of `records` (see `plan_records`): the row of its template address,
-        the address as sources observe it and its truth (both indexed from 0)."""
+    def draft(
+        self, name: str, n_deliveries: int, *, rng_key: tuple[str, ...] = (), **plan_options
+    ) -> Draft:
+        """Start building source `name`: its random stream (`rng_for(seed, *rng_key, name)`)
+        and its records planned over `n_deliveries` (`plan_records` with `plan_options`)."""
+        rng = rng_for(self.seed, *rng_key, name)
+        records = plan_records(self.cover[name], self.stable(), n_deliveries, rng, **plan_options)
         template = records["template"].to_numpy()
         rows = self.obs.iloc[template].reset_index(drop=True)
         truth = self.world.addresses.iloc[template].reset_index(drop=True)
-        return template, rows, truth
+        return Draft(rng, records, template, rows, truth)
+
+
+class Draft(NamedTuple):
+    """A source being built (`Context.draft`): its random stream, its planned records and,
+    per record, the row of its template address, the address as sources observe it and
+    its truth (both indexed from 0)."""
+
+    rng: np.random.Generator
+    records: pd.DataFrame
+    template: np.ndarray
+    rows: pd.DataFrame
+    truth: pd.DataFrame
 
 
 @dataclass

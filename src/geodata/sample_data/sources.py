@@ -27,7 +27,6 @@ from geodata.sample_data.records import (
     Context,
     SourceRecords,
     corrupt_invalid,
-    plan_records,
     truth_records,
 )
 from geodata.sample_data.variants import (
@@ -70,12 +69,48 @@ VENDOR_US_UNITS: dict[int, dict[str, float]] = {
 }
 """How the commercial vendor spells US units (in both profiles)."""
 
-
 OPEN_DATA_UNITS: dict[int, dict[str, float]] = {
     UNIT_APT: {"Apt ": 0.4, "#": 0.2, "Unit ": 0.2, "APT ": 0.2},
     UNIT_STE: {"Ste ": 0.4, "Suite ": 0.4, "#": 0.2},
 }
 """How the city open-data export spells units (in both profiles)."""
+
+STREETS: dict[str, StreetNoise] = {
+    "county_gis": StreetNoise(
+        {FI: {"title": 1}, US: {"usps": 0.92, "spelled": 0.05, "title": 0.03}}, typo_share=0.0
+    ),
+    "vendor_acme": StreetNoise(
+        {
+            FI: {"title": 0.6, "upper": 0.2, "ascii": 0.1, "lower": 0.05, "abbreviated": 0.05},
+            US: {
+                "usps": 0.28,
+                "title": 0.22,
+                "spelled": 0.12,
+                "dotted": 0.10,
+                "spelled_upper": 0.04,
+                "alternate": 0.08,
+                "no_directional": 0.06,
+                "lower": 0.05,
+                "no_directional_spelled": 0.05,
+            },
+        },
+        typo_share=0.03,
+    ),
+    "open_data": StreetNoise(
+        {FI: {"title": 1}, US: {"title": 0.6, "spelled": 0.25, "usps": 0.15}}, typo_share=0.03
+    ),
+}
+"""How each source spells streets (the demo draws Finland's styles first)."""
+
+UNITS: dict[str, dict[int, dict[str, float]]] = {
+    "county_gis": {
+        UNIT_APT: {"APT ": 0.7, "#": 0.1, "Unit ": 0.1, "": 0.1},
+        UNIT_STE: {"STE ": 0.85, "#": 0.15},
+    },
+    "vendor_acme": {**VENDOR_US_UNITS, UNIT_STAIRCASE: {"L N": 0.7, "LN": 0.2, "l N": 0.1}},
+    "open_data": OPEN_DATA_UNITS,
+}
+"""How each source spells units."""
 
 
 def coverage(world: World, corrections: Corrections, seed: int) -> dict[str, np.ndarray]:
@@ -113,26 +148,12 @@ def coverage(world: World, corrections: Corrections, seed: int) -> dict[str, np.
 
 def county_gis(ctx: Context) -> SourceRecords:
     """County address points: rooftop accuracy, USPS spellings, three monthly snapshots."""
-    rng = rng_for(ctx.seed, "county_gis")
-    records = plan_records(ctx.cover["county_gis"], ctx.stable(), 3, rng)
-    template, rows, _ = ctx.rows_of(records)
-    n = len(records)
-    street = render_streets(
-        rows,
-        StreetNoise({FI: {"title": 1}, US: {"usps": 0.92, "spelled": 0.05, "title": 0.03}}, 0.0),
-        rng,
-    )
-    unit = render_units(
-        rows,
-        {
-            UNIT_APT: {"APT ": 0.7, "#": 0.1, "Unit ": 0.1, "": 0.1},
-            UNIT_STE: {"STE ": 0.85, "#": 0.15},
-        },
-        rng,
-    )
+    rng, records, template, rows, _ = ctx.draft("county_gis", 3)
+    street = render_streets(rows, STREETS["county_gis"], rng)
+    unit = render_units(rows, UNITS["county_gis"], rng)
     lon, lat = points(ctx.world, template, "rooftop", rng, 1.5)
     zip_code = rows["postcode"].to_numpy().copy()
-    zip_code[(rng.random(n) < 0.03) & ~ctx.fixed("postcode")[template]] = None
+    zip_code[(rng.random(len(records)) < 0.03) & ~ctx.fixed("postcode")[template]] = None
     house_number = rows["house_number"].to_numpy().copy()
     corrupt_invalid(records, rng, lon, lat, street, house_number)
     city, dates = rows["locality"].to_numpy(), DELIVERIES["county_gis"]
@@ -141,40 +162,12 @@ def county_gis(ctx: Context) -> SourceRecords:
 
 def vendor_acme(ctx: Context) -> SourceRecords:
     """A commercial file: parcel accuracy, heavy abbreviation, typos, ZIP+4, two deliveries."""
-    rng = rng_for(ctx.seed, "vendor_acme")
-    records = plan_records(ctx.cover["vendor_acme"], ctx.stable(), 2, rng)
-    template, rows, _ = ctx.rows_of(records)
+    rng, records, template, rows, _ = ctx.draft("vendor_acme", 2)
     n = len(records)
     us = (rows["region"] == US).to_numpy()
-    street = render_streets(
-        rows,
-        StreetNoise(
-            {
-                FI: {"title": 0.6, "upper": 0.2, "ascii": 0.1, "lower": 0.05, "abbreviated": 0.05},
-                US: {
-                    "usps": 0.28,
-                    "title": 0.22,
-                    "spelled": 0.12,
-                    "dotted": 0.10,
-                    "spelled_upper": 0.04,
-                    "alternate": 0.08,
-                    "no_directional": 0.06,
-                    "lower": 0.05,
-                    "no_directional_spelled": 0.05,
-                },
-            },
-            0.03,
-        ),
-        rng,
-    )
-    house_number = render_house_numbers(
-        rows["house_number"].to_numpy(), rows["suffix"].to_numpy(), rng, spaced=0.15
-    )
-    unit = render_units(
-        rows,
-        {**VENDOR_US_UNITS, UNIT_STAIRCASE: {"L N": 0.7, "LN": 0.2, "l N": 0.1}},
-        rng,
-    )
+    street = render_streets(rows, STREETS["vendor_acme"], rng)
+    house_number = render_house_numbers(rows, rng, spaced=0.15)
+    unit = render_units(rows, UNITS["vendor_acme"], rng)
     locality = rows["locality"].to_numpy().astype(object)
     us_city = choose(rng, {"upper": 0.5, "title": 0.5}, n) == "title"
     city = np.where(us & us_city, [title_words(c) for c in locality], locality)
@@ -201,20 +194,10 @@ def vendor_acme(ctx: Context) -> SourceRecords:
 
 def open_data(ctx: Context) -> SourceRecords:
     """A city open-data export: one free-text column, interpolated points, one delivery."""
-    rng = rng_for(ctx.seed, "open_data")
-    records = plan_records(ctx.cover["open_data"], ctx.stable(), 1, rng)
-    template, rows, _ = ctx.rows_of(records)
+    rng, records, template, rows, _ = ctx.draft("open_data", 1)
     n = len(records)
-    street = render_streets(
-        rows,
-        StreetNoise({FI: {"title": 1}, US: {"title": 0.6, "spelled": 0.25, "usps": 0.15}}, 0.03),
-        rng,
-    )
-    unit = render_units(
-        rows,
-        OPEN_DATA_UNITS,
-        rng,
-    )
+    street = render_streets(rows, STREETS["open_data"], rng)
+    unit = render_units(rows, UNITS["open_data"], rng)
     line = address_line(rows["house_number"].to_numpy(), street, unit)
     city = pd.Series([title_words(c) for c in rows["locality"]], dtype=object)
     with_zip = (rng.random(n) < 0.85) | ctx.fixed("postcode")[template]
@@ -232,9 +215,7 @@ def open_data(ctx: Context) -> SourceRecords:
 
 def fi_open_data(ctx: Context) -> SourceRecords:
     """The Finnish address register: entrance points, one formatted text, two deliveries."""
-    rng = rng_for(ctx.seed, "fi_open_data")
-    records = plan_records(ctx.cover["fi_open_data"], ctx.stable(), 2, rng)
-    template, rows, _ = ctx.rows_of(records)
+    rng, records, template, rows, _ = ctx.draft("fi_open_data", 2)
     street = np.array([title_words(s) for s in rows["street"]], dtype=object)
     unit = ctx.world.addresses["unit"].to_numpy()[template]
     line = address_line(street, rows["house_number"].to_numpy(), unit)

@@ -217,10 +217,10 @@ def render_units(
     return out
 
 
-def render_house_numbers(
-    house_number: np.ndarray, suffix: np.ndarray, rng: np.random.Generator, spaced: float
-) -> np.ndarray:
-    """House numbers with letter suffixes sometimes spaced (`12 A`) or lowercase (`12a`)."""
+def render_house_numbers(rows: pd.DataFrame, rng: np.random.Generator, spaced: float) -> np.ndarray:
+    """House numbers of `rows` (`house_number`, `suffix` columns), letter suffixes `spaced`
+    of the time spaced (`12 A`) and as often lowercase (`12a`)."""
+    house_number, suffix = rows["house_number"].to_numpy(), rows["suffix"].to_numpy()
     out = house_number.astype(object).copy()
     rows = np.nonzero(suffix != "")[0]
     draw = rng.random(len(rows))
