@@ -15,9 +15,7 @@ from geodata.sample_data.world import World
 
 ADD_CORRECTIONS = 10
 
-
 FIX_CORRECTIONS = {"postcode": 7, "street": 3, "house_number": 3, "locality": 2}
-
 
 OBSERVED_COLUMNS: tuple[str, ...] = (
     "house_number",

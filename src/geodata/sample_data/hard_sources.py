@@ -65,7 +65,6 @@ SOURCE_PLANS: dict[str, SourcePlan] = {
 }
 """The address sources of the hard profile (user corrections come on top)."""
 
-
 DUPLICATE_SHARE = 0.02
 INVALID_SHARE = 0.01
 

@@ -36,7 +36,6 @@ from geodata.sample_data.world import World, build_regions, rng_for
 
 RURAL_LOCALITY = "ROUND VALLEY"
 
-
 HARD_US_LOTS = replace(
     US_LOTS,
     multi_width=(20.0, 60.0),
@@ -49,29 +48,21 @@ HARD_US_LOTS = replace(
 )
 """The demo's US lots with more and bigger apartment buildings, some large blocks."""
 
-RURAL_LOTS = LotModel(
-    single_width=(60.0, 220.0),
-    multi_width=(60.0, 120.0),
-    multi_share=0.02,
-    front_setback=(15.0, 80.0),
-    side_setback=(8.0, 25.0),
-    single_depth=(12.0, 20.0),
-    multi_depth=(15.0, 25.0),
-    letter_split_share=0.01,
-    unit_model="us",
-)
-
-GB_LOTS = LotModel(
-    single_width=(5.0, 9.0),
-    multi_width=(14.0, 30.0),
-    multi_share=0.22,
-    front_setback=(1.0, 4.0),
-    side_setback=(0.0, 0.3),
-    single_depth=(8.0, 12.0),
-    multi_depth=(12.0, 18.0),
-    letter_split_share=0.03,
-    unit_model="gb",
-)
+LOT_MODELS: dict[str, tuple] = {
+    # field: (the rural county area, British towns)
+    "single_width": ((60.0, 220.0), (5.0, 9.0)),
+    "multi_width": ((60.0, 120.0), (14.0, 30.0)),
+    "multi_share": (0.02, 0.22),
+    "front_setback": ((15.0, 80.0), (1.0, 4.0)),
+    "side_setback": ((8.0, 25.0), (0.0, 0.3)),
+    "single_depth": ((12.0, 20.0), (8.0, 12.0)),
+    "multi_depth": ((15.0, 25.0), (12.0, 18.0)),
+    "letter_split_share": (0.01, 0.03),
+    "unit_model": ("us", "gb"),
+}
+"""The hard profile's own lot models side by side: wide rural lots with buildings far back
+from the road, narrow British terraces and blocks of flats."""
+RURAL_LOTS, GB_LOTS = (LotModel(**{f: v[i] for f, v in LOT_MODELS.items()}) for i in (0, 1))
 
 HARD_US_CA = replace(
     US_CA,
@@ -167,10 +158,8 @@ HARD_GB_ENG = RegionSpec(
 REGION_SHARES: dict[RegionSpec, float] = {HARD_US_CA: 0.55, HARD_FI_18: 0.2, HARD_GB_ENG: 0.25}
 """Share of the true addresses in each region."""
 
-
 RENAMED_SHARE = 0.06
 """Share of the US (urban) and British streets renamed; some sources still use the old name."""
-
 
 _INWARD_LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
 

@@ -172,7 +172,6 @@ _FACE_COLUMNS = (
     "diag",
 )
 
-
 EAST, WEST, NORTH, SOUTH = (1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0)
 
 

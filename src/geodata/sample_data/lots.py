@@ -15,28 +15,21 @@ import pandas as pd
 HUNDREDS_PROPORTIONAL = "hundreds_proportional"
 """US block numbering: block k holds 100k..100k+99, numbers proportional to position."""
 
-
 HUNDREDS_SEQUENTIAL = "hundreds_sequential"
 """US block numbering: block k holds 100k+1, 100k+2, ... in lot order."""
-
 
 STREET_SEQUENTIAL = "street_sequential"
 """Nordic numbering: 1, 3, 5 ... on one side and 2, 4, 6 ... on the other, whole street."""
 
-
 UNIT_NONE, UNIT_APT, UNIT_STE, UNIT_STAIRCASE, UNIT_FLAT = 0, 1, 2, 3, 4
 """Unit kinds: none, apartment (APT 4), suite (STE 101), Finnish staircase (A 5), flat (FLAT 2)."""
 
-
 _SUITES_PER_FLOOR = 8
-
 
 _FLATS_PER_FLOOR = 12
 
-
 _FLOOR_NUMBERED_FROM = 61
 """Apartment blocks this large number their flats by floor (APT 101, 102, ... 201)."""
-
 
 _PROPORTIONAL_SLOTS = 48
 

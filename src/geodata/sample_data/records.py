@@ -17,12 +17,9 @@ from geodata.sample_data.world import World, rng_for
 
 DATE_TYPE = pd.ArrowDtype(pa.date32())
 
-
 INVALID_KINDS = ("null_island", "latitude_out_of_range", "empty_street", "garbage_text")
 
-
 GARBAGE = ("???", "N/A", "-", "UNKNOWN")
-
 
 OUT_OF_RANGE_LATITUDES = (123.4, 95.25, -123.4)
 

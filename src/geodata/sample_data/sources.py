@@ -50,7 +50,6 @@ DELIVERIES: dict[str, tuple[date | None, ...]] = {
 }
 """Delivery dates per source (None: a source without a date column)."""
 
-
 COVERAGE: dict[str, float] = {
     "county_gis": 0.90,
     "vendor_acme": 0.75,
@@ -59,9 +58,7 @@ COVERAGE: dict[str, float] = {
 }
 """Share of the true addresses (of its regions) each source knows."""
 
-
 CORRECTIONS_WINDOW = (date(2026, 9, 1), date(2026, 10, 31))
-
 
 VENDOR_US_UNITS: dict[int, dict[str, float]] = {
     UNIT_APT: {"APT ": 0.3, "Apt ": 0.2, "#": 0.15, "Unit ": 0.15, "": 0.1, "Apt. ": 0.1},

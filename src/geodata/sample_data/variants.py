@@ -49,9 +49,7 @@ US_STREET_STYLES: tuple[str, ...] = (
     "no_directional_spelled",  # Main Street
 )
 
-
 FI_STREET_STYLES: tuple[str, ...] = ("upper", "title", "ascii", "lower", "abbreviated")
-
 
 GB_STREET_STYLES: tuple[str, ...] = ("upper", "title", "lower", "abbreviated", "abbreviated_upper")
 
