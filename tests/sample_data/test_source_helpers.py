@@ -13,7 +13,7 @@ from geodata.sample_data.records import (
     corrupt_invalid,
     repeat_deliveries,
 )
-from geodata.sample_data.variants import StreetNoise, render_streets
+from geodata.sample_data.variants import StreetNoise, address_line, map_unique, render_streets
 from geodata.sample_data.vocabulary import FI, GB, US
 from geodata.sample_data.world import World, build_world
 
@@ -102,3 +102,34 @@ def test_points_draw_the_offsets_locate_is_given(world):
     dx, dy = gaussian_offsets(np.random.default_rng(5), 20, 2.0)
     expected = locate(world, template, "entrance", dx, dy)
     assert np.array_equal(noisy[0], expected[0]) and np.array_equal(noisy[1], expected[1])
+
+
+def test_address_line_leaves_out_missing_units_and_can_put_them_first():
+    number = np.array(["12", "10", "3"], dtype=object)
+    street = np.array(["Main St", "High Street", "Oak Ave"], dtype=object)
+    unit = np.array(["Apt 4", "Flat 2", None], dtype=object)
+
+    assert address_line(number, street, unit).tolist() == [
+        "12 Main St Apt 4",
+        "10 High Street Flat 2",
+        "3 Oak Ave",
+    ]
+    british = np.array([False, True, True])
+    assert address_line(number, street, unit, unit_first=british).tolist() == [
+        "12 Main St Apt 4",
+        "Flat 2, 10 High Street",
+        "3 Oak Ave",
+    ]
+
+
+def test_map_unique_calls_once_per_distinct_value_and_keeps_none():
+    calls = []
+
+    def shout(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    mapped = map_unique(np.array(["a", None, "b", "a"], dtype=object), shout)
+
+    assert mapped.tolist() == ["A", None, "B", "A"]
+    assert sorted(calls) == ["a", "b"]

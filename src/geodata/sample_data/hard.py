@@ -7,6 +7,8 @@ street names, renamed streets that some sources still carry under the old name,
 Swedish street and town names in Finland, neighbourhood names for US cities, and
 two more sources: a British address register and a postal directory whose points
 are postcode centroids.
+
+Its world is in `hard_world`, its sources in `hard_sources`; both build on the demo's.
 """
 
 from __future__ import annotations

@@ -82,6 +82,7 @@ def rectangle_corners(lots: pd.DataFrame, faces: pd.DataFrame, s_l, s_r, t0, t1)
 
 
 def parcel_rings(lots: pd.DataFrame, faces: pd.DataFrame) -> np.ndarray:
+    """(n, 5, 2) rings of the lots' parcels: from the face's setback line to its depth."""
     f = faces.iloc[lots["face"].to_numpy()]
     h = f["h"].to_numpy()
     return rectangle_corners(

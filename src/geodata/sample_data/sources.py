@@ -4,6 +4,9 @@ Every record is rendered from the truth through its source's habits (spelling,
 unit format, coordinate accuracy, coverage, deliveries) plus deliberate
 noise: typos, duplicates under a new id, invalid records, and systematic
 errors shared by every source that user corrections then fix.
+
+The parts the hard profile shares live in `corrections`, `records`, `points`, `files`
+and `variants`.
 """
 
 from __future__ import annotations

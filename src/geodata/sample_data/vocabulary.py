@@ -1,4 +1,6 @@
-"""Names, codes and spellings the demo region is made of.
+"""Names, codes and spellings both profiles are made of.
+
+Over 400 lines because it is word lists (streets, aliases, keyboards), not logic.
 
 Street names are (NAME, TYPE) pairs in canonical uppercase; Finnish streets
 carry their type inside the name (`...KATU`, `...TIE`) and an empty TYPE.
