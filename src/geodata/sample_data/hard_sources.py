@@ -21,12 +21,7 @@ from geodata.sample_data.files import (
 )
 from geodata.sample_data.lots import UNIT_APT, UNIT_FLAT, UNIT_STAIRCASE, UNIT_STE
 from geodata.sample_data.points import points
-from geodata.sample_data.records import (
-    Context,
-    Draft,
-    SourceRecords,
-    corrupt_invalid,
-)
+from geodata.sample_data.records import Context, Draft, SourceRecords, corrupt_invalid
 from geodata.sample_data.sources import OPEN_DATA_UNITS, VENDOR_US_UNITS, user_corrections
 from geodata.sample_data.variants import (
     StreetNoise,

@@ -26,12 +26,7 @@ from geodata.sample_data.files import (
 )
 from geodata.sample_data.lots import UNIT_APT, UNIT_STAIRCASE, UNIT_STE
 from geodata.sample_data.points import disc_offsets, locate, points
-from geodata.sample_data.records import (
-    Context,
-    SourceRecords,
-    corrupt_invalid,
-    truth_records,
-)
+from geodata.sample_data.records import Context, SourceRecords, corrupt_invalid, truth_records
 from geodata.sample_data.variants import (
     StreetNoise,
     address_line,

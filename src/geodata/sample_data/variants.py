@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geodata.sample_data import vocabulary as vocab
 from geodata.sample_data.vocabulary import (
     ALTERNATE_TYPE_ABBREVIATIONS,
     ASCII_FOLDING,
@@ -22,6 +21,8 @@ from geodata.sample_data.vocabulary import (
     GB,
     GB_TYPE_ABBREVIATIONS,
     KEYBOARD_NEIGHBOURS,
+    LOCALITY_ALIASES,
+    POSTCODE_PLACE_NAMES,
     SWEDISH_STREET_NAMES,
     USPS_STREET_TYPES,
 )
@@ -245,8 +246,9 @@ class StreetNoise:
     """How a source spells streets: its styles per region and the noise it adds."""
 
     styles: dict[str, dict[str, float]]
-    """Region code -> weighted styles (see `variants`). Each region's styles are drawn for
-    every record, region after region in this order; a record gets its own region's."""
+    """Region code -> weighted styles (`US_STREET_STYLES`, ...). Each region's styles are
+    drawn for every record, region after region in this order; a record gets its own
+    region's."""
     typo_share: float | None = None
     """Share of records with a misspelled street name. None: no typo pass and no draws for
     it; 0.0 draws (as the demo does) but misspells nothing."""
@@ -283,8 +285,8 @@ def render_streets(
         names, _ = misspell_some(names, noise.typo_share, rng)
     style = np.full(n, None, dtype=object)
     for code, weights in noise.styles.items():
-        drawn = choose(rng, weights, n)
-        style[region == code] = drawn[region == code]
+        drawn, mine = choose(rng, weights, n), region == code
+        style[mine] = drawn[mine]
     parts = pd.DataFrame(
         {
             "region": region,
@@ -334,8 +336,8 @@ def render_localities(
     """Locality per record: sometimes a neighbourhood or Swedish name, title case, or missing."""
     n = len(rows)
     locality = rows["locality"].to_numpy().astype(object).copy()
-    by_postcode = rows["postcode"].map(vocab.POSTCODE_PLACE_NAMES).to_numpy()
-    by_town = rows["locality"].map(vocab.LOCALITY_ALIASES).to_numpy()
+    by_postcode = rows["postcode"].map(POSTCODE_PLACE_NAMES).to_numpy()
+    by_town = rows["locality"].map(LOCALITY_ALIASES).to_numpy()
     alias = np.where(pd.notna(by_postcode), by_postcode, by_town)
     use = pd.notna(alias) & (rng.random(n) < alias_share)
     locality[use] = alias[use]
