@@ -8,7 +8,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from geodata.sample_data.sources import build_sources
-from geodata.sample_data.world import build_world, truth_addresses
+from geodata.sample_data.world import build_world, world_frames
 
 OUTPUT_PATHS: dict[str, str] = {
     "county_gis": "county_gis/addresses.csv",
@@ -85,13 +85,7 @@ def generate_region(
         raise ValueError(f"unknown profile {profile!r}; expected one of {PROFILES}")
     params = SampleDataParams(seed=seed, us_addresses=us_addresses, fi_addresses=fi_addresses)
     world = build_world(params.seed, params.us_addresses, params.fi_addresses)
-    frames = build_sources(world, params.seed)
-    frames.update(
-        roads=world.roads,
-        parcels=world.parcels,
-        buildings=world.buildings,
-        truth_addresses=truth_addresses(world),
-    )
+    frames = {**build_sources(world, params.seed), **world_frames(world)}
     return {name: frames[name] for name in FRAME_NAMES}
 
 

@@ -4,34 +4,41 @@ Every record is rendered from the truth through its source's habits (spelling,
 unit format, coordinate accuracy, coverage, deliveries) plus deliberate
 noise: typos, duplicates under a new id, invalid records, and systematic
 errors shared by every source that user corrections then fix.
+
+The parts the hard profile shares live in `corrections`, `records`, `points`, `files`
+and `variants`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from geodata.sample_data.layout import UNIT_APT, UNIT_NONE, UNIT_STAIRCASE, UNIT_STE
-from geodata.sample_data.variants import (
-    apply_case,
-    can_misspell,
-    choose,
-    misspell,
-    misspell_some,
-    render_fi_street,
-    render_house_numbers,
-    render_unique,
-    render_units,
-    render_us_street,
+from geodata.sample_data.corrections import Corrections, observed_addresses, plan_corrections
+from geodata.sample_data.files import (
+    county_gis_file,
+    fi_open_data_file,
+    open_data_file,
+    vendor_acme_file,
 )
-from geodata.sample_data.world import World, rng_for, title_words
-
-US, FI = "US-CA", "FI-18"
-DATE_TYPE = pd.ArrowDtype(pa.date32())
+from geodata.sample_data.lots import UNIT_APT, UNIT_STAIRCASE, UNIT_STE
+from geodata.sample_data.points import disc_offsets, locate, points
+from geodata.sample_data.records import Context, SourceRecords, corrupt_invalid, truth_records
+from geodata.sample_data.variants import (
+    StreetNoise,
+    address_line,
+    apply_case,
+    choose,
+    render_house_numbers,
+    render_streets,
+    render_units,
+    title_words,
+)
+from geodata.sample_data.vocabulary import FI, US
+from geodata.sample_data.world import World, rng_for
 
 DELIVERIES: dict[str, tuple[date | None, ...]] = {
     "county_gis": (date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)),
@@ -50,125 +57,55 @@ COVERAGE: dict[str, float] = {
 """Share of the true addresses (of its regions) each source knows."""
 
 CORRECTIONS_WINDOW = (date(2026, 9, 1), date(2026, 10, 31))
-ADD_CORRECTIONS = 10
-FIX_CORRECTIONS = {"postcode": 7, "street": 3, "house_number": 3, "locality": 2}
-INVALID_KINDS = ("null_island", "latitude_out_of_range", "empty_street", "garbage_text")
-GARBAGE = ("???", "N/A", "-", "UNKNOWN")
-OUT_OF_RANGE_LATITUDES = (123.4, 95.25, -123.4)
 
+VENDOR_US_UNITS: dict[int, dict[str, float]] = {
+    UNIT_APT: {"APT ": 0.3, "Apt ": 0.2, "#": 0.15, "Unit ": 0.15, "": 0.1, "Apt. ": 0.1},
+    UNIT_STE: {"STE ": 0.4, "Ste ": 0.2, "Suite ": 0.2, "#": 0.2},
+}
+"""How the commercial vendor spells US units (in both profiles)."""
 
-@dataclass
-class Corrections:
-    """Addresses end users act on, and the wrong values every source shares for fixes."""
+OPEN_DATA_UNITS: dict[int, dict[str, float]] = {
+    UNIT_APT: {"Apt ": 0.4, "#": 0.2, "Unit ": 0.2, "APT ": 0.2},
+    UNIT_STE: {"Ste ": 0.4, "Suite ": 0.4, "#": 0.2},
+}
+"""How the city open-data export spells units (in both profiles)."""
 
-    add: np.ndarray
-    fix: pd.DataFrame
-    """Columns: address (row in world.addresses), field, wrong, right, and for street
-    fixes the misspelled name part (`wrong_name`)."""
-    suppress: np.ndarray
-
-
-def _street_key(a: pd.DataFrame) -> pd.Series:
-    return a["street"] + "|" + a["locality"]
-
-
-def plan_corrections(world: World, rng: np.random.Generator) -> Corrections:
-    """Pick the added, fixed and suppressed addresses and each fix's shared wrong value."""
-    a = world.addresses
-    us_real = (a["region"] == US) & ~a["phantom"]
-    plain = us_real & (a["suffix"] == "") & ~a["fraction"].astype(bool)
-    taken = np.zeros(len(a), dtype=bool)
-
-    def pick(mask: np.ndarray, count: int) -> np.ndarray:
-        # At most one picked address per building: each correction is about another place.
-        pool = np.nonzero(mask & ~taken)[0]
-        pool = pool[~pd.Series(a["lot_index"].to_numpy()[pool]).duplicated().to_numpy()]
-        chosen = np.sort(rng.choice(pool, size=min(count, len(pool)), replace=False))
-        taken[np.isin(a["lot_index"].to_numpy(), a["lot_index"].to_numpy()[chosen])] = True
-        return chosen
-
-    numbers = set(zip(_street_key(a), a["hn_base"], strict=True))
-    streets = set(a["street"])
-    no_unit = (a["unit_kind"] == UNIT_NONE).to_numpy()
-    locality_postcodes = a[us_real].groupby("locality")["postcode"].unique()
-    several_postcodes = a["locality"].map(locality_postcodes.map(len)).fillna(0).to_numpy() > 1
-    misspellable = a["street_name"].map(can_misspell).to_numpy()
-    fixes = []
-    for field, count in FIX_CORRECTIONS.items():
-        mask = (plain & no_unit).to_numpy()
-        if field == "postcode":
-            mask &= several_postcodes
-        if field == "street":
-            mask &= misspellable
-        for i in pick(mask, count):
-            row = a.iloc[i]
-            wrong_name = None
-            if field == "postcode":
-                others = sorted(set(locality_postcodes[row["locality"]]) - {row["postcode"]})
-                wrong = str(rng.choice(others))
-            elif field == "street":
-                wrong = row["street"]
-                while wrong in streets:  # a misspelling, not another real street
-                    wrong_name = misspell(row["street_name"], rng)
-                    parts = (row["directional"], wrong_name, row["street_type"])
-                    wrong = " ".join(p for p in parts if p)
-            elif field == "house_number":
-                n = int(row["hn_base"])
-                digits = str(n)
-                options = [int(digits[::-1])] if len(set(digits)) > 1 else []
-                options += [n + 100, n + 200, n + 300]
-                # Far blocks as a last resort, for densely numbered streets.
-                options += list(range(n + 1000, n + 100_000, 1000))
-                key = row["street"] + "|" + row["locality"]
-                wrong = str(next(o for o in options if o != n and (key, o) not in numbers))
-            else:
-                others = sorted(set(a.loc[us_real, "locality"]) - {row["locality"]})
-                wrong = str(rng.choice(others))
-            fixes.append(
-                {
-                    "address": i,
-                    "field": field,
-                    "wrong": wrong,
-                    "right": row[field],
-                    "wrong_name": wrong_name,
-                }
-            )
-    fix = pd.DataFrame(fixes)
-
-    fraction = (us_real & a["fraction"].astype(bool)).to_numpy()
-    flats = (us_real & (a["unit_kind"] == UNIT_APT) & (a["n_units"] >= 3)).to_numpy()
-    add = np.concatenate([pick(fraction, 3), pick(flats, 2)])
-    add = np.sort(
-        np.concatenate([add, pick((plain & no_unit).to_numpy(), ADD_CORRECTIONS - len(add))])
-    )
-    return Corrections(add=add, fix=fix, suppress=np.nonzero(a["phantom"].to_numpy())[0])
-
-
-def observed_addresses(world: World, corrections: Corrections) -> pd.DataFrame:
-    """The addresses as sources know them: the truth with each fix's shared wrong value."""
-    a = world.addresses
-    obs = pd.DataFrame(
+STREETS: dict[str, StreetNoise] = {
+    "county_gis": StreetNoise(
+        {FI: {"title": 1}, US: {"usps": 0.92, "spelled": 0.05, "title": 0.03}}, typo_share=0.0
+    ),
+    "vendor_acme": StreetNoise(
         {
-            "house_number": a["house_number"].astype(object),
-            "suffix": a["suffix"].astype(object),
-            "directional": a["directional"].astype(object),
-            "street_name": a["street_name"].astype(object),
-            "street_type": a["street_type"].astype(object),
-            "unit_kind": a["unit_kind"].to_numpy(),
-            "unit_id": a["unit_id"].astype(object),
-            "staircase": a["staircase"].astype(object),
-            "locality": a["locality"].astype(object),
-            "postcode": a["postcode"].astype(object),
-            "region": a["region"].astype(object),
-            "face": a["face"].to_numpy(),
-        }
-    )
-    obs["street"] = a["street"].astype(object)
-    for fix in corrections.fix.itertuples(index=False):
-        obs.loc[fix.address, fix.field] = fix.wrong
-        if fix.field == "street":
-            obs.loc[fix.address, "street_name"] = fix.wrong_name
-    return obs
+            FI: {"title": 0.6, "upper": 0.2, "ascii": 0.1, "lower": 0.05, "abbreviated": 0.05},
+            US: {
+                "usps": 0.28,
+                "title": 0.22,
+                "spelled": 0.12,
+                "dotted": 0.10,
+                "spelled_upper": 0.04,
+                "alternate": 0.08,
+                "no_directional": 0.06,
+                "lower": 0.05,
+                "no_directional_spelled": 0.05,
+            },
+        },
+        typo_share=0.03,
+    ),
+    "open_data": StreetNoise(
+        {FI: {"title": 1}, US: {"title": 0.6, "spelled": 0.25, "usps": 0.15}}, typo_share=0.03
+    ),
+}
+"""How each source spells streets (the demo draws Finland's styles first)."""
+
+UNITS: dict[str, dict[int, dict[str, float]]] = {
+    "county_gis": {
+        UNIT_APT: {"APT ": 0.7, "#": 0.1, "Unit ": 0.1, "": 0.1},
+        UNIT_STE: {"STE ": 0.85, "#": 0.15},
+    },
+    "vendor_acme": {**VENDOR_US_UNITS, UNIT_STAIRCASE: {"L N": 0.7, "LN": 0.2, "l N": 0.1}},
+    "open_data": OPEN_DATA_UNITS,
+}
+"""How each source spells units."""
 
 
 def coverage(world: World, corrections: Corrections, seed: int) -> dict[str, np.ndarray]:
@@ -204,266 +141,28 @@ def coverage(world: World, corrections: Corrections, seed: int) -> dict[str, np.
     return cover
 
 
-def plan_records(
-    covered: np.ndarray,
-    stable: np.ndarray,
-    n_deliveries: int,
-    rng: np.random.Generator,
-    *,
-    new_share: float = 0.01,
-    drop_share: float = 0.002,
-    duplicate_share: float = 0.01,
-    invalid_share: float = 0.01,
-) -> pd.DataFrame:
-    """A source's records over its deliveries, in id order.
-
-    Each later delivery adds about `new_share` addresses and drops a few; about
-    `duplicate_share` addresses get a second record under another id, and about
-    `invalid_share` of the records are invalid (no address, a template address
-    to corrupt). Stable addresses are in every delivery.
-
-    Returns:
-        One row per record: `address` (-1 for invalid), `template`, `first` and
-        `last` delivery index, `invalid_kind` (None for valid records).
-    """
-    addresses = np.nonzero(covered)[0]
-    n = len(addresses)
-    first = np.zeros(n, dtype=np.int64)
-    last = np.full(n, n_deliveries - 1, dtype=np.int64)
-    movable = ~stable[addresses]
-    for d in range(1, n_deliveries):
-        pool = np.nonzero(movable & (first == 0) & (last == n_deliveries - 1))[0]
-        new = rng.choice(pool, size=round(new_share * n), replace=False)
-        first[new] = d
-        pool = np.nonzero(movable & (first == 0) & (last == n_deliveries - 1))[0]
-        dropped = rng.choice(pool, size=max(2, round(drop_share * n)), replace=False)
-        last[dropped] = d - 1
-    duplicated = np.sort(
-        rng.choice(np.nonzero(movable)[0], size=round(duplicate_share * n), replace=False)
-    )
-    valid = pd.DataFrame(
-        {
-            "address": np.concatenate([addresses, addresses[duplicated]]),
-            "first": np.concatenate([first, first[duplicated]]),
-            "last": np.concatenate([last, last[duplicated]]),
-        }
-    )
-    valid["template"] = valid["address"]
-    valid["invalid_kind"] = None
-    n_invalid = max(1, round(invalid_share * len(valid) / (1 - invalid_share)))
-    kinds = np.array(INVALID_KINDS, dtype=object)[
-        rng.permutation(np.arange(n_invalid) % len(INVALID_KINDS))
-    ]
-    invalid = pd.DataFrame(
-        {
-            "address": -1,
-            "first": 0,
-            "last": n_deliveries - 1,
-            "template": rng.choice(addresses, size=n_invalid),
-            "invalid_kind": kinds,
-        }
-    )
-    records = pd.concat([valid, invalid], ignore_index=True)
-    records["order"] = rng.permutation(len(records))
-    return records.sort_values(["first", "order"]).drop(columns="order").reset_index(drop=True)
-
-
-def _jitter(rng: np.random.Generator, n: int, sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    return rng.normal(0.0, sigma, n), rng.normal(0.0, sigma, n)
-
-
-def _disc(rng: np.random.Generator, n: int, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    angle = rng.uniform(0, 2 * np.pi, n)
-    return radius * np.cos(angle), radius * np.sin(angle)
-
-
-def _lonlat(world: World, rows: pd.DataFrame, x: np.ndarray, y: np.ndarray):
-    lon, lat = world.lonlat(rows["region"].to_numpy(), x, y)
-    return np.round(lon, 7), np.round(lat, 7)
-
-
-def _streets(
-    obs: pd.DataFrame,
-    us_styles: dict[str, float],
-    fi_styles: dict[str, float],
-    typo_share: float,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Street text per record in the source's styles, with typos in about `typo_share`."""
-    names, _ = misspell_some(obs["street_name"].to_numpy(), typo_share, rng)
-    is_fi = (obs["region"] == FI).to_numpy()
-    style = np.where(is_fi, choose(rng, fi_styles, len(obs)), choose(rng, us_styles, len(obs)))
-    parts = pd.DataFrame(
-        {
-            "region": obs["region"].to_numpy(),
-            "directional": obs["directional"].to_numpy(),
-            "name": names,
-            "street_type": obs["street_type"].to_numpy(),
-            "style": style,
-        }
-    )
-
-    def render(region, directional, name, street_type, style):
-        if region == FI:
-            return render_fi_street(name, style)
-        return render_us_street(directional, name, street_type, style)
-
-    return render_unique(parts, render, list(parts.columns))
-
-
-def _corrupt(
-    records: pd.DataFrame,
-    rng: np.random.Generator,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    street: np.ndarray,
-    *other_text: np.ndarray,
-) -> None:
-    """Turn the invalid records into what their kind names (arrays changed in place).
-
-    `street` is the street (or whole address) text; garbage also goes into `other_text`.
-    """
-    kind = records["invalid_kind"].to_numpy()
-    rows = np.nonzero(kind == "null_island")[0]
-    lon[rows], lat[rows] = 0.0, 0.0
-    rows = np.nonzero(kind == "latitude_out_of_range")[0]
-    lat[rows] = rng.choice(OUT_OF_RANGE_LATITUDES, size=len(rows))
-    street[kind == "empty_street"] = ""
-    rows = np.nonzero(kind == "garbage_text")[0]
-    garbage = rng.choice(np.array(GARBAGE, dtype=object), size=len(rows))
-    for values in (street, *other_text):
-        values[rows] = garbage
-
-
-def _delivered(records: pd.DataFrame, frame: pd.DataFrame, dates, column: str | None):
-    """`frame` (one row per record) repeated for every delivery each record is in."""
-    parts = []
-    for d, when in enumerate(dates):
-        present = ((records["first"] <= d) & (records["last"] >= d)).to_numpy()
-        part = frame[present]
-        if column is not None:
-            part = part.assign(**{column: when})
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
-
-
-@dataclass
-class Context:
-    """What every source builder reads: the truth, the observed view, coverage, the seed."""
-
-    world: World
-    obs: pd.DataFrame
-    corrections: Corrections
-    cover: dict[str, np.ndarray]
-    seed: int
-
-    def fixed(self, field: str | None = None) -> np.ndarray:
-        """Per address: it carries a shared wrong value (of `field`, or of any field)."""
-        fix = self.corrections.fix
-        if field is not None:
-            fix = fix[fix["field"] == field]
-        return np.isin(np.arange(len(self.obs)), fix["address"].to_numpy())
-
-    def stable(self) -> np.ndarray:
-        """Addresses present in every delivery: the fixed ones and the phantoms."""
-        return self.fixed() | self.world.addresses["phantom"].to_numpy()
-
-
-@dataclass
-class SourceRecords:
-    """A source's delivered rows plus what the truth needs to know about each record."""
-
-    frame: pd.DataFrame
-    records: pd.DataFrame
-    ids: np.ndarray
-    dates: tuple
-
-
-def _us_units(options_apt: dict[str, float], options_ste: dict[str, float]):
-    return {UNIT_APT: options_apt, UNIT_STE: options_ste}
-
-
 def county_gis(ctx: Context) -> SourceRecords:
     """County address points: rooftop accuracy, USPS spellings, three monthly snapshots."""
-    rng = rng_for(ctx.seed, "county_gis")
-    records = plan_records(ctx.cover["county_gis"], ctx.stable(), 3, rng)
-    template = records["template"].to_numpy()
-    rows = ctx.obs.iloc[template].reset_index(drop=True)
-    truth = ctx.world.addresses.iloc[template]
-    n = len(records)
-    street = _streets(rows, {"usps": 0.92, "spelled": 0.05, "title": 0.03}, {"title": 1}, 0.0, rng)
-    unit = render_units(
-        rows["unit_kind"].to_numpy(),
-        rows["unit_id"].to_numpy(),
-        rows["staircase"].to_numpy(),
-        _us_units({"APT ": 0.7, "#": 0.1, "Unit ": 0.1, "": 0.1}, {"STE ": 0.85, "#": 0.15}),
-        rng,
-    )
-    dx, dy = _jitter(rng, n, 1.5)
-    lon, lat = _lonlat(ctx.world, rows, truth["bx"].to_numpy() + dx, truth["by"].to_numpy() + dy)
+    rng, records, template, rows, _ = ctx.draft("county_gis", 3)
+    street = render_streets(rows, STREETS["county_gis"], rng)
+    unit = render_units(rows, UNITS["county_gis"], rng)
+    lon, lat = points(ctx.world, template, "rooftop", rng, 1.5)
     zip_code = rows["postcode"].to_numpy().copy()
-    zip_code[(rng.random(n) < 0.03) & ~ctx.fixed("postcode")[template]] = None
+    zip_code[(rng.random(len(records)) < 0.03) & ~ctx.fixed("postcode")[template]] = None
     house_number = rows["house_number"].to_numpy().copy()
-    _corrupt(records, rng, lon, lat, street, house_number)
-    ids = np.arange(1, n + 1, dtype=np.int64)
-    frame = pd.DataFrame(
-        {
-            "OBJECTID": ids,
-            "ADDNUM": house_number,
-            "FULLNAME": np.where(street == "", None, street),
-            "UNIT": unit,
-            "CITY": rows["locality"].to_numpy(),
-            "STATE": "CA",
-            "ZIP": zip_code,
-            "X": lon,
-            "Y": lat,
-        }
-    )
-    dates = DELIVERIES["county_gis"]
-    delivered = _delivered(records, frame, [d.isoformat() for d in dates], "EDIT_DATE")
-    return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
+    corrupt_invalid(records, rng, lon, lat, street, house_number)
+    city, dates = rows["locality"].to_numpy(), DELIVERIES["county_gis"]
+    return county_gis_file(records, dates, house_number, street, unit, city, zip_code, lon, lat)
 
 
 def vendor_acme(ctx: Context) -> SourceRecords:
     """A commercial file: parcel accuracy, heavy abbreviation, typos, ZIP+4, two deliveries."""
-    rng = rng_for(ctx.seed, "vendor_acme")
-    records = plan_records(ctx.cover["vendor_acme"], ctx.stable(), 2, rng)
-    template = records["template"].to_numpy()
-    rows = ctx.obs.iloc[template].reset_index(drop=True)
-    truth = ctx.world.addresses.iloc[template]
+    rng, records, template, rows, _ = ctx.draft("vendor_acme", 2)
     n = len(records)
     us = (rows["region"] == US).to_numpy()
-    street = _streets(
-        rows,
-        {
-            "usps": 0.28,
-            "title": 0.22,
-            "spelled": 0.12,
-            "dotted": 0.10,
-            "spelled_upper": 0.04,
-            "alternate": 0.08,
-            "no_directional": 0.06,
-            "lower": 0.05,
-            "no_directional_spelled": 0.05,
-        },
-        {"title": 0.6, "upper": 0.2, "ascii": 0.1, "lower": 0.05, "abbreviated": 0.05},
-        0.03,
-        rng,
-    )
-    house_number = render_house_numbers(
-        rows["house_number"].to_numpy(), rows["suffix"].to_numpy(), rng, spaced=0.15
-    )
-    unit = render_units(
-        rows["unit_kind"].to_numpy(),
-        rows["unit_id"].to_numpy(),
-        rows["staircase"].to_numpy(),
-        {
-            UNIT_APT: {"APT ": 0.3, "Apt ": 0.2, "#": 0.15, "Unit ": 0.15, "": 0.1, "Apt. ": 0.1},
-            UNIT_STE: {"STE ": 0.4, "Ste ": 0.2, "Suite ": 0.2, "#": 0.2},
-            UNIT_STAIRCASE: {"L N": 0.7, "LN": 0.2, "l N": 0.1},
-        },
-        rng,
-    )
+    street = render_streets(rows, STREETS["vendor_acme"], rng)
+    house_number = render_house_numbers(rows, rng, spaced=0.15)
+    unit = render_units(rows, UNITS["vendor_acme"], rng)
     locality = rows["locality"].to_numpy().astype(object)
     us_city = choose(rng, {"upper": 0.5, "title": 0.5}, n) == "title"
     city = np.where(us & us_city, [title_words(c) for c in locality], locality)
@@ -480,53 +179,21 @@ def vendor_acme(ctx: Context) -> SourceRecords:
         form == "zip4", np.char.add(np.char.add(postcode.astype(str), "-"), plus4), postcode
     )
     postal = np.where(form == "none", None, postal)
-    radius = rng.uniform(0.0, 15.0, n)
-    dx, dy = _disc(rng, n, radius)
-    lon, lat = _lonlat(ctx.world, rows, truth["px"].to_numpy() + dx, truth["py"].to_numpy() + dy)
-    _corrupt(records, rng, lon, lat, street, house_number)
-    ids = np.array([f"ACME-{i:07d}" for i in range(1, n + 1)], dtype=object)
-    frame = pd.DataFrame(
-        {
-            "rec_id": ids,
-            "house_no": house_number,
-            "street_nm": street,
-            "sec_unit": unit,
-            "city_nm": city,
-            "state_prov": state,
-            "postal_cd": postal,
-            "ctry": np.where(us, "US", "FI").astype(object),
-            "longitude": lon,
-            "latitude": lat,
-        }
+    lon, lat = points(ctx.world, template, "parcel", rng, disc=15.0)
+    corrupt_invalid(records, rng, lon, lat, street, house_number)
+    country, dates = np.where(us, "US", "FI"), DELIVERIES["vendor_acme"]
+    return vendor_acme_file(
+        records, dates, house_number, street, unit, city, state, postal, country, lon, lat
     )
-    dates = DELIVERIES["vendor_acme"]
-    delivered = _delivered(records, frame, dates, "file_dt")
-    delivered["file_dt"] = delivered["file_dt"].astype(DATE_TYPE)
-    return SourceRecords(delivered, records, ids, dates)
 
 
 def open_data(ctx: Context) -> SourceRecords:
     """A city open-data export: one free-text column, interpolated points, one delivery."""
-    rng = rng_for(ctx.seed, "open_data")
-    records = plan_records(ctx.cover["open_data"], ctx.stable(), 1, rng)
-    template = records["template"].to_numpy()
-    rows = ctx.obs.iloc[template].reset_index(drop=True)
-    truth = ctx.world.addresses.iloc[template]
+    rng, records, template, rows, _ = ctx.draft("open_data", 1)
     n = len(records)
-    street = _streets(rows, {"title": 0.6, "spelled": 0.25, "usps": 0.15}, {"title": 1}, 0.03, rng)
-    unit = render_units(
-        rows["unit_kind"].to_numpy(),
-        rows["unit_id"].to_numpy(),
-        rows["staircase"].to_numpy(),
-        _us_units(
-            {"Apt ": 0.4, "#": 0.2, "Unit ": 0.2, "APT ": 0.2},
-            {"Ste ": 0.4, "Suite ": 0.4, "#": 0.2},
-        ),
-        rng,
-    )
-    line = pd.Series(rows["house_number"].to_numpy(), dtype=object) + " " + street
-    has_unit = pd.notna(unit)
-    line[has_unit] = line[has_unit] + " " + unit[has_unit]
+    street = render_streets(rows, STREETS["open_data"], rng)
+    unit = render_units(rows, UNITS["open_data"], rng)
+    line = address_line(rows["house_number"].to_numpy(), street, unit)
     city = pd.Series([title_words(c) for c in rows["locality"]], dtype=object)
     with_zip = (rng.random(n) < 0.85) | ctx.fixed("postcode")[template]
     commas = rng.random(n) < 0.7
@@ -536,36 +203,21 @@ def open_data(ctx: Context) -> SourceRecords:
     )
     case = choose(rng, {"asis": 0.6, "upper": 0.25, "lower": 0.15}, n)
     address = apply_case(pd.Series(text, dtype=object), case).to_numpy()
-    dx, dy = _jitter(rng, n, 3.0)
-    lon, lat = _lonlat(ctx.world, rows, truth["ix"].to_numpy() + dx, truth["iy"].to_numpy() + dy)
-    _corrupt(records, rng, lon, lat, address)
-    ids = np.arange(1, n + 1, dtype=np.int64)
-    frame = pd.DataFrame({"id": ids, "address": address, "lon": lon, "lat": lat})
-    return SourceRecords(frame, records, ids.astype(str).astype(object), DELIVERIES["open_data"])
+    lon, lat = points(ctx.world, template, "interpolated", rng, 3.0)
+    corrupt_invalid(records, rng, lon, lat, address)
+    return open_data_file(records, DELIVERIES["open_data"], address, lon, lat)
 
 
 def fi_open_data(ctx: Context) -> SourceRecords:
     """The Finnish address register: entrance points, one formatted text, two deliveries."""
-    rng = rng_for(ctx.seed, "fi_open_data")
-    records = plan_records(ctx.cover["fi_open_data"], ctx.stable(), 2, rng)
-    template = records["template"].to_numpy()
-    rows = ctx.obs.iloc[template].reset_index(drop=True)
-    truth = ctx.world.addresses.iloc[template]
-    n = len(records)
-    street = pd.Series([title_words(s) for s in rows["street"]], dtype=object)
-    line = street + " " + rows["house_number"].astype(object)
+    rng, records, template, rows, _ = ctx.draft("fi_open_data", 2)
+    street = np.array([title_words(s) for s in rows["street"]], dtype=object)
     unit = ctx.world.addresses["unit"].to_numpy()[template]
-    has_unit = pd.notna(unit)
-    line[has_unit] = line[has_unit] + " " + unit[has_unit]
+    line = address_line(street, rows["house_number"].to_numpy(), unit)
     text = (line + ", " + rows["postcode"].astype(object) + " Helsinki").to_numpy()
-    dx, dy = _jitter(rng, n, 1.0)
-    lon, lat = _lonlat(ctx.world, rows, truth["ex"].to_numpy() + dx, truth["ey"].to_numpy() + dy)
-    _corrupt(records, rng, lon, lat, text)
-    ids = np.arange(1_000_001, 1_000_001 + n, dtype=np.int64)
-    frame = pd.DataFrame({"osoite_id": ids, "osoite": text, "lon": lon, "lat": lat})
-    dates = DELIVERIES["fi_open_data"]
-    delivered = _delivered(records, frame, [d.isoformat() for d in dates], "paivitetty")
-    return SourceRecords(delivered, records, ids.astype(str).astype(object), dates)
+    lon, lat = points(ctx.world, template, "entrance", rng, 1.0)
+    corrupt_invalid(records, rng, lon, lat, text)
+    return fi_open_data_file(records, DELIVERIES["fi_open_data"], text, lon, lat)
 
 
 def canonical_text(obs: pd.DataFrame, unit: np.ndarray) -> list[str]:
@@ -588,8 +240,8 @@ def user_corrections(ctx: Context) -> SourceRecords:
     rows = ctx.obs.iloc[targets].reset_index(drop=True)
     truth = ctx.world.addresses.iloc[targets]
     n = len(targets)
-    dx, dy = _disc(rng, n, 4.5 * np.sqrt(rng.random(n)))
-    lon, lat = _lonlat(ctx.world, rows, truth["bx"].to_numpy() + dx, truth["by"].to_numpy() + dy)
+    dx, dy = disc_offsets(rng, 4.5 * np.sqrt(rng.random(n)))
+    lon, lat = locate(ctx.world, targets, "rooftop", dx, dy)
     frame = pd.DataFrame(
         {
             "action": actions,
@@ -647,36 +299,6 @@ def user_corrections(ctx: Context) -> SourceRecords:
     return SourceRecords(out, records, frame["correction_id"].to_numpy(), dates)
 
 
-def truth_records(name: str, source: SourceRecords, world: World) -> pd.DataFrame:
-    """One row per (source, record id, delivery) with the true address it refers to."""
-    ids = world.addresses["truth_address_id"].to_numpy()
-    address = source.records["address"].to_numpy()
-    truth_id = np.where(address >= 0, ids[np.maximum(address, 0)], None)
-    if name == "user_corrections":
-        parts = [(np.ones(len(address), dtype=bool), np.array(source.dates, dtype=object))]
-    else:
-        parts = [
-            (
-                ((source.records["first"] <= d) & (source.records["last"] >= d)).to_numpy(),
-                np.full(len(address), when, dtype=object),
-            )
-            for d, when in enumerate(source.dates)
-        ]
-    frames = [
-        pd.DataFrame(
-            {
-                "source": name,
-                "source_record_id": source.ids[present],
-                "dt": pd.array(list(when[present]), dtype=DATE_TYPE),
-                "truth_address_id": truth_id[present],
-                "invalid": address[present] < 0,
-            }
-        )
-        for present, when in parts
-    ]
-    return pd.concat(frames, ignore_index=True)
-
-
 SOURCE_BUILDERS = {
     "county_gis": county_gis,
     "vendor_acme": vendor_acme,
@@ -686,14 +308,29 @@ SOURCE_BUILDERS = {
 }
 
 
-def build_sources(world: World, seed: int) -> dict[str, pd.DataFrame]:
-    """Every source's delivered rows, keyed by source name, plus `truth_records`."""
-    corrections = plan_corrections(world, rng_for(seed, "corrections"))
+def build_sources(
+    world: World,
+    seed: int,
+    *,
+    builders: Mapping[str, Callable[[Context], SourceRecords]] | None = None,
+    coverage_of: Callable[[World, Corrections, int], dict[str, np.ndarray]] = coverage,
+    rng_key: tuple[str, ...] = (),
+) -> dict[str, pd.DataFrame]:
+    """Every source's delivered rows, keyed by source name, plus `truth_records`.
+
+    Args:
+        world: The truth the sources render.
+        seed: Random seed.
+        builders: Source name -> builder, in output order; default `SOURCE_BUILDERS`.
+        coverage_of: Which addresses each source knows; default the demo's `coverage`.
+        rng_key: Prefix of the corrections' random stream key (the hard profile's own).
+    """
+    corrections = plan_corrections(world, rng_for(seed, *rng_key, "corrections"))
     obs = observed_addresses(world, corrections)
-    ctx = Context(world, obs, corrections, coverage(world, corrections, seed), seed)
+    ctx = Context(world, obs, corrections, coverage_of(world, corrections, seed), seed)
     frames: dict[str, pd.DataFrame] = {}
     truth = []
-    for name, build in SOURCE_BUILDERS.items():
+    for name, build in (SOURCE_BUILDERS if builders is None else builders).items():
         source = build(ctx)
         frames[name] = source.frame.reset_index(drop=True)
         truth.append(truth_records(name, source, world))

@@ -1,10 +1,15 @@
-"""Names, codes and spellings the demo region is made of.
+"""Names, codes and spellings both profiles are made of.
+
+Over 400 lines because it is word lists (streets, aliases, keyboards), not logic.
 
 Street names are (NAME, TYPE) pairs in canonical uppercase; Finnish streets
 carry their type inside the name (`...KATU`, `...TIE`) and an empty TYPE.
 """
 
 from __future__ import annotations
+
+US, FI, GB = "US-CA", "FI-18", "GB-ENG"
+"""Region codes (ISO 3166-2): the demo's two and the hard profile's British one."""
 
 USPS_STREET_TYPES: dict[str, str] = {
     "ST": "STREET",

@@ -1,8 +1,7 @@
-"""The demo region's ground truth: US-CA and FI-18 towns, their addresses and reference geodata.
+"""A region's ground truth: its towns laid out, their addresses and reference geodata.
 
-Localities are laid out on a metre plane per region and projected to lon/lat
-(equirectangular around the region's reference point, metres on a sphere
-of the mean Earth radius, so haversine distances match the layout).
+Localities are laid out on a metre plane per region and projected to lon/lat by the
+region's `Projection` (see `towns`).
 """
 
 from __future__ import annotations
@@ -13,157 +12,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geodata.sample_data import vocabulary as vocab
 from geodata.sample_data.layout import (
-    HUNDREDS_PROPORTIONAL,
-    HUNDREDS_SEQUENTIAL,
-    STREET_SEQUENTIAL,
-    DiagonalStreet,
     LocalityLayout,
     LocalitySpec,
-    LotModel,
-    addresses_of_lots,
-    face_points,
     grid_dimensions,
     layout_locality,
-    rectangle_corners,
-    select_lots,
 )
+from geodata.sample_data.lots import LotModel, addresses_of_lots, face_points, select_lots
+from geodata.sample_data.reference import reference_frames
+from geodata.sample_data.towns import FI_18, US_CA, RegionSpec
+from geodata.sample_data.variants import street_text
 
-EARTH_RADIUS_M = 6_371_008.8
-METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 PHANTOM_COUNT = 5
 """Addresses a vendor carries that do not exist (users suppress them)."""
-
-
-@dataclass(frozen=True)
-class Projection:
-    """Local metre plane around (lat0, lon0) <-> lon/lat degrees."""
-
-    lat0: float
-    lon0: float
-
-    def to_lonlat(self, x, y) -> tuple[np.ndarray, np.ndarray]:
-        """Lon/lat of plane points (x east, y north, metres)."""
-        lat = self.lat0 + np.asarray(y, dtype=float) / METRES_PER_DEGREE
-        metres_per_degree_lon = METRES_PER_DEGREE * math.cos(math.radians(self.lat0))
-        lon = self.lon0 + np.asarray(x, dtype=float) / metres_per_degree_lon
-        return lon, lat
-
-
-@dataclass(frozen=True)
-class RegionSpec:
-    """A region of the demo: its codes, localities, lot model and projection."""
-
-    iso_3166_1: str
-    iso_3166_2: str
-    projection: Projection
-    localities: tuple[LocalitySpec, ...]
-    lots: LotModel
-    with_phantoms: bool
-
-
-US_LOTS = LotModel(
-    single_width=(7.5, 14.0),
-    multi_width=(18.0, 36.0),
-    multi_share=0.11,
-    front_setback=(2.0, 6.0),
-    side_setback=(0.6, 1.5),
-    single_depth=(10.0, 18.0),
-    multi_depth=(18.0, 28.0),
-    letter_split_share=0.035,
-    fraction_split_share=0.012,
-    suite_share=0.2,
-    unit_model="us",
-)
-
-FI_LOTS = LotModel(
-    single_width=(18.0, 34.0),
-    multi_width=(18.0, 34.0),
-    multi_share=0.78,
-    front_setback=(0.5, 1.5),
-    side_setback=(0.3, 0.6),
-    single_depth=(12.0, 16.0),
-    multi_depth=(12.0, 16.0),
-    unit_model="fi",
-)
-
-US_CA = RegionSpec(
-    iso_3166_1="US",
-    iso_3166_2="US-CA",
-    projection=Projection(lat0=37.745, lon0=-122.435),
-    localities=(
-        LocalitySpec(
-            name="SAN FRANCISCO",
-            share=0.55,
-            postcodes=(("94112", "94134"), ("94131", "94110")),
-            avenues=vocab.SAN_FRANCISCO_AVENUES,
-            cross_streets=None,
-            numbering=HUNDREDS_PROPORTIONAL,
-            anchor=(0.0, 0.0, 0.5, 0.0),
-            block_size=(140.0, 90.0),
-            diagonals=(DiagonalStreet("MARKET", "ST", (0.1, 0.15), (0.9, 0.9)),),
-        ),
-        LocalitySpec(
-            name="DALY CITY",
-            share=0.28,
-            postcodes=(("94015", "94014"),),
-            avenues=vocab.DALY_CITY_AVENUES,
-            cross_streets=vocab.DALY_CITY_CROSS_STREETS,
-            numbering=HUNDREDS_SEQUENTIAL,
-            anchor=(-150.0, -250.0, 1.0, 1.0),
-            block_size=(130.0, 95.0),
-            diagonals=(DiagonalStreet("MISSION", "ST", (0.0, 0.9), (0.85, 0.1)),),
-            twin_avenues=True,
-            middle_avenue=vocab.DALY_CITY_MAIN_STREET,
-        ),
-        LocalitySpec(
-            name="BRISBANE",
-            share=0.17,
-            postcodes=(("94005",),),
-            avenues=vocab.BRISBANE_AVENUES,
-            cross_streets=None,
-            numbering=HUNDREDS_SEQUENTIAL,
-            anchor=(150.0, -250.0, 0.0, 1.0),
-            block_size=(120.0, 85.0),
-            diagonals=(DiagonalStreet("BAYSHORE", "BLVD", (0.0, 0.1), (1.0, 0.75)),),
-        ),
-    ),
-    lots=US_LOTS,
-    with_phantoms=True,
-)
-
-FI_18 = RegionSpec(
-    iso_3166_1="FI",
-    iso_3166_2="FI-18",
-    projection=Projection(lat0=60.172, lon0=24.935),
-    localities=(
-        LocalitySpec(
-            name="HELSINKI",
-            share=1.0,
-            postcodes=(
-                ("00150", "00120", "00130"),
-                ("00180", "00100", "00140"),
-                ("00260", "00250", "00170"),
-            ),
-            avenues=tuple((n, "") for n in vocab.FINNISH_AVENUES),
-            cross_streets=tuple((n, "") for n in vocab.FINNISH_CROSS_STREETS),
-            numbering=STREET_SEQUENTIAL,
-            anchor=(0.0, 0.0, 0.5, 0.5),
-            block_size=(110.0, 85.0),
-            half_width=9.0,
-            diagonals=(
-                DiagonalStreet(
-                    "MANNERHEIMINTIE", "", (0.0, 0.0), (1.0, 1.0), half_width=16.0, lot_depth=22.0
-                ),
-            ),
-        ),
-    ),
-    lots=FI_LOTS,
-    with_phantoms=False,
-)
-
-REGIONS: tuple[RegionSpec, ...] = (US_CA, FI_18)
 
 
 @dataclass
@@ -199,16 +60,6 @@ def rng_for(seed: int, *key: int | str) -> np.random.Generator:
         k if isinstance(k, int) else int.from_bytes(k.encode(), "little") for k in key
     ]
     return np.random.default_rng(words)
-
-
-def title_words(text: str) -> str:
-    """`N MAIN ST` -> `N Main St`, `24TH ST` -> `24th St`, `LÖNNROTINKATU` -> `Lönnrotinkatu`."""
-    return " ".join(w.lower() if w[:1].isdigit() else w.capitalize() for w in text.split(" "))
-
-
-def street_text(directional: str, name: str, street_type: str) -> str:
-    """Canonical street: `N MAIN ST`, `MANNERHEIMINTIE`."""
-    return " ".join(part for part in (directional, name, street_type) if part)
 
 
 def _build_locality(
@@ -393,59 +244,6 @@ def _phantoms(
     return pd.DataFrame(rows)
 
 
-def _wkt_polygons(lon: np.ndarray, lat: np.ndarray) -> list[str]:
-    """WKT of closed rings given as (n, 5) lon and lat arrays."""
-    return [
-        "POLYGON ((" + ", ".join(f"{x:.7f} {y:.7f}" for x, y in zip(xs, ys, strict=True)) + "))"
-        for xs, ys in zip(lon, lat, strict=True)
-    ]
-
-
-def _reference_frames(spec: RegionSpec, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Roads, parcels and buildings of a region as WKT in lon/lat, ids in lot/road order."""
-    code = spec.iso_3166_2
-    lots, faces, roads = tables["lots"], tables["faces"], tables["roads"]
-    face = lots["face"].to_numpy()
-    rings = {
-        "parcel": rectangle_corners(
-            lots,
-            faces,
-            lots["s_l"].to_numpy(),
-            lots["s_r"].to_numpy(),
-            faces["h"].to_numpy()[face],
-            (faces["h"] + faces["depth"]).to_numpy()[face],
-        ),
-        "building": rectangle_corners(
-            lots, faces, *(lots[c].to_numpy() for c in ("b_l", "b_r", "b_t0", "b_t1"))
-        ),
-    }
-    frames = {}
-    for kind, letter in (("parcel", "P"), ("building", "B")):
-        lon, lat = spec.projection.to_lonlat(rings[kind][..., 0], rings[kind][..., 1])
-        frames[f"{kind}s"] = pd.DataFrame(
-            {
-                f"{kind}_id": [f"{code}-{letter}{i + 1:07d}" for i in range(len(lots))],
-                "iso_3166_2": code,
-                "wkt": _wkt_polygons(lon, lat),
-            }
-        )
-    lon0, lat0 = spec.projection.to_lonlat(roads["x0"], roads["y0"])
-    lon1, lat1 = spec.projection.to_lonlat(roads["x1"], roads["y1"])
-    canonical = tables["streets"]["canonical"].to_numpy()
-    frames["roads"] = pd.DataFrame(
-        {
-            "road_id": [f"{code}-R{i + 1:06d}" for i in range(len(roads))],
-            "name": [title_words(canonical[s]) for s in roads["street"]],
-            "iso_3166_2": code,
-            "wkt": [
-                f"LINESTRING ({a:.7f} {b:.7f}, {c:.7f} {d:.7f})"
-                for a, b, c, d in zip(lon0, lat0, lon1, lat1, strict=True)
-            ],
-        }
-    )
-    return frames
-
-
 def build_world(seed: int, us_addresses: int, fi_addresses: int) -> World:
     """The ground truth of the demo region for a seed and address counts."""
     return build_regions(seed, {US_CA: us_addresses, FI_18: fi_addresses})
@@ -469,7 +267,7 @@ def build_regions(seed: int, totals: dict[RegionSpec, int]) -> World:
         if spec.with_phantoms:
             phantoms = _phantoms(spec, tables, rng_for(seed, spec.iso_3166_2, "phantoms"))
             region_addresses = pd.concat([region_addresses, phantoms], ignore_index=True)
-        frames = _reference_frames(spec, tables)
+        frames = reference_frames(spec, tables)
         for name, frame in frames.items():
             reference[name].append(frame)
 
@@ -532,3 +330,13 @@ def truth_addresses(world: World) -> pd.DataFrame:
             "phantom": a["phantom"].astype(bool),
         }
     )
+
+
+def world_frames(world: World) -> dict[str, pd.DataFrame]:
+    """The frames a world gives directly: reference geodata and `truth_addresses`."""
+    return {
+        "roads": world.roads,
+        "parcels": world.parcels,
+        "buildings": world.buildings,
+        "truth_addresses": truth_addresses(world),
+    }
