@@ -88,6 +88,41 @@ def workdir():
     shutil.rmtree(path, ignore_errors=True)
 
 
+_MARKERS_BY_FIXTURE = {
+    "spark": "spark",
+    "demo_run": "pipeline",
+    "run_history": "pipeline",
+    "pipeline_runs": "pipeline",
+    "default_run": "pipeline",
+    "project_with_new_source": "pipeline",
+    "airflow_home": "airflow",
+    "dag_bag": "airflow",
+    "spark_cluster": "cluster",
+    "s3_server": "cluster",
+}
+
+
+# Session fixtures that are expensive to make: with pytest-xdist (`--dist loadgroup`) every
+# test that reads one runs on the same worker, so each is made once.
+_GROUPS_BY_FIXTURE = {
+    "run_history": "history",
+    "pipeline_runs": "history",
+    "demo_run": "demo",
+    "airflow_home": "airflow",
+}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark each test by the real components its fixtures use (see pyproject's markers)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for name in sorted({m for f, m in _MARKERS_BY_FIXTURE.items() if f in fixtures}):
+            item.add_marker(name)
+        group = next((g for f, g in _GROUPS_BY_FIXTURE.items() if f in fixtures), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 _FIGURES = pytest.StashKey[list[str]]()
 
 
