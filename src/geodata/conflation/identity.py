@@ -12,8 +12,9 @@ from datetime import date
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.schemas import RECORD_KEY_COLUMNS
+
 REGION = ("iso_3166_1", "iso_3166_2")
-RECORD = ("source", "source_record_id")
 
 
 class IdAssignmentConvergenceError(RuntimeError):
@@ -36,7 +37,7 @@ def previous_run_lineage(previous_lineage: DataFrame, execution_dt: date) -> Dat
     earlier = previous_lineage.where(F.col("execution_dt") < F.lit(execution_dt))
     latest = earlier.groupBy(*REGION).agg(F.max("execution_dt").alias("execution_dt"))
     return earlier.join(F.broadcast(latest), [*REGION, "execution_dt"]).select(
-        "address_id", *RECORD, *REGION
+        "address_id", *RECORD_KEY_COLUMNS, *REGION
     )
 
 
@@ -47,10 +48,10 @@ def lineage_overlap(lineage: DataFrame, previous: DataFrame) -> DataFrame:
         lineage: This run's lineage (`address_id`, record, region).
         previous: The previous run's lineage, as `previous_run_lineage` returns it.
     """
-    old = previous.select(F.col("address_id").alias("previous_id"), *RECORD, *REGION)
+    old = previous.select(F.col("address_id").alias("previous_id"), *RECORD_KEY_COLUMNS, *REGION)
     return (
-        lineage.select("address_id", *RECORD, *REGION)
-        .join(old, [*RECORD, *REGION])
+        lineage.select("address_id", *RECORD_KEY_COLUMNS, *REGION)
+        .join(old, [*RECORD_KEY_COLUMNS, *REGION])
         .groupBy("address_id", "previous_id")
         .agg(F.count("*").alias("overlap"))
     )

@@ -35,7 +35,7 @@ from geodata.conflation.comparisons import (
 from geodata.conflation.identity import previous_run_lineage, stable_ids
 from geodata.conflation.survivorship import building_designators, with_designator
 from geodata.params import RunParams
-from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK
+from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK, record_key
 from geodata.spatial import point_cell
 
 SURVIVING_FIELDS = ADDRESS_FIELDS
@@ -117,11 +117,6 @@ class ClusteringParams(BaseModel):
         description="How far a cluster member may be from the cluster's anchor point, in "
         "multiples of the two points' combined geometry tolerances.",
     )
-
-
-def record_key() -> Column:
-    """A record's unique key within a run: `source` and `source_record_id`."""
-    return F.concat_ws("\u001f", F.col("source"), F.col("source_record_id"))
 
 
 def _is_cluster_member() -> Column:
