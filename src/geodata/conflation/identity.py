@@ -2,7 +2,8 @@
 
 A cluster continues an address of the region's previous run when they share
 lineage records (`source`, `source_record_id`). Splits and merges are resolved
-by a maximum-overlap one-to-one assignment; everything else gets a new id.
+by a maximum-overlap one-to-one assignment; everything else gets a new id, its
+content id (`with_content_ids`: a hash of the canonical address).
 """
 
 from __future__ import annotations
@@ -175,3 +176,69 @@ def stable_ids(
         )
     )
     return kept.select("address_id", F.col("previous_id").alias("stable_id")).unionByName(numbered)
+
+
+def with_content_ids(addresses: DataFrame) -> DataFrame:
+    """Addresses with `address_id`, a hash of the canonical address.
+
+    Args:
+        addresses: One row per cluster: `cluster_key`, `iso_3166_1`, `iso_3166_2`,
+            `house_number`, `street`, `unit_id`.
+
+    Returns:
+        `addresses` plus `address_id`: 24 hex digits of the SHA-256 of country,
+        region, house number, street and unit id; clusters sharing one get
+        `-2`, `-3`, ... in the order of their `cluster_key`.
+    """
+    canonical = F.concat_ws(
+        "\u001f",
+        "iso_3166_1",
+        "iso_3166_2",
+        F.coalesce("house_number", F.lit("")),
+        F.coalesce("street", F.lit("")),
+        F.coalesce("unit_id", F.lit("")),
+    )
+    digest = F.substring(F.sha2(canonical, 256), 1, 24)
+    same_digest = Window.partitionBy("digest").orderBy("cluster_key")
+    return (
+        addresses.withColumn("digest", digest)
+        .withColumn("n", F.row_number().over(same_digest))
+        .withColumn(
+            "address_id",
+            F.when(F.col("n") == 1, F.col("digest")).otherwise(
+                F.concat_ws("-", F.col("digest"), F.col("n").cast("string"))
+            ),
+        )
+        .drop("digest", "n")
+    )
+
+
+def keep_previous_ids(
+    addresses: DataFrame,
+    lineage: DataFrame,
+    previous_lineage: DataFrame,
+    execution_dt: date,
+    max_iterations: int,
+) -> tuple[DataFrame, DataFrame]:
+    """Addresses and lineage with ids kept from the region's previous run where they continue.
+
+    Args:
+        addresses: This run's addresses with content ids (`address_id`, `cluster_key`, ...).
+        lineage: This run's lineage (`address_id`, record, region).
+        previous_lineage: The `address_lineage` table of earlier runs.
+        execution_dt: This run's date; the previous run is the latest earlier one.
+        max_iterations: Bound on assignment rounds (`greedy_assignment`).
+
+    Returns:
+        `addresses` and `lineage` with the same columns and rows, `address_id`
+        replaced by the `stable_ids` of the addresses.
+    """
+    previous = previous_run_lineage(previous_lineage, execution_dt)
+    ids = stable_ids(addresses, lineage, previous, max_iterations).localCheckpoint()
+
+    def renamed(frame: DataFrame) -> DataFrame:
+        return frame.join(ids, "address_id").select(
+            *[F.col("stable_id").alias(c) if c == "address_id" else F.col(c) for c in frame.columns]
+        )
+
+    return renamed(addresses), renamed(lineage)
