@@ -10,14 +10,12 @@ import pytest
 from geodata.conflation.identity import (
     IdAssignmentConvergenceError,
     greedy_assignment,
+    keep_previous_ids,
     previous_run_lineage,
     stable_ids,
 )
 from geodata.datasets import HivePartitionedTableDataset
-from geodata.params import RunParams
-from geodata.pipelines.conflate.nodes import keep_address_ids
 from geodata.schemas import ADDRESS_LINEAGE_SCHEMA
-from tests.pipelines.conflate.test_nodes import CLUSTERING
 
 CANDIDATES = "address_id string, previous_id string, overlap long"
 LINEAGE = "address_id string, source string, source_record_id string, "
@@ -157,8 +155,9 @@ def test_the_first_run_keeps_content_ids(spark):
         [("h1", "s", "1", "US", "US-CA"), ("h2", "s", "2", "US", "US-CA")], LINEAGE
     )
     empty = spark.createDataFrame([], ADDRESS_LINEAGE_SCHEMA)
-    run = RunParams(execution_dt=date(2026, 11, 1))
-    kept_addresses, kept_lineage = keep_address_ids(addresses, lineage, empty, run, CLUSTERING)
+    kept_addresses, kept_lineage = keep_previous_ids(
+        addresses, lineage, empty, date(2026, 11, 1), max_iterations=20
+    )
     assert kept_addresses.columns == addresses.columns
     assert kept_lineage.columns == lineage.columns
     assert sorted(tuple(r) for r in kept_addresses.collect()) == sorted(

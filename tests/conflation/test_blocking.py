@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.pipelines.conflate.test_nodes import BLOCKING, _frame, _record
+from geodata.conflation.blocking import blocked_pairs
+from tests.conflation.records import BLOCKING, enriched_frame, enriched_record
 
 
 def _pair_set(pairs):
@@ -14,19 +15,19 @@ def _main_streets(postcodes: list[str]) -> list[tuple]:
     rows = []
     for i, postcode in enumerate(postcodes):
         lat = 36.0 + i * 0.05  # towns ~5.5 km apart: never in one grid cell
-        rows.append(_record("a", f"t{i}", "100", "MAIN ST", lat=lat, postcode=postcode))
-        rows.append(_record("b", f"t{i}", "100", "MAIN ST", lat=lat + 0.00005, postcode=postcode))
+        rows.append(enriched_record("a", f"t{i}", "100", "MAIN ST", lat=lat, postcode=postcode))
+        rows.append(
+            enriched_record("b", f"t{i}", "100", "MAIN ST", lat=lat + 0.00005, postcode=postcode)
+        )
     return rows
 
 
 def test_oversized_blocks_are_sub_blocked_and_keep_their_true_pairs(spark):
-    from geodata.pipelines.conflate.nodes import block_candidate_pairs
-
     towns = [f"9{i:04d}" for i in range(30)]
-    records = _frame(spark, _main_streets(towns))
-    unlimited = _pair_set(block_candidate_pairs(records, BLOCKING))
+    records = enriched_frame(spark, _main_streets(towns))
+    unlimited = _pair_set(blocked_pairs(records, BLOCKING))
     capped_params = BLOCKING.model_copy(update={"max_block_size": 5, "sorted_neighbourhood": 2})
-    capped = _pair_set(block_candidate_pairs(records, capped_params))
+    capped = _pair_set(blocked_pairs(records, capped_params))
 
     same_town = {(f"a\x1ft{i}", f"b\x1ft{i}") for i in range(len(towns))}
     assert same_town <= unlimited
@@ -39,15 +40,17 @@ def test_oversized_blocks_are_sub_blocked_and_keep_their_true_pairs(spark):
 
 
 def test_records_without_any_sub_key_still_get_compared(spark):
-    from geodata.pipelines.conflate.nodes import block_candidate_pairs
-
     rows = [
-        _record("a", str(i), "7", "OAK ST", lat=36.0 + i * 0.05, postcode=None, locality=None)
+        enriched_record(
+            "a", str(i), "7", "OAK ST", lat=36.0 + i * 0.05, postcode=None, locality=None
+        )
         for i in range(12)
     ]
-    rows.append(_record("b", "0", "7", "OAK ST", lat=36.0 + 0.00003, postcode=None, locality=None))
+    rows.append(
+        enriched_record("b", "0", "7", "OAK ST", lat=36.0 + 0.00003, postcode=None, locality=None)
+    )
     params = BLOCKING.model_copy(update={"max_block_size": 4, "sorted_neighbourhood": 3})
-    pairs = _pair_set(block_candidate_pairs(_frame(spark, rows), params))
+    pairs = _pair_set(blocked_pairs(enriched_frame(spark, rows), params))
     keys = {k for pair in pairs for k in pair}
     assert len(keys) == len(rows), "a record of an oversized block got no comparison at all"
     assert ("a\x1f0", "b\x1f0") in pairs
