@@ -6,6 +6,8 @@ catalog validators enforce them and the tests compare against them.
 
 from __future__ import annotations
 
+from pyspark.sql import Column
+from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 GEOMETRY_ACCURACY_RANK: dict[str, int] = {
@@ -39,6 +41,15 @@ ADDRESS_FIELDS: tuple[str, ...] = ("house_number", "street", "unit", "locality",
 
 CORRECTION_FIELDS: tuple[str, ...] = ("action", *(f"fix_{f}" for f in ADDRESS_FIELDS))
 """Extra fields a `kind: corrections` source maps."""
+
+RECORD_KEY_COLUMNS: tuple[str, ...] = ("source", "source_record_id")
+"""A record's unique key within a run; enrichments, lineage and quarantine join on it."""
+
+
+def record_key() -> Column:
+    """`RECORD_KEY_COLUMNS` as one string column, the record key of conflate's pair tables."""
+    return F.concat_ws("\u001f", *[F.col(c) for c in RECORD_KEY_COLUMNS])
+
 
 PARTITION_COLUMNS: tuple[str, ...] = ("execution_dt", "iso_3166_1", "iso_3166_2")
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geodata.conflation.chaining import split_chained_clusters
+from geodata.conflation.chaining import cluster_records, split_chained_clusters
 from geodata.conflation.clustering import connected_components
-from geodata.pipelines.conflate.nodes import cluster_matches
-from tests.pipelines.conflate.test_nodes import CLUSTERING, SCORING, _frame, _record
+from tests.conflation.records import CLUSTERING, SCORING, enriched_frame, enriched_record
 
 METRE = 1 / 111_000  # degrees of latitude
 TOLERANCE = {"rooftop": 10.0, "parcel": 35.0, "interpolated": 60.0}
@@ -122,15 +121,15 @@ def test_members_far_from_the_anchor_are_split_off_together(spark):
 @pytest.fixture(scope="module")
 def chained_records(spark):
     rows = [
-        _record("a", "1", "10", "MAIN ST", unit="UNIT 1"),
-        _record("b", "1", "10", "MAIN ST"),
-        _record("c", "1", "10", "MAIN ST", unit="UNIT 2"),
-        _record("a", "2", "10", "MAIN ST", unit="UNIT 1", lat=37.75 + 3 * METRE),
+        enriched_record("a", "1", "10", "MAIN ST", unit="UNIT 1"),
+        enriched_record("b", "1", "10", "MAIN ST"),
+        enriched_record("c", "1", "10", "MAIN ST", unit="UNIT 2"),
+        enriched_record("a", "2", "10", "MAIN ST", unit="UNIT 1", lat=37.75 + 3 * METRE),
     ]
-    return _frame(spark, rows)
+    return enriched_frame(spark, rows)
 
 
-def test_cluster_matches_does_not_chain_two_units_into_one_address(spark, chained_records):
+def test_clusters_do_not_chain_two_units_into_one_address(spark, chained_records):
     # Scored pairs as a looser model could produce them: the record without a unit
     # matches both units.
     key = "{}\u001f{}".format
@@ -142,7 +141,14 @@ def test_cluster_matches_does_not_chain_two_units_into_one_address(spark, chaine
         ],
         "key_l string, key_r string, match_probability double",
     )
-    clusters = cluster_matches(chained_records, pairs, SCORING, CLUSTERING)
+    clusters = cluster_records(
+        chained_records,
+        pairs,
+        match_threshold=SCORING.match_threshold,
+        tolerance_m=CLUSTERING.geometry_tolerance_m,
+        max_distance_ratio=CLUSTERING.max_distance_ratio,
+        max_iterations=CLUSTERING.max_iterations,
+    )
     rows = {r.key.replace("\u001f", ":"): r for r in clusters.collect()}
     assert len(rows) == 4
     assert rows["a:1"].cluster_key == rows["a:2"].cluster_key

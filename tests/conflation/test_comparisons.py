@@ -6,11 +6,14 @@ import pytest
 from pydantic import ValidationError
 
 from geodata.conflation.comparisons import (
+    PAIR_COLUMNS,
     Comparison,
     ComparisonLevel,
     ScoringParams,
+    pair_attributes,
     score_pairs_with,
 )
+from tests.conflation.records import METRE, enriched_frame, enriched_record
 
 SCORING = ScoringParams(
     prior_match_probability=0.5,
@@ -90,3 +93,29 @@ def test_first_matching_level_wins_and_probability_follows_the_weights(spark):
     other_unit = by_street[("MAIN ST", "2")]
     assert other_unit.hard_rule == "different_unit"
     assert other_unit.match_probability == 0.0
+
+
+def test_pair_attributes_carry_both_records_and_their_distance_in_tolerances(spark):
+    records = enriched_frame(
+        spark,
+        [
+            enriched_record("a", "1", "12", "MISSION ST"),  # rooftop
+            enriched_record("b", "1", "12", "MISSOIN ST", lat=37.75 + 90 * METRE),  # parcel
+            enriched_record("users", "fix", "12", "MISSION ST", action="fix"),
+        ],
+    )
+    key = "{}\u001f{}".format
+    pairs = spark.createDataFrame(
+        [(key("a", "1"), key("b", "1")), (key("a", "1"), key("users", "fix"))],
+        "key_l string, key_r string",
+    )
+
+    rows = pair_attributes(pairs, records, {"rooftop": 10, "parcel": 35}).collect()
+
+    assert len(rows) == 1, "only cluster members are looked up"
+    (row,) = rows
+    assert (row.street_l, row.street_r) == ("MISSION ST", "MISSOIN ST")
+    assert (row.tolerance_m_l, row.tolerance_m_r) == (10.0, 35.0)
+    assert row.distance_m == pytest.approx(90, rel=0.01)
+    assert row.distance_ratio == pytest.approx(row.distance_m / 45)
+    assert {f"{c}_{side}" for c in PAIR_COLUMNS for side in "lr"} <= set(row.asDict())

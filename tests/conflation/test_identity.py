@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import date
 
@@ -10,14 +11,13 @@ import pytest
 from geodata.conflation.identity import (
     IdAssignmentConvergenceError,
     greedy_assignment,
+    keep_previous_ids,
     previous_run_lineage,
     stable_ids,
+    with_content_ids,
 )
 from geodata.datasets import HivePartitionedTableDataset
-from geodata.params import RunParams
-from geodata.pipelines.conflate.nodes import keep_address_ids
 from geodata.schemas import ADDRESS_LINEAGE_SCHEMA
-from tests.pipelines.conflate.test_nodes import CLUSTERING
 
 CANDIDATES = "address_id string, previous_id string, overlap long"
 LINEAGE = "address_id string, source string, source_record_id string, "
@@ -148,7 +148,9 @@ def test_records_must_share_the_region_to_continue_an_address(spark):
     assert ids == {"h1": "h1"}
 
 
-def test_the_first_run_keeps_content_ids(spark):
+def _keep_ids(spark, previous_rows):
+    """Two addresses of this run (content ids h1, h2; records s:1, s:2) after
+    `keep_previous_ids` against `previous_rows` of `address_lineage`."""
     addresses = spark.createDataFrame(
         [("h1", "k1", "10"), ("h2", "k2", "12")],
         "address_id string, cluster_key string, house_number string",
@@ -156,17 +158,55 @@ def test_the_first_run_keeps_content_ids(spark):
     lineage = spark.createDataFrame(
         [("h1", "s", "1", "US", "US-CA"), ("h2", "s", "2", "US", "US-CA")], LINEAGE
     )
-    empty = spark.createDataFrame([], ADDRESS_LINEAGE_SCHEMA)
-    run = RunParams(execution_dt=date(2026, 11, 1))
-    kept_addresses, kept_lineage = keep_address_ids(addresses, lineage, empty, run, CLUSTERING)
+    previous = spark.createDataFrame(previous_rows, ADDRESS_LINEAGE_SCHEMA)
+    kept_addresses, kept_lineage = keep_previous_ids(
+        addresses, lineage, previous, date(2026, 11, 1), max_iterations=20
+    )
     assert kept_addresses.columns == addresses.columns
     assert kept_lineage.columns == lineage.columns
-    assert sorted(tuple(r) for r in kept_addresses.collect()) == sorted(
-        tuple(r) for r in addresses.collect()
+    return (
+        sorted(tuple(r) for r in kept_addresses.collect()),
+        sorted(tuple(r) for r in kept_lineage.collect()),
     )
-    assert sorted(tuple(r) for r in kept_lineage.collect()) == sorted(
-        tuple(r) for r in lineage.collect()
+
+
+def test_the_first_run_keeps_content_ids(spark):
+    kept_addresses, kept_lineage = _keep_ids(spark, [])
+    assert kept_addresses == [("h1", "k1", "10"), ("h2", "k2", "12")]
+    assert kept_lineage == [("h1", "s", "1", "US", "US-CA"), ("h2", "s", "2", "US", "US-CA")]
+
+
+def test_kept_ids_replace_content_ids_in_addresses_and_lineage(spark):
+    kept_addresses, kept_lineage = _keep_ids(
+        spark,
+        [
+            ("old1", "s", "1", OCT, "US", "US-CA"),
+            ("gone", "s", "9", OCT, "US", "US-CA"),
+            ("today", "s", "2", date(2026, 11, 1), "US", "US-CA"),  # not an earlier run
+        ],
     )
+    assert kept_addresses == [("h2", "k2", "12"), ("old1", "k1", "10")]
+    assert kept_lineage == [("h2", "s", "2", "US", "US-CA"), ("old1", "s", "1", "US", "US-CA")]
+
+
+def test_content_ids_hash_the_canonical_address_and_number_clusters_sharing_one(spark):
+    columns = "cluster_key string, iso_3166_1 string, iso_3166_2 string, "
+    columns += "house_number string, street string, unit_id string"
+    addresses = spark.createDataFrame(
+        [
+            ("k2", "US", "US-CA", "12", "MISSION ST", None),
+            ("k1", "US", "US-CA", "12", "MISSION ST", None),
+            ("k3", "US", "US-CA", "12", "MISSION ST", "1"),
+            ("k4", "US", "US-NV", "12", "MISSION ST", None),
+        ],
+        columns,
+    )
+    ids = {r.cluster_key: r.address_id for r in with_content_ids(addresses).collect()}
+    expected = hashlib.sha256(b"US\x1fUS-CA\x1f12\x1fMISSION ST\x1f").hexdigest()[:24]
+    assert ids["k1"] == expected
+    assert ids["k2"] == expected + "-2"  # same address, later cluster key
+    assert len({ids["k1"], ids["k3"], ids["k4"]}) == 3
+    assert all(len(i) == 24 for k, i in ids.items() if k != "k2")
 
 
 def test_reading_the_previous_run_prunes_other_partitions(clean_hive):

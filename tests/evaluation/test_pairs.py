@@ -11,7 +11,7 @@ from geodata.evaluation import (
     weight_histogram,
 )
 from geodata.evaluation.pairs import WEIGHT_RANGE
-from geodata.pipelines.conflate.nodes import record_key
+from geodata.schemas import record_key
 
 # Truth T1 = {r1, r2, r3}, T2 = {r4, r5}; output A = {r1, r2}, B = {r3, r4}, C = {r5};
 # r6 was compared but is in no output (e.g. quarantined later) and has no truth.

@@ -75,6 +75,9 @@ class AliasParams(BaseModel):
 ALIAS_COLUMNS = ("iso_3166_2", "field", "name", "alias")
 """Columns of the alias table: one row per ordered pair of aliased names of a field."""
 
+ALIASED_FIELDS = ("street", "locality")
+"""Fields whose names are learned as aliases."""
+
 
 def _same_number_and_unit() -> Column:
     return (

@@ -1,9 +1,10 @@
-"""A guard against transitive chaining: re-split components that hold distinct addresses.
+"""Clusters from scored pairs, with a guard against chaining distinct addresses together.
 
 Connected components are transitive: A-B and B-C put A and C together even when
 A and C are different addresses (10 MAIN ST UNIT 1 / 10 MAIN ST / 10 MAIN ST
 UNIT 2). This module splits such components on hard evidence (house number and
-unit) and on spatial spread scaled by geometry accuracy, all in Spark.
+unit) and on spatial spread scaled by geometry accuracy, all in Spark;
+`cluster_records` builds the clusters with it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from functools import reduce
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.conflation.blocking import is_cluster_member
 from geodata.conflation.clustering import connected_components
-from geodata.schemas import GEOMETRY_ACCURACY_RANK
+from geodata.schemas import GEOMETRY_ACCURACY_RANK, record_key
 
 MEMBER_COLUMNS = (
     "key",
@@ -296,3 +298,75 @@ def _split_spread(
     )
     smallest = Window.partitionBy("cluster")
     return labelled.select("key", F.min("key").over(smallest).alias("cluster_key"))
+
+
+def _weakest_edges(clusters: DataFrame, edges: DataFrame) -> DataFrame:
+    """`cluster_key`, `min_edge_probability`: the weakest edge inside each final cluster."""
+    ends = clusters.select(F.col("key").alias("src"), F.col("cluster_key").alias("c_s")).join(
+        edges, "src"
+    )
+    inside = ends.join(
+        clusters.select(F.col("key").alias("dst"), F.col("cluster_key").alias("c_d")), "dst"
+    ).where(F.col("c_s") == F.col("c_d"))
+    return inside.groupBy(F.col("c_s").alias("cluster_key")).agg(
+        F.min("match_probability").alias("min_edge_probability")
+    )
+
+
+def cluster_records(
+    records: DataFrame,
+    scored_pairs: DataFrame,
+    *,
+    match_threshold: float,
+    tolerance_m: dict[str, float],
+    max_distance_ratio: float,
+    max_iterations: int,
+) -> DataFrame:
+    """Every cluster member record with the cluster it belongs to.
+
+    Pairs at or above `match_threshold` are edges, less the weaker edge of every
+    triangle whose third pair is a non-match (`drop_inconsistent_edges`);
+    connected components, re-split where they chain distinct addresses
+    (`split_chained_clusters`), are clusters; a record without matches is its
+    own cluster.
+
+    Args:
+        records: Enriched records; only cluster members are clustered.
+        scored_pairs: `key_l`, `key_r`, `match_probability` of the candidate pairs.
+        match_threshold: The match probability that makes a pair an edge.
+        tolerance_m: Geometry tolerance (metres) by geometry accuracy class.
+        max_distance_ratio: How far a member may be from its cluster's anchor point,
+            in combined tolerances.
+        max_iterations: Bound on the rounds of connected components.
+
+    Returns:
+        `key`, `cluster_key`, `min_edge_probability` (the weakest edge inside the
+        final cluster; 1 for a single record): one row per member record.
+    """
+    edges = drop_inconsistent_edges(
+        scored_pairs.where(F.col("match_probability") >= match_threshold).select(
+            F.col("key_l").alias("src"), F.col("key_r").alias("dst"), "match_probability"
+        ),
+        scored_pairs,
+        match_threshold,
+    ).localCheckpoint()
+    components = connected_components(edges.select("src", "dst"), max_iterations)
+    members = records.where(is_cluster_member()).select(
+        record_key().alias("key"), *MEMBER_COLUMNS[1:]
+    )
+    labelled = members.join(components, members["key"] == components["vertex"], "left").select(
+        "key", F.coalesce("component", "key").alias("component")
+    )
+    clusters = split_chained_clusters(
+        members,
+        edges,
+        labelled,
+        tolerance_m=tolerance_m,
+        max_distance_ratio=max_distance_ratio,
+        max_iterations=max_iterations,
+    )
+    return clusters.join(_weakest_edges(clusters, edges), "cluster_key", "left").select(
+        "key",
+        "cluster_key",
+        F.coalesce("min_edge_probability", F.lit(1.0)).alias("min_edge_probability"),
+    )

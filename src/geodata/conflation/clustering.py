@@ -1,9 +1,43 @@
-"""Connected components of the match graph in Spark, without collecting to the driver."""
+"""Connected components of the match graph in Spark, without collecting to the driver.
+
+Also the `clustering:` parameters, which clustering, survivorship, ids and corrections share.
+"""
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+
+
+class ClusteringParams(BaseModel):
+    """Clustering and survivorship settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_iterations: int = Field(20, ge=1)
+    geometry_tolerance_m: dict[str, float]
+    correction_radius_m: float = Field(60, gt=0)
+    recency_half_life_days: float = Field(
+        365, gt=0, description="A value seen this many days before the newest one counts half."
+    )
+    accuracy_weight: dict[str, float] = Field(
+        default_factory=lambda: {
+            "rooftop": 1.0,
+            "entrance": 0.95,
+            "parcel": 0.9,
+            "interpolated": 0.8,
+            "postal": 0.6,
+            "unknown": 0.6,
+        },
+        description="Survivorship weight of a source's values by its geometry accuracy.",
+    )
+    max_distance_ratio: float = Field(
+        10,
+        gt=0,
+        description="How far a cluster member may be from the cluster's anchor point, in "
+        "multiples of the two points' combined geometry tolerances.",
+    )
 
 
 class ClusteringConvergenceError(RuntimeError):

@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from geodata.conflation.blocking import is_cluster_member
+from geodata.conflation.chaining import distance_m
 from geodata.conflation.estimation import (
     MODEL_COLUMNS,
     EstimationParams,
@@ -28,6 +30,30 @@ from geodata.conflation.estimation import (
     level_frequencies,
 )
 from geodata.conflation.similarity import Similarity, with_similarities
+from geodata.schemas import record_key
+
+PAIR_COLUMNS = (
+    "house_number",
+    "hn_int",
+    "hn_suffix",
+    "street",
+    "street_base",
+    "street_type",
+    "street_dir",
+    "street_phonetic",
+    "unit_id",
+    "locality",
+    "postcode",
+    "iso_3166_2",
+    "lat",
+    "lon",
+    "geometry_accuracy",
+    "building_id",
+    "parcel_id",
+    "road_id",
+    "road_name",
+)
+"""Record columns a pair carries for each side (`<column>_l`, `<column>_r`)."""
 
 
 class ComparisonLevel(BaseModel):
@@ -89,6 +115,44 @@ class ScoringParams(BaseModel):
         if len(set(names)) != len(names):
             raise ValueError(f"comparison names must be unique, got {names}")
         return self
+
+
+def pair_attributes(
+    pairs: DataFrame, records: DataFrame, geometry_tolerance_m: dict[str, float]
+) -> DataFrame:
+    """Pairs with what level conditions compare: both records' columns and their distance.
+
+    Args:
+        pairs: `key_l`, `key_r` (record keys).
+        records: Enriched records; only cluster members are looked up.
+        geometry_tolerance_m: Tolerance (metres) of a point by its geometry accuracy class.
+
+    Returns:
+        `pairs` with `<column>_l` and `<column>_r` for each of `PAIR_COLUMNS`,
+        `distance_m`, each point's `tolerance_m_l` / `tolerance_m_r` and
+        `distance_ratio` (distance over the sum of the tolerances).
+    """
+    attrs = records.where(is_cluster_member()).select(record_key().alias("key"), *PAIR_COLUMNS)
+    left = attrs.select(*[F.col(c).alias(f"{c}_l") for c in attrs.columns])
+    right = attrs.select(*[F.col(c).alias(f"{c}_r") for c in attrs.columns])
+    tolerance = F.create_map(
+        *[
+            item
+            for accuracy, metres in sorted(geometry_tolerance_m.items())
+            for item in (F.lit(accuracy), F.lit(float(metres)))
+        ]
+    )
+    joined = pairs.join(left, "key_l").join(right, "key_r")
+    distance = distance_m(F.col("lat_l"), F.col("lon_l"), F.col("lat_r"), F.col("lon_r"))
+    return joined.withColumns(
+        {
+            "distance_m": distance,
+            "tolerance_m_l": F.element_at(tolerance, F.col("geometry_accuracy_l")),
+            "tolerance_m_r": F.element_at(tolerance, F.col("geometry_accuracy_r")),
+        }
+    ).withColumn(
+        "distance_ratio", F.col("distance_m") / (F.col("tolerance_m_l") + F.col("tolerance_m_r"))
+    )
 
 
 def level_column(comparison: Comparison) -> Column:

@@ -2,7 +2,8 @@
 
 A cluster continues an address of the region's previous run when they share
 lineage records (`source`, `source_record_id`). Splits and merges are resolved
-by a maximum-overlap one-to-one assignment; everything else gets a new id.
+by a maximum-overlap one-to-one assignment; everything else gets a new id, its
+content id (`with_content_ids`: a hash of the canonical address).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from datetime import date
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.schemas import RECORD_KEY_COLUMNS
+
 REGION = ("iso_3166_1", "iso_3166_2")
-RECORD = ("source", "source_record_id")
 
 
 class IdAssignmentConvergenceError(RuntimeError):
@@ -36,7 +38,7 @@ def previous_run_lineage(previous_lineage: DataFrame, execution_dt: date) -> Dat
     earlier = previous_lineage.where(F.col("execution_dt") < F.lit(execution_dt))
     latest = earlier.groupBy(*REGION).agg(F.max("execution_dt").alias("execution_dt"))
     return earlier.join(F.broadcast(latest), [*REGION, "execution_dt"]).select(
-        "address_id", *RECORD, *REGION
+        "address_id", *RECORD_KEY_COLUMNS, *REGION
     )
 
 
@@ -47,10 +49,10 @@ def lineage_overlap(lineage: DataFrame, previous: DataFrame) -> DataFrame:
         lineage: This run's lineage (`address_id`, record, region).
         previous: The previous run's lineage, as `previous_run_lineage` returns it.
     """
-    old = previous.select(F.col("address_id").alias("previous_id"), *RECORD, *REGION)
+    old = previous.select(F.col("address_id").alias("previous_id"), *RECORD_KEY_COLUMNS, *REGION)
     return (
-        lineage.select("address_id", *RECORD, *REGION)
-        .join(old, [*RECORD, *REGION])
+        lineage.select("address_id", *RECORD_KEY_COLUMNS, *REGION)
+        .join(old, [*RECORD_KEY_COLUMNS, *REGION])
         .groupBy("address_id", "previous_id")
         .agg(F.count("*").alias("overlap"))
     )
@@ -174,3 +176,69 @@ def stable_ids(
         )
     )
     return kept.select("address_id", F.col("previous_id").alias("stable_id")).unionByName(numbered)
+
+
+def with_content_ids(addresses: DataFrame) -> DataFrame:
+    """Addresses with `address_id`, a hash of the canonical address.
+
+    Args:
+        addresses: One row per cluster: `cluster_key`, `iso_3166_1`, `iso_3166_2`,
+            `house_number`, `street`, `unit_id`.
+
+    Returns:
+        `addresses` plus `address_id`: 24 hex digits of the SHA-256 of country,
+        region, house number, street and unit id; clusters sharing one get
+        `-2`, `-3`, ... in the order of their `cluster_key`.
+    """
+    canonical = F.concat_ws(
+        "\u001f",
+        "iso_3166_1",
+        "iso_3166_2",
+        F.coalesce("house_number", F.lit("")),
+        F.coalesce("street", F.lit("")),
+        F.coalesce("unit_id", F.lit("")),
+    )
+    digest = F.substring(F.sha2(canonical, 256), 1, 24)
+    same_digest = Window.partitionBy("digest").orderBy("cluster_key")
+    return (
+        addresses.withColumn("digest", digest)
+        .withColumn("n", F.row_number().over(same_digest))
+        .withColumn(
+            "address_id",
+            F.when(F.col("n") == 1, F.col("digest")).otherwise(
+                F.concat_ws("-", F.col("digest"), F.col("n").cast("string"))
+            ),
+        )
+        .drop("digest", "n")
+    )
+
+
+def keep_previous_ids(
+    addresses: DataFrame,
+    lineage: DataFrame,
+    previous_lineage: DataFrame,
+    execution_dt: date,
+    max_iterations: int,
+) -> tuple[DataFrame, DataFrame]:
+    """Addresses and lineage with ids kept from the region's previous run where they continue.
+
+    Args:
+        addresses: This run's addresses with content ids (`address_id`, `cluster_key`, ...).
+        lineage: This run's lineage (`address_id`, record, region).
+        previous_lineage: The `address_lineage` table of earlier runs.
+        execution_dt: This run's date; the previous run is the latest earlier one.
+        max_iterations: Bound on assignment rounds (`greedy_assignment`).
+
+    Returns:
+        `addresses` and `lineage` with the same columns and rows, `address_id`
+        replaced by the `stable_ids` of the addresses.
+    """
+    previous = previous_run_lineage(previous_lineage, execution_dt)
+    ids = stable_ids(addresses, lineage, previous, max_iterations).localCheckpoint()
+
+    def renamed(frame: DataFrame) -> DataFrame:
+        return frame.join(ids, "address_id").select(
+            *[F.col("stable_id").alias(c) if c == "address_id" else F.col(c) for c in frame.columns]
+        )
+
+    return renamed(addresses), renamed(lineage)

@@ -1,4 +1,6 @@
-"""Survivorship helpers: which of a cluster's values becomes the address's value.
+"""Survivorship: one address per cluster, each field's value the one its sources support most.
+
+Also the address's point, its confidence and the cluster's lineage.
 
 The unit designator ("APT", "UNIT", "STE", "FLAT") is a property of the building
 more than of one unit: the units of one building are numbered under one
@@ -15,6 +17,16 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from geodata.address.tables import UNIT_DESIGNATORS
+from geodata.conflation.aliases import ALIASED_FIELDS, preferred_names
+from geodata.conflation.blocking import is_cluster_member
+from geodata.conflation.identity import with_content_ids
+from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK, RECORD_KEY_COLUMNS, record_key
+
+SURVIVING_FIELDS = ADDRESS_FIELDS
+"""Address fields chosen by survivorship (each with provenance)."""
+
+REFERENCE_FIELDS = ("parcel_id", "building_id", "road_id")
+"""Enrichment ids chosen by survivorship too."""
 
 GENERIC_DESIGNATOR = "#"
 """Pub 28's designator for a unit whose kind is not known."""
@@ -110,3 +122,260 @@ def with_designator(unit: Column, designator: Column) -> Column:
     identifier = F.regexp_extract(unit, _SIMPLE_UNIT, 2)
     replaceable = designator.isNotNull() & word.isin(GENERIC_DESIGNATOR, *DESIGNATORS)
     return F.when(replaceable, F.concat_ws(" ", designator, identifier)).otherwise(unit)
+
+
+def _accuracy_rank() -> Column:
+    ranks = F.create_map(
+        *[x for k, v in GEOMETRY_ACCURACY_RANK.items() for x in (F.lit(k), F.lit(v))]
+    )
+    return F.element_at(ranks, F.col("geometry_accuracy"))
+
+
+def _missed_match_probability(clusters: DataFrame, scored_pairs: DataFrame) -> DataFrame:
+    """Per cluster, the highest match probability of a pair linking it to another cluster."""
+    labels = clusters.select("key", "cluster_key")
+    across = (
+        scored_pairs.select("key_l", "key_r", "match_probability")
+        .join(labels.withColumnsRenamed({"key": "key_l", "cluster_key": "cluster_l"}), "key_l")
+        .join(labels.withColumnsRenamed({"key": "key_r", "cluster_key": "cluster_r"}), "key_r")
+        .where(F.col("cluster_l") != F.col("cluster_r"))
+    )
+    ends = across.select(F.col("cluster_l").alias("cluster_key"), "match_probability").unionByName(
+        across.select(F.col("cluster_r").alias("cluster_key"), "match_probability")
+    )
+    return ends.groupBy("cluster_key").agg(
+        F.max("match_probability").alias("missed_match_probability")
+    )
+
+
+def _support(accuracy_weight: dict[str, float], recency_half_life_days: float) -> Column:
+    """A source's vote: its priority, the care its geometry class suggests, and how
+    recent the record is compared with the cluster's newest record."""
+    newest = F.max("dt").over(Window.partitionBy("cluster_key"))
+    age_days = F.coalesce(F.datediff(newest, F.col("dt")), F.lit(0))
+    weights = F.create_map(
+        *[x for k, v in sorted(accuracy_weight.items()) for x in (F.lit(k), F.lit(v))]
+    )
+    return (
+        F.lit(1.0)
+        / (F.lit(1.0) + F.col("priority"))
+        * F.coalesce(F.element_at(weights, F.col("geometry_accuracy")), F.lit(0.5))
+        * F.pow(F.lit(0.5), age_days / F.lit(recency_half_life_days))
+    )
+
+
+def _source_votes(members: DataFrame, name_aliases: DataFrame, support: Column) -> DataFrame:
+    """`cluster_key`, `field`, `value`, `source`, `support`, `priority`: each source's
+    strongest vote for each value of each field, aliased names counted as their preferred
+    name."""
+    fields = SURVIVING_FIELDS + REFERENCE_FIELDS
+    candidates = members.select(
+        "cluster_key",
+        "iso_3166_2",
+        "source",
+        "priority",
+        F.explode(
+            F.array(
+                *[
+                    F.struct(F.lit(f).alias("field"), F.col(f).cast("string").alias("value"))
+                    for f in fields
+                ]
+            )
+        ).alias("fv"),
+        support.alias("support"),
+    ).where(F.col("fv.value").isNotNull())
+    # Aliased names (`geodata.conflation.aliases`) vote together, for the name most
+    # records use.
+    renames = F.broadcast(
+        preferred_names(name_aliases, members, ALIASED_FIELDS).select(
+            F.col("iso_3166_2").alias("_region"),
+            F.col("field").alias("_field"),
+            F.col("name").alias("_value"),
+            "preferred",
+        )
+    )
+    candidates = candidates.join(
+        renames,
+        (F.col("iso_3166_2") == F.col("_region"))
+        & (F.col("fv.field") == F.col("_field"))
+        & (F.col("fv.value") == F.col("_value")),
+        "left",
+    ).select(
+        "cluster_key",
+        "source",
+        "priority",
+        F.struct(
+            F.col("fv.field").alias("field"),
+            F.coalesce("preferred", F.col("fv.value")).alias("value"),
+        ).alias("fv"),
+        "support",
+    )
+    return candidates.groupBy(
+        "cluster_key", F.col("fv.field").alias("field"), F.col("fv.value").alias("value"), "source"
+    ).agg(F.max("support").alias("support"), F.min("priority").alias("priority"))
+
+
+def _winners(per_source: DataFrame) -> DataFrame:
+    """`cluster_key`, `values` and `provenance` (maps by field): the value with the most
+    support across sources, ties to the lower priority then the smaller value."""
+    per_value = per_source.groupBy("cluster_key", "field", "value").agg(
+        F.sum("support").alias("support"),
+        F.min(F.struct("priority", "source")).alias("best"),
+    )
+    rank = Window.partitionBy("cluster_key", "field").orderBy(
+        F.col("support").desc(), F.col("best.priority"), F.col("value")
+    )
+    return (
+        per_value.withColumn("rank", F.row_number().over(rank))
+        .where(F.col("rank") == 1)
+        .groupBy("cluster_key")
+        .agg(
+            F.map_from_entries(F.collect_list(F.struct("field", "value"))).alias("values"),
+            F.map_from_entries(F.collect_list(F.struct("field", F.col("best.source")))).alias(
+                "provenance"
+            ),
+        )
+    )
+
+
+def _geometry(members: DataFrame) -> DataFrame:
+    """Per cluster, the point of its most accurate (then highest-priority) source,
+    averaged over that source's records."""
+    geometry_rank = Window.partitionBy("cluster_key").orderBy("accuracy_rank", "priority", "source")
+    return (
+        members.withColumn("g", F.dense_rank().over(geometry_rank))
+        .where(F.col("g") == 1)
+        .groupBy("cluster_key")
+        .agg(
+            F.avg("lat").alias("lat"),
+            F.avg("lon").alias("lon"),
+            F.first("geometry_accuracy").alias("geometry_accuracy"),
+            F.first("source").alias("geometry_source"),
+        )
+    )
+
+
+def _summary(members: DataFrame) -> DataFrame:
+    """Per cluster: region, sources, weakest edge and the comparison keys."""
+    return (
+        members.groupBy("cluster_key")
+        .agg(
+            F.first("iso_3166_1").alias("iso_3166_1"),
+            F.first("iso_3166_2").alias("iso_3166_2"),
+            F.array_sort(F.collect_set("source")).alias("sources"),
+            F.min("min_edge_probability").alias("min_edge_probability"),
+            # Comparison keys of the cluster's highest-priority record (deterministic).
+            F.min_by(
+                F.struct("hn_int", "hn_suffix", "unit_id", "street_base", "street_phonetic"),
+                F.struct("priority", "source", "source_record_id"),
+            ).alias("keys"),
+        )
+        .select("*", "keys.*")
+        .drop("keys")
+    )
+
+
+def _with_building_designators(addresses: DataFrame, per_source: DataFrame) -> DataFrame:
+    """`addresses` with each unit's designator from its building where its own sources
+    do not settle it (`building_designators`)."""
+    buildings = addresses.select(
+        "cluster_key",
+        F.concat_ws(
+            "\u001f",
+            "iso_3166_2",
+            F.col("hn_int").cast("string"),
+            F.coalesce("hn_suffix", F.lit("")),
+            F.coalesce("street", F.lit("")),
+        ).alias("building_key"),
+    )
+    designators = building_designators(
+        per_source.where(F.col("field") == "unit").select("cluster_key", "value", "support"),
+        buildings,
+    )
+    return (
+        addresses.join(designators, "cluster_key", "left")
+        .withColumn("unit", with_designator(F.col("unit"), F.col("designator")))
+        .drop("designator")
+    )
+
+
+def best_values(
+    records: DataFrame,
+    clusters: DataFrame,
+    scored_pairs: DataFrame,
+    name_aliases: DataFrame,
+    accuracy_weight: dict[str, float],
+    recency_half_life_days: float,
+) -> tuple[DataFrame, DataFrame]:
+    """One address per cluster with the best value of each field, and the cluster lineage.
+
+    Each field's value is the one with the most support across distinct sources
+    (support of a source's record = 1/(1+priority) x the weight of its geometry
+    accuracy class x 0.5^(days older than the cluster's newest record /
+    `recency_half_life_days`)), ties to the lower priority then the smaller
+    value; street and locality names with aliases vote for the name most
+    records use; a unit's designator comes from its building when its own
+    sources do not settle it. Geometry comes from the most accurate (then
+    highest-priority) source, averaged over that source's records.
+    `confidence` = the weakest match probability among the cluster's edges x
+    (1 - the highest match probability of a pair to another cluster).
+
+    Args:
+        records: Enriched records; only cluster members count.
+        clusters: `key`, `cluster_key`, `min_edge_probability` per member record.
+        scored_pairs: `key_l`, `key_r`, `match_probability` of the candidate pairs.
+        name_aliases: The alias table (`geodata.conflation.aliases.ALIAS_COLUMNS`).
+        accuracy_weight: Weight of a source's values by its geometry accuracy class.
+        recency_half_life_days: Age at which a record's vote counts half.
+
+    Returns:
+        (1) One row per cluster: `cluster_key`, the surviving and reference
+        fields, region, point, `source_count`, `sources`, `provenance` (the
+        winning source per field, `geometry` the point's), `confidence`, the
+        comparison keys of its highest-priority record and `address_id` (a
+        content id, `with_content_ids`); (2) one lineage row per member record
+        (`address_id`, `source`, `source_record_id`, `iso_3166_1`, `iso_3166_2`).
+    """
+    members = records.where(is_cluster_member()).withColumn("key", record_key())
+    members = members.join(clusters, "key").withColumn("accuracy_rank", _accuracy_rank())
+    per_source = _source_votes(
+        members, name_aliases, _support(accuracy_weight, recency_half_life_days)
+    )
+    fields = SURVIVING_FIELDS + REFERENCE_FIELDS
+    value = F.col("values")
+    missed = _missed_match_probability(clusters, scored_pairs)
+    addresses = (
+        _summary(members)
+        .join(_winners(per_source), "cluster_key", "left")
+        .join(missed, "cluster_key", "left")
+        .join(_geometry(members), "cluster_key")
+        .select(
+            "cluster_key",
+            *[F.element_at(value, f).alias(f) for f in fields],
+            "iso_3166_1",
+            "iso_3166_2",
+            "lat",
+            "lon",
+            "geometry_accuracy",
+            F.size("sources").cast("int").alias("source_count"),
+            "sources",
+            F.map_concat(
+                F.coalesce("provenance", F.create_map().cast("map<string,string>")),
+                F.create_map(F.lit("geometry"), F.col("geometry_source")),
+            ).alias("provenance"),
+            (
+                F.col("min_edge_probability")
+                * (F.lit(1.0) - F.coalesce("missed_match_probability", F.lit(0.0)))
+            ).alias("confidence"),
+            "hn_int",
+            "hn_suffix",
+            "unit_id",
+            "street_base",
+            "street_phonetic",
+        )
+    )
+    addresses = with_content_ids(_with_building_designators(addresses, per_source))
+    lineage = members.join(addresses.select("cluster_key", "address_id"), "cluster_key").select(
+        "address_id", *RECORD_KEY_COLUMNS, "iso_3166_1", "iso_3166_2"
+    )
+    return addresses, lineage

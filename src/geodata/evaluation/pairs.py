@@ -16,7 +16,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from geodata.evaluation.fields import PERCENTILE_ACCURACY
-from geodata.pipelines.conflate.nodes import record_key
+from geodata.schemas import record_key
 
 WEIGHT_BIN_BITS = 1.0
 """Width of a match-weight histogram bin, in bits."""

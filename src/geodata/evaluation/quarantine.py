@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-_KEY = ["source", "source_record_id"]
+from geodata.schemas import RECORD_KEY_COLUMNS
+
+_KEY = list(RECORD_KEY_COLUMNS)
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-import yaml
 from pyspark.sql import functions as F
-from pyspark.sql import types as T
 
-from geodata.conflation.aliases import AliasParams
-from geodata.conflation.comparisons import ScoringParams
 from geodata.pipelines.conflate.nodes import (
-    BlockingParams,
-    ClusteringParams,
     apply_user_corrections,
     block_candidate_pairs,
     choose_best_values,
@@ -25,94 +18,37 @@ from geodata.pipelines.conflate.nodes import (
     sample_random_pairs,
     score_pairs,
 )
-from geodata.schemas import CANONICAL_SCHEMA
-
-CONFIG = yaml.safe_load(
-    (Path(__file__).resolve().parents[3] / "conf/base/parameters_conflate.yml").read_text()
-)["conflate"]
-BLOCKING = BlockingParams(**CONFIG["blocking"])
-SCORING = ScoringParams(**CONFIG["scoring"])
-CLUSTERING = ClusteringParams(**CONFIG["clustering"])
-ALIASES = AliasParams(**CONFIG["aliases"])
-
-ENRICHED = [*CANONICAL_SCHEMA.fieldNames(), "parcel_id", "building_id", "road_id", "road_name"]
-
-
-def _record(source, record_id, hn, street, *, unit=None, lat=37.75, lon=-122.43, **extra):
-    """An enriched canonical record with sensible defaults for one Californian address."""
-    base, _, street_type = street.rpartition(" ")
-    values = {
-        "source": source,
-        "source_record_id": record_id,
-        "dt": date(2026, 10, 1),
-        "house_number": hn,
-        "street": street,
-        "unit": unit,
-        "locality": "SAN FRANCISCO",
-        "postcode": "94110",
-        "iso_3166_1": "US",
-        "iso_3166_2": "US-CA",
-        "lat": lat,
-        "lon": lon,
-        "geometry_accuracy": {"a": "rooftop", "b": "parcel", "c": "interpolated"}.get(
-            source, "rooftop"
-        ),
-        "priority": {"a": 1, "b": 2, "c": 3}.get(source, 0),
-        "hn_int": int("".join(ch for ch in hn if ch.isdigit()) or 0),
-        "hn_suffix": hn.lstrip("0123456789") or None,
-        "street_base": base.split(" ", 1)[-1] if base.startswith(("N ", "S ")) else base,
-        "street_type": street_type,
-        "street_dir": base.split(" ", 1)[0] if base.startswith(("N ", "S ")) else None,
-        "street_phonetic": base.replace(" ", "")[:4],
-        "unit_id": unit.split()[-1] if unit else None,
-        "raw": "{}",
-        "building_id": None,
-        "parcel_id": None,
-        "road_id": None,
-        "road_name": None,
-    }
-    values.update(extra)
-    return tuple(values.get(name) for name in ENRICHED)
-
-
-ENRICHED_SCHEMA = T.StructType(
-    [
-        *CANONICAL_SCHEMA.fields,
-        *[
-            T.StructField(n, T.StringType())
-            for n in ("parcel_id", "building_id", "road_id", "road_name")
-        ],
-    ]
+from tests.conflation.records import (
+    ALIASES,
+    BLOCKING,
+    CLUSTERING,
+    METRE,
+    SCORING,
+    enriched_frame,
+    enriched_record,
 )
-
-
-def _frame(spark, rows):
-    return spark.createDataFrame(rows, ENRICHED_SCHEMA)
-
-
-METRE = 1 / 111_000  # degrees of latitude
 
 
 @pytest.fixture(scope="module")
 def records(spark):
     rows = [
         # One real address seen by three sources, one of them with a typo.
-        _record("a", "1", "12", "MISSION ST", building_id="B1"),
-        _record("b", "1", "12", "MISSOIN ST", lat=37.75 + 12 * METRE, building_id="B1"),
-        _record("c", "1", "12", "MISSION ST", lat=37.75 - 25 * METRE, postcode=None),
+        enriched_record("a", "1", "12", "MISSION ST", building_id="B1"),
+        enriched_record("b", "1", "12", "MISSOIN ST", lat=37.75 + 12 * METRE, building_id="B1"),
+        enriched_record("c", "1", "12", "MISSION ST", lat=37.75 - 25 * METRE, postcode=None),
         # Hard negatives next door: another number, a letter suffix, units.
-        _record("a", "2", "14", "MISSION ST", lat=37.75 + 20 * METRE),
-        _record("a", "3", "12A", "MISSION ST", lat=37.75 + 5 * METRE),
-        _record("a", "4", "12", "MISSION ST", unit="APT 1", lat=37.75 + 2 * METRE),
-        _record("b", "4", "12", "MISSION ST", unit="# 1", lat=37.75 + 8 * METRE),
-        _record("a", "5", "12", "MISSION ST", unit="APT 2", lat=37.75 + 2 * METRE),
+        enriched_record("a", "2", "14", "MISSION ST", lat=37.75 + 20 * METRE),
+        enriched_record("a", "3", "12A", "MISSION ST", lat=37.75 + 5 * METRE),
+        enriched_record("a", "4", "12", "MISSION ST", unit="APT 1", lat=37.75 + 2 * METRE),
+        enriched_record("b", "4", "12", "MISSION ST", unit="# 1", lat=37.75 + 8 * METRE),
+        enriched_record("a", "5", "12", "MISSION ST", unit="APT 2", lat=37.75 + 2 * METRE),
         # Twin streets: N vs S with the same number, 30 m apart.
-        _record("a", "6", "12", "N MAIN ST", lat=37.76),
-        _record("b", "6", "12", "S MAIN ST", lat=37.76 + 30 * METRE),
+        enriched_record("a", "6", "12", "N MAIN ST", lat=37.76),
+        enriched_record("b", "6", "12", "S MAIN ST", lat=37.76 + 30 * METRE),
         # The same text far away (another neighbourhood).
-        _record("b", "7", "12", "MISSION ST", lat=37.78),
+        enriched_record("b", "7", "12", "MISSION ST", lat=37.78),
     ]
-    return _frame(spark, rows).cache()
+    return enriched_frame(spark, rows).cache()
 
 
 def _conflate(records):
@@ -216,14 +152,15 @@ def test_user_corrections_fix_and_suppress(spark, records, clustered):
     addresses, lineage = choose_best_values(records, clusters, scored, aliases, CLUSTERING)
     # Materialised, as the pipeline persists the node's outputs.
     addresses, lineage = addresses.localCheckpoint(), lineage.localCheckpoint()
-    corrections = _frame(
+    corrections = enriched_frame(
         spark,
         [
-            _record("users", "fix1", "12", "MISSION ST", lat=37.75 + 3 * METRE, action="fix",
-                    fix_postcode="94103", dt=date(2026, 10, 2)),
-            _record("users", "gone", "14", "MISSION ST", lat=37.75 + 21 * METRE,
-                    action="suppress"),
-            _record("users", "lost", "99", "NOWHERE ST", action="fix", fix_street="SOMEWHERE ST"),
+            enriched_record("users", "fix1", "12", "MISSION ST", lat=37.75 + 3 * METRE,
+                            action="fix", fix_postcode="94103", dt=date(2026, 10, 2)),
+            enriched_record("users", "gone", "14", "MISSION ST", lat=37.75 + 21 * METRE,
+                            action="suppress"),
+            enriched_record("users", "lost", "99", "NOWHERE ST", action="fix",
+                            fix_street="SOMEWHERE ST"),
         ],
     )  # fmt: skip
     fixed, kept_lineage, rejected = apply_user_corrections(
@@ -254,16 +191,16 @@ def test_a_renamed_street_is_learned_as_an_alias_and_takes_the_common_name(spark
     for k, hn in enumerate(("100", "102", "104")):
         lat = 37.75 + 40 * k * METRE
         rows += [
-            _record("a", f"new{hn}", hn, "CESAR CHAVEZ ST", lat=lat),
-            _record("c", f"new{hn}", hn, "CESAR CHAVEZ ST", lat=lat - 4 * METRE),
-            _record("b", f"old{hn}", hn, "ARMY ST", lat=lat + 3 * METRE),
+            enriched_record("a", f"new{hn}", hn, "CESAR CHAVEZ ST", lat=lat),
+            enriched_record("c", f"new{hn}", hn, "CESAR CHAVEZ ST", lat=lat - 4 * METRE),
+            enriched_record("b", f"old{hn}", hn, "ARMY ST", lat=lat + 3 * METRE),
         ]
     # A corner: 300 OAK ST and 300 ELM ST share a building.
     rows += [
-        _record("a", "oak", "300", "OAK ST", lat=37.77),
-        _record("b", "elm", "300", "ELM ST", lat=37.77 + 2 * METRE),
+        enriched_record("a", "oak", "300", "OAK ST", lat=37.77),
+        enriched_record("b", "elm", "300", "ELM ST", lat=37.77 + 2 * METRE),
     ]
-    records = _frame(spark, rows).cache()
+    records = enriched_frame(spark, rows).cache()
 
     _, aliases, scored, clusters = _conflate(records)
     addresses, _ = choose_best_values(records, clusters, scored, aliases, CLUSTERING)

@@ -13,11 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from geodata.schemas import RECORD_KEY_COLUMNS
 from geodata.spatial import nearest_lines, points_in_polygons
 from geodata.spatial.grid import MIN_CELL_DEG
-
-RECORD_KEY = ["source", "source_record_id"]
-"""Unique key of a canonical address record; enrichments join back on it."""
 
 ENRICHMENT_COLUMNS = ("parcel_id", "building_id", "road_id", "road_name", "road_distance_m")
 """Columns `join_enrichments` appends, in order (null when nothing was found)."""
@@ -71,7 +69,7 @@ def _assign_polygons(
     return points_in_polygons(
         _locatable(addresses, params),
         polygons.select(F.col(polygon_id).cast("string").alias(polygon_id), "wkt"),
-        point_key=RECORD_KEY,
+        point_key=list(RECORD_KEY_COLUMNS),
         polygon_id=polygon_id,
         cell_deg=_settings(params).cell_size_deg,
     )
@@ -112,7 +110,7 @@ def assign_nearest_roads(addresses: DataFrame, roads: DataFrame, params: EnrichP
             F.col("name").cast("string").alias("road_name"),
             "wkt",
         ),
-        point_key=RECORD_KEY,
+        point_key=list(RECORD_KEY_COLUMNS),
         line_id="road_id",
         line_name="road_name",
         radius_m=settings.road_search_radius_m,
@@ -120,7 +118,7 @@ def assign_nearest_roads(addresses: DataFrame, roads: DataFrame, params: EnrichP
         max_bbox_cells=settings.road_max_bbox_cells,
     )
     return nearest.select(
-        *RECORD_KEY, "road_id", "road_name", F.col("distance_m").alias("road_distance_m")
+        *RECORD_KEY_COLUMNS, "road_id", "road_name", F.col("distance_m").alias("road_distance_m")
     )
 
 
@@ -137,11 +135,19 @@ def join_enrichments(
     passthrough = [c for c in addresses.columns if c not in ENRICHMENT_COLUMNS]
     enriched = (
         addresses.select(*passthrough)
-        .join(parcels.select(*RECORD_KEY, "parcel_id"), on=RECORD_KEY, how="left")
-        .join(buildings.select(*RECORD_KEY, "building_id"), on=RECORD_KEY, how="left")
         .join(
-            roads.select(*RECORD_KEY, "road_id", "road_name", "road_distance_m"),
-            on=RECORD_KEY,
+            parcels.select(*RECORD_KEY_COLUMNS, "parcel_id"),
+            on=list(RECORD_KEY_COLUMNS),
+            how="left",
+        )
+        .join(
+            buildings.select(*RECORD_KEY_COLUMNS, "building_id"),
+            on=list(RECORD_KEY_COLUMNS),
+            how="left",
+        )
+        .join(
+            roads.select(*RECORD_KEY_COLUMNS, "road_id", "road_name", "road_distance_m"),
+            on=list(RECORD_KEY_COLUMNS),
             how="left",
         )
     )
