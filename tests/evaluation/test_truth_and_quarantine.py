@@ -137,3 +137,19 @@ def test_record_counts_show_where_records_went(truth, spark):
         "labelled_in_lineage": 3,
         "unlabelled_in_lineage": 1,  # z1
     }
+
+
+def test_latest_delivery_date_is_the_last_dt_of_any_truth_record(tmp_path):
+    import pandas as pd
+
+    from geodata.evaluation import latest_delivery_date
+
+    (tmp_path / "truth").mkdir()
+    records = pd.DataFrame(
+        {
+            "source": ["a", "a", "b", "c"],
+            "dt": [date(2026, 9, 1), date(2026, 11, 1), date(2026, 10, 5), None],
+        }
+    )
+    records.to_parquet(tmp_path / "truth" / "records.parquet")
+    assert latest_delivery_date(tmp_path) == "2026-11-01"

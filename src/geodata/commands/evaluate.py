@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from kedro.io import DatasetError
 from pydantic import BaseModel
 from pyspark.sql import SparkSession
@@ -32,7 +30,7 @@ from geodata.evaluation import (
     read_truth,
     run_partition,
 )
-from geodata.evaluation.truth import TRUTH_RECORDS_PATH
+from geodata.evaluation.truth import latest_delivery_date
 from geodata.runtime.session import make_project_copy, project_session
 from geodata.runtime.sources import read_declared_sources
 from geodata.schemas import UNKNOWN_REGION
@@ -88,13 +86,6 @@ def generate_labelled_set(profile: str, records: int, seed: int, out: Path) -> L
     raise ValueError(f"--profile must be one of {PROFILES}, not {profile!r}")
 
 
-def latest_truth_date(raw_dir: Path) -> str:
-    """The latest `dt` of any truth record: the run date that reads every last delivery."""
-    dates = pq.read_table(raw_dir / TRUTH_RECORDS_PATH, columns=["dt"])["dt"]
-    # Records of undated sources have no `dt`; ISO date strings cast like dates.
-    return pc.max(pc.cast(dates, "date32")).as_py().isoformat()
-
-
 def _plain(value: Any) -> Any:
     """Parameters as plain data (Kedro hands typed parameters over as pydantic models)."""
     return value.model_dump() if isinstance(value, BaseModel) else value
@@ -139,7 +130,7 @@ def evaluate_project(
     Returns:
         The report, with the pipeline and evaluation times in its context.
     """
-    run_dt = execution_dt or latest_truth_date(raw_dir)
+    run_dt = execution_dt or latest_delivery_date(raw_dir)
     params: dict[str, Any] = {"run.execution_dt": run_dt}
     if region:
         params["run.iso_3166_2"] = region

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -92,9 +94,14 @@ def read_truth(spark: SparkSession, raw_dir: Path | str) -> Truth:
     )
 
 
-def latest_delivery_date(records: DataFrame) -> date | None:
-    """The latest `dt` of any truth record: the run date that reads every last delivery."""
-    return records.select(F.max(F.col("dt").cast("date"))).first()[0]
+def latest_delivery_date(raw_dir: Path | str) -> str:
+    """The latest `dt` of any truth record, ISO: the run date that reads every last delivery.
+
+    Read with pyarrow (one column), so a run's parameters can be set before Spark starts.
+    """
+    dates = pq.read_table(Path(raw_dir) / TRUTH_RECORDS_PATH, columns=["dt"])["dt"]
+    # Records of undated sources have no `dt`; ISO date strings cast like dates.
+    return pc.max(pc.cast(dates, "date32")).as_py().isoformat()
 
 
 def records_in_scope(
