@@ -112,6 +112,7 @@ _GROUPS_BY_FIXTURE = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     """Mark each test by the real components its fixtures use (see pyproject's markers)."""
     for item in items:
@@ -170,7 +171,7 @@ def demo_run(spark, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def run_history(spark, small_raw, tmp_path_factory):
-    """Five runs of the small region in one project copy (see `tests.runs.RunHistory`)."""
+    """Four runs of the small region in one project copy (see `tests.runs.RunHistory`)."""
     from tests.runs import make_run_history
 
     history = make_run_history(spark, small_raw, tmp_path_factory.mktemp("history"))

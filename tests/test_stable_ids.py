@@ -1,8 +1,8 @@
 """Address ids stay stable across runs when 5 % of the records come and go.
 
 Reads the small region's run history (tests/runs.py): the run of 2026-11-01, then
-2026-11-20 with new deliveries in which every source lost 5 % of its records and
-gained 5 % new ones, then 2026-11-20 again. The history has its own Hive database, so
+US-CA on 2026-11-20 with new deliveries in which every source lost 5 % of its
+records and gained 5 % new ones, then the same again. The history has its own Hive database, so
 other tests' partitions are never "previous runs" here.
 """
 
@@ -26,7 +26,7 @@ def runs(run_history):
         rows = frame[frame["iso_3166_2"] == REGION]
         return rows[["address_id", "source", "source_record_id"]].reset_index(drop=True)
 
-    return lineage("d1"), lineage("d2"), lineage("d2_again")
+    return lineage("d1"), lineage("d2_us"), lineage("d2_us_again")
 
 
 def _record_sets(lineage: pd.DataFrame) -> dict[frozenset, str]:
