@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.kedro_project import REPO, make_project_copy
+from tests.kedro_project import PROD_VARIABLES, REPO, make_project_copy
 
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="geodata-airflow-"))
 DAGS_FOLDER = AIRFLOW_HOME / "dags"
@@ -33,16 +33,6 @@ os.environ.update(
 TEMPLATE = REPO / "src" / "geodata" / "orchestration" / "templates" / "airflow_dag.j2"
 EXAMPLE_DAG = REPO / "airflow" / "dags" / "example_geodata_with_index.py"
 ENVS = ("local", "prod")
-# `prod` reads its locations, cluster and metastore from the environment when its
-# config is loaded, and names every missing variable; generation needs them set.
-PROD_VARIABLES = {
-    "GEODATA_BASE_LOCATION": "s3a://geodata-test/geodata",
-    "GEODATA_RAW_LOCATION": "s3a://geodata-test/raw",
-    "GEODATA_EXPORT_LOCATION": "s3a://geodata-test/export",
-    "GEODATA_WAREHOUSE_DIR": "s3a://geodata-test/warehouse",
-    "HIVE_METASTORE_URIS": "thrift://metastore.invalid:9083",
-    "SPARK_MASTER_URL": "spark://spark.invalid:7077",
-}
 
 
 @pytest.fixture(scope="session")
