@@ -35,6 +35,10 @@ def register_pipelines(
         # another namespace's dataset, which is exactly how stages connect.
         warnings.filterwarnings("ignore", message="One or more dataset names contain '.'")
         pipelines = find_pipelines(raise_errors=True)
+    # `kedro run --pipeline X` makes Kedro find only X; the default exists when every
+    # stage was found.
+    if "ingest" in pipelines:
         pipelines["ingest"] = ingest.create_pipeline(sources=declared)
-    pipelines["__default__"] = sum((pipelines[name] for name in STAGES), Pipeline([]))
+    if all(name in pipelines for name in STAGES):
+        pipelines["__default__"] = sum((pipelines[name] for name in STAGES), Pipeline([]))
     return pipelines

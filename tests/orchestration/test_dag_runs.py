@@ -104,7 +104,7 @@ def failing_project(tmp_path):
 
 
 def test_failing_task_is_retried_and_the_failure_alert_is_delivered(
-    failing_project, alert_server, spark, monkeypatch, project_env
+    failing_project, alert_server, spark, monkeypatch, project_env, airflow_home
 ):
     from geodata.orchestration import make_airflow_dag
 
