@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.watchdog import group_alive
+
 _PR_SET_PDEATHSIG = 1
 _WATCHDOG = Path(__file__).with_name("watchdog.py")
 
@@ -51,7 +53,7 @@ class Service:
     def stop(self, grace_s: float = 20) -> None:
         """Terminate the child's process group; kill it if it does not exit within `grace_s`."""
         for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 10)):
-            if self.process.poll() is not None and not _group_alive(self.pid):
+            if self.process.poll() is not None and not group_alive(self.pid):
                 break
             try:
                 os.killpg(self.pid, sig)
@@ -64,14 +66,6 @@ class Service:
         if self.watchdog is not None and self.watchdog.poll() is None:
             self.watchdog.kill()
             self.watchdog.wait()
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
 
 
 def start_service(

@@ -32,7 +32,8 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _group_alive(pgid: int) -> bool:
+def group_alive(pgid: int) -> bool:
+    """Whether any process of group `pgid` is still there (zombies included)."""
     try:
         os.killpg(pgid, 0)
     except (ProcessLookupError, PermissionError):
@@ -42,7 +43,7 @@ def _group_alive(pgid: int) -> bool:
 
 def main(owner: int, pgid: int) -> None:
     """Wait for the owner's death (or the group's end); then end the group."""
-    while _group_alive(pgid):
+    while group_alive(pgid):
         if not _alive(owner):
             for sig, wait_s in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 0.0)):
                 try:
@@ -50,7 +51,7 @@ def main(owner: int, pgid: int) -> None:
                 except ProcessLookupError:
                     return
                 deadline = time.monotonic() + wait_s
-                while time.monotonic() < deadline and _group_alive(pgid):
+                while time.monotonic() < deadline and group_alive(pgid):
                     time.sleep(POLL_S)
             return
         time.sleep(POLL_S)
