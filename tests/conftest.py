@@ -124,56 +124,28 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group(group))
 
 
-_FIGURES = pytest.StashKey[list[str]]()
-
-
 @pytest.fixture()
 def report_figure(request):
     """Record a measured figure (e.g. precision) to print in the test run's summary."""
 
     def record(line: str) -> None:
-        request.config.stash.setdefault(_FIGURES, []).append(line)
+        # User properties travel with the test's report, also from pytest-xdist workers.
+        request.node.user_properties.append(("figure", line))
 
     return record
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Print the figures tests measured, so that CI logs show them."""
-    figures = config.stash.get(_FIGURES, [])
+    reports = [r for key in ("passed", "failed") for r in terminalreporter.stats.get(key, [])]
+    figures = [
+        value
+        for report in reports
+        if report.when == "call"
+        for name, value in report.user_properties
+        if name == "figure"
+    ]
     if figures:
         terminalreporter.section("measured figures")
         for line in figures:
             terminalreporter.write_line(line)
-
-
-@pytest.fixture(scope="session")
-def small_raw(tmp_path_factory) -> Path:
-    """The small generated region's raw layout (sources, reference data, truth); read-only."""
-    from tests.runs import write_small_region
-
-    return write_small_region(tmp_path_factory.mktemp("small_region") / "raw")
-
-
-@pytest.fixture(scope="session")
-def demo_run(spark, tmp_path_factory) -> Path:
-    """A project copy that has run `__default__` on the embedded demo region for 2026-11-01.
-
-    The one run of the full demo region in the suite: its tables (database `geodata`,
-    date 2026-11-01) carry the quality figures. Other tests use other dates or databases.
-    """
-    from tests.kedro_project import make_project_copy
-    from tests.runs import D1, run_project
-
-    project = make_project_copy(tmp_path_factory.mktemp("demo_project"))
-    run_project(project, params={"run.execution_dt": D1})
-    return project
-
-
-@pytest.fixture(scope="session")
-def run_history(spark, small_raw, tmp_path_factory):
-    """Four runs of the small region in one project copy (see `tests.runs.RunHistory`)."""
-    from tests.runs import make_run_history
-
-    history = make_run_history(spark, small_raw, tmp_path_factory.mktemp("history"))
-    yield history
-    spark.sql(f"DROP DATABASE IF EXISTS {history.database} CASCADE")
