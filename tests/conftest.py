@@ -149,3 +149,36 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("measured figures")
         for line in figures:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def small_raw(tmp_path_factory) -> Path:
+    """The small generated region's raw layout (sources, reference data, truth); read-only."""
+    from tests.runs import write_small_region
+
+    return write_small_region(tmp_path_factory.mktemp("small_region") / "raw")
+
+
+@pytest.fixture(scope="session")
+def demo_run(spark, tmp_path_factory) -> Path:
+    """A project copy that has run `__default__` on the embedded demo region for 2026-11-01.
+
+    The one run of the full demo region in the suite: its tables (database `geodata`,
+    date 2026-11-01) carry the quality figures. Other tests use other dates or databases.
+    """
+    from tests.kedro_project import make_project_copy
+    from tests.runs import D1, run_project
+
+    project = make_project_copy(tmp_path_factory.mktemp("demo_project"))
+    run_project(project, params={"run.execution_dt": D1})
+    return project
+
+
+@pytest.fixture(scope="session")
+def run_history(spark, small_raw, tmp_path_factory):
+    """Four runs of the small region in one project copy (see `tests.runs.RunHistory`)."""
+    from tests.runs import make_run_history
+
+    history = make_run_history(spark, small_raw, tmp_path_factory.mktemp("history"))
+    yield history
+    spark.sql(f"DROP DATABASE IF EXISTS {history.database} CASCADE")
