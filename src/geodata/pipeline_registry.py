@@ -28,7 +28,6 @@ def register_pipelines(
     Returns:
         Pipelines by name; `__default__` runs ingest → export (not `sample_data`).
     """
-    declared = session_sources() if sources is None else dict(sources)
     with warnings.catch_warnings():
         # Dataset names carry their stage on purpose (`normalize.int_addresses`), and
         # each stage is a namespaced pipeline; Kedro warns whenever a namespace reads
@@ -38,6 +37,7 @@ def register_pipelines(
     # `kedro run --pipeline X` makes Kedro find only X; the default exists when every
     # stage was found.
     if "ingest" in pipelines:
+        declared = session_sources() if sources is None else sources
         pipelines["ingest"] = ingest.create_pipeline(sources=declared)
     if all(name in pipelines for name in STAGES):
         pipelines["__default__"] = sum((pipelines[name] for name in STAGES), Pipeline([]))

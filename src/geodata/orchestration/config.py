@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PACKAGE_NAME = "geodata"
+from geodata.runtime.session import PACKAGE_NAME
+
 PROJECT_PATH_ENV = "GEODATA_PROJECT_PATH"
 CONF_SOURCE_ENV = "GEODATA_CONF_SOURCE"
 _DOTTED_PATH = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$"
