@@ -44,72 +44,81 @@ def is_cluster_member() -> Column:
     return F.col("action").isNull() | (F.col("action") == "add")
 
 
-def _pairs_within(keyed: DataFrame, columns: list[str]) -> DataFrame:
-    """Pairs `key_l < key_r` of rows of `keyed` that agree on all `columns`."""
-    left, right = keyed.alias("l"), keyed.alias("r")
-    condition = reduce(
-        lambda acc, c: acc & (F.col(f"l.{c}") == F.col(f"r.{c}")),
-        columns,
-        F.col("l.key") < F.col("r.key"),
-    )
-    return left.join(right, condition).select(
-        F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r")
-    )
+def _pairs_in_small_groups(rows: DataFrame, group: list[str], limit: int) -> DataFrame:
+    """Pairs `key_l < key_r` of rows sharing `group`, in groups of at most `limit` rows.
 
-
-def _split_by_size(keyed: DataFrame, columns: list[str], limit: int) -> tuple[DataFrame, DataFrame]:
-    """Rows of `keyed` in blocks (by `columns`) of at most `limit` rows, and the rest."""
-    sizes = keyed.groupBy(*columns).agg(F.count("*").alias("block_size"))
-    sized = keyed.join(sizes, columns)
+    One shuffle: the size window partitions the rows by `group`, and the self-join
+    on the same columns reuses that partitioning.
+    """
+    sized = rows.withColumn("group_size", F.count("*").over(Window.partitionBy(*group)))
+    small = sized.where(F.col("group_size") <= limit).select(*group, "key")
+    left, right = small.alias("l"), small.alias("r")
     return (
-        sized.where(F.col("block_size") <= limit).drop("block_size"),
-        sized.where(F.col("block_size") > limit).drop("block_size"),
+        left.join(right, group)
+        .where(F.col("l.key") < F.col("r.key"))
+        .select(F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r"))
     )
 
 
-def _sorted_neighbourhood(keyed: DataFrame, columns: list[str], window: int) -> DataFrame:
-    """Pairs of each row with the next `window` rows of its block, in street then key order.
+def _sorted_neighbourhood(rows: DataFrame, group: list[str], window: int) -> DataFrame:
+    """Pairs of each row with the next `window` rows of its group, in street then key order.
 
     The sorted-neighbourhood method (Hernández & Stolfo, SIGMOD 1995): a bounded
-    number of comparisons per record however large the block.
+    number of comparisons per record however large the group.
     """
-    order = Window.partitionBy(*columns).orderBy("street_sort", "key")
-    ranked = keyed.withColumn("rank", F.row_number().over(order)).select(*columns, "key", "rank")
+    order = Window.partitionBy(*group).orderBy("street_sort", "key")
+    ranked = rows.withColumn("rank", F.row_number().over(order)).select(*group, "key", "rank")
     ahead = ranked.withColumn("offset", F.explode(F.sequence(F.lit(1), F.lit(window))))
-    ahead = ahead.select(*columns, "key", (F.col("rank") + F.col("offset")).alias("rank"))
-    pairs = ahead.alias("l").join(ranked.alias("r"), [*columns, "rank"])
+    ahead = ahead.select(*group, "key", (F.col("rank") + F.col("offset")).alias("rank"))
+    pairs = ahead.alias("l").join(ranked.alias("r"), [*group, "rank"])
     return pairs.select(
         F.least(F.col("l.key"), F.col("r.key")).alias("key_l"),
         F.greatest(F.col("l.key"), F.col("r.key")).alias("key_r"),
     )
 
 
-def _rule_pairs(members: DataFrame, rule: list[str], blocking: BlockingParams) -> DataFrame:
-    """Pairs of one blocking rule; oversized blocks are sub-blocked, never dropped.
+def _as_text(column: str) -> Column:
+    return F.col(column).cast("string")
 
-    A block with more than `max_block_size` records would cost O(n²) pairs. Its
-    records are instead paired within each sub-blocking key in turn (same block
-    and same postcode, or same block and same locality, ...: a union, so a pair
-    needs to agree on only one of them), and with their `sorted_neighbourhood`
-    nearest records in street order, so every record keeps comparisons (a
-    sub-block that is itself oversized relies on those alone).
+
+def _block_memberships(members: DataFrame, blocking: BlockingParams) -> DataFrame:
+    """One row per (rule, block) each member belongs to.
+
+    Columns: `key`, `street_sort`, `rule` (its index), `block` (the rule's values,
+    as strings, in rule order) and `sub_blocks` (per sub-blocking key not in the
+    rule, its index and value; null values where the member has none or the key
+    is in the rule). A member with a null in a rule's columns is in no block of
+    that rule. All rules in one row set, so every rule is sized and paired in the
+    same few shuffles rather than a set of shuffles per rule.
     """
-    sub_keys = [k for k in blocking.sub_blocking_keys if k not in rule]
-    keyed = members.select(
-        "key", *rule, *sub_keys, F.coalesce("street", F.lit("")).alias("street_sort")
-    ).dropna(subset=list(rule))
-    small, oversized = _split_by_size(keyed, list(rule), blocking.max_block_size)
-    pairs = [
-        _pairs_within(small, list(rule)),
-        _sorted_neighbourhood(oversized, list(rule), blocking.sorted_neighbourhood),
-    ]
-    for sub_key in sub_keys:
-        refined = [*rule, sub_key]
-        sub_small, _ = _split_by_size(
-            oversized.dropna(subset=[sub_key]), refined, blocking.max_block_size
+    sub_keys = blocking.sub_blocking_keys
+    entries = []
+    for index, rule in enumerate(blocking.rules):
+        complete = reduce(lambda acc, c: acc & F.col(c).isNotNull(), rule, F.lit(True))
+        sub_blocks = F.array(
+            *[
+                F.struct(
+                    F.lit(j).alias("sub_key"),
+                    (F.lit(None).cast("string") if key in rule else _as_text(key)).alias("value"),
+                )
+                for j, key in enumerate(sub_keys)
+            ]
         )
-        pairs.append(_pairs_within(sub_small, refined))
-    return reduce(DataFrame.unionByName, pairs)
+        entry = F.struct(
+            F.lit(index).alias("rule"),
+            F.array(*[_as_text(c) for c in rule]).alias("block"),
+            sub_blocks.alias("sub_blocks"),
+        )
+        entries.append(F.when(complete, entry))
+    return (
+        members.select(
+            "key",
+            F.coalesce("street", F.lit("")).alias("street_sort"),
+            F.explode(F.array(*entries)).alias("m"),
+        )
+        .where(F.col("m").isNotNull())
+        .select("key", "street_sort", "m.rule", "m.block", "m.sub_blocks")
+    )
 
 
 def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
@@ -118,8 +127,15 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
     `block_cell` and `block_cell_shifted` are grid cells of the point on two
     grids offset by half a cell, so near neighbours share a cell on at least one
     grid; `unit_key` and `hn_suffix_key` are the unit and house-number suffix
-    with "none" as a value of its own. Blocks larger than `max_block_size` are
-    sub-blocked (see `_rule_pairs`), never dropped.
+    with "none" as a value of its own. A null in a rule's columns puts a record
+    in no block of that rule.
+
+    A block with more than `max_block_size` records would cost O(n²) pairs. Its
+    records are instead paired within each sub-blocking key in turn (same block
+    and same postcode, or same block and same locality, ...: a union, so a pair
+    needs to agree on only one of them), and with their `sorted_neighbourhood`
+    nearest records in street order, so every record keeps comparisons (a
+    sub-block that is itself oversized relies on those alone).
 
     Args:
         records: Enriched canonical records; only cluster members
@@ -142,8 +158,21 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
         F.coalesce("unit_id", F.lit("")).alias("unit_key"),
         F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
     )
-    per_rule = [_rule_pairs(members, list(rule), blocking) for rule in blocking.rules]
-    return reduce(DataFrame.unionByName, per_rule).distinct()
+    memberships = _block_memberships(members, blocking)
+    block = ["rule", "block"]
+    limit = blocking.max_block_size
+    sized = memberships.withColumn("block_size", F.count("*").over(Window.partitionBy(*block)))
+    oversized = sized.where(F.col("block_size") > limit)
+    sub_blocks = oversized.select(*block, "key", F.explode("sub_blocks").alias("s")).where(
+        F.col("s.value").isNotNull()
+    )
+    sub_blocks = sub_blocks.select(*block, "key", "s.sub_key", F.col("s.value").alias("sub_value"))
+    pairs = [
+        _pairs_in_small_groups(memberships, block, limit),
+        _sorted_neighbourhood(oversized, block, blocking.sorted_neighbourhood),
+        _pairs_in_small_groups(sub_blocks, [*block, "sub_key", "sub_value"], limit),
+    ]
+    return reduce(DataFrame.unionByName, pairs).distinct()
 
 
 def random_pairs(records: DataFrame, target: int, seed: int) -> DataFrame:

@@ -182,6 +182,10 @@ def split_chained_clusters(
         (F.col("houses") > 1) | (F.col("units") > 1) | (F.col("directionals") > 1)
     ).select("component")
     to_split = keyed.join(inconsistent, "component", "left_semi").localCheckpoint()
+    if to_split.isEmpty():
+        # Nothing chains two addresses: the components stand (no label rounds to pay).
+        after_hard = keyed.withColumn("cluster", F.col("component"))
+        return _split_spread(after_hard, edges, tolerance_m, max_distance_ratio, max_iterations)
     ends = to_split.select("key", "hk", "uk", "dk")
     l_ends = ends.select(*[F.col(c).alias(f"{c}_s") for c in ends.columns])
     r_ends = ends.select(*[F.col(c).alias(f"{c}_d") for c in ends.columns])
@@ -283,6 +287,9 @@ def _split_spread(
         .localCheckpoint()
     )
     far = checked.where("far").select("key", "cluster")
+    smallest = Window.partitionBy("cluster")
+    if far.isEmpty():
+        return checked.select("key", F.min("key").over(smallest).alias("cluster_key"))
     far_edges = (
         edges.select("src", "dst")
         .join(far.select(F.col("key").alias("src"), F.col("cluster").alias("c_s")), "src")
@@ -296,7 +303,6 @@ def _split_spread(
         .otherwise(F.concat_ws("/", F.col("cluster"), F.lit("far"), F.col("label")))
         .alias("cluster"),
     )
-    smallest = Window.partitionBy("cluster")
     return labelled.select("key", F.min("key").over(smallest).alias("cluster_key"))
 
 
@@ -365,6 +371,7 @@ def cluster_records(
         max_distance_ratio=max_distance_ratio,
         max_iterations=max_iterations,
     )
+    clusters = clusters.localCheckpoint()  # read twice below
     return clusters.join(_weakest_edges(clusters, edges), "cluster_key", "left").select(
         "key",
         "cluster_key",

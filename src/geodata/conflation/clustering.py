@@ -63,8 +63,10 @@ def connected_components(edges: DataFrame, max_iterations: int) -> DataFrame:
     Raises:
         ClusteringConvergenceError: Labels still changed after `max_iterations` rounds.
     """
-    both = edges.select(F.col("src").alias("a"), F.col("dst").alias("b")).unionByName(
-        edges.select(F.col("dst").alias("a"), F.col("src").alias("b"))
+    both = (
+        edges.select(F.col("src").alias("a"), F.col("dst").alias("b"))
+        .unionByName(edges.select(F.col("dst").alias("a"), F.col("src").alias("b")))
+        .localCheckpoint()
     )
     labels = (
         both.groupBy("a")
@@ -72,25 +74,22 @@ def connected_components(edges: DataFrame, max_iterations: int) -> DataFrame:
         .withColumnRenamed("a", "vertex")
         .localCheckpoint()
     )
+    no_label = F.lit(None).cast(labels.schema["component"].dataType)
     for _ in range(max_iterations):
         from_neighbours = both.join(labels, both["b"] == labels["vertex"]).select(
-            F.col("a").alias("vertex"), "component"
+            F.col("a").alias("vertex"), "component", no_label.alias("previous")
         )
+        # Each vertex's label before the round travels with it, so whether any label
+        # changed is read from the round's own result, not from another join.
         updated = (
-            labels.unionByName(from_neighbours)
+            labels.select("vertex", "component", F.col("component").alias("previous"))
+            .unionByName(from_neighbours)
             .groupBy("vertex")
-            .agg(F.min("component").alias("component"))
+            .agg(F.min("component").alias("component"), F.min("previous").alias("previous"))
             .localCheckpoint()
         )
-        changed = (
-            updated.alias("n")
-            .join(labels.alias("o"), "vertex")
-            .where(F.col("n.component") != F.col("o.component"))
-            .limit(1)
-            .count()
-        )
-        labels = updated
-        if changed == 0:
+        labels = updated.select("vertex", "component")
+        if updated.where(F.col("component") != F.col("previous")).isEmpty():
             return labels
     raise ClusteringConvergenceError(
         f"connected components did not converge in {max_iterations} rounds "

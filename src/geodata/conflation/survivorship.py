@@ -336,11 +336,18 @@ def best_values(
         content id, `with_content_ids`); (2) one lineage row per member record
         (`address_id`, `source`, `source_record_id`, `iso_3166_1`, `iso_3166_2`).
     """
+    # Members, votes and addresses each feed several joins below: each is
+    # checkpointed once, so Spark neither recomputes it nor analyses one plan that
+    # repeats it many times over (the plans otherwise hold over a thousand operators).
     members = records.where(is_cluster_member()).withColumn("key", record_key())
-    members = members.join(clusters, "key").withColumn("accuracy_rank", _accuracy_rank())
+    members = (
+        members.join(clusters, "key")
+        .withColumn("accuracy_rank", _accuracy_rank())
+        .localCheckpoint()
+    )
     per_source = _source_votes(
         members, name_aliases, _support(accuracy_weight, recency_half_life_days)
-    )
+    ).localCheckpoint()
     fields = SURVIVING_FIELDS + REFERENCE_FIELDS
     value = F.col("values")
     missed = _missed_match_probability(clusters, scored_pairs)
@@ -374,7 +381,9 @@ def best_values(
             "street_phonetic",
         )
     )
-    addresses = with_content_ids(_with_building_designators(addresses, per_source))
+    addresses = with_content_ids(
+        _with_building_designators(addresses.localCheckpoint(), per_source)
+    ).localCheckpoint()
     lineage = members.join(addresses.select("cluster_key", "address_id"), "cluster_key").select(
         "address_id", *RECORD_KEY_COLUMNS, "iso_3166_1", "iso_3166_2"
     )
