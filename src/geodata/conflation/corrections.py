@@ -148,7 +148,8 @@ def apply_corrections(
         F.col("lon").alias("c_lon"),
         *[F.col(f"fix_{f}") for f in ADDRESS_FIELDS],
     )
-    matched = _targets(corrections, addresses, radius_m)
+    # Each correction's target feeds all three outputs: found once.
+    matched = _targets(corrections, addresses, radius_m).localCheckpoint()
     unmatched = corrections.join(
         matched.select(*RECORD_KEY_COLUMNS), list(RECORD_KEY_COLUMNS), "left_anti"
     )

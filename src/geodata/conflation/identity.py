@@ -89,7 +89,14 @@ def greedy_assignment(candidates: DataFrame, max_iterations: int) -> DataFrame:
     )
     remaining = candidates.select("address_id", "previous_id", "overlap").localCheckpoint()
     kept = remaining.select("address_id", "previous_id").limit(0)
-    for _ in range(max_iterations):
+    rounds = 0
+    while not remaining.isEmpty():  # a region's first run has no candidates at all
+        if rounds == max_iterations:
+            raise IdAssignmentConvergenceError(
+                f"stable id assignment did not finish in {max_iterations} rounds "
+                "(parameter conflate.clustering.max_iterations)"
+            )
+        rounds += 1
         ranked = remaining.withColumn("rc", F.row_number().over(by_current)).withColumn(
             "rp", F.row_number().over(by_previous)
         )
@@ -104,12 +111,7 @@ def greedy_assignment(candidates: DataFrame, max_iterations: int) -> DataFrame:
             .join(dominant.select("previous_id"), "previous_id", "left_anti")
             .localCheckpoint()
         )
-        if remaining.isEmpty():
-            return kept
-    raise IdAssignmentConvergenceError(
-        f"stable id assignment did not finish in {max_iterations} rounds "
-        "(parameter conflate.clustering.max_iterations)"
-    )
+    return kept
 
 
 def _base(address_id: Column) -> Column:

@@ -72,7 +72,10 @@ def find_name_aliases(
     `field`, `name`, `alias`, both orders of every aliased pair (small: one row
     per renamed or bilingual street and per second name of a place).
     """
-    attributes = pair_attributes(candidate_pairs, records, clustering.geometry_tolerance_m)
+    # Read by both learners: joined once.
+    attributes = pair_attributes(
+        candidate_pairs, records, clustering.geometry_tolerance_m
+    ).localCheckpoint()
     return learn_street_aliases(attributes, aliases).unionByName(
         learn_locality_aliases(attributes, aliases)
     )
