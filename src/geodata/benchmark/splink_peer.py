@@ -101,9 +101,10 @@ def splink_settings() -> SettingsCreator:
 def train_model(linker: Linker) -> None:
     """Estimate the prior, u and m of `linker`'s model from its own records (no labels).
 
-    EM session 1 (same house number, unit and street sound) estimates street,
-    postcode, locality, distance and unit; session 2 (same postcode, street sound
-    and unit) estimates house number. Splink averages m over the sessions.
+    An EM session estimates every comparison whose columns its blocking rule does
+    not use: postcode comes from session 1 (same house number, unit key and street
+    sound), house number from session 2 (same postcode, street sound and unit key);
+    street, unit, locality and distance from both, averaged by Splink.
     """
     from splink import block_on
 
