@@ -4,6 +4,7 @@ and a reject reason out. Deterministic and idempotent; no Spark.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -195,12 +196,17 @@ _PLACEHOLDERS = frozenset(
 )
 
 
+# A letter or digit of any script: exactly the characters `str.isalnum` accepts
+# (Python's `\w` is those plus "_"), found in C rather than a Python loop.
+_ALPHANUMERIC = re.compile(r"[^\W_]")
+
+
 def _given(value: str | None) -> str | None:
     """The value, or None if it is empty, blank, only punctuation or a placeholder like N/A."""
-    if not value or value.isspace():
+    if not value:
         return None
     stripped = value.strip()
-    if stripped.upper() in _PLACEHOLDERS or not any(ch.isalnum() for ch in stripped):
+    if not stripped or stripped.upper() in _PLACEHOLDERS or not _ALPHANUMERIC.search(stripped):
         return None
     return value
 

@@ -111,27 +111,47 @@ def explode_cells(
         The input rows, repeated once per touched cell, with a long `cell` column.
     """
     _check_cell_deg(cell_deg)
-    if buffer_m < 0:
-        raise ValueError(f"buffer_m={buffer_m!r} must be >= 0")
     size = F.lit(float(cell_deg))
-    minx, miny, maxx, maxy = (F.col(c) for c in BOUNDS_COLUMNS)
-    # Mirrors geometry.buffer_degrees in Spark expressions.
-    dlat = F.lit(buffer_m * BUFFER_MARGIN / METRES_PER_DEGREE)
-    polar = F.least(F.greatest(F.abs(miny - dlat), F.abs(maxy + dlat)), F.lit(MAX_ABS_LAT))
-    dlon = dlat / F.cos(F.radians(polar))
+    minx, miny, maxx, maxy = _buffered_bounds(buffer_m)
     has_bounds = F.lit(True)
-    for bound in (minx, miny, maxx, maxy):
+    for bound in (F.col(c) for c in BOUNDS_COLUMNS):
         has_bounds = has_bounds & bound.isNotNull() & ~F.isnan(bound)
     return (
         geoms_with_bounds.where(has_bounds)
-        .withColumn(
-            "_cell_row",
-            F.explode(F.sequence(F.floor((miny - dlat) / size), F.floor((maxy + dlat) / size))),
-        )
-        .withColumn(
-            "_cell_col",
-            F.explode(F.sequence(F.floor((minx - dlon) / size), F.floor((maxx + dlon) / size))),
-        )
+        .withColumn("_cell_row", F.explode(F.sequence(F.floor(miny / size), F.floor(maxy / size))))
+        .withColumn("_cell_col", F.explode(F.sequence(F.floor(minx / size), F.floor(maxx / size))))
         .withColumn("cell", _pack_cell(F.col("_cell_row"), F.col("_cell_col")))
         .drop("_cell_row", "_cell_col")
     )
+
+
+def _buffered_bounds(buffer_m: float) -> tuple[Column, Column, Column, Column]:
+    """The row's bbox (`BOUNDS_COLUMNS`) grown by `buffer_m` metres: minx, miny, maxx, maxy.
+
+    Mirrors `geometry.buffer_degrees` in Spark expressions: the longitude buffer is
+    sized at the bbox's most polar latitude, plus a 1 % margin.
+    """
+    if buffer_m < 0:
+        raise ValueError(f"buffer_m={buffer_m!r} must be >= 0")
+    minx, miny, maxx, maxy = (F.col(c) for c in BOUNDS_COLUMNS)
+    dlat = F.lit(buffer_m * BUFFER_MARGIN / METRES_PER_DEGREE)
+    polar = F.least(F.greatest(F.abs(miny - dlat), F.abs(maxy + dlat)), F.lit(MAX_ABS_LAT))
+    dlon = dlat / F.cos(F.radians(polar))
+    return minx - dlon, miny - dlat, maxx + dlon, maxy + dlat
+
+
+def in_buffered_bounds(lat: Column, lon: Column, buffer_m: float = 0.0) -> Column:
+    """Whether a point lies in the row's bbox grown by `buffer_m` metres (edges included).
+
+    A point inside a geometry, or within `buffer_m` of it, always does, so this
+    native test can drop candidate pairs before any exact (Python) geometry test
+    without losing a hit: on a grid cell of a city block, a point shares its cell
+    with dozens of buildings but lies in the bbox of one or two.
+
+    Args:
+        lat: Point latitude, degrees.
+        lon: Point longitude, degrees.
+        buffer_m: Metres to grow the bbox by (the search radius of a distance search).
+    """
+    minx, miny, maxx, maxy = _buffered_bounds(buffer_m)
+    return lon.between(minx, maxx) & lat.between(miny, maxy)

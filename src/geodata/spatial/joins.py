@@ -1,7 +1,8 @@
 """Spatial joins on the grid index: each point to the polygon it lies in, or to its nearest line.
 
-Candidates come from an equi-join on the grid cell (no cross join); the exact test runs
-vectorised in `mapInPandas` with shapely; the winner per point is a native aggregation.
+Candidates come from an equi-join on the grid cell (no cross join), less those whose
+bounding box the point is not in (native Spark); the exact test runs vectorised in
+`mapInPandas` with shapely; the winner per point is a native aggregation.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from geodata.spatial.geometry import (
     parse_geometries,
     points_in_geometries,
 )
-from geodata.spatial.grid import BOUNDS_COLUMNS, explode_cells, point_cell, with_geometry_bounds
+from geodata.spatial.grid import (
+    BOUNDS_COLUMNS,
+    explode_cells,
+    in_buffered_bounds,
+    point_cell,
+    with_geometry_bounds,
+)
 
 # Working columns; a prefix no caller's key column is expected to use.
 _PREFIX = "_sj_"
@@ -101,9 +108,13 @@ def points_in_polygons(
         F.col(polygon_id).alias(_ID), F.col(wkt_col).alias(_GEOM)
     )
     polygon_cells = explode_cells(with_geometry_bounds(shapes, _GEOM), cell_deg).select(
-        _ID, _GEOM, "cell"
+        _ID, _GEOM, "cell", *BOUNDS_COLUMNS
     )
-    candidates = located.join(polygon_cells, on="cell").drop("cell")
+    candidates = (
+        located.join(polygon_cells, on="cell")
+        .where(in_buffered_bounds(F.col(_LAT), F.col(_LON)))
+        .drop("cell", *BOUNDS_COLUMNS)
+    )
 
     key = list(point_key)
     schema = T.StructType(
@@ -209,9 +220,13 @@ def nearest_lines(
     )
     pieces = _line_piece_bounds(shapes, cell_deg, radius_m, max_bbox_cells)
     line_cells = explode_cells(pieces, cell_deg, buffer_m=radius_m).select(
-        _ID, _NAME, _GEOM, "cell"
+        _ID, _NAME, _GEOM, "cell", *BOUNDS_COLUMNS
     )
-    candidates = located.join(line_cells, on="cell").drop("cell")
+    candidates = (
+        located.join(line_cells, on="cell")
+        .where(in_buffered_bounds(F.col(_LAT), F.col(_LON), radius_m))
+        .drop("cell", *BOUNDS_COLUMNS)
+    )
 
     key = list(point_key)
     schema = T.StructType(
