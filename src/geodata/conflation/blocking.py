@@ -44,13 +44,17 @@ def is_cluster_member() -> Column:
     return F.col("action").isNull() | (F.col("action") == "add")
 
 
-def _pairs_in_small_groups(rows: DataFrame, group: list[str], limit: int) -> DataFrame:
+def _with_group_size(rows: DataFrame, group: list[str]) -> DataFrame:
+    """`rows` with `group_size`, the number of rows sharing `group` (one shuffle)."""
+    return rows.withColumn("group_size", F.count("*").over(Window.partitionBy(*group)))
+
+
+def _pairs_in_small_groups(sized: DataFrame, group: list[str], limit: int) -> DataFrame:
     """Pairs `key_l < key_r` of rows sharing `group`, in groups of at most `limit` rows.
 
-    One shuffle: the size window partitions the rows by `group`, and the self-join
-    on the same columns reuses that partitioning.
+    `sized` comes from `_with_group_size(rows, group)`: the self-join on the same
+    columns reuses the window's partitioning, so it needs no shuffle of its own.
     """
-    sized = rows.withColumn("group_size", F.count("*").over(Window.partitionBy(*group)))
     small = sized.where(F.col("group_size") <= limit).select(*group, "key")
     left, right = small.alias("l"), small.alias("r")
     return (
@@ -161,16 +165,17 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
     memberships = _block_memberships(members, blocking)
     block = ["rule", "block"]
     limit = blocking.max_block_size
-    sized = memberships.withColumn("block_size", F.count("*").over(Window.partitionBy(*block)))
-    oversized = sized.where(F.col("block_size") > limit)
+    sized = _with_group_size(memberships, block)
+    oversized = sized.where(F.col("group_size") > limit)
     sub_blocks = oversized.select(*block, "key", F.explode("sub_blocks").alias("s")).where(
         F.col("s.value").isNotNull()
     )
     sub_blocks = sub_blocks.select(*block, "key", "s.sub_key", F.col("s.value").alias("sub_value"))
+    sub_block = [*block, "sub_key", "sub_value"]
     pairs = [
-        _pairs_in_small_groups(memberships, block, limit),
+        _pairs_in_small_groups(sized, block, limit),
         _sorted_neighbourhood(oversized, block, blocking.sorted_neighbourhood),
-        _pairs_in_small_groups(sub_blocks, [*block, "sub_key", "sub_value"], limit),
+        _pairs_in_small_groups(_with_group_size(sub_blocks, sub_block), sub_block, limit),
     ]
     return reduce(DataFrame.unionByName, pairs).distinct()
 

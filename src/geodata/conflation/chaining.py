@@ -287,22 +287,23 @@ def _split_spread(
         .localCheckpoint()
     )
     far = checked.where("far").select("key", "cluster")
+    if far.isEmpty():  # nobody strays from an anchor: no label rounds to pay
+        labelled = checked.select("key", "cluster")
+    else:
+        far_edges = (
+            edges.select("src", "dst")
+            .join(far.select(F.col("key").alias("src"), F.col("cluster").alias("c_s")), "src")
+            .join(far.select(F.col("key").alias("dst"), F.col("cluster").alias("c_d")), "dst")
+            .where(F.col("c_s") == F.col("c_d"))
+        )
+        far_labels = _labels_within(far.select("key"), far_edges, max_iterations)
+        labelled = checked.join(far_labels, "key", "left").select(
+            "key",
+            F.when(F.col("label").isNull(), F.col("cluster"))
+            .otherwise(F.concat_ws("/", F.col("cluster"), F.lit("far"), F.col("label")))
+            .alias("cluster"),
+        )
     smallest = Window.partitionBy("cluster")
-    if far.isEmpty():
-        return checked.select("key", F.min("key").over(smallest).alias("cluster_key"))
-    far_edges = (
-        edges.select("src", "dst")
-        .join(far.select(F.col("key").alias("src"), F.col("cluster").alias("c_s")), "src")
-        .join(far.select(F.col("key").alias("dst"), F.col("cluster").alias("c_d")), "dst")
-        .where(F.col("c_s") == F.col("c_d"))
-    )
-    far_labels = _labels_within(far.select("key"), far_edges, max_iterations)
-    labelled = checked.join(far_labels, "key", "left").select(
-        "key",
-        F.when(F.col("label").isNull(), F.col("cluster"))
-        .otherwise(F.concat_ws("/", F.col("cluster"), F.lit("far"), F.col("label")))
-        .alias("cluster"),
-    )
     return labelled.select("key", F.min("key").over(smallest).alias("cluster_key"))
 
 
