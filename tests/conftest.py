@@ -23,16 +23,19 @@ def spark_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("spark")
 
 
-# Test settings over the project's own `local` Spark settings: two cores, two shuffle
-# partitions, no UI. Project runs inside the tests reuse this session as it is.
+# Test settings over the project's own `local` Spark settings: two cores, one shuffle
+# partition (test data is small: a task per partition is the cost), no UI. Project runs
+# inside the tests reuse this session as it is. The cluster test runs with `prod`'s
+# settings and compares its rows with a run made here, so results that depend on the
+# partitioning would show there.
 TEST_SPARK = {
     "spark.master": "local[2]",
     # One JVM serves every test: the driver holds the whole session's broadcasts,
     # checkpoints and plans.
     "spark.driver.memory": "4g",
     "spark.app.name": "geodata-tests",
-    "spark.sql.shuffle.partitions": "2",
-    "spark.default.parallelism": "2",
+    "spark.sql.shuffle.partitions": "1",
+    "spark.default.parallelism": "1",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
 }
@@ -160,18 +163,16 @@ def small_raw(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_run(spark, tmp_path_factory) -> Path:
-    """A project copy that has run `__default__` on the embedded demo region for 2026-11-01.
+def demo_run(spark, tmp_path_factory):
+    """The evaluation command's run of `__default__` on the embedded demo region for 2026-11-01.
 
     The one run of the full demo region in the suite: its tables (database `geodata`,
-    date 2026-11-01) carry the quality figures. Other tests use other dates or databases.
+    date 2026-11-01) and the command's report carry the quality figures. Other tests
+    use other dates or databases.
     """
-    from tests.kedro_project import make_project_copy
-    from tests.runs import D1, run_project
+    from tests.runs import run_demo_region
 
-    project = make_project_copy(tmp_path_factory.mktemp("demo_project"))
-    run_project(project, params={"run.execution_dt": D1})
-    return project
+    return run_demo_region(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(scope="session")

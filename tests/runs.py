@@ -19,6 +19,8 @@ import pandas as pd
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from geodata.commands.evaluate import run_evaluation
+from geodata.evaluation import EvaluationReport
 from geodata.runtime.session import make_project_copy, run_project
 from geodata.sample_data import generate_region, write_region
 
@@ -63,6 +65,20 @@ def snapshot(spark: SparkSession, table: str, run_dt: str, region: str | None = 
     frame = partition(spark, table, run_dt, region)
     flat = [f.name for f in frame.schema if f.dataType.typeName() != "map"]
     return sorted(tuple(row) for row in frame.select(*flat).collect())
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """The demo region's run: the project copy it ran in, and the evaluation of its output."""
+
+    project: Path
+    report: EvaluationReport
+
+
+def run_demo_region(workdir: Path) -> DemoRun:
+    """Run and evaluate the demo region for D1 as `geodata-evaluate --raw-dir` does."""
+    report = run_evaluation(REPO, workdir, raw_dir=DEMO_RAW, execution_dt=D1)
+    return DemoRun(workdir / "project", report)
 
 
 # ---------------------------------------------------------------- new deliveries (churn)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from pyspark.sql import functions as F
 
-from geodata.evaluation import RunOutputs, evaluate_outputs, read_truth, records_in_scope
+from geodata.evaluation import read_truth, records_in_scope
 from tests.runs import D1, D2, DEMO_RAW, REPO
 
 RAW = DEMO_RAW
@@ -33,7 +33,7 @@ def _in_scope(spark, run_dt: str):
 @pytest.fixture(scope="module")
 def project(demo_run):
     """The project copy that has run `__default__` for 2026-11-01 over every region."""
-    return demo_run
+    return demo_run.project
 
 
 def _partition(spark, table: str, run_dt: str, region: str | None = None):
@@ -74,16 +74,9 @@ def test_invalid_records_are_quarantined_with_reasons(spark, project):
     assert quarantine.where(F.col("raw").isNull()).count() == 0
 
 
-def test_quality_figures_on_the_demo_region(spark, project, report_figure):
-    features = project / "data" / "04_feature" / "conflate"
-    outputs = RunOutputs(
-        conflated=_partition(spark, "geodata.conflated_addresses", D1),
-        lineage=_partition(spark, "geodata.address_lineage", D1),
-        quarantine=_partition(spark, "geodata.quarantine", D1),
-        candidate_pairs=spark.read.parquet(str(features / "candidate_pairs")),
-        scored_pairs=spark.read.parquet(str(features / "scored_pairs")),
-    )
-    report = evaluate_outputs(read_truth(spark, RAW), outputs, D1, event_sources=EVENT_SOURCES)
+def test_quality_figures_on_the_demo_region(demo_run, report_figure):
+    # The evaluation command's figures: the run's own tables against the demo's truth.
+    report = demo_run.report
     print(report.render_table())
     scores, pairs = report.pairwise, report.candidate_pairs
     report_figure(

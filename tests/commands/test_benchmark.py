@@ -18,11 +18,11 @@ from geodata.benchmark.spark_events import PHASE_PROPERTY, read_phase_totals
 from geodata.commands.benchmark import main, parse_records, parse_spark_setting
 from tests.kedro_project import REPO
 
-# The suite's Spark settings (tests/conftest.py): two cores, two shuffle partitions.
+# The suite's Spark settings (tests/conftest.py): two cores, one shuffle partition.
 TEST_SPARK = [
     "spark.master=local[2]",
-    "spark.sql.shuffle.partitions=2",
-    "spark.default.parallelism=2",
+    "spark.sql.shuffle.partitions=1",
+    "spark.default.parallelism=1",
     "spark.driver.memory=2g",
 ]
 

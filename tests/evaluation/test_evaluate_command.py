@@ -1,27 +1,25 @@
-"""The evaluation command end to end on the smallest demo-profile labelled set.
+"""The evaluation command end to end on the demo region, and its labelled-set generator.
 
-Runs in-process: the project hook reuses the test session's SparkSession and
-Hive metastore, whose databases `clean_hive` drops afterwards.
+The command's run of the demo region is the suite's one demo run (the `demo_run`
+session fixture, tests/runs.py): the evaluation runs in-process, and the project hook
+reuses the test session's SparkSession and Hive metastore.
 """
 
 from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
-from geodata.commands.evaluate import generate_labelled_set, main, run_evaluation
-from tests.kedro_project import REPO
+from geodata.commands.evaluate import generate_labelled_set, main
 
 
-def test_evaluation_of_a_generated_labelled_set(clean_hive, workdir):
-    labelled = generate_labelled_set("demo", 800, seed=3, out=workdir / "raw")
-    assert (labelled.raw_dir / "truth" / "records.parquet").is_file()
-
-    report = run_evaluation(REPO, workdir, raw_dir=labelled.raw_dir)
+def test_evaluation_of_the_demo_region(demo_run):
+    report = demo_run.report
     figures = json.loads(json.dumps(report.as_dict()))
 
-    # The run date defaults to the latest delivery, so every in-scope record is accounted for.
+    # The run date is the demo's, so every in-scope record is accounted for.
     records = figures["records"]
     assert records["in_scope"] > 800
     assert records["in_neither"] == 0
@@ -46,10 +44,23 @@ def test_evaluation_of_a_generated_labelled_set(clean_hive, workdir):
     street_levels = {level["name"] for level in figures["level_errors"]["street"]}
     assert "exact" in street_levels
     assert figures["context"]["pipeline_s"] > 0
+    assert figures["context"]["env"] == "local"
 
     table = report.render_table()
     assert "pairwise precision" in table
     assert "candidate pairs" in table
+
+
+def test_a_generated_labelled_set_has_its_sources_and_truth(workdir):
+    labelled = generate_labelled_set("demo", 800, seed=3, out=workdir / "raw")
+    assert labelled.env == "local"
+    truth = pd.read_parquet(labelled.raw_dir / "truth" / "records.parquet")
+    # Every delivery's records are labelled: valid ones with their true address.
+    assert len(truth) > 800
+    assert truth.loc[~truth["invalid"], "truth_address_id"].notna().all()
+    assert truth["invalid"].any()
+    sources = {path.parent.name for path in labelled.raw_dir.glob("*/*") if path.is_file()}
+    assert set(truth["source"]) <= sources
 
 
 def test_command_rejects_a_folder_without_truth(workdir):

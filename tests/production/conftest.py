@@ -331,7 +331,9 @@ def pipeline_runs(
         GEODATA_BASE_LOCATION=str(base),
         GEODATA_RAW_LOCATION=f"s3://{RAW_BUCKET}/demo",
         GEODATA_EXPORT_LOCATION=f"s3://{EXPORT_BUCKET}/geodata",
-        GEODATA_SHUFFLE_PARTITIONS="2",  # as the tests' local session, so both runs plan alike
+        # Two partitions over two executors, where the local run has one: the rows
+        # must not depend on how the work was partitioned.
+        GEODATA_SHUFFLE_PARTITIONS="2",
         GEODATA_SPARK_UI="false",
         GEODATA_DRIVER_MEMORY="2g",
         GEODATA_EXECUTOR_MEMORY="1g",

@@ -180,6 +180,11 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
     return reduce(DataFrame.unionByName, pairs).distinct()
 
 
+def too_few_pairs(pairs: DataFrame, minimum: int) -> bool:
+    """Whether `pairs` has fewer than `minimum` rows (reads at most `minimum` of them)."""
+    return pairs.limit(minimum).count() < minimum
+
+
 def random_pairs(records: DataFrame, target: int, seed: int) -> DataFrame:
     """About `target` random pairs of records of the same region.
 

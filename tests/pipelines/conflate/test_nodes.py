@@ -57,7 +57,7 @@ def _conflate(records):
     aliases = find_name_aliases(pairs, records, ALIASES, CLUSTERING).localCheckpoint()
     levels = compare_pairs(pairs, records, aliases, SCORING, CLUSTERING).localCheckpoint()
     random_levels = compare_pairs(
-        sample_random_pairs(records, SCORING), records, aliases, SCORING, CLUSTERING
+        sample_random_pairs(pairs, records, SCORING), records, aliases, SCORING, CLUSTERING
     )
     model = estimate_match_model(levels, random_levels, SCORING)
     scored = score_pairs(levels, model, SCORING).localCheckpoint()
@@ -216,3 +216,20 @@ def test_a_renamed_street_is_learned_as_an_alias_and_takes_the_common_name(spark
     by_number = {r.house_number: r for r in addresses.collect()}
     assert by_number["100"].street == "CESAR CHAVEZ ST"
     assert by_number["100"].provenance["street"] == "a"
+
+
+def test_random_pairs_are_sampled_only_when_em_can_use_them(records, clustered):
+    pairs = clustered[0]
+    enough = SCORING.estimation.model_copy(update={"min_pairs": pairs.count()})
+    too_many = SCORING.estimation.model_copy(update={"min_pairs": pairs.count() + 1})
+    off = SCORING.estimation.model_copy(update={"enabled": False})
+
+    def sampled(estimation):
+        scoring = SCORING.model_copy(update={"estimation": estimation})
+        return sample_random_pairs(pairs, records, scoring)
+
+    assert sampled(enough).count() > 0
+    # Fewer candidate pairs than EM needs, or no EM: the prior model is used, u unread.
+    assert sampled(too_many).count() == 0
+    assert sampled(off).count() == 0
+    assert sampled(off).columns == ["key_l", "key_r"]

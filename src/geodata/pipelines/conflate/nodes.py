@@ -15,7 +15,12 @@ from geodata.conflation.aliases import (
     learn_street_aliases,
     with_name_aliases,
 )
-from geodata.conflation.blocking import BlockingParams, blocked_pairs, random_pairs
+from geodata.conflation.blocking import (
+    BlockingParams,
+    blocked_pairs,
+    random_pairs,
+    too_few_pairs,
+)
 from geodata.conflation.chaining import cluster_records
 from geodata.conflation.clustering import ClusteringParams
 from geodata.conflation.comparisons import (
@@ -47,7 +52,9 @@ def block_candidate_pairs(records: DataFrame, blocking: BlockingParams) -> DataF
     return blocked_pairs(records, blocking)
 
 
-def sample_random_pairs(records: DataFrame, scoring: ScoringParams) -> DataFrame:
+def sample_random_pairs(
+    candidate_pairs: DataFrame, records: DataFrame, scoring: ScoringParams
+) -> DataFrame:
     """About `scoring.estimation.random_pairs` random pairs of records of the same region.
 
     Records are hashed (with the estimation seed) into buckets sized so that the
@@ -55,8 +62,15 @@ def sample_random_pairs(records: DataFrame, scoring: ScoringParams) -> DataFrame
     different addresses, which is what u describes. The sample depends only on
     the records and the seed (no `limit`), so local and cluster runs fit the
     same model. Rows out: `key_l`, `key_r`.
+
+    Random pairs only start EM's u, and EM runs only with at least
+    `estimation.min_pairs` comparable candidate pairs: with estimation off or
+    fewer candidate pairs than that (a small region), no pairs are sampled and
+    none compared.
     """
     settings = scoring.estimation
+    if not settings.enabled or too_few_pairs(candidate_pairs, settings.min_pairs):
+        return candidate_pairs.select("key_l", "key_r").limit(0)
     return random_pairs(records, settings.random_pairs, settings.seed)
 
 

@@ -52,7 +52,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 sample_random_pairs,
-                inputs=["records", "params:scoring"],
+                inputs=["fea_candidate_pairs", "records", "params:scoring"],
                 outputs="fea_random_pairs",
                 name="sample_random_pairs",
             ),
