@@ -106,7 +106,9 @@ _MARKERS_BY_FIXTURE = {
 
 
 # Session fixtures that are expensive to make: with pytest-xdist (`--dist loadgroup`) every
-# test that reads one runs on the same worker, so each is made once.
+# test that reads one runs on the same worker, so each is made once. Other tests are
+# grouped by module, so a module's fixtures (a project run, clustered records) are made
+# once too.
 _GROUPS_BY_FIXTURE = {
     "run_history": "history",
     "pipeline_runs": "history",
@@ -123,8 +125,7 @@ def pytest_collection_modifyitems(items):
         for name in sorted({m for f, m in _MARKERS_BY_FIXTURE.items() if f in fixtures}):
             item.add_marker(name)
         group = next((g for f, g in _GROUPS_BY_FIXTURE.items() if f in fixtures), None)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+        item.add_marker(pytest.mark.xdist_group(group or item.nodeid.split("::")[0]))
 
 
 @pytest.fixture()

@@ -1,16 +1,22 @@
-"""Connected components by label propagation in Spark."""
+"""Connected components: in one task for graphs up to a size, else by label propagation."""
+
+import random
 
 import pytest
 
 from geodata.conflation.clustering import ClusteringConvergenceError, connected_components
 
+IN_ONE_TASK, PROPAGATED = 1_000, 0  # `local_limit` of each way
 
-def test_components_take_their_smallest_vertex(spark):
+
+@pytest.mark.parametrize("local_limit", [IN_ONE_TASK, PROPAGATED])
+def test_components_take_their_smallest_vertex(spark, local_limit):
     edges = spark.createDataFrame(
         [("b", "c"), ("c", "d"), ("a", "b"), ("x", "y"), ("p", "q"), ("q", "r"), ("r", "s")],
         "src string, dst string",
     )
-    labels = {r.vertex: r.component for r in connected_components(edges, 10).collect()}
+    found = connected_components(edges, 10, local_limit=local_limit).collect()
+    labels = {r.vertex: r.component for r in found}
     assert labels == {
         "a": "a", "b": "a", "c": "a", "d": "a",
         "x": "x", "y": "x",
@@ -18,10 +24,39 @@ def test_components_take_their_smallest_vertex(spark):
     }  # fmt: skip
 
 
-def test_a_long_chain_needs_enough_rounds(spark):
+def test_a_long_chain_needs_enough_rounds_of_propagation(spark):
     chain = [(f"v{i:02d}", f"v{i + 1:02d}") for i in range(12)]
     edges = spark.createDataFrame(chain, "src string, dst string")
     with pytest.raises(ClusteringConvergenceError, match=r"conflate\.clustering\.max_iterations"):
-        connected_components(edges, 2)
-    labels = {r.component for r in connected_components(edges, 20).collect()}
+        connected_components(edges, 2, local_limit=PROPAGATED)
+    labels = {
+        r.component for r in connected_components(edges, 20, local_limit=PROPAGATED).collect()
+    }
     assert labels == {"v00"}
+    # In one task the chain needs no rounds at all.
+    assert {r.component for r in connected_components(edges, 2).collect()} == {"v00"}
+
+
+def test_both_ways_label_a_random_graph_alike(spark):
+    rng = random.Random(5)
+    # Keys as records have them (text, compared as Spark compares strings), some sharing a
+    # prefix, in chains, stars and cycles of a few hundred vertices.
+    names = [f"{rng.choice(['a', 'b', 'Ä', 'z'])}\x1f{rng.randrange(400)}" for _ in range(300)]
+    pairs = {tuple(sorted(rng.sample(names, 2))) for _ in range(260)}
+    edges = spark.createDataFrame(sorted(pairs), "src string, dst string")
+
+    def labels(local_limit):
+        found = connected_components(edges, 50, local_limit=local_limit).collect()
+        return {r.vertex: r.component for r in found}
+
+    in_one_task = labels(IN_ONE_TASK)
+    assert in_one_task == labels(PROPAGATED)
+    assert set(in_one_task) == {v for pair in pairs for v in pair}
+    assert 1 < len(set(in_one_task.values())) < len(in_one_task)
+    # Over the limit, the graph is propagated.
+    assert labels(len(pairs) - 1) == in_one_task
+
+
+def test_no_edges_no_labels(spark):
+    edges = spark.createDataFrame([], "src string, dst string")
+    assert connected_components(edges, 5).count() == 0

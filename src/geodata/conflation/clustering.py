@@ -5,6 +5,8 @@ Also the `clustering:` parameters, which clustering, survivorship, ids and corre
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -44,18 +46,55 @@ class ClusteringConvergenceError(RuntimeError):
     """Label propagation needed more iterations than allowed."""
 
 
-def connected_components(edges: DataFrame, max_iterations: int) -> DataFrame:
+LOCAL_COMPONENT_EDGES = 1_000_000
+"""Match graphs with at most this many edges are labelled in one task (see
+`connected_components`); larger ones by label propagation across the cluster."""
+
+
+def _label_in_memory(frame: pd.DataFrame) -> pd.DataFrame:
+    """`vertex`, `component` (smallest vertex of its component) of the edges in `frame`.
+
+    Vertices are numbered in sorted order, so the smallest number is the smallest
+    vertex (pandas orders strings by code point, as Spark orders UTF-8 bytes). Minimum
+    labels spread over the edges with pointer jumping (each label takes its own
+    label's label) until nothing changes: about log2(diameter) vectorised rounds.
+    """
+    ends = pd.concat([frame["src"], frame["dst"]], ignore_index=True)
+    codes, vertices = pd.factorize(ends, sort=True)
+    src, dst = codes[: len(frame)], codes[len(frame) :]
+    label = np.arange(len(vertices))
+    while True:
+        low = np.minimum(label[src], label[dst])
+        spread = label.copy()
+        np.minimum.at(spread, src, low)
+        np.minimum.at(spread, dst, low)
+        jumped = spread[spread]
+        while not np.array_equal(jumped, spread):
+            spread, jumped = jumped, jumped[jumped]
+        if np.array_equal(spread, label):
+            break
+        label = spread
+    return pd.DataFrame({"vertex": vertices, "component": vertices[label]})
+
+
+def connected_components(
+    edges: DataFrame, max_iterations: int, *, local_limit: int = LOCAL_COMPONENT_EDGES
+) -> DataFrame:
     """Label every vertex of `edges` (`src`, `dst`) with the smallest vertex of its component.
 
-    Iterative minimum-label propagation: each round every vertex takes the
-    smallest label among itself and its neighbours; it stops when no label
-    changes. Rounds needed = the largest component's diameter, which is small
-    for address clusters. Each round's labels are locally checkpointed so the
-    plan does not grow.
+    A graph of at most `local_limit` edges (every region of a city, and most
+    regions: address graphs have about one edge per record) is labelled in one
+    task, in memory (`_label_in_memory`): one shuffle instead of a few Spark jobs
+    per round. A larger one by iterative minimum-label propagation: each round
+    every vertex takes the smallest label among itself and its neighbours; it
+    stops when no label changes. Rounds needed = the largest component's
+    diameter, which is small for address clusters. Each round's labels are
+    locally checkpointed so the plan does not grow.
 
     Args:
         edges: Undirected edges, one row per pair.
-        max_iterations: Upper bound on rounds.
+        max_iterations: Upper bound on rounds of label propagation.
+        local_limit: The most edges labelled in one task; 0 always propagates.
 
     Returns:
         `vertex`, `component` for every vertex that appears in `edges`.
@@ -63,6 +102,14 @@ def connected_components(edges: DataFrame, max_iterations: int) -> DataFrame:
     Raises:
         ClusteringConvergenceError: Labels still changed after `max_iterations` rounds.
     """
+    edges = edges.select("src", "dst").localCheckpoint()  # counted, then read again
+    if local_limit and edges.limit(local_limit + 1).count() <= local_limit:
+        vertex_type = edges.schema["src"].dataType.simpleString()
+        return (
+            edges.groupBy(F.lit(0).alias("graph"))
+            .applyInPandas(_label_in_memory, f"vertex {vertex_type}, component {vertex_type}")
+            .localCheckpoint()
+        )
     both = (
         edges.select(F.col("src").alias("a"), F.col("dst").alias("b"))
         .unionByName(edges.select(F.col("dst").alias("a"), F.col("src").alias("b")))
