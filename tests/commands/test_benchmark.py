@@ -31,19 +31,19 @@ TEST_SPARK = [
 def test_benchmark_of_a_tiny_region_with_splink(workdir, capsys):
     out = workdir / "figures" / "bench.json"
     spark_args = [arg for setting in TEST_SPARK for arg in ("--spark-conf", setting)]
-    argv = ["--records", "1500", "--peer", "splink", "--json", str(out), *spark_args]
+    argv = ["--records", "3000", "--peer", "splink", "--json", str(out), *spark_args]
     assert main([*argv, "--project-path", str(REPO)]) == 0
 
     combined = json.loads(out.read_text())
     printed = capsys.readouterr().out
     assert json.loads(printed.strip().splitlines()[-1]) == combined
-    assert "1,500" in printed.splitlines()[0]  # one column per size
+    assert "3,000" in printed.splitlines()[0]  # one column per size
     assert "splink s" in printed
 
     (size,) = combined["sizes"]
-    assert size["target_records"] == 1500
+    assert size["target_records"] == 3000
     # The generator was sized to the target from measured records per address.
-    assert abs(size["records_in_scope"] - 1500) / 1500 < 0.05
+    assert abs(size["records_in_scope"] - 3000) / 3000 < 0.05
     assert size["source_rows_all_deliveries"] > size["records_in_scope"]
 
     floor, pipeline = size["floor"], size["pipeline"]
