@@ -23,11 +23,15 @@ def spark_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("spark")
 
 
-# Test settings over the project's own `local` Spark settings: two cores, one shuffle
-# partition (test data is small: a task per partition is the cost), no UI. Project runs
-# inside the tests reuse this session as it is. The cluster test runs with `prod`'s
-# settings and compares its rows with a run made here, so results that depend on the
-# partitioning would show there.
+# Test settings over the project's own `local` Spark settings, for test-sized data:
+# two cores, one shuffle partition (a task per partition is the cost), no UI, and
+# neither adaptive execution nor code generation. On a few rows, compiling each new
+# plan to Java and running each shuffle as its own job take most of the time (a
+# third of the unit tests' time on 2 cores); the rows are the same either way.
+# Project runs inside the tests reuse this session as it is. The cluster test runs
+# with `prod`'s settings (adaptive execution, code generation, two partitions) and
+# compares its rows with a run made here, and the benchmark test runs `local`'s in
+# its own process, so both ways stay tested.
 TEST_SPARK = {
     "spark.master": "local[2]",
     # One JVM serves every test: the driver holds the whole session's broadcasts,
@@ -36,6 +40,9 @@ TEST_SPARK = {
     "spark.app.name": "geodata-tests",
     "spark.sql.shuffle.partitions": "1",
     "spark.default.parallelism": "1",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
 }
