@@ -16,18 +16,15 @@ from geodata.commands.evaluate import generate_labelled_set, main
 
 
 def test_evaluation_of_the_demo_region(demo_run):
+    # Pairwise precision and recall, and every in-scope record accounted for, are
+    # asserted on the same report by tests/test_end_to_end.py (the quality figures).
     report = demo_run.report
     figures = json.loads(json.dumps(report.as_dict()))
 
-    # The run date is the demo's, so every in-scope record is accounted for.
     records = figures["records"]
     assert records["in_scope"] > 800
-    assert records["in_neither"] == 0
-    assert records["in_lineage"] + records["in_quarantine"] == records["in_scope"]
     assert records["unlabelled_in_lineage"] == 0
     # The engine does its job on the demo profile.
-    assert figures["pairwise"]["precision"] >= 0.98
-    assert figures["pairwise"]["recall"] >= 0.98
     assert figures["bcubed"]["precision"] >= 0.98
     assert figures["fields"]["overall"] >= 0.95
     assert figures["geometry"]["median_m"] < 25
