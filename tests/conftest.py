@@ -101,6 +101,7 @@ def workdir():
 _MARKERS_BY_FIXTURE = {
     "spark": "spark",
     "demo_run": "pipeline",
+    "local_run": "pipeline",
     "run_history": "pipeline",
     "pipeline_runs": "pipeline",
     "default_run": "pipeline",
@@ -120,6 +121,7 @@ _GROUPS_BY_FIXTURE = {
     "run_history": "history",
     "pipeline_runs": "history",
     "demo_run": "demo",
+    "local_run": "local_run",
     "airflow_home": "airflow",
 }
 
@@ -181,6 +183,19 @@ def demo_run(spark, tmp_path_factory):
     from tests.runs import run_demo_region
 
     return run_demo_region(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def local_run(tmp_path_factory):
+    """`kedro run --env local` on the demo region, in its own process (see `tests.runs`).
+
+    What a user sees: the command's output, the run report, the QA report and the
+    files `kedro viz` and the notebooks read. Its Spark and metastore are the
+    command's own, not the test session's.
+    """
+    from tests.runs import run_local_command
+
+    return run_local_command(tmp_path_factory.mktemp("local_run"))
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,11 @@ addresses with the demo's sources and noise: enough for every contract, quick to
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +82,50 @@ def run_demo_region(workdir: Path) -> DemoRun:
     """Run and evaluate the demo region for D1 as `geodata-evaluate --raw-dir` does."""
     report = run_evaluation(REPO, workdir, raw_dir=DEMO_RAW, execution_dt=D1)
     return DemoRun(workdir / "project", report)
+
+
+@dataclass(frozen=True)
+class LocalRun:
+    """`kedro run --env local` as the README's quick start runs it, in a copy of the project."""
+
+    project: Path
+    output: str  # what the command printed (stdout and stderr)
+
+    @property
+    def reporting(self) -> Path:
+        return self.project / "data" / "08_reporting"
+
+
+def run_local_command(workdir: Path) -> LocalRun:
+    """Run `kedro run --env local` on the demo region in its own process, as a user does.
+
+    The copy also holds the repository's notebooks and the committed figures they
+    read, so the notebooks run against this run as they would in a clone.
+    """
+    project = make_project_copy(REPO, workdir / "project", raw_dir=DEMO_RAW)
+    shutil.copytree(REPO / "notebooks", project / "notebooks")
+    (project / "docs").mkdir()
+    shutil.copy(REPO / "docs" / "quality_demo.json", project / "docs" / "quality_demo.json")
+    env = {
+        **os.environ,
+        "KEDRO_DISABLE_TELEMETRY": "1",
+        "DO_NOT_TRACK": "1",
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "kedro", "run", "--env", "local"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    (workdir / "kedro_run.log").write_text(done.stdout)
+    assert done.returncode == 0, f"kedro run --env local failed:\n{done.stdout[-6000:]}"
+    return LocalRun(project, done.stdout)
 
 
 # ---------------------------------------------------------------- new deliveries (churn)

@@ -12,6 +12,7 @@ import yaml
 from pyspark.sql import functions as F
 
 from geodata.evaluation import read_truth, records_in_scope
+from geodata.reporting.html import QA_FIGURES
 from tests.runs import D1, D2, DEMO_RAW, REPO
 
 RAW = DEMO_RAW
@@ -61,6 +62,41 @@ def test_every_input_record_ends_in_lineage_or_quarantine(spark, project):
     report = json.loads((project / "data" / "08_reporting" / "run_report.json").read_text())
     assert report["accounting"]["balanced"] is True
     assert report["timings_s"]["export.build_run_report"] >= 0
+
+
+def test_run_report_merge_figures_agree_with_the_tables(spark, project):
+    merges = json.loads((project / "data/08_reporting/run_report.json").read_text())["merges"]
+    conflated = _partition(spark, "geodata.conflated_addresses", D1)
+    assert sum(merges["confidence_histogram"].values()) == conflated.count() == merges["addresses"]
+
+    winners = conflated.select(F.explode("provenance")).groupBy("value", "key").count().collect()
+    expected_wins: dict[str, dict[str, int]] = {}
+    for row in winners:
+        expected_wins.setdefault(row["value"], {})[row["key"]] = row["count"]
+    assert merges["survivorship_wins"] == expected_wins
+
+    # Recounted apart from Spark: each address's sources, two by two.
+    lineage = _partition(spark, "geodata.address_lineage", D1).select("address_id", "source")
+    per_address = lineage.toPandas().groupby("address_id")["source"].agg(list)  # demo-sized
+    expected_pairs: dict[str, int] = {}
+    for sources in per_address:
+        names = sorted(set(sources))
+        keys = [f"{a}/{b}" for i, a in enumerate(names) for b in names[i + 1 :]]
+        keys += [f"{name}/{name}" for name in names if sources.count(name) > 1]
+        for key in keys:
+            expected_pairs[key] = expected_pairs.get(key, 0) + 1
+    assert merges["source_pair_merges"] == expected_pairs
+
+
+def test_the_run_leaves_its_figures_and_qa_report(project):
+    reporting = project / "data/08_reporting"
+    for name in QA_FIGURES:
+        png = reporting / "qa" / f"{name.removeprefix('qa_')}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+    page = (reporting / "qa_report.html").read_text()
+    for name in [*QA_FIGURES, "node_timings"]:
+        assert f'<figure id="{name}"><img alt=' in page, name
+    assert "was not produced by this run" not in page
 
 
 def test_invalid_records_are_quarantined_with_reasons(spark, project):

@@ -1,13 +1,20 @@
-"""Project hooks: the environment's sources, the one SparkSession, and per-node timings."""
+"""Project hooks: the environment's sources, the one SparkSession, per-node timings, a
+progress line per stage and the run's QA report."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from pathlib import Path
 
 from kedro.framework.hooks import hook_impl
+from kedro.io import MemoryDataset
+from kedro.pipeline import Pipeline
+from pyspark.sql import DataFrame
 
+from geodata.pipeline_registry import STAGES
+from geodata.reporting.publish import QA_NODES, write_qa_report
 from geodata.runtime.environment import check_services_reachable
 from geodata.runtime.sources import read_declared_sources, use_sources
 
@@ -46,14 +53,19 @@ class ProjectHooks:
             dict(context.config_loader["spark"]), Path(context.project_path)
         )
         check_services_reachable(config)
-        build_spark_session(config, hive=True)
+        spark = build_spark_session(config, hive=True)
+        ui_url = spark.sparkContext.uiWebUrl
+        if ui_url:
+            logger.info("Spark UI: %s", ui_url)
 
 
 class RunTimingHooks:
-    """Measures each node's wall time and adds it to the run report, if the run wrote one.
+    """Measures each node's wall time; adds it to the run report and writes the QA report.
 
     Spark is lazy: most of a node's work happens when its outputs are saved, so a
-    node's time runs from its start to its last saved output.
+    node's time runs from its start to its last saved output. The QA report
+    (`qa_report`, see `geodata.reporting.publish`) is written after any run that made
+    the run report or one of its figures, so it shows that run's timings.
     """
 
     def __init__(self) -> None:
@@ -88,11 +100,97 @@ class RunTimingHooks:
 
     @hook_impl
     def after_pipeline_run(self, catalog) -> None:
-        """Add the node timings to `export.run_report` when this run produced one."""
+        """Add the node timings to the run report, then write the QA report, when made here."""
         name = "run_report"
-        if name not in catalog or "export.build_run_report" not in self._timings:
+        if name in catalog and "export.build_run_report" in self._timings:
+            report = catalog.load(name)
+            report["timings_s"] = dict(sorted(self._timings.items()))
+            catalog.save(name, report)
+            logger.info("Run report written with %d node timings", len(self._timings))
+        if QA_NODES & set(self._timings) and write_qa_report(catalog):
+            logger.info("QA report written: %s", catalog.get("qa_report"))
+
+
+def _stage(node) -> str:
+    """A node's stage: its stage tag (`ingest`, …, `export`), else its name."""
+    return next((tag for tag in STAGES if tag in node.tags), node.name)
+
+
+class StageProgressHooks:
+    """Logs one line per stage once its last node's outputs are saved: seconds and rows.
+
+    The rows counted are the stage's working datasets that no node of the stage
+    reads (`normalize.int_addresses`, …), read back from storage (a count of stored
+    Parquet, not a recomputation); datasets held in memory are named, not counted.
+    The export stage reports the run report's totals instead of its tables, which
+    hold every run date.
+    """
+
+    def __init__(self) -> None:
+        self._remaining: Counter[str] = Counter()
+        self._handed_on: dict[str, list[str]] = {}
+        self._started: dict[str, float] = {}
+        self._unsaved: dict[str, set[str]] = {}
+        self._catalog = None
+
+    @hook_impl
+    def before_pipeline_run(self, pipeline: Pipeline, catalog) -> None:
+        """Note each stage's nodes and the working datasets it hands on."""
+        self._catalog = catalog
+        self._remaining = Counter(_stage(node) for node in pipeline.nodes)
+        self._started.clear()
+        self._unsaved.clear()
+        self._handed_on = {
+            stage: sorted(
+                name
+                for name in Pipeline([n for n in pipeline.nodes if _stage(n) == stage]).outputs()
+                if "." in name  # a stage's working data is namespaced; published data is not
+            )
+            for stage in self._remaining
+        }
+
+    @hook_impl
+    def before_node_run(self, node) -> None:
+        """Start the stage's clock at its first node."""
+        self._started.setdefault(_stage(node), time.perf_counter())
+
+    @hook_impl
+    def after_node_run(self, node) -> None:
+        """After the stage's last node, wait for its outputs to be saved (Kedro saves later)."""
+        stage = _stage(node)
+        self._remaining[stage] -= 1
+        if self._remaining[stage] == 0:
+            self._unsaved[stage] = set(node.outputs)
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, node) -> None:
+        """Log the stage's line when the last output of its last node is saved."""
+        stage = _stage(node)
+        unsaved = self._unsaved.get(stage)
+        if unsaved is None:
             return
-        report = catalog.load(name)
-        report["timings_s"] = dict(sorted(self._timings.items()))
-        catalog.save(name, report)
-        logger.info("Run report written with %d node timings", len(self._timings))
+        unsaved.discard(dataset_name)
+        if not unsaved:
+            del self._unsaved[stage]
+            self._log_stage(stage, self._catalog)
+
+    def _log_stage(self, stage: str, catalog) -> None:
+        seconds = time.perf_counter() - self._started.get(stage, time.perf_counter())
+        counts = [self._count(catalog, name) for name in self._handed_on.get(stage, [])]
+        if stage == "export" and "run_report" in catalog and catalog.exists("run_report"):
+            report = catalog.load("run_report")
+            records = report["records"]
+            counts = [
+                f"{report['merges']['addresses']:,} addresses",
+                f"{sum(records['lineage_by_source'].values()):,} lineage rows",
+                f"{sum(records['quarantine_by_source'].values()):,} quarantined",
+            ]
+        logger.info("Stage %s done in %.1f s: %s", stage, seconds, ", ".join(counts) or "-")
+
+    @staticmethod
+    def _count(catalog, name: str) -> str:
+        if isinstance(catalog.get(name), MemoryDataset):
+            return f"{name} (in memory)"
+        data = catalog.load(name)
+        rows = data.count() if isinstance(data, DataFrame) else None
+        return f"{name} {rows:,} rows" if rows is not None else name

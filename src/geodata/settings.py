@@ -1,9 +1,9 @@
 """Project settings: hooks and the config loader's file patterns."""
 
-from geodata.hooks import ProjectHooks, RunTimingHooks
+from geodata.hooks import ProjectHooks, RunTimingHooks, StageProgressHooks
 from geodata.runtime.environment import CheckedConfigLoader, env
 
-HOOKS = (ProjectHooks(), RunTimingHooks())
+HOOKS = (ProjectHooks(), RunTimingHooks(), StageProgressHooks())
 
 CONFIG_LOADER_CLASS = CheckedConfigLoader
 CONFIG_LOADER_ARGS = {

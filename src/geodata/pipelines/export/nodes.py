@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from pyspark.sql import DataFrame
+import pandas as pd
+from matplotlib.figure import Figure
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from geodata.conflation.comparisons import ScoringParams
 from geodata.params import ExportParams, RunParams
+from geodata.reporting import figures
 from geodata.schemas import (
     ADDRESS_LINEAGE_SCHEMA,
     CONFLATED_ADDRESSES_SCHEMA,
@@ -61,6 +65,46 @@ def build_csv_export(addresses: DataFrame, run: RunParams, export: ExportParams)
 def _counts(frame: DataFrame, *keys: str) -> dict[str, int]:
     rows = frame.groupBy(*keys).count().collect()  # bounded: one row per key combination
     return {"/".join(str(r[k]) for k in keys): int(r["count"]) for r in rows}
+
+
+CONFIDENCE_BINS = 20
+
+
+def _confidence_histogram(conflated: DataFrame) -> dict[str, int]:
+    """Addresses per confidence bin of width 1/CONFIDENCE_BINS, keyed by the bin's start."""
+    bin_index = F.least(
+        F.floor(F.col("confidence") * CONFIDENCE_BINS), F.lit(CONFIDENCE_BINS - 1)
+    ).cast("int")
+    counts = _counts(conflated.select(bin_index.alias("bin")), "bin")
+    return {f"{i / CONFIDENCE_BINS:.2f}": counts.get(str(i), 0) for i in range(CONFIDENCE_BINS)}
+
+
+def _survivorship_wins(conflated: DataFrame) -> dict[str, dict[str, int]]:
+    """Per source, how many output addresses took each field from it (the provenance)."""
+    winners = conflated.select(F.explode("provenance").alias("field", "source"))
+    wins: dict[str, dict[str, int]] = {}
+    for key, count in _counts(winners, "source", "field").items():
+        source, field = key.split("/", 1)
+        wins.setdefault(source, {})[field] = count
+    return wins
+
+
+def _source_pair_merges(lineage: DataFrame) -> dict[str, int]:
+    """Addresses holding records of both sources of a pair (`a/b`, a < b), and of one twice.
+
+    `a/a` counts the addresses that merged two or more records of source `a`.
+    """
+    per_source = lineage.groupBy("address_id", "source").agg(F.count("*").alias("records"))
+    left, right = per_source.alias("left"), per_source.alias("right")
+    across = left.join(
+        right,
+        (F.col("left.address_id") == F.col("right.address_id"))
+        & (F.col("left.source") < F.col("right.source")),
+    ).select(F.col("left.source").alias("a"), F.col("right.source").alias("b"))
+    within = per_source.where(F.col("records") > 1).select(
+        F.col("source").alias("a"), F.col("source").alias("b")
+    )
+    return _counts(across.unionByName(within), "a", "b")
 
 
 def build_run_report(
@@ -120,6 +164,9 @@ def build_run_report(
             "addresses": conflated.count(),
             "addresses_by_region": _counts(conflated, "iso_3166_2"),
             "cluster_sizes": dict(sorted(cluster_sizes.items(), key=lambda kv: int(kv[0]))),
+            "confidence_histogram": _confidence_histogram(conflated),
+            "survivorship_wins": _survivorship_wins(conflated),
+            "source_pair_merges": _source_pair_merges(lineage),
         },
         "accounting": {
             "in_scope_by_source": in_scope,
@@ -127,3 +174,83 @@ def build_run_report(
             "balanced": in_scope == accounted,
         },
     }
+
+
+def plot_run_report(report: dict[str, Any]) -> dict[str, Figure]:
+    """The run report's figures for the QA report and `kedro viz`'s reporting layer.
+
+    In: the run report. Out: one figure per plot dataset (`qa_*`), drawn from the
+    report's aggregates only.
+    """
+    return {
+        "records_by_stage": figures.plot_records_by_stage(report),
+        "record_outcomes": figures.plot_record_outcomes(report),
+        "addresses_by_region": figures.plot_addresses_by_region(report),
+        "cluster_sizes": figures.plot_cluster_sizes(report),
+        "confidence": figures.plot_confidence(report),
+        "survivorship_wins": figures.plot_survivorship_wins(report),
+        "source_pair_merges": figures.plot_source_pair_merges(report),
+    }
+
+
+MAP_HALF_SIDE_DEG = 0.006
+"""Half the side of the map's window, in degrees of latitude (about 670 m)."""
+MAP_MAX_ROWS = 5_000
+"""At most this many addresses, roads and buildings are drawn (and brought to the driver)."""
+
+
+def _first_vertex(wkt: str) -> tuple[Column, Column]:
+    """The first vertex of a WKT geometry as (lon, lat) columns, read natively."""
+    pattern = r"\(+\s*(-?[0-9.]+)\s+(-?[0-9.]+)"
+    return (
+        F.regexp_extract(wkt, pattern, 1).cast("double"),
+        F.regexp_extract(wkt, pattern, 2).cast("double"),
+    )
+
+
+def _in_window(lon: Column, lat: Column, centre: tuple[float, float], grow: float) -> Column:
+    lat0, lon0 = centre
+    half_lon = MAP_HALF_SIDE_DEG / max(math.cos(math.radians(lat0)), 0.01)
+    return lat.between(
+        lat0 - MAP_HALF_SIDE_DEG * grow, lat0 + MAP_HALF_SIDE_DEG * grow
+    ) & lon.between(lon0 - half_lon * grow, lon0 + half_lon * grow)
+
+
+def plot_address_map(
+    conflated: DataFrame, roads: DataFrame, buildings: DataFrame, run: RunParams
+) -> Figure:
+    """Output addresses over roads and buildings, in a window of the run's busiest region.
+
+    Rows in: the conflated addresses and the reference roads and buildings (WKT).
+    Out: a figure of at most `MAP_MAX_ROWS` of each, around the median point of the
+    region (the run's region when it names one, else the one with most addresses).
+    """
+    located = conflated.where(F.col("lat").isNotNull() & F.col("lon").isNotNull())
+    region = run.iso_3166_2
+    if not region:
+        busiest = located.groupBy("iso_3166_2").count().orderBy(F.desc("count")).first()
+        region = busiest["iso_3166_2"] if busiest else ""
+    in_region = located.where(F.col("iso_3166_2") == region)
+    medians = in_region.approxQuantile(["lat", "lon"], [0.5], 0.01)  # [[lat], [lon]]
+    if not region or not medians[0]:
+        return figures.plot_address_map(pd.DataFrame(columns=["lat", "lon"]), [], [], region)
+    centre = (medians[0][0], medians[1][0])
+    sample = (
+        in_region.where(_in_window(F.col("lon"), F.col("lat"), centre, 1.0))
+        .select("lat", "lon", "source_count")
+        .limit(MAP_MAX_ROWS)
+        .toPandas()  # bounded: MAP_MAX_ROWS rows
+    )
+
+    def near(geometries: DataFrame) -> list[str]:
+        lon, lat = _first_vertex("wkt")
+        rows = (
+            geometries.where(F.col("iso_3166_2") == region)
+            .where(_in_window(lon, lat, centre, 1.5))
+            .select("wkt")
+            .limit(MAP_MAX_ROWS)
+            .collect()  # bounded: MAP_MAX_ROWS rows
+        )
+        return [row["wkt"] for row in rows]
+
+    return figures.plot_address_map(sample, near(roads), near(buildings), region)

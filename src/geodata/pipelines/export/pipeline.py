@@ -2,11 +2,28 @@
 
 from kedro.pipeline import Node, Pipeline
 
-from geodata.pipelines.export.nodes import build_csv_export, build_output_tables, build_run_report
+from geodata.pipelines.export.nodes import (
+    build_csv_export,
+    build_output_tables,
+    build_run_report,
+    plot_address_map,
+    plot_run_report,
+)
+
+RUN_REPORT_FIGURES = (
+    "records_by_stage",
+    "record_outcomes",
+    "addresses_by_region",
+    "cluster_sizes",
+    "confidence",
+    "survivorship_wins",
+    "source_pair_merges",
+)
+"""`plot_run_report`'s figures; each is saved as the reporting dataset `qa_<name>`."""
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Output tables, CSV export and the run report."""
+    """Output tables, CSV export, the run report and its figures."""
     return Pipeline(
         [
             Node(
@@ -44,6 +61,18 @@ def create_pipeline(**kwargs) -> Pipeline:
                 outputs="run_report",
                 name="build_run_report",
             ),
+            Node(
+                plot_run_report,
+                inputs="run_report",
+                outputs={name: f"qa_{name}" for name in RUN_REPORT_FIGURES},
+                name="plot_run_report",
+            ),
+            Node(
+                plot_address_map,
+                inputs=["addresses", "roads", "buildings", "params:run"],
+                outputs="qa_address_map",
+                name="plot_address_map",
+            ),
         ],
         namespace="export",
         inputs={
@@ -54,6 +83,8 @@ def create_pipeline(**kwargs) -> Pipeline:
             "ingested": "ingest.int_records",
             "normalized": "normalize.int_addresses",
             "scored_pairs": "conflate.fea_scored_pairs",
+            "roads": "enrich.raw_roads",
+            "buildings": "enrich.raw_buildings",
         },
         outputs={
             "conflated_addresses",
@@ -61,6 +92,8 @@ def create_pipeline(**kwargs) -> Pipeline:
             "quarantine",
             "conflated_addresses_csv",
             "run_report",
+            "qa_address_map",
+            *(f"qa_{name}" for name in RUN_REPORT_FIGURES),
         },
         parameters={
             "params:run": "params:run",
