@@ -112,6 +112,7 @@ def run_local_command(workdir: Path) -> LocalRun:
         "DO_NOT_TRACK": "1",
         "SPARK_LOCAL_IP": "127.0.0.1",
         "PYTHONUNBUFFERED": "1",
+        "COLUMNS": "200",  # a wide terminal: Kedro's log lines are not wrapped
     }
     done = subprocess.run(
         [sys.executable, "-m", "kedro", "run", "--env", "local"],
