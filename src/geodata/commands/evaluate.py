@@ -155,7 +155,7 @@ def evaluate_project(
                 catalog.load("quarantine"), run_dt, regions and [*regions, UNKNOWN_REGION]
             ),
             candidate_pairs=_load_optional(catalog, "conflate.fea_candidate_pairs"),
-            scored_pairs=_load_optional(catalog, "conflate.fea_scored_pairs"),
+            scored_pairs=_load_optional(catalog, "conflate.mo_scored_pairs"),
         )
         report = evaluate_outputs(
             truth,

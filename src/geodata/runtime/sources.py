@@ -73,7 +73,8 @@ def session_sources() -> Sources:
     if sources is None:
         raise NoSourcesError(
             "geodata's pipelines are built from the sources an environment declares: start "
-            "a Kedro session (`kedro run|viz|airflow create --env <env>`, or "
-            "KedroSession.create(env=...)), or call register_pipelines(sources)"
+            "a Kedro session (`kedro run|airflow create --env <env>`, `kedro viz run|build "
+            "--include-hooks`, or KedroSession.create(env=...)), or call "
+            "register_pipelines(sources)"
         )
     return {name: dict(block) for name, block in sources.items()}

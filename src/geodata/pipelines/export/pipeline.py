@@ -82,7 +82,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             "conflate_rejected": "conflate.mo_rejected",
             "ingested": "ingest.int_records",
             "normalized": "normalize.int_addresses",
-            "scored_pairs": "conflate.fea_scored_pairs",
+            "scored_pairs": "conflate.mo_scored_pairs",
             "roads": "enrich.raw_roads",
             "buildings": "enrich.raw_buildings",
         },
