@@ -26,8 +26,10 @@ class ProjectHooks:
 
     Sources: see `geodata.runtime.sources`. Spark: from `conf/<env>/spark.yml`.
 
-    The session is started after the catalog is built, i.e. after Kedro has
-    validated the run parameters, so a bad parameter fails before any Spark work.
+    Every parameter key and value is checked when the context is created
+    (`geodata.params.validate_project_params`), and the session is started only
+    after the catalog is built, so a bad or unknown parameter fails before any
+    Spark work.
     A cluster or metastore that does not answer fails within seconds, before
     Spark would start retrying it.
     """
@@ -37,7 +39,13 @@ class ProjectHooks:
 
     @hook_impl
     def after_context_created(self, context) -> None:
-        """Build the pipelines from this environment's sources; keep the context for Spark."""
+        """Check every parameter key and value, build the pipelines from this environment's
+        sources, and keep the context for Spark."""
+        from geodata.params import validate_project_params
+
+        # The config loader's parameters already hold `--params`; `context.params` would
+        # build every pipeline (before the sources are known) to validate node inputs only.
+        validate_project_params(context.config_loader["parameters"])
         use_sources(read_declared_sources(context.config_loader))
         # `spark.yml` is read only when a run starts Spark: commands that never do
         # (`kedro airflow create --env prod`) need none of the cluster's variables.

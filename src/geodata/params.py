@@ -1,20 +1,37 @@
-"""Typed run, export and source parameters.
+"""Typed run, export and source parameters, and the model of the whole parameter tree.
 
-Kedro validates every `params:` input against the type hint of the node that
-takes it when a session starts (before any Spark work), so these models are
-the single place where parameter rules live.
+Kedro validates every `params:` input against the type hint of the node that takes
+it, which misses keys no node reads; `validate_project_params` checks every key of
+the merged parameters (`ProjectParams`) when the context is created, before Spark.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Any, Literal, get_args
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from kedro.validation.exceptions import ParameterValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from geodata.conflation.aliases import AliasParams
+from geodata.conflation.blocking import BlockingParams
+from geodata.conflation.clustering import ClusteringParams
+from geodata.conflation.comparisons import ScoringParams
+from geodata.pipelines.enrich.nodes import EnrichParams
+from geodata.sample_data.region import SampleDataParams
 from geodata.schemas import CANONICAL_FIELDS, CORRECTION_FIELDS, GEOMETRY_ACCURACY_RANK
 
 TABLE_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$"
@@ -126,3 +143,105 @@ class SourceParams(BaseModel):
 def is_valid_source_name(name: str) -> bool:
     """Whether `name` may be used as a source (and pipeline namespace) name."""
     return re.fullmatch(SOURCE_NAME_PATTERN, name) is not None
+
+
+SourceName = Annotated[str, StringConstraints(pattern=SOURCE_NAME_PATTERN)]
+
+
+class ConflateParams(BaseModel):
+    """`conflate:` parameters: one block per concern of the conflate stage."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    blocking: BlockingParams
+    aliases: AliasParams
+    scoring: ScoringParams
+    clustering: ClusteringParams
+
+
+class ProjectParams(BaseModel):
+    """Every parameter the project reads: base, the environment's overrides and `--params`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    run: RunParams
+    export: ExportParams
+    sources: dict[SourceName, SourceParams] = Field(default_factory=dict)
+    conflate: ConflateParams
+    enrich: EnrichParams
+    sample_data: SampleDataParams
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _none_is_no_sources(cls, value: object) -> object:
+        return {} if value is None else value
+
+
+class ProjectParamsError(ParameterValidationError):
+    """The merged parameters have an unknown key or a bad value; the message names each."""
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    """`("conflate", "scoring", "comparisons", 0, "m")` -> `conflate.scoring.comparisons[0].m`."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys `ProjectParams` allows at `loc` (empty where it allows free keys)."""
+    node: Any = ProjectParams
+    for part in loc:
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            field = node.model_fields.get(str(part))
+            if field is None:
+                return []
+            node = field.annotation
+        elif get_args(node):
+            node = get_args(node)[-1]  # list[X] item, dict[K, X] value
+        else:
+            return []
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        return list(node.model_fields)
+    return []
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    """One pydantic error as a line that names the parameter by its dotted path."""
+    loc = tuple(error["loc"])
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _known_keys(loc[:-1]), n=1)
+        hint = f" (did you mean {_dotted((*loc[:-1], close[0]))!r}?)" if close else ""
+        return f"unknown parameter {_dotted(loc)!r}{hint}"
+    if error["type"] == "missing":
+        return f"missing parameter {_dotted(loc)!r}: {error['msg']}"
+    if loc and loc[-1] == "[key]":
+        return f"bad key {_dotted(loc[:-1])!r}: {error['msg']}"
+    given = error.get("input")
+    value = "" if isinstance(given, Mapping | list) else f" = {given!r}"
+    return f"parameter {_dotted(loc)!r}{value}: {error['msg']}"
+
+
+def validate_project_params(parameters: Mapping[str, Any]) -> ProjectParams:
+    """Check the merged parameters against `ProjectParams`, every key at every level.
+
+    Args:
+        parameters: The session's parameters (base, the environment's overrides and
+            the run's `--params`), as plain data.
+
+    Returns:
+        The validated parameters.
+
+    Raises:
+        ProjectParamsError: A key is unknown, missing or has a bad value; the message
+            names each by its dotted path (`conflate.scoring.match_threshold`).
+    """
+    try:
+        return ProjectParams.model_validate(dict(parameters))
+    except ValidationError as error:
+        problems = "\n".join(f"  {_problem(e)}" for e in error.errors())
+        raise ProjectParamsError(f"Invalid parameters:\n{problems}") from None
