@@ -6,7 +6,10 @@ catalog validators enforce them and the tests compare against them.
 
 from __future__ import annotations
 
-from pyspark.sql import Column
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -52,6 +55,26 @@ def record_key() -> Column:
 
 
 PARTITION_COLUMNS: tuple[str, ...] = ("execution_dt", "iso_3166_1", "iso_3166_2")
+
+
+@dataclass(frozen=True)
+class RunPartitions:
+    """A run's rows of an output table, and the partitions the run answers for.
+
+    `scope` maps each partition column to the value the run covers, or None for
+    every value (e.g. `{"execution_dt": "2026-11-01", "iso_3166_1": None,
+    "iso_3166_2": None}` for a run of every region). Saving replaces the partitions
+    in the rows and removes the table's other partitions in scope: a region the run
+    covers and found nothing for is emptied, not left with an older run's rows.
+    """
+
+    rows: DataFrame
+    scope: Mapping[str, str | None]
+
+    def covers(self, partition: Mapping[str, str]) -> bool:
+        """Whether a partition (column → value as text) lies in this run's scope."""
+        return all(v is None or partition.get(k) == v for k, v in self.scope.items())
+
 
 UNKNOWN_COUNTRY = "ZZ"
 UNKNOWN_REGION = "ZZ-ZZ"

@@ -14,7 +14,7 @@ from kedro.io import AbstractDataset, DatasetError
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
-from geodata.schemas import OUTPUT_SCHEMAS, PARTITION_COLUMNS
+from geodata.schemas import OUTPUT_SCHEMAS, PARTITION_COLUMNS, RunPartitions
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -25,12 +25,19 @@ def _quote(identifier: str) -> str:
     return f"`{identifier}`"
 
 
-class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
+def _escape(value: str) -> str:
+    """A value as the body of a single-quoted Spark SQL string literal."""
+    return value.replace("\\", "\\\\").replace("'", "\\'")
+
+
+class HivePartitionedTableDataset(AbstractDataset[DataFrame | RunPartitions, DataFrame]):
     """A partitioned Parquet table in the Hive metastore.
 
     On save it creates the database and table when missing (schema from
     `geodata.schemas`) and overwrites only the partitions present in the data
     (dynamic partition overwrite), leaving other dates and regions untouched.
+    Saving a `RunPartitions` also drops the table's partitions in the run's scope
+    that the rows no longer hold (a region that emptied), after the rows are in.
 
     Example catalog entry::
 
@@ -103,10 +110,31 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
             f"USING parquet PARTITIONED BY ({partitions})"
         )
 
-    def _save(self, data: DataFrame) -> None:
+    def _partitions_of(self, spark: SparkSession) -> list[dict[str, str]]:
+        """The table's partitions as column → value text (one row per partition)."""
+        rows = spark.sql(f"SHOW PARTITIONS {self._qualified}").collect()  # bounded: partitions
+        return [dict(part.split("=", 1) for part in row[0].split("/")) for row in rows]
+
+    def _drop_emptied(self, spark: SparkSession, written: RunPartitions) -> None:
+        """Drop the partitions in `written`'s scope that its rows do not hold."""
+        kept = {
+            tuple(str(row[c]) for c in self._partitions)
+            for row in written.rows.select(*self._partitions).distinct().collect()  # partitions
+        }
+        for partition in self._partitions_of(spark):
+            values = tuple(partition.get(c) for c in self._partitions)
+            if written.covers(partition) and values not in kept:
+                spec = ", ".join(
+                    f"{_quote(c)} = '{_escape(v)}'"
+                    for c, v in zip(self._partitions, values, strict=True)
+                )
+                spark.sql(f"ALTER TABLE {self._qualified} DROP IF EXISTS PARTITION ({spec})")
+
+    def _save(self, data: DataFrame | RunPartitions) -> None:
         spark = self._spark()
         self._create_table(spark)
-        ordered = data.select(*self._schema.fieldNames())
+        rows = data.rows if isinstance(data, RunPartitions) else data
+        ordered = rows.select(*self._schema.fieldNames())
         key = "spark.sql.sources.partitionOverwriteMode"
         previous = spark.conf.get(key)
         spark.conf.set(key, "dynamic")
@@ -114,3 +142,5 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
             ordered.write.insertInto(self._qualified, overwrite=True)
         finally:
             spark.conf.set(key, previous)
+        if isinstance(data, RunPartitions):
+            self._drop_emptied(spark, data)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pyspark.sql import DataFrame
 
-from geodata.schemas import OUTPUT_SCHEMAS
+from geodata.schemas import OUTPUT_SCHEMAS, RunPartitions
 
 
 class SparkSchemaValidator:
@@ -23,8 +25,10 @@ class SparkSchemaValidator:
         self._name = schema
         self._schema = OUTPUT_SCHEMAS[schema]
 
-    def validate(self, data: DataFrame) -> DataFrame:
+    def validate(self, data: DataFrame | RunPartitions) -> DataFrame | RunPartitions:
         """Return `data` in table column order, or raise naming what differs."""
+        if isinstance(data, RunPartitions):
+            return replace(data, rows=self.validate(data.rows))
         expected = {f.name: f.dataType for f in self._schema.fields}
         actual = {f.name: f.dataType for f in data.schema.fields}
         missing = sorted(set(expected) - set(actual))

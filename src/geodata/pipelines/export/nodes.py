@@ -18,6 +18,7 @@ from geodata.schemas import (
     ADDRESS_LINEAGE_SCHEMA,
     CONFLATED_ADDRESSES_SCHEMA,
     QUARANTINE_SCHEMA,
+    RunPartitions,
 )
 
 
@@ -27,24 +28,36 @@ def _conform(data: DataFrame, schema: T.StructType, run: RunParams) -> DataFrame
     return with_dt.select(*[F.col(f.name).cast(f.dataType) for f in schema.fields])
 
 
+def run_scope(run: RunParams) -> dict[str, str | None]:
+    """The output partitions a run answers for: its date, and its country and region filters."""
+    return {
+        "execution_dt": run.execution_dt.isoformat(),
+        "iso_3166_1": run.country_filter or None,
+        "iso_3166_2": run.iso_3166_2 or None,
+    }
+
+
 def build_output_tables(
     addresses: DataFrame,
     lineage: DataFrame,
     normalize_rejected: DataFrame,
     conflate_rejected: DataFrame,
     run: RunParams,
-) -> tuple[DataFrame, DataFrame, DataFrame]:
+) -> tuple[RunPartitions, RunPartitions, RunPartitions]:
     """The run's rows of `conflated_addresses`, `address_lineage` and `quarantine`.
 
     Rows in: conflated addresses, their lineage and the records rejected by
     normalize and conflate. Rows out: the same rows with the run's
-    `execution_dt`, in the output tables' column order and types.
+    `execution_dt`, in the output tables' column order and types, each with the
+    run's scope, so that saving empties the partitions in scope the run left
+    without rows (a region whose sources delivered nothing for the date).
     """
     quarantine = normalize_rejected.unionByName(conflate_rejected)
+    scope = run_scope(run)
     return (
-        _conform(addresses, CONFLATED_ADDRESSES_SCHEMA, run),
-        _conform(lineage, ADDRESS_LINEAGE_SCHEMA, run),
-        _conform(quarantine, QUARANTINE_SCHEMA, run),
+        RunPartitions(_conform(addresses, CONFLATED_ADDRESSES_SCHEMA, run), scope),
+        RunPartitions(_conform(lineage, ADDRESS_LINEAGE_SCHEMA, run), scope),
+        RunPartitions(_conform(quarantine, QUARANTINE_SCHEMA, run), scope),
     )
 
 
