@@ -58,17 +58,19 @@ PARTITION_COLUMNS: tuple[str, ...] = ("execution_dt", "iso_3166_1", "iso_3166_2"
 
 
 @dataclass(frozen=True)
-class RunPartitions:
-    """A run's rows of an output table, and the partitions the run answers for.
+class RunTables:
+    """A run's rows of the output tables, and the partitions the run answers for.
 
+    `tables` maps an output schema name (`conflated_addresses`, ...) to its rows.
     `scope` maps each partition column to the value the run covers, or None for
     every value (e.g. `{"execution_dt": "2026-11-01", "iso_3166_1": None,
-    "iso_3166_2": None}` for a run of every region). Saving replaces the partitions
-    in the rows and removes the table's other partitions in scope: a region the run
-    covers and found nothing for is emptied, not left with an older run's rows.
+    "iso_3166_2": None}` for a run of every region). Publishing replaces the
+    partitions in the rows and empties the tables' other partitions in scope: a
+    region the run covers and found nothing for is emptied, not left with an older
+    run's rows (`geodata.datasets.PublishedTablesDataset`).
     """
 
-    rows: DataFrame
+    tables: Mapping[str, DataFrame]
     scope: Mapping[str, str | None]
 
     def covers(self, partition: Mapping[str, str]) -> bool:

@@ -6,7 +6,7 @@ import pytest
 from kedro.io import DatasetError
 
 from geodata.datasets import HivePartitionedTableDataset, SparkSchemaValidator
-from geodata.schemas import ADDRESS_LINEAGE_SCHEMA, RunPartitions
+from geodata.schemas import ADDRESS_LINEAGE_SCHEMA
 
 
 def _lineage(spark, rows):
@@ -50,57 +50,6 @@ def test_rewriting_a_partition_leaves_other_dates_and_regions_untouched(clean_hi
             ("a1", "s", "1", dec, "US", "US-CA"),
         ]
     )
-
-
-NOV, DEC = date(2026, 11, 1), date(2026, 12, 1)
-HISTORY = [
-    ("a1", "s", "1", NOV, "US", "US-CA"),
-    ("n1", "s", "3", NOV, "US", "US-NY"),
-    ("f1", "s", "2", NOV, "FI", "FI-18"),
-    ("f1", "s", "2", DEC, "FI", "FI-18"),
-]
-
-
-def _scope(country=None, region=None):
-    return {"execution_dt": "2026-11-01", "iso_3166_1": country, "iso_3166_2": region}
-
-
-@pytest.mark.parametrize(
-    ("scope", "emptied"),
-    [
-        # A run of every region: the date's regions without rows are emptied.
-        (_scope(), {"US-NY", "FI-18"}),
-        # A country's run empties only that country's regions of the date.
-        (_scope("US"), {"US-NY"}),
-        # A region's run touches only its region.
-        (_scope("US", "US-CA"), set()),
-    ],
-)
-def test_a_run_empties_the_partitions_in_its_scope_it_has_no_rows_for(clean_hive, scope, emptied):
-    spark = clean_hive
-    dataset = HivePartitionedTableDataset(table="geodata_t6.lineage", schema="address_lineage")
-    dataset.save(_lineage(spark, HISTORY))
-    new = ("a9", "s", "9", NOV, "US", "US-CA")
-    dataset.save(RunPartitions(_lineage(spark, [new]), scope))
-    rows = sorted(tuple(r) for r in dataset.load().collect())
-    kept = [r for r in HISTORY if r[3] == DEC or (r[5] not in emptied and r[5] != "US-CA")]
-    assert rows == sorted([new, *kept])
-    # Emptied partitions are gone from the metastore too, not left as empty folders.
-    partitions = {r[0] for r in spark.sql("SHOW PARTITIONS geodata_t6.lineage").collect()}
-    assert not any(
-        "execution_dt=2026-11-01/iso_3166_1=" in p and p.endswith(f"={region}")
-        for p in partitions
-        for region in emptied
-    )
-
-
-def test_a_run_with_no_rows_at_all_empties_its_whole_scope(clean_hive):
-    spark = clean_hive
-    dataset = HivePartitionedTableDataset(table="geodata_t7.lineage", schema="address_lineage")
-    dataset.save(_lineage(spark, HISTORY))
-    dataset.save(RunPartitions(_lineage(spark, []), _scope("FI")))
-    rows = sorted(tuple(r) for r in dataset.load().collect())
-    assert rows == sorted(r for r in HISTORY if not (r[3] == NOV and r[4] == "FI"))
 
 
 def test_load_of_a_missing_table_says_which(clean_hive):

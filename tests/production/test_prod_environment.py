@@ -10,7 +10,12 @@ import pytest
 from kedro.framework.project import configure_project, settings
 from kedro.io import DataCatalog
 
-from geodata.datasets import HivePartitionedTableDataset, ObjectStoreDataset
+from geodata.datasets import (
+    DeliveryDataset,
+    HivePartitionedTableDataset,
+    ObjectStoreDataset,
+    PublishedTablesDataset,
+)
 from geodata.runtime.environment import (
     MissingEnvironmentError,
     UnreachableServiceError,
@@ -63,12 +68,16 @@ def test_prod_catalog_and_spark_settings_resolve_from_the_variables(prod_variabl
 
     catalog = DataCatalog.from_config(loader["catalog"])
     raw = catalog["county_gis.raw"]
-    assert isinstance(raw, ObjectStoreDataset)
-    assert raw._describe()["filepath"] == "s3://acme-drops/addresses/county_gis/addresses.csv"
+    assert isinstance(raw, DeliveryDataset)  # each delivery's own columns are checked
+    assert isinstance(raw.reader, ObjectStoreDataset)
+    assert raw.reader._describe()["filepath"] == (
+        "s3://acme-drops/addresses/county_gis/addresses.csv"
+    )
     export = catalog["conflated_addresses_csv"]
     assert isinstance(export, ObjectStoreDataset)
     assert export._describe()["filepath"] == "s3://acme-exports/geodata/conflated_addresses_csv"
     assert isinstance(catalog["address_lineage"], HivePartitionedTableDataset)
+    assert isinstance(catalog["published_tables"], PublishedTablesDataset)
     assert catalog["address_lineage"].table == "geodata.address_lineage"
     intermediate = catalog["normalize.int_addresses"]
     assert intermediate._describe()["filepath"].startswith(
@@ -80,7 +89,7 @@ def test_local_differs_from_prod_only_in_its_environment_settings(prod_variables
     local, prod = _loader("local")["catalog"], _loader("prod")["catalog"]
     assert set(local) == set(prod)
     assert local["county_gis.raw"]["load_args"] == prod["county_gis.raw"]["load_args"]
-    assert local["county_gis.raw"]["type"] == "spark.SparkDataset"
+    assert local["county_gis.raw"]["reader"] == "spark.SparkDataset"
 
 
 def test_missing_variables_are_all_named_at_start_up(monkeypatch):

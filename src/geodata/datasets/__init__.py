@@ -1,7 +1,15 @@
 """Project datasets and catalog validators."""
 
+from geodata.datasets.deliveries import DeliveryDataset
 from geodata.datasets.hive_table import HivePartitionedTableDataset
 from geodata.datasets.object_store import ObjectStoreDataset
+from geodata.datasets.publication import PublishedTablesDataset
 from geodata.datasets.validation import SparkSchemaValidator
 
-__all__ = ["HivePartitionedTableDataset", "ObjectStoreDataset", "SparkSchemaValidator"]
+__all__ = [
+    "DeliveryDataset",
+    "HivePartitionedTableDataset",
+    "ObjectStoreDataset",
+    "PublishedTablesDataset",
+    "SparkSchemaValidator",
+]

@@ -14,30 +14,26 @@ from kedro.io import AbstractDataset, DatasetError
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
-from geodata.schemas import OUTPUT_SCHEMAS, PARTITION_COLUMNS, RunPartitions
+from geodata.schemas import OUTPUT_SCHEMAS, PARTITION_COLUMNS
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _quote(identifier: str) -> str:
+def quote_identifier(identifier: str) -> str:
+    """`identifier` back-quoted for Spark SQL; refuses anything but a plain name."""
     if not _IDENTIFIER.match(identifier):
         raise DatasetError(f"{identifier!r} is not a valid table or database identifier")
     return f"`{identifier}`"
 
 
-def _escape(value: str) -> str:
-    """A value as the body of a single-quoted Spark SQL string literal."""
-    return value.replace("\\", "\\\\").replace("'", "\\'")
-
-
-class HivePartitionedTableDataset(AbstractDataset[DataFrame | RunPartitions, DataFrame]):
+class HivePartitionedTableDataset(AbstractDataset[DataFrame, DataFrame]):
     """A partitioned Parquet table in the Hive metastore.
 
     On save it creates the database and table when missing (schema from
     `geodata.schemas`) and overwrites only the partitions present in the data
     (dynamic partition overwrite), leaving other dates and regions untouched.
-    Saving a `RunPartitions` also drops the table's partitions in the run's scope
-    that the rows no longer hold (a region that emptied), after the rows are in.
+    A run's outputs are published through `PublishedTablesDataset`, which uses this
+    class for the tables' creation and reads.
 
     Example catalog entry::
 
@@ -67,15 +63,20 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame | RunPartitions, Dat
         database, _, name = table.rpartition(".")
         self._database = database or "default"
         self._table = name
-        self._qualified = f"{_quote(self._database)}.{_quote(self._table)}"
+        self._qualified = f"{quote_identifier(self._database)}.{quote_identifier(self._table)}"
         if schema not in OUTPUT_SCHEMAS:
             raise DatasetError(f"unknown schema {schema!r}; known: {sorted(OUTPUT_SCHEMAS)}")
         self._schema: T.StructType = OUTPUT_SCHEMAS[schema]
         self._partitions = list(partition_columns or PARTITION_COLUMNS)
         for column in self._partitions:
-            _quote(column)
+            quote_identifier(column)
         self._empty_if_missing = empty_if_missing
         self.metadata = metadata
+
+    @property
+    def qualified(self) -> str:
+        """The table name quoted for Spark SQL."""
+        return self._qualified
 
     @property
     def table(self) -> str:
@@ -99,42 +100,22 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame | RunPartitions, Dat
             raise DatasetError(f"table {self.table} does not exist")
         return self._spark().table(self._qualified)
 
-    def _create_table(self, spark: SparkSession) -> None:
-        spark.sql(f"CREATE DATABASE IF NOT EXISTS {_quote(self._database)}")
+    def create_table(self, spark: SparkSession) -> None:
+        """Create the database and the table (from its schema) when missing."""
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS {quote_identifier(self._database)}")
         columns = ", ".join(
-            f"{_quote(f.name)} {f.dataType.simpleString()}" for f in self._schema.fields
+            f"{quote_identifier(f.name)} {f.dataType.simpleString()}" for f in self._schema.fields
         )
-        partitions = ", ".join(_quote(c) for c in self._partitions)
+        partitions = ", ".join(quote_identifier(c) for c in self._partitions)
         spark.sql(
             f"CREATE TABLE IF NOT EXISTS {self._qualified} ({columns}) "
             f"USING parquet PARTITIONED BY ({partitions})"
         )
 
-    def _partitions_of(self, spark: SparkSession) -> list[dict[str, str]]:
-        """The table's partitions as column → value text (one row per partition)."""
-        rows = spark.sql(f"SHOW PARTITIONS {self._qualified}").collect()  # bounded: partitions
-        return [dict(part.split("=", 1) for part in row[0].split("/")) for row in rows]
-
-    def _drop_emptied(self, spark: SparkSession, written: RunPartitions) -> None:
-        """Drop the partitions in `written`'s scope that its rows do not hold."""
-        kept = {
-            tuple(str(row[c]) for c in self._partitions)
-            for row in written.rows.select(*self._partitions).distinct().collect()  # partitions
-        }
-        for partition in self._partitions_of(spark):
-            values = tuple(partition.get(c) for c in self._partitions)
-            if written.covers(partition) and values not in kept:
-                spec = ", ".join(
-                    f"{_quote(c)} = '{_escape(v)}'"
-                    for c, v in zip(self._partitions, values, strict=True)
-                )
-                spark.sql(f"ALTER TABLE {self._qualified} DROP IF EXISTS PARTITION ({spec})")
-
-    def _save(self, data: DataFrame | RunPartitions) -> None:
+    def _save(self, data: DataFrame) -> None:
         spark = self._spark()
-        self._create_table(spark)
-        rows = data.rows if isinstance(data, RunPartitions) else data
-        ordered = rows.select(*self._schema.fieldNames())
+        self.create_table(spark)
+        ordered = data.select(*self._schema.fieldNames())
         key = "spark.sql.sources.partitionOverwriteMode"
         previous = spark.conf.get(key)
         spark.conf.set(key, "dynamic")
@@ -142,5 +123,3 @@ class HivePartitionedTableDataset(AbstractDataset[DataFrame | RunPartitions, Dat
             ordered.write.insertInto(self._qualified, overwrite=True)
         finally:
             spark.conf.set(key, previous)
-        if isinstance(data, RunPartitions):
-            self._drop_emptied(spark, data)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pyspark.sql import DataFrame
 
-from geodata.schemas import OUTPUT_SCHEMAS, RunPartitions
+from geodata.schemas import OUTPUT_SCHEMAS
 
 
 class SparkSchemaValidator:
@@ -25,10 +23,8 @@ class SparkSchemaValidator:
         self._name = schema
         self._schema = OUTPUT_SCHEMAS[schema]
 
-    def validate(self, data: DataFrame | RunPartitions) -> DataFrame | RunPartitions:
+    def validate(self, data: DataFrame) -> DataFrame:
         """Return `data` in table column order, or raise naming what differs."""
-        if isinstance(data, RunPartitions):
-            return replace(data, rows=self.validate(data.rows))
         expected = {f.name: f.dataType for f in self._schema.fields}
         actual = {f.name: f.dataType for f in data.schema.fields}
         missing = sorted(set(expected) - set(actual))

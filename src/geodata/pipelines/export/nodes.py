@@ -18,7 +18,7 @@ from geodata.schemas import (
     ADDRESS_LINEAGE_SCHEMA,
     CONFLATED_ADDRESSES_SCHEMA,
     QUARANTINE_SCHEMA,
-    RunPartitions,
+    RunTables,
 )
 
 
@@ -43,21 +43,23 @@ def build_output_tables(
     normalize_rejected: DataFrame,
     conflate_rejected: DataFrame,
     run: RunParams,
-) -> tuple[RunPartitions, RunPartitions, RunPartitions]:
+) -> RunTables:
     """The run's rows of `conflated_addresses`, `address_lineage` and `quarantine`.
 
     Rows in: conflated addresses, their lineage and the records rejected by
     normalize and conflate. Rows out: the same rows with the run's
-    `execution_dt`, in the output tables' column order and types, each with the
-    run's scope, so that saving empties the partitions in scope the run left
-    without rows (a region whose sources delivered nothing for the date).
+    `execution_dt`, in the output tables' column order and types, with the run's
+    scope: they are published together, and the partitions in scope the run left
+    without rows (a region whose sources delivered nothing) are emptied.
     """
     quarantine = normalize_rejected.unionByName(conflate_rejected)
-    scope = run_scope(run)
-    return (
-        RunPartitions(_conform(addresses, CONFLATED_ADDRESSES_SCHEMA, run), scope),
-        RunPartitions(_conform(lineage, ADDRESS_LINEAGE_SCHEMA, run), scope),
-        RunPartitions(_conform(quarantine, QUARANTINE_SCHEMA, run), scope),
+    return RunTables(
+        tables={
+            "conflated_addresses": _conform(addresses, CONFLATED_ADDRESSES_SCHEMA, run),
+            "address_lineage": _conform(lineage, ADDRESS_LINEAGE_SCHEMA, run),
+            "quarantine": _conform(quarantine, QUARANTINE_SCHEMA, run),
+        },
+        scope=run_scope(run),
     )
 
 

@@ -35,7 +35,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "conflate_rejected",
                     "params:run",
                 ],
-                outputs=["conflated_addresses", "address_lineage", "quarantine"],
+                outputs="published_tables",
                 name="build_output_tables",
             ),
             Node(
@@ -87,9 +87,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             "buildings": "enrich.raw_buildings",
         },
         outputs={
-            "conflated_addresses",
-            "address_lineage",
-            "quarantine",
+            "published_tables",
             "conflated_addresses_csv",
             "run_report",
             "qa_address_map",

@@ -7,6 +7,7 @@ from functools import reduce
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.datasets.deliveries import column_problems
 from geodata.params import RunParams, SourceParams
 from geodata.schemas import MAPPED_SCHEMA
 
@@ -16,12 +17,52 @@ REJECT_REASONS = (
     "invalid_delivery_date",
     "missing_record_id",
     "duplicate_record_id",
+    "field_too_long",
+    "invalid_text",
     "missing_coordinates",
     "invalid_coordinates",
     "null_island",
     "invalid_action",
 )
-"""Reason codes this stage gives to quarantined records."""
+"""Reason codes this stage gives to quarantined records, in the order they are checked."""
+
+TEXT_FIELDS: tuple[str, ...] = (
+    "house_number",
+    "street",
+    "unit",
+    "locality",
+    "region",
+    "postcode",
+    "country",
+    "full_address",
+    "fix_house_number",
+    "fix_street",
+    "fix_unit",
+    "fix_locality",
+    "fix_postcode",
+)
+"""Mapped text fields checked for junk before normalization (which would clean it away)."""
+
+MAX_FIELD_LENGTH = 200
+"""Longest text one address field may hold. Street and place names in use stay well under
+100 characters; twice that leaves room for the longest with a qualifier, while a field
+holding a whole row, a document or a run-on of junk is far longer."""
+
+MAX_FULL_ADDRESS_LENGTH = 500
+"""Longest one-line address: house number, street, unit, locality, region, postcode and
+country together, each well within `MAX_FIELD_LENGTH`."""
+
+# Java regular expressions (Spark's `rlike`). Control characters other than tab and line
+# breaks (which free-text exports carry as whitespace) are not text; U+FFFD is what a
+# reader puts where bytes were not valid in the file's encoding, so the value is no
+# longer what the source wrote.
+_NOT_TEXT = r"[\p{Cc}&&[^\t\n\r]]|\x{FFFD}"
+_LETTER_OR_DIGIT = r"[\p{L}\p{N}]"
+# Sources write "-", "?", "..." or "—" where they have no value; normalization reads
+# punctuation alone as an empty field, so such a placeholder costs no record. Text with
+# neither a letter nor a digit that is not punctuation (symbols, invisible or
+# private-use characters) is junk.
+_PLACEHOLDER = r"^[\p{P}\p{Z}\s]*$"
 
 
 class SourceColumnError(ValueError):
@@ -55,7 +96,9 @@ def map_source_records(
     row (the smallest raw text) and reject the others.
 
     Raises:
-        SourceColumnError: A mapped column is missing from the delivery.
+        SourceColumnError: A mapped column is missing from the delivery, or (as a
+            `geodata.datasets.deliveries.DeliveryDataset` notes) from some of its files,
+            or a file holds it as another kind of type than the catalog declares.
     """
     missing = sorted(col for col in source.columns.values() if col not in raw.columns)
     if missing:
@@ -64,6 +107,7 @@ def map_source_records(
             f"sources.{source_name}.columns are missing from its data "
             f"(columns present: {sorted(raw.columns)})"
         )
+    _check_delivery_files(raw, source, source_name)
     fixed = {
         "source": F.lit(source_name),
         "geometry_accuracy": F.lit(source.geometry_accuracy),
@@ -80,6 +124,34 @@ def map_source_records(
     )
     delivered = _latest_delivery(mapped, source, run)
     return _with_reject_reason(delivered, source)
+
+
+def _listed(files: list[str], count: int) -> str:
+    more = f" and {count - len(files)} more" if count > len(files) else ""
+    return f"{files}{more}"
+
+
+def _check_delivery_files(raw: DataFrame, source: SourceParams, source_name: str) -> None:
+    """Raise if the loaded delivery noted files that lack a mapped column or mistype it.
+
+    Reads only the schema: a `DeliveryDataset` notes each file's problems in the column
+    metadata when it loads; other DataFrames carry no notes.
+    """
+    problems = []
+    for column in sorted(set(source.columns.values())):
+        noted = column_problems(raw.schema[column])
+        if noted is None:
+            continue
+        where = f"column {column!r} mapped in parameters sources.{source_name}.columns"
+        if noted.missing_count:
+            files = _listed(noted.missing_from, noted.missing_count)
+            problems.append(f"{where} is missing from file(s) {files}")
+        if noted.other_type_count:
+            files = _listed(noted.other_type_in, noted.other_type_count)
+            declared = raw.schema[column].dataType.simpleString()
+            problems.append(f"{where} is not {declared} as declared in file(s) {files}")
+    if problems:
+        raise SourceColumnError(f"source {source_name!r}: " + "; ".join(problems))
 
 
 def _latest_delivery(mapped: DataFrame, source: SourceParams, run: RunParams) -> DataFrame:
@@ -101,6 +173,29 @@ def _latest_delivery(mapped: DataFrame, source: SourceParams, run: RunParams) ->
     return chosen.unionByName(unreadable)
 
 
+def is_too_long(value: Column, max_length: int) -> Column:
+    """Whether a text column holds more than `max_length` characters (null for null)."""
+    return F.length(value) > max_length
+
+
+def is_invalid_text(value: Column) -> Column:
+    """Whether a text column holds junk (null for null).
+
+    Junk holds a control character or U+FFFD (bytes lost to a wrong encoding), or has
+    neither a letter nor a digit in any script and is not a punctuation placeholder;
+    non-ASCII letters, `1/2`, `#`, `-` and apostrophes are text.
+    """
+    return value.rlike(_NOT_TEXT) | (~value.rlike(_LETTER_OR_DIGIT) & ~value.rlike(_PLACEHOLDER))
+
+
+def _max_length(field: str) -> int:
+    return MAX_FULL_ADDRESS_LENGTH if field == "full_address" else MAX_FIELD_LENGTH
+
+
+def _any(conditions: list[Column]) -> Column:
+    return reduce(lambda left, right: left | right, conditions)
+
+
 def _with_reject_reason(records: DataFrame, source: SourceParams) -> DataFrame:
     lon, lat = F.col("lon"), F.col("lat")
     duplicate_rank = F.row_number().over(
@@ -110,6 +205,9 @@ def _with_reject_reason(records: DataFrame, source: SourceParams) -> DataFrame:
         (F.col("dt").isNull() & F.lit("dt" in source.columns), "invalid_delivery_date"),
         (F.col("source_record_id").isNull(), "missing_record_id"),
         (duplicate_rank > 1, "duplicate_record_id"),
+        # Judged on the mapped text, before normalization folds the junk away unseen.
+        (_any([is_too_long(F.col(f), _max_length(f)) for f in TEXT_FIELDS]), "field_too_long"),
+        (_any([is_invalid_text(F.col(f)) for f in TEXT_FIELDS]), "invalid_text"),
         (lon.isNull() | lat.isNull() | F.isnan(lon) | F.isnan(lat), "missing_coordinates"),
         ((F.abs(lat) > 90) | (F.abs(lon) > 180), "invalid_coordinates"),
         ((F.abs(lat) < 1e-6) & (F.abs(lon) < 1e-6), "null_island"),

@@ -1,0 +1,285 @@
+"""Publishes a run's three output tables together: staged files first, then one short
+metastore step that a killed run can never leave half done.
+
+Hive has no multi-table transaction, so a run's tables are published like this
+(docs/reliability.md):
+
+1. Stage: each table's rows are written as Parquet under the table's location, in a
+   folder of their own (`_runs/<scope>/<attempt>/`). Readers see nothing of it.
+2. Record: a row in the runs table (`<database>.runs`) marks the attempt
+   `publishing`, with the plan: each partition's new location and the one it had.
+3. Swap: each partition in the run's scope is pointed at its staged folder (added
+   when new); a partition in scope the run has no rows for is pointed at an empty
+   folder. These are metadata calls only: the swap takes well under a second.
+4. Commit: a second row marks the attempt `committed`. Then the replaced folders,
+   the emptied partitions and earlier attempts' leftovers are removed.
+
+An attempt killed before 4 is rolled back by the next publication whose scope
+overlaps it, before anything else: every partition gets back the location it had,
+so readers see what they saw before the killed run.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kedro.io import AbstractDataset, DatasetError
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from geodata.datasets.hive_table import HivePartitionedTableDataset, quote_identifier
+from geodata.datasets.validation import SparkSchemaValidator
+from geodata.schemas import PARTITION_COLUMNS, RunTables
+
+RUNS_SCHEMA = T.StructType(
+    [
+        T.StructField("attempt", T.StringType(), False),
+        T.StructField("execution_dt", T.StringType(), False),
+        T.StructField("scope", T.StringType(), False),  # JSON: partition column → value
+        T.StructField("status", T.StringType(), False),  # publishing | committed | rolled_back
+        T.StructField("recorded_at", T.TimestampType(), False),
+        T.StructField("rows", T.StringType(), True),  # JSON: table → rows published
+        T.StructField("plan", T.StringType(), True),  # JSON: see _Plan.as_json
+    ]
+)
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _spec(partition: Mapping[str, str]) -> str:
+    return ", ".join(f"{quote_identifier(c)} = {_literal(partition[c])}" for c in PARTITION_COLUMNS)
+
+
+def _scope_key(scope: Mapping[str, str | None]) -> str:
+    return "_".join(scope.get(c) or "all" for c in PARTITION_COLUMNS)
+
+
+def _overlaps(a: Mapping[str, str | None], b: Mapping[str, str | None]) -> bool:
+    return all(a.get(c) is None or b.get(c) is None or a[c] == b[c] for c in PARTITION_COLUMNS)
+
+
+@dataclass
+class _Swap:
+    """One partition of one table: where it pointed before the run, and where after."""
+
+    table: str
+    partition: dict[str, str]
+    old: str | None
+    new: str
+    emptied: bool
+
+
+class _Files:
+    """The Hadoop file system calls publication needs, on any scheme Spark reads."""
+
+    def __init__(self, spark: SparkSession) -> None:
+        self._jvm = spark._jvm
+        self._conf = spark._jsc.hadoopConfiguration()
+
+    def _fs(self, path: str):
+        hadoop_path = self._jvm.org.apache.hadoop.fs.Path(path)
+        return hadoop_path, hadoop_path.getFileSystem(self._conf)
+
+    def mkdirs(self, path: str) -> None:
+        hadoop_path, fs = self._fs(path)
+        fs.mkdirs(hadoop_path)
+
+    def delete(self, path: str) -> None:
+        hadoop_path, fs = self._fs(path)
+        fs.delete(hadoop_path, True)
+
+    def children(self, path: str) -> Iterator[str]:
+        hadoop_path, fs = self._fs(path)
+        if fs.exists(hadoop_path):
+            for status in fs.listStatus(hadoop_path):
+                yield status.getPath().toString()
+
+
+class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
+    """The run's `conflated_addresses`, `address_lineage` and `quarantine`, published together.
+
+    Saving a `geodata.schemas.RunTables` stages, records, swaps and commits as the
+    module says. Loading gives the runs table (one row per attempt and status).
+
+    Args:
+        tables: Output schema name (`geodata.schemas.OUTPUT_SCHEMAS`) → `database.table`.
+        runs_table: The runs table, `database.table`.
+        metadata: Free-form metadata (e.g. for kedro-viz).
+    """
+
+    def __init__(
+        self,
+        *,
+        tables: Mapping[str, str],
+        runs_table: str,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        self._tables = {
+            schema: HivePartitionedTableDataset(table=table, schema=schema)
+            for schema, table in tables.items()
+        }
+        database, _, name = runs_table.rpartition(".")
+        self._runs = f"{quote_identifier(database or 'default')}.{quote_identifier(name)}"
+        self.metadata = metadata
+
+    def _describe(self) -> dict[str, Any]:
+        return {"tables": {k: t.table for k, t in self._tables.items()}, "runs": self._runs}
+
+    @staticmethod
+    def _spark() -> SparkSession:
+        return SparkSession.builder.getOrCreate()
+
+    # ---------------------------------------------------------------- the runs table
+
+    def _create_runs_table(self, spark: SparkSession) -> None:
+        database = self._runs.split(".")[0]
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS {database}")
+        columns = ", ".join(f"`{f.name}` {f.dataType.simpleString()}" for f in RUNS_SCHEMA)
+        spark.sql(f"CREATE TABLE IF NOT EXISTS {self._runs} ({columns}) USING parquet")
+
+    def _record(self, spark: SparkSession, attempt: str, scope, status: str, **extra) -> None:
+        row = {
+            "attempt": attempt,
+            "execution_dt": scope.get("execution_dt") or "",
+            "scope": json.dumps(dict(scope), sort_keys=True),
+            "status": status,
+            "recorded_at": datetime.now(UTC).replace(tzinfo=None),
+            "rows": json.dumps(extra.get("rows")) if "rows" in extra else None,
+            "plan": json.dumps(extra.get("plan")) if "plan" in extra else None,
+        }
+        spark.createDataFrame([row], RUNS_SCHEMA).write.insertInto(self._runs)
+
+    def _load(self) -> DataFrame:
+        return self._spark().table(self._runs)
+
+    def _exists(self) -> bool:
+        return self._spark().catalog.tableExists(self._runs.replace("`", ""))
+
+    # ---------------------------------------------------------------- partitions
+
+    @staticmethod
+    def _location(spark: SparkSession, table: str, partition: Mapping[str, str] | None) -> str:
+        target = f"{table} PARTITION ({_spec(partition)})" if partition else table
+        command = "DESCRIBE FORMATTED" if partition else "DESCRIBE TABLE EXTENDED"
+        for row in spark.sql(f"{command} {target}").collect():  # bounded: a table's metadata
+            if row[0] == "Location":
+                return row[1]
+        raise DatasetError(f"no location for {target}")
+
+    @staticmethod
+    def _partitions(spark: SparkSession, table: str) -> list[dict[str, str]]:
+        rows = spark.sql(f"SHOW PARTITIONS {table}").collect()  # bounded: partitions
+        return [dict(part.split("=", 1) for part in row[0].split("/")) for row in rows]
+
+    def _set_location(self, spark: SparkSession, swap: _Swap, location: str | None) -> None:
+        spec = _spec(swap.partition)
+        if location is None:
+            spark.sql(f"ALTER TABLE {swap.table} DROP IF EXISTS PARTITION ({spec})")
+        else:
+            spark.sql(f"ALTER TABLE {swap.table} ADD IF NOT EXISTS PARTITION ({spec})")
+            spark.sql(
+                f"ALTER TABLE {swap.table} PARTITION ({spec}) SET LOCATION {_literal(location)}"
+            )
+
+    # ---------------------------------------------------------------- recovery
+
+    def _roll_back_unfinished(self, spark: SparkSession, scope: Mapping[str, str | None]) -> None:
+        """Undo the swaps of attempts that recorded `publishing` and never finished."""
+        latest = (
+            spark.table(self._runs)
+            .groupBy("attempt")
+            .agg(F.max_by(F.struct("status", "scope", "plan"), "recorded_at").alias("last"))
+            .where(F.col("last.status") == "publishing")
+            .select("attempt", "last.scope", "last.plan")
+            .collect()  # bounded: attempts killed while publishing
+        )
+        for row in latest:
+            other = json.loads(row["scope"])
+            if not _overlaps(scope, other):
+                continue  # another region's run may be publishing right now
+            swaps = [_Swap(**swap) for swap in json.loads(row["plan"])]
+            for swap in swaps:
+                self._set_location(spark, swap, swap.old)
+            self._record(spark, row["attempt"], other, "rolled_back")
+
+    # ---------------------------------------------------------------- publication
+
+    def _save(self, data: RunTables) -> None:
+        spark = self._spark()
+        self._create_runs_table(spark)
+        self._roll_back_unfinished(spark, data.scope)
+        files = _Files(spark)
+        attempt = (
+            f"{_scope_key(data.scope)}/{datetime.now(UTC):%Y%m%dT%H%M%S}_{uuid.uuid4().hex[:8]}"
+        )
+        swaps: list[_Swap] = []
+        counts: dict[str, int] = {}
+        for schema, dataset in self._tables.items():
+            rows = SparkSchemaValidator(schema).validate(data.tables[schema])
+            dataset.create_table(spark)
+            table = dataset.qualified
+            staged = f"{self._location(spark, table, None)}/_runs/{attempt}"
+            rows.write.partitionBy(*PARTITION_COLUMNS).parquet(staged)
+            written = {
+                tuple(str(r[c]) for c in PARTITION_COLUMNS): r["count"]
+                for r in spark.read.schema(rows.schema)
+                .parquet(staged)
+                .groupBy(*PARTITION_COLUMNS)
+                .count()
+                .collect()
+            }  # bounded: one row per partition
+            counts[schema] = sum(written.values())
+            existing = self._partitions(spark, table)
+            in_scope = [p for p in existing if data.covers(p)]
+            targets = {values: False for values in written} | {
+                tuple(p[c] for c in PARTITION_COLUMNS): True
+                for p in in_scope
+                if tuple(p[c] for c in PARTITION_COLUMNS) not in written
+            }
+            known = {tuple(p[c] for c in PARTITION_COLUMNS) for p in existing}
+            for values, emptied in targets.items():
+                partition = dict(zip(PARTITION_COLUMNS, values, strict=True))
+                folder = "/".join(f"{c}={v}" for c, v in partition.items())
+                new = f"{staged}/_emptied/{folder}" if emptied else f"{staged}/{folder}"
+                if emptied:
+                    files.mkdirs(new)
+                old = self._location(spark, table, partition) if values in known else None
+                swaps.append(_Swap(table, partition, old, new, emptied))
+        plan = [swap.__dict__ for swap in swaps]
+        self._record(spark, attempt, data.scope, "publishing", plan=plan, rows=counts)
+        for swap in swaps:
+            self._set_location(spark, swap, swap.new)
+        self._record(spark, attempt, data.scope, "committed", rows=counts)
+        self._clean_up(spark, files, swaps, attempt, data.scope)
+
+    def _clean_up(self, spark, files: _Files, swaps: list[_Swap], attempt: str, scope) -> None:
+        """After the commit: remove replaced folders, emptied partitions and leftovers."""
+        for swap in swaps:
+            if swap.old and swap.old != swap.new:
+                files.delete(swap.old)
+            if swap.emptied:
+                self._set_location(spark, swap, None)
+        scope_key = _scope_key(scope)
+        for dataset in self._tables.values():
+            table = dataset.qualified
+            location = self._location(spark, table, None)
+            in_use = {self._location(spark, table, p) for p in self._partitions(spark, table)}
+            for folder in files.children(f"{location}/_runs/{scope_key}"):
+                if folder.rstrip("/").endswith(attempt.split("/")[1]):
+                    continue
+                if not any(path.startswith(folder) for path in in_use):
+                    files.delete(folder)  # a killed or rolled-back attempt's files
+            for child in files.children(location):
+                if child.rstrip("/").rsplit("/", 1)[-1].startswith(".spark-staging"):
+                    with suppress(Exception):  # a writer's leftovers from before
+                        files.delete(child)
+            spark.catalog.refreshTable(table.replace("`", ""))

@@ -1,0 +1,155 @@
+"""Publishing a run's tables together against a real Hive metastore: partitions replaced,
+regions in scope emptied, a publication that dies half way rolled back, no leftovers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from geodata.datasets import PublishedTablesDataset
+from geodata.datasets.publication import _Files
+from geodata.schemas import ADDRESS_LINEAGE_SCHEMA, QUARANTINE_SCHEMA, RunTables
+
+NOV, DEC = date(2026, 11, 1), date(2026, 12, 1)
+HISTORY = [
+    ("a1", "s", "1", NOV, "US", "US-CA"),
+    ("n1", "s", "3", NOV, "US", "US-NY"),
+    ("f1", "s", "2", NOV, "FI", "FI-18"),
+    ("f1", "s", "2", DEC, "FI", "FI-18"),
+]
+NEW = ("a9", "s", "9", NOV, "US", "US-CA")
+
+
+def _scope(country=None, region=None):
+    return {"execution_dt": "2026-11-01", "iso_3166_1": country, "iso_3166_2": region}
+
+
+def _lineage(spark, rows):
+    return spark.createDataFrame(rows, ADDRESS_LINEAGE_SCHEMA)
+
+
+def _quarantine(spark, rows):
+    return spark.createDataFrame(
+        [("s", rid, "null_island", "{}", dt, c, r) for _, _, rid, dt, c, r in rows],
+        QUARANTINE_SCHEMA,
+    )
+
+
+def _publisher(database: str) -> PublishedTablesDataset:
+    return PublishedTablesDataset(
+        tables={"address_lineage": f"{database}.lineage", "quarantine": f"{database}.quarantine"},
+        runs_table=f"{database}.runs",
+    )
+
+
+def _tables(spark, database: str, rows) -> RunTables:
+    return {"address_lineage": _lineage(spark, rows), "quarantine": _quarantine(spark, rows)}
+
+
+def _seed(spark, database: str) -> None:
+    """Both tables as an earlier run of every region left them."""
+    _publisher(database).save(RunTables(_tables(spark, database, HISTORY), _scope()))
+
+
+def _rows(spark, table: str) -> list[tuple]:
+    return sorted(tuple(r) for r in spark.table(table).collect())
+
+
+def _lineage_rows(spark, database: str) -> list[tuple]:
+    return _rows(spark, f"{database}.lineage")
+
+
+@pytest.mark.parametrize(
+    ("scope", "emptied"),
+    [
+        (_scope(), {"US-NY", "FI-18"}),  # every region: the date's other regions are emptied
+        (_scope("US"), {"US-NY"}),  # a country's run empties only its own regions
+        (_scope("US", "US-CA"), set()),  # a region's run touches only its region
+    ],
+)
+def test_a_run_replaces_its_partitions_and_empties_the_rest_of_its_scope(
+    clean_hive, scope, emptied
+):
+    spark = clean_hive
+    _seed(spark, "geodata_p1")
+    _publisher("geodata_p1").save(RunTables(_tables(spark, "geodata_p1", [NEW]), scope))
+    kept = [r for r in HISTORY if r[3] == DEC or (r[5] not in emptied and r[5] != "US-CA")]
+    assert _lineage_rows(spark, "geodata_p1") == sorted([NEW, *kept])
+    # Both tables moved together.
+    quarantined = {(r[1], r[6]) for r in _rows(spark, "geodata_p1.quarantine")}
+    assert quarantined == {(r[2], r[5]) for r in [NEW, *kept]}
+    partitions = {r[0] for r in spark.sql("SHOW PARTITIONS geodata_p1.lineage").collect()}
+    assert len(partitions) == len({(r[3], r[5]) for r in [NEW, *kept]})
+
+
+def test_each_attempt_is_recorded_publishing_then_committed(clean_hive):
+    spark = clean_hive
+    _seed(spark, "geodata_p2")
+    runs = spark.table("geodata_p2.runs").orderBy("recorded_at").collect()
+    assert [r["status"] for r in runs] == ["publishing", "committed"]
+    assert len({r["attempt"] for r in runs}) == 1
+    assert json.loads(runs[-1]["rows"]) == {"address_lineage": 4, "quarantine": 4}
+    assert json.loads(runs[0]["scope"]) == _scope()
+
+
+def test_a_publication_that_dies_half_way_is_rolled_back_by_the_next(clean_hive, monkeypatch):
+    spark = clean_hive
+    _seed(spark, "geodata_p3")
+    before = _lineage_rows(spark, "geodata_p3")
+    publisher = _publisher("geodata_p3")
+    swapped = []
+    original = PublishedTablesDataset._set_location
+
+    def dies_after_two_swaps(self, session, swap, location):
+        if len(swapped) == 2:
+            raise KeyboardInterrupt("the process is gone")  # stands for SIGKILL mid-swap
+        swapped.append(swap)
+        original(self, session, swap, location)
+
+    monkeypatch.setattr(PublishedTablesDataset, "_set_location", dies_after_two_swaps)
+    with pytest.raises(KeyboardInterrupt):
+        publisher.save(RunTables(_tables(spark, "geodata_p3", [NEW]), _scope("US")))
+    monkeypatch.undo()
+    assert _lineage_rows(spark, "geodata_p3") != before  # readers would see a half swap now
+
+    # A run of a scope that does not overlap leaves it alone: that run may be alive.
+    _publisher("geodata_p3").save(
+        RunTables(_tables(spark, "geodata_p3", []), _scope("FI", "FI-18"))
+    )
+    # The next publication of an overlapping scope first undoes it, then publishes.
+    _publisher("geodata_p3").save(RunTables(_tables(spark, "geodata_p3", HISTORY), _scope()))
+    assert _lineage_rows(spark, "geodata_p3") == sorted(HISTORY)
+    last = {}
+    for row in spark.table("geodata_p3.runs").orderBy("recorded_at").collect():
+        last[row["attempt"]] = row["status"]
+    assert sorted(last.values()) == ["committed", "committed", "committed", "rolled_back"]
+
+
+def _table_root(spark, table: str) -> str:
+    rows = spark.sql(f"DESCRIBE TABLE EXTENDED {table}").collect()
+    return next(r[1] for r in rows if r[0] == "Location")
+
+
+def test_no_staged_or_replaced_files_are_left_behind(clean_hive):
+    spark = clean_hive
+    _seed(spark, "geodata_p4")
+    root = _table_root(spark, "geodata_p4.lineage")
+    files = _Files(spark)
+    (seed_attempt,) = files.children(f"{root}/_runs/2026-11-01_all_all")
+    for _ in range(2):
+        _publisher("geodata_p4").save(
+            RunTables(_tables(spark, "geodata_p4", [NEW]), _scope("US", "US-CA"))
+        )
+    # One attempt of the region's scope is left: the committed one.
+    assert len(list(files.children(f"{root}/_runs/2026-11-01_US_US-CA"))) == 1
+    # The seed's US-CA folder was replaced and removed; its other regions still serve.
+    seed_dates = {Path(p).name for p in files.children(seed_attempt)} - {"_SUCCESS"}
+    assert seed_dates == {"execution_dt=2026-11-01", "execution_dt=2026-12-01"}
+    seed_nov_us = f"{seed_attempt}/execution_dt=2026-11-01/iso_3166_1=US"
+    assert {Path(p).name for p in files.children(seed_nov_us)} == {"iso_3166_2=US-NY"}
+    assert _lineage_rows(spark, "geodata_p4") == sorted(
+        [NEW, *(r for r in HISTORY if r[5] != "US-CA")]
+    )
