@@ -180,7 +180,7 @@ def plain_project(tmp_path):
 def test_bad_parameters_fail_before_any_node_runs(plain_project, params, named):
     with pytest.raises(ParameterValidationError, match=named):
         run_project(plain_project, params=params)
-    assert not (plain_project / "data/02_intermediate").exists()
+    assert not (plain_project / "data/work").exists()  # no stage ran
 
 
 def test_a_delivery_missing_a_mapped_column_names_source_and_column(plain_project):

@@ -39,6 +39,11 @@ CANONICAL_FIELDS: tuple[str, ...] = (
 )
 """Fields a source may map in its `columns:` block (besides correction fields)."""
 
+TEXT_FIELDS: tuple[str, ...] = tuple(
+    f for f in CANONICAL_FIELDS if f not in ("source_record_id", "dt", "lon", "lat")
+)
+"""The canonical fields that hold address text (normalization parses them)."""
+
 ADDRESS_FIELDS: tuple[str, ...] = ("house_number", "street", "unit", "locality", "postcode")
 """The address fields survivorship chooses and a user `fix` may set."""
 

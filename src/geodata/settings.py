@@ -2,8 +2,10 @@
 
 from geodata.hooks import ProjectHooks, RunTimingHooks, StageProgressHooks
 from geodata.runtime.environment import CheckedConfigLoader, env
+from geodata.runtime.run_lock import RunLockHooks
+from geodata.runtime.working_data import run_key
 
-HOOKS = (ProjectHooks(), RunTimingHooks(), StageProgressHooks())
+HOOKS = (ProjectHooks(), RunTimingHooks(), StageProgressHooks(), RunLockHooks())
 
 CONFIG_LOADER_CLASS = CheckedConfigLoader
 CONFIG_LOADER_ARGS = {
@@ -12,7 +14,8 @@ CONFIG_LOADER_ARGS = {
     # Environment variables in any config file (not only credentials): `prod`
     # takes its locations, metastore and cluster from them. Same as OmegaConf's
     # `oc.env`, plus a start-up check that names every missing variable.
-    "custom_resolvers": {"oc.env": env},
+    # `run_key` keys each run's working data by its date and region (catalog_02_intermediate.yml).
+    "custom_resolvers": {"oc.env": env, "run_key": run_key},
     "config_patterns": {
         "spark": ["spark*", "spark*/**"],
         "airflow": ["airflow*", "airflow*/**"],

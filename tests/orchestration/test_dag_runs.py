@@ -169,7 +169,7 @@ def test_bad_run_params_fail_the_first_tasks_before_any_spark_work(
             assert (ti.state, ti.try_number) == ("failed", 1), task_id  # not retried
         else:
             assert ti.state == "upstream_failed", task_id
-    assert not (project / "data" / "02_intermediate").exists()
+    assert not (project / "data" / "work").exists()  # no stage ran
 
     if alerting:
         assert len(alert_server.events) == len(roots)

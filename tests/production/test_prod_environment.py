@@ -80,8 +80,9 @@ def test_prod_catalog_and_spark_settings_resolve_from_the_variables(prod_variabl
     assert isinstance(catalog["published_tables"], PublishedTablesDataset)
     assert catalog["address_lineage"].table == "geodata.address_lineage"
     intermediate = catalog["normalize.int_addresses"]
+    # working data is keyed by the run (its date, and `all` regions by default)
     assert intermediate._describe()["filepath"].startswith(
-        "s3a://acme-lake/geodata/02_intermediate"
+        "s3a://acme-lake/geodata/work/2026-11-01/all/02_intermediate"
     )
 
 

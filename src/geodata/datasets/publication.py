@@ -22,6 +22,7 @@ so readers see what they saw before the killed run.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
@@ -37,6 +38,8 @@ from pyspark.sql import types as T
 from geodata.datasets.hive_table import HivePartitionedTableDataset, quote_identifier
 from geodata.datasets.validation import SparkSchemaValidator
 from geodata.schemas import PARTITION_COLUMNS, RunTables
+
+logger = logging.getLogger(__name__)
 
 RUNS_SCHEMA = T.StructType(
     [
@@ -210,6 +213,7 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
             for swap in swaps:
                 self._set_location(spark, swap, swap.old)
             self._record(spark, row["attempt"], other, "rolled_back")
+            logger.warning("Rolled back %s, killed while publishing", row["attempt"])
 
     # ---------------------------------------------------------------- publication
 
@@ -256,9 +260,11 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
                 swaps.append(_Swap(table, partition, old, new, emptied))
         plan = [swap.__dict__ for swap in swaps]
         self._record(spark, attempt, data.scope, "publishing", plan=plan, rows=counts)
+        logger.info("Publishing %s: %d partitions of %d tables", attempt, len(swaps), len(counts))
         for swap in swaps:
             self._set_location(spark, swap, swap.new)
         self._record(spark, attempt, data.scope, "committed", rows=counts)
+        logger.info("Published %s: %s", attempt, counts)
         self._clean_up(spark, files, swaps, attempt, data.scope)
 
     def _clean_up(self, spark, files: _Files, swaps: list[_Swap], attempt: str, scope) -> None:

@@ -45,15 +45,28 @@ def make_project_copy(source: Path, target: Path, raw_dir: Path | None = None) -
 
 
 def nested_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """`{"run.execution_dt": x}` → `{"run": {"execution_dt": x}}`, as `kedro run --params` does."""
+    """`{"run.execution_dt": x}` → `{"run": {"execution_dt": x}}`, as `kedro run --params` does.
+
+    Config resolvers (`${runtime_params:run.execution_dt}`) read nested keys only.
+    Nested and dotted keys may be mixed (`{"run": {...}, "run.iso_3166_2": "US-CA"}`);
+    they are merged, whatever their order.
+    """
     nested: dict[str, Any] = {}
     for key, value in params.items():
-        *parents, leaf = key.split(".")
-        level = nested
-        for parent in parents:
-            level = level.setdefault(parent, {})
-        level[leaf] = value
+        *parents, leaf = str(key).split(".")
+        entry = {leaf: nested_params(value) if isinstance(value, Mapping) else value}
+        for parent in reversed(parents):
+            entry = {parent: entry}
+        _merge(nested, entry)
     return nested
+
+
+def _merge(into: dict[str, Any], other: Mapping[str, Any]) -> None:
+    for key, value in other.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 @contextmanager
@@ -79,19 +92,28 @@ def project_session(
 
     Yields:
         The open session; use it for one `run`, and its context's catalog inside the block.
+        After a successful run of the whole default pipeline, its working data (and its
+        run lock) are kept until the block ends (`geodata.runtime.run_lock`).
     """
     from kedro.framework.project import configure_project
+
+    from geodata.runtime.run_lock import defer_working_data_removal
 
     configure_project(PACKAGE_NAME)
     previous = Path.cwd()
     os.chdir(project)
     try:
-        with KedroSession.create(
-            project_path=project,
-            env=env,
-            conf_source=conf_source,
-            runtime_params=nested_params(params or {}),
-        ) as session:
+        # A whole run's working data is removed when the block ends, not when the run
+        # does: callers read it inside the block (`geodata-evaluate`'s pairs).
+        with (
+            defer_working_data_removal(),
+            KedroSession.create(
+                project_path=project,
+                env=env,
+                conf_source=conf_source,
+                runtime_params=nested_params(params or {}),
+            ) as session,
+        ):
             yield session
     finally:
         os.chdir(previous)

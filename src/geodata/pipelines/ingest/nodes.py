@@ -9,7 +9,7 @@ from pyspark.sql import functions as F
 
 from geodata.datasets.deliveries import column_problems
 from geodata.params import RunParams, SourceParams
-from geodata.schemas import MAPPED_SCHEMA
+from geodata.schemas import ADDRESS_FIELDS, MAPPED_SCHEMA, TEXT_FIELDS
 
 _COORDINATE_FIELDS = ("lon", "lat")
 
@@ -26,21 +26,7 @@ REJECT_REASONS = (
 )
 """Reason codes this stage gives to quarantined records, in the order they are checked."""
 
-TEXT_FIELDS: tuple[str, ...] = (
-    "house_number",
-    "street",
-    "unit",
-    "locality",
-    "region",
-    "postcode",
-    "country",
-    "full_address",
-    "fix_house_number",
-    "fix_street",
-    "fix_unit",
-    "fix_locality",
-    "fix_postcode",
-)
+TEXT_CHECKED: tuple[str, ...] = (*TEXT_FIELDS, *(f"fix_{f}" for f in ADDRESS_FIELDS))
 """Mapped text fields checked for junk before normalization (which would clean it away)."""
 
 MAX_FIELD_LENGTH = 200
@@ -206,8 +192,8 @@ def _with_reject_reason(records: DataFrame, source: SourceParams) -> DataFrame:
         (F.col("source_record_id").isNull(), "missing_record_id"),
         (duplicate_rank > 1, "duplicate_record_id"),
         # Judged on the mapped text, before normalization folds the junk away unseen.
-        (_any([is_too_long(F.col(f), _max_length(f)) for f in TEXT_FIELDS]), "field_too_long"),
-        (_any([is_invalid_text(F.col(f)) for f in TEXT_FIELDS]), "invalid_text"),
+        (_any([is_too_long(F.col(f), _max_length(f)) for f in TEXT_CHECKED]), "field_too_long"),
+        (_any([is_invalid_text(F.col(f)) for f in TEXT_CHECKED]), "invalid_text"),
         (lon.isNull() | lat.isNull() | F.isnan(lon) | F.isnan(lat), "missing_coordinates"),
         ((F.abs(lat) > 90) | (F.abs(lon) > 180), "invalid_coordinates"),
         ((F.abs(lat) < 1e-6) & (F.abs(lon) < 1e-6), "null_island"),

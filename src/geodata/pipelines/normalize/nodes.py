@@ -12,7 +12,13 @@ from pyspark.sql import types as T
 
 from geodata.address import NormalizedAddress, normalize_address
 from geodata.params import RunParams
-from geodata.schemas import ADDRESS_FIELDS, CANONICAL_SCHEMA, UNKNOWN_COUNTRY, UNKNOWN_REGION
+from geodata.schemas import (
+    ADDRESS_FIELDS,
+    CANONICAL_SCHEMA,
+    TEXT_FIELDS,
+    UNKNOWN_COUNTRY,
+    UNKNOWN_REGION,
+)
 
 # Every parsed field except the verdict, typed as in the canonical record.
 _PARSED_FIELDS = tuple(
@@ -20,16 +26,7 @@ _PARSED_FIELDS = tuple(
     for f in dataclasses.fields(NormalizedAddress)
     if f.name != "reject_reason"
 )
-_INPUT_TEXT = (
-    "house_number",
-    "street",
-    "unit",
-    "locality",
-    "region",
-    "postcode",
-    "country",
-    "full_address",
-)
+_INPUT_TEXT = TEXT_FIELDS
 
 
 def _text(value: object) -> str | None:
