@@ -7,6 +7,7 @@ import logging
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from kedro.framework.hooks import hook_impl
 from kedro.io import MemoryDataset
@@ -67,13 +68,19 @@ class ProjectHooks:
             logger.info("Spark UI: %s", ui_url)
 
 
+PUBLISH_NODE = "export.build_output_tables"
+DRAFT_REPORT = "export.run_report"
+
+
 class RunTimingHooks:
     """Measures each node's wall time; adds it to the run report and writes the QA report.
 
     Spark is lazy: most of a node's work happens when its outputs are saved, so a
-    node's time runs from its start to its last saved output. The QA report
-    (`qa_report`, see `geodata.reporting.publish`) is written after any run that made
-    the run report or one of its figures, so it shows that run's timings.
+    node's time runs from its start to its last saved output. The report is published
+    with the tables, so it carries the timings of the nodes run before publication in
+    this process. The QA report (`qa_report`, see `geodata.reporting.publish`) is
+    written after any run that made the run report or one of its figures, with every
+    node's timing of that run.
     """
 
     def __init__(self) -> None:
@@ -87,9 +94,13 @@ class RunTimingHooks:
         self._timings.clear()
 
     @hook_impl
-    def before_node_run(self, node) -> None:
-        """Note when a node starts."""
+    def before_node_run(self, node, inputs: dict[str, Any]) -> dict[str, Any] | None:
+        """Note when a node starts; give the report to publish the timings so far."""
         self._started[node.name] = time.perf_counter()
+        if node.name == PUBLISH_NODE and DRAFT_REPORT in inputs and self._timings:
+            timings = dict(sorted(self._timings.items()))
+            return {DRAFT_REPORT: {**inputs[DRAFT_REPORT], "timings_s": timings}}
+        return None
 
     def _record(self, node) -> None:
         started = self._started.get(node.name)
@@ -108,14 +119,9 @@ class RunTimingHooks:
 
     @hook_impl
     def after_pipeline_run(self, catalog) -> None:
-        """Add the node timings to the run report, then write the QA report, when made here."""
-        name = "run_report"
-        if name in catalog and "export.build_run_report" in self._timings:
-            report = catalog.load(name)
-            report["timings_s"] = dict(sorted(self._timings.items()))
-            catalog.save(name, report)
-            logger.info("Run report written with %d node timings", len(self._timings))
-        if QA_NODES & set(self._timings) and write_qa_report(catalog):
+        """Write the QA report with the run's node timings, when the run made part of it."""
+        timings = dict(sorted(self._timings.items()))
+        if QA_NODES & set(self._timings) and write_qa_report(catalog, timings):
             logger.info("QA report written: %s", catalog.get("qa_report"))
 
 

@@ -7,7 +7,8 @@ catalog validators enforce them and the tests compare against them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -72,11 +73,14 @@ class RunTables:
     "iso_3166_2": None}` for a run of every region). Publishing replaces the
     partitions in the rows and empties the tables' other partitions in scope: a
     region the run covers and found nothing for is emptied, not left with an older
-    run's rows (`geodata.datasets.PublishedTablesDataset`).
+    run's rows (`geodata.datasets.PublishedTablesDataset`). `files` maps a file
+    dataset published with the tables (`conflated_addresses_csv`, `run_report`) to
+    what it saves.
     """
 
     tables: Mapping[str, DataFrame]
     scope: Mapping[str, str | None]
+    files: Mapping[str, Any] = field(default_factory=dict)
 
     def covers(self, partition: Mapping[str, str]) -> bool:
         """Whether a partition (column → value as text) lies in this run's scope."""

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from kedro.io import DatasetError
 
 from geodata.datasets import PublishedTablesDataset
 from geodata.datasets.publication import _Files
@@ -153,3 +154,123 @@ def test_no_staged_or_replaced_files_are_left_behind(clean_hive):
     assert _lineage_rows(spark, "geodata_p4") == sorted(
         [NEW, *(r for r in HISTORY if r[5] != "US-CA")]
     )
+
+
+# ---------------------------------------------------------------- files published with them
+
+
+def _file_publisher(database: str, reporting: Path) -> PublishedTablesDataset:
+    csv = {
+        "type": "spark.SparkDataset",
+        "filepath": str(reporting / "lineage_csv"),
+        "file_format": "csv",
+        "save_args": {"mode": "overwrite", "header": True, "partitionBy": PARTITIONS},
+    }
+    report = {"type": "json.JSONDataset", "filepath": str(reporting / "run_report.json")}
+    return PublishedTablesDataset(
+        tables={"address_lineage": f"{database}.lineage", "quarantine": f"{database}.quarantine"},
+        runs_table=f"{database}.runs",
+        files={"lineage_csv": csv, "run_report": report},
+    )
+
+
+PARTITIONS = ["execution_dt", "iso_3166_1", "iso_3166_2"]
+
+
+def _with_files(spark, database: str, rows, scope, report: dict, csv: bool = True) -> RunTables:
+    files = {"run_report": report}
+    if csv:
+        files["lineage_csv"] = _lineage(spark, rows)
+    return RunTables(_tables(spark, database, rows), scope, files)
+
+
+def _csv_partitions(reporting: Path) -> set[str]:
+    root = reporting / "lineage_csv"
+    return {str(p.relative_to(root)) for p in root.glob("execution_dt=*/iso_3166_1=*/iso_3166_2=*")}
+
+
+def _csv_ids(reporting: Path) -> set[str]:
+    found = set()
+    for part in (reporting / "lineage_csv").glob("execution_dt=*/*/*/*.csv"):
+        found |= {line.split(",")[0] for line in part.read_text().splitlines()[1:]}
+    return found
+
+
+def test_the_csv_export_and_report_are_published_with_the_tables(clean_hive, tmp_path):
+    spark = clean_hive
+    reporting = tmp_path / "reporting"
+    publisher = _file_publisher("geodata_f1", reporting)
+    publisher.save(_with_files(spark, "geodata_f1", HISTORY, _scope(), {"run": "seed"}))
+    assert json.loads((reporting / "run_report.json").read_text()) == {"run": "seed"}
+    assert _csv_ids(reporting) == {"a1", "n1", "f1"}
+
+    # A country's run: its region replaced, its other region emptied, FI and December kept.
+    publisher.save(_with_files(spark, "geodata_f1", [NEW], _scope("US"), {"run": "us"}))
+    assert json.loads((reporting / "run_report.json").read_text()) == {"run": "us"}
+    assert _csv_partitions(reporting) == {
+        "execution_dt=2026-11-01/iso_3166_1=US/iso_3166_2=US-CA",
+        "execution_dt=2026-11-01/iso_3166_1=FI/iso_3166_2=FI-18",
+        "execution_dt=2026-12-01/iso_3166_1=FI/iso_3166_2=FI-18",
+    }
+    assert _csv_ids(reporting) == {"a9", "f1"}
+    assert not (reporting / "_runs").exists()  # nothing staged or set aside is left
+
+
+def test_files_of_a_publication_killed_while_moving_them_are_put_back(
+    clean_hive, tmp_path, monkeypatch
+):
+    from geodata.datasets.publication import _FileSets
+
+    spark = clean_hive
+    reporting = tmp_path / "reporting"
+    publisher = _file_publisher("geodata_f2", reporting)
+    publisher.save(_with_files(spark, "geodata_f2", HISTORY, _scope(), {"run": "seed"}))
+    seed_partitions, seed_ids = _csv_partitions(reporting), _csv_ids(reporting)
+    moved = []
+    original = _FileSets.swap
+
+    def dies_after_two_moves(self, move):
+        if len(moved) == 2:
+            raise KeyboardInterrupt("the process is gone")  # stands for SIGKILL mid-move
+        moved.append(move)
+        original(self, move)
+
+    monkeypatch.setattr(_FileSets, "swap", dies_after_two_moves)
+    with pytest.raises(KeyboardInterrupt):
+        publisher.save(_with_files(spark, "geodata_f2", [NEW], _scope("US"), {"run": "us"}))
+    monkeypatch.undo()
+    assert _csv_partitions(reporting) != seed_partitions  # half moved: the window
+
+    # The next overlapping publication (this one without a CSV export) puts every file
+    # of the killed attempt back before it publishes its own report.
+    publisher.save(_with_files(spark, "geodata_f2", HISTORY, _scope(), {"run": "next"}, csv=False))
+    assert _csv_partitions(reporting) == seed_partitions
+    assert _csv_ids(reporting) == seed_ids
+    assert json.loads((reporting / "run_report.json").read_text()) == {"run": "next"}
+    statuses = [r["status"] for r in spark.table("geodata_f2.runs").collect()]
+    assert statuses.count("rolled_back") == 1
+
+
+def test_a_file_the_catalog_does_not_publish_is_refused_before_anything_is_written(clean_hive):
+    spark = clean_hive
+    tables = RunTables(_tables(spark, "geodata_f3", HISTORY), _scope(), {"stray": {"a": 1}})
+    with pytest.raises(DatasetError, match="stray"):
+        _publisher("geodata_f3").save(tables)
+    assert not spark.catalog.databaseExists("geodata_f3")
+
+
+@pytest.mark.parametrize("existed", [True, False])
+def test_putting_files_back_twice_changes_nothing_more(tmp_path, existed):
+    from geodata.datasets.publication import _FileSets, _Move
+
+    final, new, previous = (tmp_path / name for name in ("report.json", "staged", "previous"))
+    if existed:
+        final.write_text("old")
+    new.write_text("new")
+    move = _Move(str(final), str(new), str(previous / "report.json"), existed=existed)
+    files = _FileSets({})
+    files.swap(move)
+    assert final.read_text() == "new"
+    for _ in range(2):  # a rollback killed before it was recorded runs again
+        files.roll_back(move)
+        assert (final.read_text() if final.exists() else None) == ("old" if existed else None)

@@ -12,7 +12,7 @@ from kedro.framework.project import settings
 from kedro.io import DataCatalog, MemoryDataset
 from kedro_airflow.grouping import group_memory_nodes
 
-from geodata.orchestration import make_airflow_dag
+from geodata.orchestration import RemoveWorkingData, make_airflow_dag
 from geodata.orchestration.alerts import alert_pagerduty, log_retry
 from geodata.orchestration.config import DagConfig, dag_id_for, pipeline_dag_config
 from geodata.pipeline_registry import register_pipelines
@@ -123,6 +123,10 @@ def test_make_airflow_dag_builds_the_rendered_dag(dag_bag, project_env):
         rendered.max_active_runs,
     )
     assert dict(built.params) == dict(rendered.params)
+    # Both remove a successful DAG run's working data, in the tasks' environment.
+    for dag in (built, rendered):
+        assert isinstance(dag.on_success_callback, RemoveWorkingData)
+        assert dag.on_success_callback.env == "local"
 
 
 def test_make_airflow_dag_takes_overrides_and_region_params(project_env):

@@ -52,6 +52,9 @@ def test_local_dag_runs_the_pipeline_end_to_end(default_run, dag_bag, spark, air
     instances = _task_instances(default_run)
     assert set(instances) == set(dag_bag.get_dag("geodata_default_local").task_ids)
     assert {ti.state for ti in instances.values()} == {"success"}
+    # Every task has read what it needed: the DAG run's working data is gone, its model kept.
+    assert not (airflow_project / "data/work" / RUN_DT / REGION).exists()
+    assert (airflow_project / "data/06_models" / RUN_DT / REGION / "conflate").is_dir()
 
     # The run wrote its own partition: this date and region, nothing for other regions.
     conflated = _partition(spark, "geodata.conflated_addresses")

@@ -23,12 +23,22 @@ TABLE_KEYS = {
 
 
 def _table(tables: Path, name: str) -> pa.Table:
-    """A Hive table's rows, read from its Parquet files (partition columns as strings)."""
+    """A Hive table's rows, read from its Parquet files (partition columns as strings).
+
+    Publication leaves each partition in the folder it was staged in,
+    `_runs/<scope>/<attempt>/<col>=<value>/...`, and removes every folder no partition
+    points to: the table's files are the ones below it, `_runs` included.
+    """
     partitioning = ds.partitioning(
         pa.schema([(c, pa.string()) for c in ("execution_dt", "iso_3166_1", "iso_3166_2")]),
         flavor="hive",
     )
-    dataset = ds.dataset(tables / name, format="parquet", partitioning=partitioning)
+    dataset = ds.dataset(
+        tables / name,
+        format="parquet",
+        partitioning=partitioning,
+        ignore_prefixes=[".", "_SUCCESS"],
+    )
     return dataset.to_table()
 
 

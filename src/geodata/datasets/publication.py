@@ -1,22 +1,27 @@
-"""Publishes a run's three output tables together: staged files first, then one short
-metastore step that a killed run can never leave half done.
+"""Publishes a run's three output tables, its CSV export and its report together: staged
+files first, then one short step that a killed run can never leave half done.
 
 Hive has no multi-table transaction, so a run's tables are published like this
 (docs/reliability.md):
 
 1. Stage: each table's rows are written as Parquet under the table's location, in a
-   folder of their own (`_runs/<scope>/<attempt>/`). Readers see nothing of it.
+   folder of their own (`_runs/<scope>/<attempt>/`); each file dataset (the CSV
+   export, the run report) is saved, with its own dataset type, to the same kind of
+   folder beside its path. Readers see nothing of it.
 2. Record: a row in the runs table (`<database>.runs`) marks the attempt
-   `publishing`, with the plan: each partition's new location and the one it had.
+   `publishing`, with the plan: each partition's new location and the one it had,
+   and each file or partition folder's staged path and where its previous one goes.
 3. Swap: each partition in the run's scope is pointed at its staged folder (added
    when new); a partition in scope the run has no rows for is pointed at an empty
-   folder. These are metadata calls only: the swap takes well under a second.
+   folder. These are metadata calls only. Then each file (or partition folder of a
+   partitioned file set) is renamed into place, its previous one renamed aside.
 4. Commit: a second row marks the attempt `committed`. Then the replaced folders,
    the emptied partitions and earlier attempts' leftovers are removed.
 
 An attempt killed before 4 is rolled back by the next publication whose scope
-overlaps it, before anything else: every partition gets back the location it had,
-so readers see what they saw before the killed run.
+overlaps it, before anything else: every partition gets back the location it had
+and every file its previous version, so readers see what they saw before the
+killed run.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import fsspec
 from kedro.io import AbstractDataset, DatasetError
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -81,6 +87,111 @@ class _Swap:
     emptied: bool
 
 
+@dataclass
+class _Move:
+    """One file, or one partition folder of a file set, of a published file dataset.
+
+    At the swap, `final` (when there) is renamed to `previous`, then `new` (None: an
+    emptied partition) to `final`. Rolling back puts `previous` back, or removes a
+    `final` that did not exist before (`existed`); done twice, it changes nothing more.
+    """
+
+    final: str
+    new: str | None
+    previous: str
+    existed: bool
+
+
+def _parent(path: str) -> tuple[str, str]:
+    parent, _, name = path.rstrip("/").rpartition("/")
+    return parent or ".", name
+
+
+class _FileSets:
+    """A run's file datasets (the CSV export, the run report), staged and moved into place.
+
+    Each is saved with its own dataset type to `<its folder>/_runs/<attempt>/<name>`,
+    so it never lies inside the path readers list. A partitioned file set (one with
+    `save_args.partitionBy`) is moved partition folder by partition folder, and its
+    partitions in the run's scope that the run wrote nothing to are emptied; any other
+    file dataset is moved whole. Paths go through fsspec, as the datasets' own do.
+    """
+
+    def __init__(self, configs: Mapping[str, Mapping[str, Any]]) -> None:
+        self._configs = {name: dict(config) for name, config in configs.items()}
+
+    def names(self) -> set[str]:
+        return set(self._configs)
+
+    @staticmethod
+    def _fs(path: str) -> tuple[fsspec.AbstractFileSystem, str]:
+        return fsspec.core.url_to_fs(path)
+
+    def stage(self, name: str, data: Any, attempt: str, covers) -> list[_Move]:
+        """Save `data` to the attempt's folder; the moves that publish it."""
+        config = self._configs[name]
+        final = str(config["filepath"]).rstrip("/")
+        parent, leaf = _parent(final)
+        staged = f"{parent}/_runs/{attempt}/{leaf}"
+        previous = f"{parent}/_runs/{attempt}/_previous/{leaf}"
+        AbstractDataset.from_config(name, {**config, "filepath": staged}).save(data)
+        columns = list((config.get("save_args") or {}).get("partitionBy") or [])
+        if not columns:
+            fs, path = self._fs(final)
+            return [_Move(final, staged, previous, existed=fs.exists(path))]
+        written = self._partition_folders(staged, columns)
+        existing = self._partition_folders(final, columns)
+        in_scope = {
+            folder
+            for folder in existing
+            if covers(dict(part.split("=", 1) for part in folder.split("/")))
+        }
+        return [
+            _Move(
+                f"{final}/{folder}",
+                f"{staged}/{folder}" if folder in written else None,
+                f"{previous}/{folder}",
+                existed=folder in existing,
+            )
+            for folder in sorted(written | in_scope)
+        ]
+
+    def _partition_folders(self, root: str, columns: list[str]) -> set[str]:
+        fs, path = self._fs(root)
+        pattern = "/".join(f"{column}=*" for column in columns)
+        return {found[len(path.rstrip("/")) + 1 :] for found in fs.glob(f"{path}/{pattern}")}
+
+    def swap(self, move: _Move) -> None:
+        fs, final = self._fs(move.final)
+        if fs.exists(final):
+            fs.makedirs(_parent(self._fs(move.previous)[1])[0], exist_ok=True)
+            fs.mv(final, self._fs(move.previous)[1], recursive=True)
+        if move.new is not None:
+            fs.makedirs(_parent(final)[0], exist_ok=True)
+            fs.mv(self._fs(move.new)[1], final, recursive=True)
+
+    def roll_back(self, move: _Move) -> None:
+        fs, final = self._fs(move.final)
+        previous = self._fs(move.previous)[1]
+        if fs.exists(previous):
+            if fs.exists(final):
+                fs.rm(final, recursive=True)
+            fs.mv(previous, final, recursive=True)
+        elif not move.existed and fs.exists(final):
+            fs.rm(final, recursive=True)  # new to this attempt, and already moved in
+
+    def clean_up(self, folder: str) -> None:
+        """Remove `_runs/<folder>` (a scope's attempts, or one attempt) beside every file set."""
+        parents = {_parent(str(c["filepath"]).rstrip("/"))[0] for c in self._configs.values()}
+        for parent in parents:
+            fs, runs = self._fs(f"{parent}/_runs")
+            if fs.exists(f"{runs}/{folder}"):
+                fs.rm(f"{runs}/{folder}", recursive=True)
+            with suppress(OSError):  # another scope's attempt may be there
+                if fs.exists(runs) and not fs.ls(runs):
+                    fs.rmdir(runs)
+
+
 class _Files:
     """The Hadoop file system calls publication needs, on any scheme Spark reads."""
 
@@ -108,7 +219,8 @@ class _Files:
 
 
 class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
-    """The run's `conflated_addresses`, `address_lineage` and `quarantine`, published together.
+    """A run's `conflated_addresses`, `address_lineage` and `quarantine`, and its file
+    datasets (CSV export, run report), published together.
 
     Saving a `geodata.schemas.RunTables` stages, records, swaps and commits as the
     module says. Loading gives the runs table (one row per attempt and status).
@@ -116,6 +228,8 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
     Args:
         tables: Output schema name (`geodata.schemas.OUTPUT_SCHEMAS`) → `database.table`.
         runs_table: The runs table, `database.table`.
+        files: Name → dataset config (as in the catalog, with a `filepath`) of each file
+            dataset `RunTables.files` may hold.
         metadata: Free-form metadata (e.g. for kedro-viz).
     """
 
@@ -124,6 +238,7 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
         *,
         tables: Mapping[str, str],
         runs_table: str,
+        files: Mapping[str, Mapping[str, Any]] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
         self._tables = {
@@ -132,10 +247,15 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
         }
         database, _, name = runs_table.rpartition(".")
         self._runs = f"{quote_identifier(database or 'default')}.{quote_identifier(name)}"
+        self._files = _FileSets(files or {})
         self.metadata = metadata
 
     def _describe(self) -> dict[str, Any]:
-        return {"tables": {k: t.table for k, t in self._tables.items()}, "runs": self._runs}
+        return {
+            "tables": {k: t.table for k, t in self._tables.items()},
+            "runs": self._runs,
+            "files": sorted(self._files.names()),
+        }
 
     @staticmethod
     def _spark() -> SparkSession:
@@ -209,15 +329,23 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
             other = json.loads(row["scope"])
             if not _overlaps(scope, other):
                 continue  # another region's run may be publishing right now
-            swaps = [_Swap(**swap) for swap in json.loads(row["plan"])]
+            plan = json.loads(row["plan"])
+            swaps = [_Swap(**swap) for swap in plan["partitions"]]
+            moves = [_Move(**move) for move in plan["files"]]
             for swap in swaps:
                 self._set_location(spark, swap, swap.old)
+            for move in reversed(moves):
+                self._files.roll_back(move)
             self._record(spark, row["attempt"], other, "rolled_back")
+            self._files.clean_up(row["attempt"])
             logger.warning("Rolled back %s, killed while publishing", row["attempt"])
 
     # ---------------------------------------------------------------- publication
 
     def _save(self, data: RunTables) -> None:
+        unknown = set(data.files) - self._files.names()
+        if unknown:
+            raise DatasetError(f"published_tables: no `files` entry for {sorted(unknown)}")
         spark = self._spark()
         self._create_runs_table(spark)
         self._roll_back_unfinished(spark, data.scope)
@@ -258,11 +386,24 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
                     files.mkdirs(new)
                 old = self._location(spark, table, partition) if values in known else None
                 swaps.append(_Swap(table, partition, old, new, emptied))
-        plan = [swap.__dict__ for swap in swaps]
+        moves = [
+            move
+            for name, rows in sorted(data.files.items())
+            for move in self._files.stage(name, rows, attempt, data.covers)
+        ]
+        plan = {"partitions": [s.__dict__ for s in swaps], "files": [m.__dict__ for m in moves]}
         self._record(spark, attempt, data.scope, "publishing", plan=plan, rows=counts)
-        logger.info("Publishing %s: %d partitions of %d tables", attempt, len(swaps), len(counts))
+        logger.info(
+            "Publishing %s: %d partitions of %d tables, %d files",
+            attempt,
+            len(swaps),
+            len(counts),
+            len(moves),
+        )
         for swap in swaps:
             self._set_location(spark, swap, swap.new)
+        for move in moves:
+            self._files.swap(move)
         self._record(spark, attempt, data.scope, "committed", rows=counts)
         logger.info("Published %s: %s", attempt, counts)
         self._clean_up(spark, files, swaps, attempt, data.scope)
@@ -275,6 +416,7 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
             if swap.emptied:
                 self._set_location(spark, swap, None)
         scope_key = _scope_key(scope)
+        self._files.clean_up(scope_key)
         for dataset in self._tables.values():
             table = dataset.qualified
             location = self._location(spark, table, None)

@@ -5,6 +5,6 @@ same DAG into a file from `templates/airflow_dag.j2`.
 """
 
 from geodata.orchestration.dag import make_airflow_dag, region_params
-from geodata.orchestration.runtime import KedroNodesOperator
+from geodata.orchestration.runtime import KedroNodesOperator, RemoveWorkingData
 
-__all__ = ["KedroNodesOperator", "make_airflow_dag", "region_params"]
+__all__ = ["KedroNodesOperator", "RemoveWorkingData", "make_airflow_dag", "region_params"]

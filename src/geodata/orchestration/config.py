@@ -38,7 +38,7 @@ class DagConfig(BaseModel):
     schedule: str | None = None
     start_date: date = date(2026, 1, 1)
     catchup: bool = False
-    max_active_runs: int = Field(1, ge=1)
+    max_active_runs: int = Field(4, ge=1)
     tags: list[str] = Field(default_factory=list)
     pool: str = "default_pool"
     owner: str = "geodata"

@@ -19,7 +19,7 @@ from geodata.orchestration.config import (
     pipeline_dag_config,
     resolve_project_location,
 )
-from geodata.orchestration.runtime import KedroNodesOperator
+from geodata.orchestration.runtime import KedroNodesOperator, RemoveWorkingData
 
 
 def region_params(iso_3166_1: str = "", iso_3166_2: str = "") -> dict[str, Param]:
@@ -148,6 +148,10 @@ def make_airflow_dag(
         "params": dag_params,
         "default_args": default_args_for(config),
         "description": f"geodata pipeline {pipeline_name} ({env})",
+        # A successful DAG run's working data is removed; a failed one's is kept.
+        "on_success_callback": RemoveWorkingData(
+            env, project_path or config.project_path, conf_source or config.project_conf_source
+        ),
     }
     overrides = dict(dag_kwargs or {})
     kwargs["default_args"].update(overrides.pop("default_args", {}))

@@ -144,3 +144,50 @@ class KedroNodesOperator(BaseOperator):
             project_path=self.project_path,
             conf_source=self.conf_source,
         )
+
+
+class RemoveWorkingData:
+    """A DAG's `on_success_callback`: removes the DAG run's working data once every task
+    of the run has succeeded.
+
+    Each task runs some nodes in a process of its own, so no task knows it is the last
+    one to read the run's working folder (`<base_location>/work/<execution_dt>/<scope>`,
+    `geodata.runtime.working_data`); the DAG run does. A failed DAG run keeps it, for a
+    look at what failed and for clearing the failed tasks. A failure to remove it is
+    logged, never raised.
+
+    Args:
+        env: Kedro environment the DAG's tasks run in.
+        project_path: Project directory; `GEODATA_PROJECT_PATH` when None.
+        conf_source: Config directory or archive; as for the tasks when None.
+    """
+
+    def __init__(
+        self, env: str, project_path: str | None = None, conf_source: str | None = None
+    ) -> None:
+        self.env = env
+        self.project_path = project_path
+        self.conf_source = conf_source
+
+    def __call__(self, context: Mapping[str, Any]) -> None:
+        from kedro.framework.project import configure_project, settings
+
+        from geodata.orchestration.config import PACKAGE_NAME
+        from geodata.runtime.working_data import remove_working_dir, run_scope, working_dir
+
+        dag_run = context.get("dag_run")
+        try:
+            run = run_params_for(
+                getattr(dag_run, "logical_date", None), context.get("params") or {}
+            )
+            project, conf = resolve_project_location(self.project_path, self.conf_source)
+            configure_project(PACKAGE_NAME)
+            loader = settings.CONFIG_LOADER_CLASS(
+                conf_source=conf, env=self.env, **settings.CONFIG_LOADER_ARGS
+            )
+            base = str(loader["globals"]["base_location"])
+        except Exception as error:  # a callback must not fail a run that succeeded
+            logger.warning("Working data of the DAG run left in place: %s", error)
+            return
+        scope = run_scope(run.iso_3166_1, run.iso_3166_2)
+        remove_working_dir(working_dir(base, project, run.execution_dt, scope))

@@ -13,16 +13,18 @@ from geodata.reporting.html import QA_FIGURES, figure_png, png_base64, render_qa
 logger = logging.getLogger(__name__)
 
 QA_NODES = frozenset(
-    {"export.build_run_report", "export.plot_run_report", "export.plot_address_map"}
+    {"export.build_output_tables", "export.plot_run_report", "export.plot_address_map"}
 )
-"""Nodes whose outputs the QA report shows: a run of any of them rewrites the report."""
+"""Nodes whose outputs the QA report shows (the published run report, the figures): a run
+of any of them rewrites the report."""
 
 
-def write_qa_report(catalog: DataCatalog) -> bool:
+def write_qa_report(catalog: DataCatalog, timings: dict[str, float] | None = None) -> bool:
     """Render `qa_report` from `run_report` and the stored `qa_*` figures; whether it did.
 
     Figures are read as stored (a run split into tasks, as on Airflow, writes them in
     different processes); a figure not stored yet is named as missing in the page.
+    `timings` (node → seconds), when given, replace the report's own `timings_s`.
     """
     if "qa_report" not in catalog or "run_report" not in catalog:
         return False
@@ -34,7 +36,7 @@ def write_qa_report(catalog: DataCatalog) -> bool:
         for name in QA_FIGURES
         if name in catalog and catalog.exists(name)
     }
-    timings = report.get("timings_s")
+    timings = timings or report.get("timings_s")
     timings_png = png_base64(figure_png(plot_node_timings(timings))) if timings else None
     catalog.save("qa_report", render_qa_report(report, images, timings_png))
     missing = sorted(set(QA_FIGURES) - set(images))

@@ -42,17 +42,24 @@ def build_output_tables(
     lineage: DataFrame,
     normalize_rejected: DataFrame,
     conflate_rejected: DataFrame,
+    run_report: dict[str, Any],
     run: RunParams,
+    export: ExportParams,
 ) -> RunTables:
-    """The run's rows of `conflated_addresses`, `address_lineage` and `quarantine`.
+    """The run's rows of `conflated_addresses`, `address_lineage` and `quarantine`, its
+    CSV export and its report: everything a run publishes, together.
 
     Rows in: conflated addresses, their lineage and the records rejected by
-    normalize and conflate. Rows out: the same rows with the run's
-    `execution_dt`, in the output tables' column order and types, with the run's
-    scope: they are published together, and the partitions in scope the run left
-    without rows (a region whose sources delivered nothing) are emptied.
+    normalize and conflate; the run report. Out: the three tables' rows with the
+    run's `execution_dt`, in the output tables' column order and types, with the
+    run's scope (the partitions in scope the run left without rows, a region whose
+    sources delivered nothing, are emptied), and the files published with them:
+    `run_report`, and `conflated_addresses_csv` when `export.csv_enabled`.
     """
     quarantine = normalize_rejected.unionByName(conflate_rejected)
+    files: dict[str, Any] = {"run_report": run_report}
+    if export.csv_enabled:
+        files["conflated_addresses_csv"] = build_csv_export(addresses, run)
     return RunTables(
         tables={
             "conflated_addresses": _conform(addresses, CONFLATED_ADDRESSES_SCHEMA, run),
@@ -60,19 +67,18 @@ def build_output_tables(
             "quarantine": _conform(quarantine, QUARANTINE_SCHEMA, run),
         },
         scope=run_scope(run),
+        files=files,
     )
 
 
-def build_csv_export(addresses: DataFrame, run: RunParams, export: ExportParams) -> DataFrame:
-    """The run's conflated addresses as CSV-writable rows, or no rows when CSV export is off.
+def build_csv_export(addresses: DataFrame, run: RunParams) -> DataFrame:
+    """The run's conflated addresses as CSV-writable rows.
 
     Rows in: conflated addresses. Rows out: the `conflated_addresses` rows with
-    `sources` joined by `;` and `provenance` as JSON (CSV has no arrays or maps);
-    none when `export.csv_enabled` is false, so no partition is written.
+    `sources` joined by `;` and `provenance` as JSON (CSV has no arrays or maps).
     """
     conflated = _conform(addresses, CONFLATED_ADDRESSES_SCHEMA, run)
-    rows = conflated if export.csv_enabled else conflated.limit(0)
-    return rows.withColumn("sources", F.array_join("sources", ";")).withColumn(
+    return conflated.withColumn("sources", F.array_join("sources", ";")).withColumn(
         "provenance", F.to_json("provenance")
     )
 

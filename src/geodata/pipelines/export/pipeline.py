@@ -3,7 +3,6 @@
 from kedro.pipeline import Node, Pipeline
 
 from geodata.pipelines.export.nodes import (
-    build_csv_export,
     build_output_tables,
     build_run_report,
     plot_address_map,
@@ -23,7 +22,12 @@ RUN_REPORT_FIGURES = (
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Output tables, CSV export, the run report and its figures."""
+    """The run report and its figures; output tables, CSV export and report published together.
+
+    `run_report` (the run's working data) is drawn as the report is computed;
+    `published_tables` publishes it, as `run_report` in the reporting layer, with the
+    tables and the CSV export.
+    """
     return Pipeline(
         [
             Node(
@@ -33,16 +37,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "lineage",
                     "normalize_rejected",
                     "conflate_rejected",
+                    "run_report",
                     "params:run",
+                    "params:export",
                 ],
                 outputs="published_tables",
                 name="build_output_tables",
-            ),
-            Node(
-                build_csv_export,
-                inputs=["addresses", "params:run", "params:export"],
-                outputs="conflated_addresses_csv",
-                name="build_csv_export",
             ),
             Node(
                 build_run_report,
@@ -88,8 +88,6 @@ def create_pipeline(**kwargs) -> Pipeline:
         },
         outputs={
             "published_tables",
-            "conflated_addresses_csv",
-            "run_report",
             "qa_address_map",
             *(f"qa_{name}" for name in RUN_REPORT_FIGURES),
         },
