@@ -274,3 +274,44 @@ def test_putting_files_back_twice_changes_nothing_more(tmp_path, existed):
     for _ in range(2):  # a rollback killed before it was recorded runs again
         files.roll_back(move)
         assert (final.read_text() if final.exists() else None) == ("old" if existed else None)
+
+
+@pytest.mark.parametrize("killed_after", range(4))  # four files move
+def test_an_object_store_move_killed_after_any_file_is_put_back(killed_after, monkeypatch):
+    """On an object store a folder moves file by file; a kill may come between any two."""
+    import fsspec
+
+    from geodata.datasets.publication import _FileSets, _Move
+
+    fs = fsspec.filesystem("memory")
+    root = f"/publication{killed_after}"
+    old = {"/part-0.csv": b"old 0", "/part-1.csv": b"old 1"}
+    for rel, content in old.items():
+        fs.pipe(f"{root}/final{rel}", content)
+    for rel, content in {"/part-0.csv": b"new 0", "/part-9.csv": b"new 9"}.items():
+        fs.pipe(f"{root}/staged{rel}", content)
+    files = _FileSets({})
+    move = _Move(
+        f"memory://{root}/final",
+        f"memory://{root}/staged",
+        f"memory://{root}/previous",
+        existed=True,
+        new_files=["/part-0.csv", "/part-9.csv"],
+    )
+    moves = []
+    original_mv = type(fs).mv
+
+    def dies(self, source, target, **kwargs):
+        if len(moves) == killed_after:
+            raise KeyboardInterrupt("the process is gone")
+        moves.append(source)
+        original_mv(self, source, target, **kwargs)
+
+    monkeypatch.setattr(type(fs), "mv", dies)
+    with pytest.raises(KeyboardInterrupt):
+        files.swap(move)
+    monkeypatch.undo()
+    for _ in range(2):  # a rollback killed before it was recorded runs again
+        files.roll_back(move)
+        found = {path[len(f"{root}/final") :]: fs.cat(path) for path in fs.find(f"{root}/final")}
+        assert found == old

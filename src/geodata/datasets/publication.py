@@ -31,11 +31,12 @@ import logging
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import fsspec
+from fsspec.implementations.local import LocalFileSystem
 from kedro.io import AbstractDataset, DatasetError
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -94,12 +95,15 @@ class _Move:
     At the swap, `final` (when there) is renamed to `previous`, then `new` (None: an
     emptied partition) to `final`. Rolling back puts `previous` back, or removes a
     `final` that did not exist before (`existed`); done twice, it changes nothing more.
+    `new_files` are the staged files' paths below `new` ("" for a file): on an object
+    store a folder moves file by file, and rolling back moves those files back first.
     """
 
     final: str
     new: str | None
     previous: str
     existed: bool
+    new_files: list[str] = field(default_factory=list)
 
 
 def _parent(path: str) -> tuple[str, str]:
@@ -138,7 +142,7 @@ class _FileSets:
         columns = list((config.get("save_args") or {}).get("partitionBy") or [])
         if not columns:
             fs, path = self._fs(final)
-            return [_Move(final, staged, previous, existed=fs.exists(path))]
+            return [_Move(final, staged, previous, fs.exists(path), self._below(staged))]
         written = self._partition_folders(staged, columns)
         existing = self._partition_folders(final, columns)
         in_scope = {
@@ -152,6 +156,7 @@ class _FileSets:
                 f"{staged}/{folder}" if folder in written else None,
                 f"{previous}/{folder}",
                 existed=folder in existing,
+                new_files=self._below(f"{staged}/{folder}") if folder in written else [],
             )
             for folder in sorted(written | in_scope)
         ]
@@ -161,24 +166,62 @@ class _FileSets:
         pattern = "/".join(f"{column}=*" for column in columns)
         return {found[len(path.rstrip("/")) + 1 :] for found in fs.glob(f"{path}/{pattern}")}
 
+    @staticmethod
+    def _rename(fs: fsspec.AbstractFileSystem, source: str, target: str) -> None:
+        """Rename a file or folder: one rename on a local disk, file by file elsewhere.
+
+        An object store has no folders nor renames (a move is a copy and a delete), so
+        a folder moves as the files below it.
+        """
+        if isinstance(fs, LocalFileSystem):
+            fs.makedirs(_parent(target)[0], exist_ok=True)
+            fs.mv(source, target, recursive=True)
+        elif fs.isdir(source):
+            for path in fs.find(source):
+                fs.mv(path, target + path[len(source.rstrip("/")) :])
+        else:
+            fs.mv(source, target)
+
     def swap(self, move: _Move) -> None:
         fs, final = self._fs(move.final)
         if fs.exists(final):
-            fs.makedirs(_parent(self._fs(move.previous)[1])[0], exist_ok=True)
-            fs.mv(final, self._fs(move.previous)[1], recursive=True)
+            self._rename(fs, final, self._fs(move.previous)[1])
         if move.new is not None:
-            fs.makedirs(_parent(final)[0], exist_ok=True)
-            fs.mv(self._fs(move.new)[1], final, recursive=True)
+            self._rename(fs, self._fs(move.new)[1], final)
+
+    def _below(self, location: str) -> list[str]:
+        """The files at or below `location`, as paths relative to it ("" for a file)."""
+        fs, path = self._fs(location)
+        root = path.rstrip("/")
+        return sorted(found[len(root) :] for found in fs.find(root))
 
     def roll_back(self, move: _Move) -> None:
         fs, final = self._fs(move.final)
         previous = self._fs(move.previous)[1]
+        if not isinstance(fs, LocalFileSystem):
+            self._roll_back_files(fs, move)
+            return
         if fs.exists(previous):
             if fs.exists(final):
                 fs.rm(final, recursive=True)
-            fs.mv(previous, final, recursive=True)
+            self._rename(fs, previous, final)
         elif not move.existed and fs.exists(final):
             fs.rm(final, recursive=True)  # new to this attempt, and already moved in
+
+    def _roll_back_files(self, fs: fsspec.AbstractFileSystem, move: _Move) -> None:
+        """Undo a move file by file: the new files moved in go back to where they were
+        staged, then the previous files back to `final`. Each step finds its own
+        progress from what is where, so a rollback killed half way can run again."""
+        final = self._fs(move.final)[1].rstrip("/")
+        if move.new is not None:
+            new = self._fs(move.new)[1].rstrip("/")
+            for rel in move.new_files:
+                if not fs.exists(new + rel) and fs.exists(final + rel):
+                    fs.mv(final + rel, new + rel)
+        previous = self._fs(move.previous)[1].rstrip("/")
+        if fs.exists(previous):
+            for found in fs.find(previous):
+                fs.mv(found, final + found[len(previous) :])
 
     def clean_up(self, folder: str) -> None:
         """Remove `_runs/<folder>` (a scope's attempts, or one attempt) beside every file set."""
