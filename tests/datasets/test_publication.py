@@ -315,3 +315,42 @@ def test_an_object_store_move_killed_after_any_file_is_put_back(killed_after, mo
         files.roll_back(move)
         found = {path[len(f"{root}/final") :]: fs.cat(path) for path in fs.find(f"{root}/final")}
         assert found == old
+
+
+def test_folders_replaced_by_a_run_killed_after_its_commit_go_with_the_next_run(
+    clean_hive, monkeypatch
+):
+    spark = clean_hive
+    publisher = _publisher("geodata_p5")
+    publisher.save(RunTables(_tables(spark, "geodata_p5", [NEW]), _scope("US", "US-CA")))
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("the process is gone")  # stands for SIGKILL after the commit
+
+    monkeypatch.setattr(PublishedTablesDataset, "_clean_up", killed)
+    with pytest.raises(KeyboardInterrupt):
+        publisher.save(RunTables(_tables(spark, "geodata_p5", HISTORY), _scope()))
+    monkeypatch.undo()
+    publisher.save(RunTables(_tables(spark, "geodata_p5", HISTORY), _scope()))
+
+    assert _lineage_rows(spark, "geodata_p5") == sorted(HISTORY)
+    files = _Files(spark)
+    root = _table_root(spark, "geodata_p5.lineage")
+    in_use = {
+        next(
+            r[1]
+            for r in spark.sql(
+                "DESCRIBE FORMATTED geodata_p5.lineage PARTITION ("
+                + ", ".join(f"{k} = '{v}'" for k, v in (x.split("=") for x in p[0].split("/")))
+                + ")"
+            ).collect()
+            if r[0] == "Location"  # the partition's; the table's comes after it
+        )
+        for p in spark.sql("SHOW PARTITIONS geodata_p5.lineage").collect()
+    }
+    attempts = [a for scope in files.children(f"{root}/_runs") for a in files.children(scope)]
+    # Every attempt folder left holds a partition in use: the region run's is gone.
+    assert len(attempts) == 1
+    assert all(path.startswith(attempts[0]) for path in in_use), (attempts, in_use)
+    # No empty folder at a partition's default location either.
+    assert [c for c in files.children(root) if "execution_dt=" in c] == []

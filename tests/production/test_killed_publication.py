@@ -293,7 +293,12 @@ def _read(project: Path) -> Tables:
         check=False,
     )
     assert done.returncode == 0, f"reading the tables failed:\n{done.stderr[-6000:]}"
-    return Tables(json.loads(done.stdout.strip().splitlines()[-1]))
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    # The run report is published with the tables: readers see it with them.
+    reporting = project / "data/08_reporting"
+    seen["report"] = json.loads((reporting / "run_report.json").read_text())
+    seen["reporting_runs"] = sorted(str(p) for p in (reporting / "_runs").glob("*/*"))
+    return Tables(seen)
 
 
 def _drop_open_data_records(raw: Path) -> None:
@@ -375,7 +380,7 @@ def test_a_run_killed_inside_the_swap_is_rolled_back_by_the_next_run(scenario, r
     assert seen.statuses()[killed.attempt] == ["publishing"], killed.tail()
 
     # Until the next run, each partition is where it was or where the plan moves it.
-    plan = json.loads(seen.record(killed.attempt, "publishing")["plan"])
+    plan = json.loads(seen.record(killed.attempt, "publishing")["plan"])["partitions"]
     moves = {
         (
             swap["table"].replace("`", "").split(".")[1],
@@ -401,6 +406,7 @@ def test_a_run_killed_inside_the_swap_is_rolled_back_by_the_next_run(scenario, r
     assert after.statuses()[killed.attempt] == ["publishing", "rolled_back"], following.tail()
     assert after.locations() == scenario.version_a.locations(), following.tail()
     assert after.checksums() == scenario.version_a.checksums(), following.tail()
+    assert after.seen["report"] == scenario.version_a.seen["report"], following.tail()
 
 
 def test_a_run_killed_while_staging_changes_nothing_readers_see(scenario):
@@ -416,6 +422,7 @@ def test_a_run_killed_while_staging_changes_nothing_readers_see(scenario):
     assert seen.checksums() == version_a.checksums(), killed.tail()
     for name in TABLES:
         assert seen.table(name)["partitions"] == version_a.table(name)["partitions"], name
+    assert seen.seen["report"] == version_a.seen["report"], killed.tail()
     assert f"{SCOPE_KEY}/{stamp}" not in seen.statuses()
     assert not any(stamp in loc for p in seen.locations().values() for loc in p.values())
 
@@ -440,6 +447,11 @@ def test_a_run_killed_after_its_commit_shows_the_new_version_in_all_three_tables
         assert seen.checksums()[name] != version_a.checksums()[name], name
     assert seen.rows("address_lineage") < version_a.rows("address_lineage")
     assert seen.checksums() == scenario.after_final.checksums()
+    # The report published with them accounts for exactly their rows.
+    report = seen.seen["report"]
+    assert report != version_a.seen["report"]
+    accounted = sum(report["accounting"]["accounted_by_source"].values())
+    assert accounted == seen.rows("address_lineage") + seen.rows("quarantine")
 
 
 def test_a_killed_runs_lock_is_taken_over_by_the_next_run(scenario):
@@ -476,3 +488,5 @@ def test_the_run_after_the_kills_publishes_and_leaves_no_debris(scenario):
         # Every attempt folder left is one a partition points into: the final run's.
         left = {f"{p.parent.name}/{p.name}" for p in (folder / "_runs").glob("*/*")}
         assert left == {final.attempt}, (name, left)
+    # Nothing staged or set aside is left beside the report either.
+    assert seen.seen["reporting_runs"] == [], final.tail()

@@ -254,6 +254,10 @@ class _Files:
         hadoop_path, fs = self._fs(path)
         fs.delete(hadoop_path, True)
 
+    def has_files(self, path: str) -> bool:
+        hadoop_path, fs = self._fs(path)
+        return fs.exists(hadoop_path) and fs.listFiles(hadoop_path, True).hasNext()
+
     def children(self, path: str) -> Iterator[str]:
         hadoop_path, fs = self._fs(path)
         if fs.exists(hadoop_path):
@@ -383,6 +387,20 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
             self._files.clean_up(row["attempt"])
             logger.warning("Rolled back %s, killed while publishing", row["attempt"])
 
+    def _finished(self, spark: SparkSession, attempts: list[str]) -> set[str]:
+        """Those of `attempts` whose last status is `committed` or `rolled_back`."""
+        if not attempts:
+            return set()
+        rows = (
+            spark.table(self._runs)
+            .where(F.col("attempt").isin(attempts))
+            .groupBy("attempt")
+            .agg(F.max_by("status", "recorded_at").alias("status"))
+            .where(F.col("status").isin("committed", "rolled_back"))
+            .collect()  # bounded: the attempts given
+        )
+        return {row["attempt"] for row in rows}
+
     # ---------------------------------------------------------------- publication
 
     def _save(self, data: RunTables) -> None:
@@ -464,13 +482,28 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
             table = dataset.qualified
             location = self._location(spark, table, None)
             in_use = {self._location(spark, table, p) for p in self._partitions(spark, table)}
-            for folder in files.children(f"{location}/_runs/{scope_key}"):
-                if folder.rstrip("/").endswith(attempt.split("/")[1]):
-                    continue
-                if not any(path.startswith(folder) for path in in_use):
-                    files.delete(folder)  # a killed or rolled-back attempt's files
+            unused = {
+                f"{scope_folder.rstrip('/').rsplit('/', 1)[-1]}/{name}": folder
+                for scope_folder in files.children(f"{location}/_runs")
+                for folder in files.children(scope_folder)
+                if (name := folder.rstrip("/").rsplit("/", 1)[-1])
+                and not any(path.startswith(folder.rstrip("/") + "/") for path in in_use)
+            }
+            unused.pop(attempt, None)
+            # This scope's: killed or rolled back (no overlapping run is alive, the run
+            # lock says). Another scope's: only once finished, as that run may be
+            # staging now; a run killed after its commit leaves such folders behind.
+            finished = self._finished(
+                spark, [a for a in unused if not a.startswith(f"{scope_key}/")]
+            )
+            for other, folder in unused.items():
+                if other.startswith(f"{scope_key}/") or other in finished:
+                    files.delete(folder)
             for child in files.children(location):
-                if child.rstrip("/").rsplit("/", 1)[-1].startswith(".spark-staging"):
+                name = child.rstrip("/").rsplit("/", 1)[-1]
+                if name.startswith(".spark-staging"):
                     with suppress(Exception):  # a writer's leftovers from before
                         files.delete(child)
+                elif name.startswith(f"{PARTITION_COLUMNS[0]}=") and not files.has_files(child):
+                    files.delete(child)  # made by ADD PARTITION, never used: no rows there
             spark.catalog.refreshTable(table.replace("`", ""))
