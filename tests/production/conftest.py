@@ -155,25 +155,14 @@ def _spark_class(main_class: str, *args: str) -> list[str]:
     return [str(SPARK_HOME / "bin" / "spark-class"), main_class, *args]
 
 
-@pytest.fixture(scope="session")
-def spark_cluster(tmp_path_factory, services, s3_server) -> SparkCluster:
-    """Hive metastore service + standalone master + one worker (2 cores, two 1-core executors).
-
-    The worker's environment carries the S3 settings and the interpreter that has
-    geodata, as a cluster's node image would.
-    """
-    root = tmp_path_factory.mktemp("cluster")
-    warehouse = root / "warehouse"
-    warehouse.mkdir()
-    env = python_env(**s3_server.env())
-
-    metastore_port = free_port()
-    metastore = start_service(
+def start_metastore(root: Path, warehouse: Path, port: int, env: dict[str, str]) -> Service:
+    """A Hive metastore service on 127.0.0.1:`port`, its Derby database under `root`."""
+    return start_service(
         "hive-metastore",
         _spark_class(
             "org.apache.hadoop.hive.metastore.HiveMetaStore",
             "-p",
-            str(metastore_port),
+            str(port),
             "--hiveconf",
             "hive.async.log.enabled=false",
             "--hiveconf",
@@ -189,6 +178,22 @@ def spark_cluster(tmp_path_factory, services, s3_server) -> SparkCluster:
         {**env, "SPARK_DAEMON_JAVA_OPTS": f"-Dderby.system.home={root}"},
         root,
     )
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(tmp_path_factory, services, s3_server) -> SparkCluster:
+    """Hive metastore service + standalone master + one worker (2 cores, two 1-core executors).
+
+    The worker's environment carries the S3 settings and the interpreter that has
+    geodata, as a cluster's node image would.
+    """
+    root = tmp_path_factory.mktemp("cluster")
+    warehouse = root / "warehouse"
+    warehouse.mkdir()
+    env = python_env(**s3_server.env())
+
+    metastore_port = free_port()
+    metastore = start_metastore(root, warehouse, metastore_port, env)
     services.append(metastore)
 
     master_port, ui_port = free_port(), free_port()

@@ -21,7 +21,13 @@ from pathlib import Path
 import pytest
 
 from tests.kedro_project import make_project_copy
-from tests.production.conftest import SPARK_HOME, free_port, port_open, python_env, wait_until
+from tests.production.conftest import (
+    free_port,
+    port_open,
+    python_env,
+    start_metastore,
+    wait_until,
+)
 from tests.services import Service, start_service
 
 pytestmark = [pytest.mark.cluster, pytest.mark.pipeline]
@@ -86,28 +92,7 @@ def metastore(tmp_path_factory, services) -> Metastore:
     warehouse = root / "warehouse"
     warehouse.mkdir()
     port = free_port()
-    service = start_service(
-        "hive-metastore",
-        [
-            str(SPARK_HOME / "bin" / "spark-class"),
-            "org.apache.hadoop.hive.metastore.HiveMetaStore",
-            "-p",
-            str(port),
-            "--hiveconf",
-            "hive.async.log.enabled=false",
-            "--hiveconf",
-            f"javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName={root / 'metastore_db'};"
-            "create=true",
-            "--hiveconf",
-            "datanucleus.schema.autoCreateAll=true",
-            "--hiveconf",
-            "hive.metastore.schema.verification=false",
-            "--hiveconf",
-            f"hive.metastore.warehouse.dir={warehouse}",
-        ],
-        {**python_env(), "SPARK_DAEMON_JAVA_OPTS": f"-Dderby.system.home={root}"},
-        root,
-    )
+    service = start_metastore(root, warehouse, port, python_env())
     services.append(service)
     wait_until(service, lambda: port_open(port), f"metastore on {port}")
     return Metastore(f"thrift://127.0.0.1:{port}", warehouse)
