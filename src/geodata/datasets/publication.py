@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 from kedro.io import AbstractDataset, DatasetError
 from pyspark.sql import DataFrame, SparkSession
@@ -254,6 +256,18 @@ class _Files:
         hadoop_path, fs = self._fs(path)
         fs.delete(hadoop_path, True)
 
+    def write_file(self, path: str, data: bytes) -> None:
+        """Write `data` to `path` whole: to a hidden name first, then renamed to `path`."""
+        target, fs = self._fs(path)
+        hidden = self._jvm.org.apache.hadoop.fs.Path(target.getParent(), f"_{target.getName()}")
+        stream = fs.create(hidden, True)
+        try:
+            stream.write(bytearray(data))
+        finally:
+            stream.close()
+        if not fs.rename(hidden, target):
+            raise DatasetError(f"could not rename {hidden} to {target}")
+
     def has_files(self, path: str) -> bool:
         hadoop_path, fs = self._fs(path)
         return fs.exists(hadoop_path) and fs.listFiles(hadoop_path, True).hasNext()
@@ -322,14 +336,28 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
             "execution_dt": scope.get("execution_dt") or "",
             "scope": json.dumps(dict(scope), sort_keys=True),
             "status": status,
-            "recorded_at": datetime.now(UTC).replace(tzinfo=None),
+            "recorded_at": datetime.now(UTC),
             "rows": json.dumps(extra.get("rows")) if "rows" in extra else None,
             "plan": json.dumps(extra.get("plan")) if "plan" in extra else None,
         }
-        spark.createDataFrame([row], RUNS_SCHEMA).write.insertInto(self._runs)
+        # One Parquet file per record, written by this process: runs of different
+        # regions record at the same time, and Spark jobs writing into one table
+        # share (and delete) its `_temporary` folder.
+        types = {"recorded_at": pa.timestamp("us", tz="UTC")}  # Spark's TIMESTAMP; rest text
+        columns = {
+            f.name: pa.array([row[f.name]], types.get(f.name, pa.string())) for f in RUNS_SCHEMA
+        }
+        buffer = pa.BufferOutputStream()
+        pq.write_table(pa.table(columns), buffer)
+        name = f"{attempt.replace('/', '_')}_{status}_{uuid.uuid4().hex[:8]}.parquet"
+        location = self._location(spark, self._runs, None)
+        _Files(spark).write_file(f"{location}/{name}", buffer.getvalue().to_pybytes())
+        spark.catalog.refreshTable(self._runs.replace("`", ""))
 
     def _load(self) -> DataFrame:
-        return self._spark().table(self._runs)
+        spark = self._spark()
+        spark.catalog.refreshTable(self._runs.replace("`", ""))
+        return spark.table(self._runs)
 
     def _exists(self) -> bool:
         return self._spark().catalog.tableExists(self._runs.replace("`", ""))
@@ -365,7 +393,7 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
     def _roll_back_unfinished(self, spark: SparkSession, scope: Mapping[str, str | None]) -> None:
         """Undo the swaps of attempts that recorded `publishing` and never finished."""
         latest = (
-            spark.table(self._runs)
+            self._load()
             .groupBy("attempt")
             .agg(F.max_by(F.struct("status", "scope", "plan"), "recorded_at").alias("last"))
             .where(F.col("last.status") == "publishing")
@@ -392,7 +420,7 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
         if not attempts:
             return set()
         rows = (
-            spark.table(self._runs)
+            self._load()
             .where(F.col("attempt").isin(attempts))
             .groupBy("attempt")
             .agg(F.max_by("status", "recorded_at").alias("status"))
