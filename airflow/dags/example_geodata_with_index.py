@@ -2,8 +2,9 @@
 
 `make_airflow_dag` builds the same DAG that `kedro airflow create` renders (settings from
 `conf/<env>/airflow.yml`); this file adds the team's existing `create_index` task, which
-builds the address search index, downstream of every conflation task. Copy it into the
-Airflow DAGs folder and replace `create_index` with your own callable.
+builds the address search index, after conflation: downstream of the task that publishes
+the output tables (whatever the DAG's task grouping). Copy it into the Airflow DAGs
+folder and replace `create_index` with your own callable.
 
 The Airflow workers and DAG processor need `GEODATA_PROJECT_PATH` (see README,
 "Deploying on Airflow").
@@ -15,7 +16,8 @@ import logging
 
 from airflow.providers.standard.operators.python import PythonOperator
 
-from geodata.orchestration import make_airflow_dag
+from geodata.hooks import PUBLISH_NODE
+from geodata.orchestration import make_airflow_dag, task_of_node
 from geodata.orchestration.runtime import run_params_for
 
 logger = logging.getLogger(__name__)
@@ -44,5 +46,5 @@ dag, geodata_tasks = make_airflow_dag(
 )
 
 index = PythonOperator(task_id="create_index", python_callable=create_index, dag=dag)
-conflation_tasks = [task for name, task in geodata_tasks.items() if name.startswith("conflate.")]
-conflation_tasks >> index
+# The tables are readable once published, which is after every conflation task.
+task_of_node(geodata_tasks, PUBLISH_NODE) >> index

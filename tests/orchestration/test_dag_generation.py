@@ -5,19 +5,27 @@ Parsed by a real Airflow `DagBag`; compared with the Kedro pipelines and `airflo
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from airflow.dag_processing.dagbag import DagBag
 from kedro.framework.project import settings
 from kedro.io import DataCatalog, MemoryDataset
 from kedro_airflow.grouping import group_memory_nodes
 
+from geodata.hooks import PUBLISH_NODE
 from geodata.orchestration import RemoveWorkingData, make_airflow_dag
 from geodata.orchestration.alerts import alert_pagerduty, log_retry
 from geodata.orchestration.config import DagConfig, dag_id_for, pipeline_dag_config
+from geodata.orchestration.dag import group_pipeline_nodes, task_of_node
 from geodata.pipeline_registry import register_pipelines
 from geodata.runtime.sources import read_declared_sources
-from tests.orchestration.conftest import ENVS, PROD_VARIABLES
+from tests.kedro_project import make_project_copy
+from tests.orchestration.conftest import DAGS_FOLDER, ENVS, PROD_VARIABLES, generate_dags
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +48,46 @@ def monkeypatch_module():
         yield patch
 
 
+def test_plain_kedro_airflow_create_renders_the_project_dag(airflow_project, dag_bag, env_config):
+    """The command a kedro-airflow user types first, with no other flag, in the project."""
+    kedro = Path(sys.executable).with_name("kedro")
+    result = subprocess.run(
+        [str(kedro), "airflow", "create", "--env", "local"],
+        cwd=airflow_project,
+        env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    rendered = airflow_project / "airflow_dags" / "geodata_dag.py"
+    # The same file as the project's template renders for the DagBag of these tests ...
+    assert rendered.read_text() == (DAGS_FOLDER / "geodata_dag.py").read_text()
+    # ... and Airflow loads it: the default pipeline, run date from the logical date.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GEODATA_PROJECT_PATH", str(airflow_project))
+        bag = DagBag(dag_folder=str(rendered.parent))
+    assert bag.import_errors == {}
+    assert bag.dag_ids == ["geodata_default_local"]
+    _, pipelines = env_config["local"]
+    dag = bag.get_dag("geodata_default_local")
+    assert set(dag.task_ids) == {node.name for node in pipelines["__default__"].nodes}
+    assert {type(task).__name__ for task in dag.tasks} == {"KedroNodesOperator"}
+
+
+def test_a_mistake_in_airflow_yml_fails_generation_naming_it(airflow_project, tmp_path):
+    project = make_project_copy(tmp_path / "project")
+    config = project / "conf/local/airflow.yml"
+    config.write_text(config.read_text() + "  group_by: stage\n")
+    with pytest.raises(
+        AssertionError,
+        match=r"DAG of pipeline '__default__': group_by='stage': Input should be 'none'",
+    ):
+        generate_dags(project, "local", tmp_path / "dags")
+    assert not list((tmp_path / "dags").glob("*.py"))
+
+
 def test_every_dag_loads_without_import_errors_and_ids_are_unique(dag_bag, env_config):
     assert dag_bag.import_errors == {}
     expected = {
@@ -51,20 +99,42 @@ def test_every_dag_loads_without_import_errors_and_ids_are_unique(dag_bag, env_c
     assert set(dag_bag.dag_ids) == expected | {"example_geodata_with_index"}
 
 
+def _grouped(loader, pipelines, name):
+    config = DagConfig(**pipeline_dag_config(dict(loader["airflow"]), name))
+    return config.group_by, group_pipeline_nodes(pipelines[name], config.group_by)
+
+
 @pytest.mark.parametrize("env", ENVS)
 def test_task_graph_equals_the_pipeline_node_dependencies(dag_bag, env_config, env):
-    _, pipelines = env_config[env]
+    loader, pipelines = env_config[env]
     for name, pipeline in pipelines.items():
         dag = dag_bag.get_dag(dag_id_for(name, env))
-        expected = {
-            node.name: {parent.name for parent in parents}
-            for node, parents in pipeline.node_dependencies.items()
-        }
-        actual = {task.task_id: set(task.upstream_task_ids) for task in dag.tasks}
-        assert actual == expected, name
+        group_by, groups = _grouped(loader, pipelines, name)
+        # local: a task per node; prod: a task per namespace (stage or source).
+        assert group_by == {"local": "none", "prod": "namespace"}[env]
+        tasks = {task.task_id: task for task in dag.tasks}
+        assert set(tasks) == {group.name for group in groups}, name
+        # Every node runs in exactly one task...
+        ran = [node for task in dag.tasks for node in task.node_names]
+        assert sorted(ran) == sorted(node.name for node in pipeline.nodes), name
+        task_of = {node: task.task_id for task in dag.tasks for node in task.node_names}
+        # ... and a task waits for exactly the tasks that run its nodes' parents.
         for task in dag.tasks:
-            assert task.node_names == [task.task_id]
+            parents = {
+                task_of[parent.name]
+                for node in pipeline.nodes
+                if node.name in task.node_names
+                for parent in pipeline.node_dependencies[node]
+            } - {task.task_id}
+            assert set(task.upstream_task_ids) == parents, (name, task.task_id)
             assert (task.pipeline_name, task.env) == (name, env)
+        if group_by == "none":
+            assert all(task.node_names == [task.task_id] for task in dag.tasks)
+        else:
+            if name == "__default__":  # a task per stage and source, not per node
+                assert len(dag.tasks) < len(pipeline.nodes) / 2
+            for task in dag.tasks:
+                assert {node.split(".")[0] for node in task.node_names} == {task.task_id}
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -77,7 +147,9 @@ def test_dag_settings_and_callbacks_are_as_configured(dag_bag, env_config, env):
         assert dag.schedule == config.schedule
         assert dag.start_date == datetime(2026, 1, 1, tzinfo=UTC)
         assert dag.catchup is config.catchup
-        assert dag.max_active_runs == config.max_active_runs
+        assert dag.max_active_runs == config.max_active_runs > 1
+        assert dag.dagrun_timeout == timedelta(seconds=config.dagrun_timeout)
+        assert config.execution_timeout < config.dagrun_timeout
         assert set(dag.tags) == set(config.tags)
         assert {key: dag.params[key] for key in ("iso_3166_1", "iso_3166_2")} == (
             config.params.model_dump()
@@ -87,6 +159,7 @@ def test_dag_settings_and_callbacks_are_as_configured(dag_bag, env_config, env):
             assert task.pool == config.pool
             assert task.retries == config.retries == 2
             assert task.retry_delay == timedelta(seconds=config.retry_delay)
+            assert task.execution_timeout == timedelta(seconds=config.execution_timeout)
             assert task.on_failure_callback == [alert_pagerduty]
             assert task.on_retry_callback == [log_retry]
     # The environments differ where their airflow.yml says so.
@@ -109,6 +182,7 @@ def test_make_airflow_dag_builds_the_rendered_dag(dag_bag, project_env):
                 task.pool,
                 task.retries,
                 task.retry_delay,
+                task.execution_timeout,
                 task.on_failure_callback,
                 task.on_retry_callback,
             )
@@ -116,12 +190,11 @@ def test_make_airflow_dag_builds_the_rendered_dag(dag_bag, project_env):
         }
 
     assert shape(built) == shape(rendered)
-    assert (built.schedule, built.start_date, built.catchup, built.max_active_runs) == (
-        rendered.schedule,
-        rendered.start_date,
-        rendered.catchup,
-        rendered.max_active_runs,
-    )
+
+    def settings_of(dag):
+        return (dag.schedule, dag.start_date, dag.catchup, dag.max_active_runs, dag.dagrun_timeout)
+
+    assert settings_of(built) == settings_of(rendered)
     assert dict(built.params) == dict(rendered.params)
     # Both remove a successful DAG run's working data, in the tasks' environment.
     for dag in (built, rendered):
@@ -143,11 +216,34 @@ def test_make_airflow_dag_takes_overrides_and_region_params(project_env):
     assert dag.params["team"] == "search"
 
 
-def test_example_dag_hooks_create_index_after_every_conflation_task(dag_bag, env_config):
+@pytest.mark.parametrize("group_by", ["none", "namespace", "memory"])
+def test_make_airflow_dag_groups_nodes_into_tasks(project_env, env_config, group_by):
+    _, pipelines = env_config["local"]
+    dag, tasks = make_airflow_dag("__default__", "local", "grouped", group_by=group_by)
+    nodes = {node.name for node in pipelines["__default__"].nodes}
+    assert sorted(n for task in dag.tasks for n in task.node_names) == sorted(nodes)
+    if group_by == "namespace":
+        assert set(tasks) == {name.split(".")[0] for name in nodes}
+        assert tasks["conflate"].upstream_task_ids == {"enrich"}
+        assert task_of_node(tasks, PUBLISH_NODE) is tasks["export"]
+    else:  # no in-memory dataset joins two nodes: memory grouping is a task per node
+        assert set(tasks) == nodes
+        assert task_of_node(tasks, PUBLISH_NODE) is tasks[PUBLISH_NODE]
+
+
+def test_an_unknown_grouping_is_refused_with_the_choices(project_env):
+    with pytest.raises(ValueError, match="group_by='stage': expected one of none, namespace"):
+        make_airflow_dag("__default__", "local", "grouped", group_by="stage")
+
+
+def test_example_dag_runs_create_index_after_the_tables_are_published(dag_bag, env_config):
     dag = dag_bag.get_dag("example_geodata_with_index")
     _, pipelines = env_config["local"]
+    index = dag.get_task("create_index")
+    assert index.upstream_task_ids == {PUBLISH_NODE}
+    # ... which is after every conflation task.
     conflation = {node.name for node in pipelines["conflate"].nodes}
-    assert dag.get_task("create_index").upstream_task_ids == conflation
+    assert conflation <= dag.get_task(PUBLISH_NODE).get_flat_relative_ids(upstream=True)
     assert set(dag.task_ids) == {n.name for n in pipelines["__default__"].nodes} | {"create_index"}
 
 

@@ -111,10 +111,12 @@ def test_failing_task_is_retried_and_the_failure_alert_is_delivered(
 ):
     from geodata.orchestration import make_airflow_dag
 
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_GEODATA_PAGERDUTY",
-        json.dumps({"conn_type": "http", "host": alert_server.url, "password": "drill-key"}),
-    )
+    connection = {
+        "conn_type": "pagerduty_events",
+        "password": "drill-key",
+        "host": alert_server.url,
+    }
+    monkeypatch.setenv("AIRFLOW_CONN_GEODATA_PAGERDUTY", json.dumps(connection))
     dag, _ = make_airflow_dag(
         "ingest", "local", "geodata_failure_drill", project_path=str(failing_project)
     )
@@ -132,9 +134,11 @@ def test_failing_task_is_retried_and_the_failure_alert_is_delivered(
     assert instances[failing].try_number == 3  # retries: 2 in airflow.yml
     assert instances["ingest.combine_sources"].state == "upstream_failed"
 
-    assert len(alert_server.events) == 1
-    event = alert_server.events[0]["body"]
-    assert alert_server.events[0]["path"] == "/v2/enqueue"
+    # One alert, after the last try, posted by the PagerDuty provider's events client.
+    [posted] = alert_server.events
+    assert posted["path"] == "/v2/enqueue"
+    assert posted["user_agent"].startswith("python-pagerduty/")
+    event = posted["body"]
     assert event["routing_key"] == "drill-key"
     assert event["event_action"] == "trigger"
     assert event["dedup_key"] == f"geodata_failure_drill/{run.run_id}"
@@ -142,8 +146,15 @@ def test_failing_task_is_retried_and_the_failure_alert_is_delivered(
     for part in ("geodata_failure_drill", failing, run.run_id, REGION, RUN_DT):
         assert part in summary
     assert event["payload"]["severity"] == "error"
-    assert event["payload"]["custom_details"]["try_number"] == 3
-    assert "missing_delivery" in event["payload"]["custom_details"]["error"]
+    details = event["payload"]["custom_details"]
+    assert (details["dag_id"], details["task_id"], details["run_id"]) == (
+        "geodata_failure_drill",
+        failing,
+        run.run_id,
+    )
+    assert (details["try_number"], details["max_tries"]) == (3, 2)
+    assert (details["execution_dt"], details["iso_3166_2"]) == (RUN_DT, REGION)
+    assert "missing_delivery" in details["error"]
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ import geodata
 from geodata.benchmark.sizing import RegionPlan, measure_records_per_address
 from geodata.benchmark.spark_events import event_log_settings
 from geodata.benchmark.splink_peer import PEERS
-from geodata.runtime.session import make_project_copy
+from geodata.runtime.session import config_loader, make_project_copy
 from geodata.runtime.sources import read_declared_sources
 
 RUN_DATE = "2026-11-01"
@@ -63,12 +63,7 @@ def parse_spark_setting(text: str) -> tuple[str, str]:
 
 def event_sources(project: Path, env: str = ENV) -> list[str]:
     """Sources the environment declares as events (`kind: corrections`)."""
-    from geodata import settings
-
-    loader = settings.CONFIG_LOADER_CLASS(
-        conf_source=str(project / "conf"), env=env, **settings.CONFIG_LOADER_ARGS
-    )
-    declared = read_declared_sources(loader)
+    declared = read_declared_sources(config_loader(project / "conf", env))
     return sorted(name for name, block in declared.items() if block.get("kind") == "corrections")
 
 

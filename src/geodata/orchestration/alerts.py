@@ -1,56 +1,89 @@
 """Airflow task callbacks that tell people when a geodata task fails or retries.
 
-`alert_pagerduty` posts a PagerDuty Events API v2 event. The routing key comes from
-the Airflow connection `geodata_pagerduty` (password, or extra `routing_key`) or the
-`GEODATA_PAGERDUTY_ROUTING_KEY` environment variable; the URL from the connection's
-host or `GEODATA_PAGERDUTY_URL`, by default PagerDuty's own. Without a routing key the
-callback only logs a warning: a missing alert setup never breaks a DAG.
+`alert_pagerduty` sends a PagerDuty Events API v2 event through the PagerDuty provider's
+events hook, to the events URL of the `geodata_pagerduty` connection (default PagerDuty's).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import socket
-import urllib.error
-import urllib.request
-from datetime import UTC, datetime
 from typing import Any
+
+from airflow.providers.pagerduty.hooks.pagerduty_events import (
+    PagerdutyEventsHook,
+    prepare_event_data,
+)
+from airflow.sdk.exceptions import AirflowNotFoundException
+from pagerduty import EventsApiV2Client
 
 logger = logging.getLogger(__name__)
 
-PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
 CONNECTION_ID_ENV = "GEODATA_PAGERDUTY_CONN_ID"
 ROUTING_KEY_ENV = "GEODATA_PAGERDUTY_ROUTING_KEY"
 URL_ENV = "GEODATA_PAGERDUTY_URL"
 DEFAULT_CONNECTION_ID = "geodata_pagerduty"
+EVENTS_PATH = "/v2/enqueue"
 _SUMMARY_LIMIT = 1024  # the Events API rejects longer summaries
-_TIMEOUT_S = 10
+
+
+class _EventsClient(EventsApiV2Client):
+    """The Events API client, also for `http://` URLs (an in-cluster proxy, a stand-in)."""
+
+    timeout = 10  # seconds per attempt: an unreachable URL must not hold a failed task long
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @url.setter
+    def url(self, base_url: str) -> None:
+        self._url = base_url
+
+
+class EventsHook(PagerdutyEventsHook):
+    """The provider's events hook, sending to a given events URL instead of PagerDuty's.
+
+    `PagerdutyEventsHook.send_event` always posts to PagerDuty, over HTTPS only; this
+    hook posts the same event to `events_url` (`https://proxy/v2/enqueue`), or to
+    PagerDuty's when it is None.
+    """
+
+    def __init__(self, integration_key: str, events_url: str | None = None) -> None:
+        super().__init__(integration_key=integration_key)
+        self.events_url = events_url
+
+    def send_event(self, **event: Any) -> str:
+        """Send an event (`PagerdutyEventsHook.send_event` arguments); return its dedup key."""
+        base_url = self.events_url.removesuffix(EVENTS_PATH) if self.events_url else None
+        with _EventsClient(self.integration_key, base_url=base_url) as client:
+            return client.send_event(**prepare_event_data(**event))
 
 
 def _connection_settings(conn_id: str) -> tuple[str | None, str | None]:
-    """(routing key, URL) from the Airflow connection, or (None, None) when it is not set."""
-    from airflow.sdk import Connection
-    from airflow.sdk.exceptions import AirflowNotFoundException
-
+    """(integration key, events URL) of the Airflow connection; None for what it lacks."""
     try:
-        connection = Connection.get(conn_id)
+        connection = PagerdutyEventsHook.get_connection(conn_id)
     except AirflowNotFoundException:
         return None, None
     except Exception as error:  # no task context or no API: fall back to the environment
         logger.warning("Cannot read Airflow connection %s: %s", conn_id, error)
         return None, None
-    key = connection.password or connection.extra_dejson.get("routing_key")
     url = connection.host if connection.host and "://" in connection.host else None
-    return key, url
+    return connection.password or None, url
 
 
-def pagerduty_settings() -> tuple[str | None, str]:
-    """The routing key (None when unconfigured) and the events URL alerts go to."""
+def pagerduty_settings() -> tuple[str | None, str | None]:
+    """The integration key (None when unconfigured) and events URL (None: PagerDuty's).
+
+    The connection `geodata_pagerduty` (or the one `GEODATA_PAGERDUTY_CONN_ID` names)
+    gives them as its password and host; `GEODATA_PAGERDUTY_ROUTING_KEY` and
+    `GEODATA_PAGERDUTY_URL` stand in for what it does not give.
+    """
     key, url = _connection_settings(os.environ.get(CONNECTION_ID_ENV, DEFAULT_CONNECTION_ID))
     key = key or os.environ.get(ROUTING_KEY_ENV) or None
-    url = url or os.environ.get(URL_ENV) or PAGERDUTY_EVENTS_URL
+    url = url or os.environ.get(URL_ENV) or None
     return key, url
 
 
@@ -75,18 +108,17 @@ def _run_description(context: dict[str, Any]) -> dict[str, str]:
         }
 
 
-def pagerduty_event(context: dict[str, Any], routing_key: str) -> dict[str, Any]:
-    """The Events API v2 `trigger` event for a failed task.
+def failure_event(context: dict[str, Any]) -> dict[str, Any]:
+    """The `trigger` event for a failed task, as `PagerdutyEventsHook.send_event` arguments.
 
     One alert per DAG run (`dedup_key` = dag id and run id): further failures of the
     same run update it instead of paging again.
 
     Args:
         context: The Airflow task context given to the callback.
-        routing_key: The PagerDuty integration (routing) key.
 
     Returns:
-        The event, ready to be posted as JSON.
+        The event's summary, severity, source, dedup key, custom details and links.
     """
     ti = context.get("task_instance") or context.get("ti")
     dag_id = getattr(ti, "dag_id", None) or context["dag"].dag_id
@@ -100,33 +132,26 @@ def pagerduty_event(context: dict[str, Any], routing_key: str) -> dict[str, Any]
         f"date {run['execution_dt']}" + (f": {type(error).__name__}: {error}" if error else "")
     )
     log_url = getattr(ti, "log_url", None)
-    event: dict[str, Any] = {
-        "routing_key": routing_key,
-        "event_action": "trigger",
+    return {
+        "summary": summary[:_SUMMARY_LIMIT],
+        "severity": "error",
+        "source": socket.gethostname(),
+        "action": "trigger",
         "dedup_key": f"{dag_id}/{run_id}",
-        "client": "geodata",
-        "payload": {
-            "summary": summary[:_SUMMARY_LIMIT],
-            "source": socket.gethostname(),
-            "severity": "error",
-            "timestamp": datetime.now(UTC).isoformat(),
-            "component": task_id,
-            "group": dag_id,
-            "class": type(error).__name__ if error else "task_failure",
-            "custom_details": {
-                "dag_id": dag_id,
-                "task_id": task_id,
-                "run_id": run_id,
-                "try_number": getattr(ti, "try_number", None),
-                "max_tries": getattr(ti, "max_tries", None),
-                **run,
-                "error": str(error) if error else None,
-            },
+        "component": task_id,
+        "group": dag_id,
+        "class_type": type(error).__name__ if error else "task_failure",
+        "custom_details": {
+            "dag_id": dag_id,
+            "task_id": task_id,
+            "run_id": run_id,
+            "try_number": getattr(ti, "try_number", None),
+            "max_tries": getattr(ti, "max_tries", None),
+            **run,
+            "error": str(error) if error else None,
         },
+        "links": [{"href": log_url, "text": "Task log"}] if log_url else None,
     }
-    if log_url:
-        event["links"] = [{"href": log_url, "text": "Task log"}]
-    return event
 
 
 def alert_pagerduty(context: dict[str, Any]) -> None:
@@ -134,26 +159,22 @@ def alert_pagerduty(context: dict[str, Any]) -> None:
 
     Delivery problems are logged, never raised, so alerting cannot fail a task.
     """
-    routing_key, url = pagerduty_settings()
-    if not routing_key:
+    integration_key, events_url = pagerduty_settings()
+    if not integration_key:
         logger.warning(
-            "PagerDuty alert not sent: no routing key (Airflow connection %s or %s)",
+            "PagerDuty alert not sent: no integration key (Airflow connection %s or %s)",
             os.environ.get(CONNECTION_ID_ENV, DEFAULT_CONNECTION_ID),
             ROUTING_KEY_ENV,
         )
         return
-    event = pagerduty_event(context, routing_key)
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(event, default=str).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
+    destination = events_url or "PagerDuty"
     try:
-        with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as response:
-            logger.info("PagerDuty alert sent to %s: HTTP %s", url, response.status)
-    except (urllib.error.URLError, OSError) as error:
-        logger.error("PagerDuty alert to %s failed: %s", url, error)
+        event = failure_event(context)
+        EventsHook(integration_key, events_url).send_event(**event)
+    except Exception as error:  # any failure to alert is reported, never raised
+        logger.error("PagerDuty alert to %s failed: %s", destination, error)
+        return
+    logger.info("PagerDuty alert sent to %s: %s", destination, event["dedup_key"])
 
 
 def log_retry(context: dict[str, Any]) -> None:

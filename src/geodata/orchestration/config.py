@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -18,6 +18,8 @@ from geodata.runtime.session import PACKAGE_NAME
 
 PROJECT_PATH_ENV = "GEODATA_PROJECT_PATH"
 CONF_SOURCE_ENV = "GEODATA_CONF_SOURCE"
+Grouping = Literal["none", "namespace", "memory"]
+GROUPINGS: tuple[str, ...] = get_args(Grouping)
 _DOTTED_PATH = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$"
 
 
@@ -44,6 +46,13 @@ class DagConfig(BaseModel):
     owner: str = "geodata"
     retries: int = Field(2, ge=0)
     retry_delay: int = Field(300, ge=0, description="Seconds between tries.")
+    # A task or run past its limit is stopped and fails (and alerts): Spark can wait
+    # forever for executors a cluster never gives (docs/production.md). None = no limit.
+    execution_timeout: int | None = Field(4 * 3600, ge=1, description="Seconds per task try.")
+    dagrun_timeout: int | None = Field(12 * 3600, ge=1, description="Seconds per DAG run.")
+    # Which nodes share a task (and so one Spark application): none = one task per node,
+    # namespace = one per pipeline stage, memory = nodes joined by in-memory datasets.
+    group_by: Grouping = "none"
     on_failure_callback: str | None = Field(None, pattern=_DOTTED_PATH)
     on_retry_callback: str | None = Field(None, pattern=_DOTTED_PATH)
     params: RegionDefaults = Field(default_factory=RegionDefaults)
@@ -55,6 +64,16 @@ class DagConfig(BaseModel):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("group_by", mode="before")
+    @classmethod
+    def _no_grouping(cls, value: object) -> object:
+        return "none" if value is None else value
+
+    def timeout(self, name: str) -> timedelta | None:
+        """`execution_timeout` or `dagrun_timeout` as Airflow takes it (None = no limit)."""
+        seconds = getattr(self, name)
+        return None if seconds is None else timedelta(seconds=seconds)
 
 
 def pipeline_dag_config(airflow_config: dict[str, Any], pipeline_name: str) -> dict[str, Any]:

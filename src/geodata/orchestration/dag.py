@@ -7,14 +7,17 @@ team's own DAG file can add its tasks around geodata's.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
 from typing import Any
 
 from airflow.sdk import DAG, Param
+from kedro.config import MissingConfigException
+from kedro.pipeline import GroupedNodes, Pipeline
 
 from geodata.orchestration.config import (
-    PACKAGE_NAME,
+    GROUPINGS,
     DagConfig,
     pipeline_dag_config,
     resolve_project_location,
@@ -73,28 +76,65 @@ def default_args_for(config: DagConfig) -> dict[str, Any]:
         "pool": config.pool,
         "retries": config.retries,
         "retry_delay": timedelta(seconds=config.retry_delay),
+        "execution_timeout": config.timeout("execution_timeout"),
         "on_failure_callback": import_callback(config.on_failure_callback),
         "on_retry_callback": import_callback(config.on_retry_callback),
     }
 
 
-def _load_project(env: str, conf_source: str):
-    """The environment's airflow config and registered pipelines, read from `conf_source`."""
-    from kedro.config import MissingConfigException
-    from kedro.framework.project import configure_project, settings
+def group_pipeline_nodes(pipeline: Pipeline, group_by: str, catalog=None) -> list[GroupedNodes]:
+    """The pipeline's nodes in Airflow tasks, as `kedro airflow create --group-by` groups them.
 
+    Args:
+        pipeline: The pipeline of the DAG.
+        group_by: `none` (one task per node), `namespace` (one task per top-level
+            namespace, i.e. per stage or source) or `memory` (nodes joined by in-memory
+            datasets share a task; needs `catalog`).
+        catalog: The environment's catalog, for `memory`.
+
+    Returns:
+        The groups in dependency order, each with the groups it depends on.
+    """
+    if group_by not in GROUPINGS:
+        raise ValueError(f"group_by={group_by!r}: expected one of {', '.join(GROUPINGS)}")
+    if group_by == "memory":
+        from kedro_airflow.grouping import group_memory_nodes
+
+        return group_memory_nodes(catalog, pipeline)
+    return pipeline.group_nodes_by(group_by=None if group_by == "none" else group_by)
+
+
+@dataclass(frozen=True)
+class _Project:
+    """What DAG building reads of a project: its airflow config, pipelines, catalog config."""
+
+    airflow: dict[str, Any]
+    pipelines: dict[str, Pipeline]
+    loader: Any
+
+    def catalog(self):
+        """The environment's catalog (for `group_by: memory`)."""
+        from kedro.io import DataCatalog
+
+        try:
+            credentials = self.loader["credentials"]
+        except MissingConfigException:
+            credentials = {}
+        return DataCatalog.from_config(self.loader["catalog"], credentials=credentials)
+
+
+def _load_project(env: str, conf_source: str) -> _Project:
+    """The environment's airflow config and registered pipelines, read from `conf_source`."""
     from geodata.pipeline_registry import register_pipelines
+    from geodata.runtime.session import config_loader
     from geodata.runtime.sources import read_declared_sources
 
-    configure_project(PACKAGE_NAME)
-    loader = settings.CONFIG_LOADER_CLASS(
-        conf_source=conf_source, env=env, **settings.CONFIG_LOADER_ARGS
-    )
+    loader = config_loader(conf_source, env)
     try:
         airflow_config = dict(loader["airflow"])
     except MissingConfigException:
         airflow_config = {}
-    return airflow_config, register_pipelines(read_declared_sources(loader))
+    return _Project(airflow_config, register_pipelines(read_declared_sources(loader)), loader)
 
 
 def make_airflow_dag(
@@ -106,8 +146,9 @@ def make_airflow_dag(
     *,
     project_path: str | None = None,
     conf_source: str | None = None,
+    group_by: str | None = None,
 ) -> tuple[DAG, dict[str, KedroNodesOperator]]:
-    """Build a pipeline's DAG: one task per Kedro node, wired like the pipeline.
+    """Build a pipeline's DAG: one task per Kedro node or group of nodes, wired like the pipeline.
 
     Settings come from `conf/<env>/airflow.yml` (`default:` and the pipeline's block),
     as for the DAG files `kedro airflow create` renders.
@@ -123,15 +164,20 @@ def make_airflow_dag(
             `GEODATA_PROJECT_PATH`.
         conf_source: Config directory or archive; else `project_conf_source` of
             `airflow.yml`, `GEODATA_CONF_SOURCE`, or `<project>/conf`.
+        group_by: `none`, `namespace` or `memory` (see `group_pipeline_nodes`); else
+            `group_by` of `airflow.yml`.
 
     Returns:
-        The DAG and its tasks by task id (the Kedro node names).
+        The DAG and its tasks by task id (node names, or namespaces when grouped).
     """
     _, conf = resolve_project_location(project_path, conf_source)
-    airflow_config, pipelines = _load_project(env, conf)
-    if pipeline_name not in pipelines:
-        raise ValueError(f"Pipeline {pipeline_name!r} is not registered: {sorted(pipelines)}")
-    config = DagConfig(**pipeline_dag_config(airflow_config, pipeline_name))
+    project = _load_project(env, conf)
+    if pipeline_name not in project.pipelines:
+        raise ValueError(
+            f"Pipeline {pipeline_name!r} is not registered: {sorted(project.pipelines)}"
+        )
+    config = DagConfig(**pipeline_dag_config(project.airflow, pipeline_name))
+    group_by = group_by or config.group_by
 
     dag_params: dict[str, Any] = region_params(**config.params.model_dump())
     for name, value in (params or {}).items():
@@ -144,6 +190,7 @@ def make_airflow_dag(
         "start_date": datetime.combine(config.start_date, datetime.min.time(), tzinfo=UTC),
         "catchup": config.catchup,
         "max_active_runs": config.max_active_runs,
+        "dagrun_timeout": config.timeout("dagrun_timeout"),
         "tags": list(config.tags),
         "params": dag_params,
         "default_args": default_args_for(config),
@@ -158,7 +205,10 @@ def make_airflow_dag(
     kwargs.update(overrides)
 
     dag = DAG(dag_id=dag_id, **kwargs)
-    groups = pipelines[pipeline_name].group_nodes_by(group_by=None)
+    pipeline = project.pipelines[pipeline_name]
+    groups = group_pipeline_nodes(
+        pipeline, group_by, project.catalog() if group_by == "memory" else None
+    )
     tasks = {
         group.name: KedroNodesOperator(
             task_id=group.name,
@@ -175,3 +225,19 @@ def make_airflow_dag(
         for parent in group.dependencies:
             tasks[parent] >> tasks[group.name]
     return dag, tasks
+
+
+def task_of_node(tasks: Mapping[str, KedroNodesOperator], node_name: str) -> KedroNodesOperator:
+    """The task that runs a Kedro node, however the DAG groups nodes into tasks.
+
+    Args:
+        tasks: The DAG's tasks, as `make_airflow_dag` returns them.
+        node_name: A node of the DAG's pipeline, e.g. `PUBLISH_NODE`.
+
+    Raises:
+        KeyError: No task runs that node.
+    """
+    for task in tasks.values():
+        if node_name in task.node_names:
+            return task
+    raise KeyError(f"No task of the DAG runs node {node_name!r}")

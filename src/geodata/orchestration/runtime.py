@@ -170,10 +170,8 @@ class RemoveWorkingData:
         self.conf_source = conf_source
 
     def __call__(self, context: Mapping[str, Any]) -> None:
-        from kedro.framework.project import configure_project, settings
-
-        from geodata.orchestration.config import PACKAGE_NAME
-        from geodata.runtime.working_data import remove_working_dir, run_scope, working_dir
+        from geodata.runtime.session import config_loader
+        from geodata.runtime.working_data import remove_working_dir, run_working_dir
 
         dag_run = context.get("dag_run")
         try:
@@ -181,13 +179,8 @@ class RemoveWorkingData:
                 getattr(dag_run, "logical_date", None), context.get("params") or {}
             )
             project, conf = resolve_project_location(self.project_path, self.conf_source)
-            configure_project(PACKAGE_NAME)
-            loader = settings.CONFIG_LOADER_CLASS(
-                conf_source=conf, env=self.env, **settings.CONFIG_LOADER_ARGS
-            )
-            base = str(loader["globals"]["base_location"])
+            base = str(config_loader(conf, self.env)["globals"]["base_location"])
         except Exception as error:  # a callback must not fail a run that succeeded
             logger.warning("Working data of the DAG run left in place: %s", error)
             return
-        scope = run_scope(run.iso_3166_1, run.iso_3166_2)
-        remove_working_dir(working_dir(base, project, run.execution_dt, scope))
+        remove_working_dir(run_working_dir(base, project, run))

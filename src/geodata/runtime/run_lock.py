@@ -30,8 +30,8 @@ from geodata.runtime.working_data import (
     local_path,
     remove_working_dir,
     run_scope,
+    run_working_dir,
     scopes_overlap,
-    working_dir,
 )
 
 logger = logging.getLogger(__name__)
@@ -297,9 +297,7 @@ class RunLockHooks:
         scope = run_scope(run.iso_3166_1, run.iso_3166_2)
         base = str(loader["globals"]["base_location"])
         project = Path(self._context.project_path)
-        active = _ActiveRun(
-            working_dir(base, project, run.execution_dt, scope), _is_whole_default_run(run_params)
-        )
+        active = _ActiveRun(run_working_dir(base, project, run), _is_whole_default_run(run_params))
         if _writes_outputs(pipeline):
             if is_local(base):
                 active.registry = RunLockRegistry(local_path(base, project) / WORK_DIR / LOCKS_DIR)

@@ -20,6 +20,24 @@ from kedro.framework.session import KedroSession
 PACKAGE_NAME = "geodata"
 
 
+def config_loader(conf_source: str | Path, env: str):
+    """The project's config loader (class and arguments of `settings.py`) for `env`.
+
+    For the tools that read config without a Kedro session: DAG building, Airflow
+    callbacks, the benchmark.
+
+    Args:
+        conf_source: Config directory or `kedro package` archive.
+        env: Kedro environment.
+    """
+    from kedro.framework.project import configure_project, settings
+
+    configure_project(PACKAGE_NAME)
+    return settings.CONFIG_LOADER_CLASS(
+        conf_source=str(conf_source), env=env, **settings.CONFIG_LOADER_ARGS
+    )
+
+
 def make_project_copy(source: Path, target: Path, raw_dir: Path | None = None) -> Path:
     """Copy `source`'s config into `target`, with `data/01_raw` linked to `raw_dir`.
 

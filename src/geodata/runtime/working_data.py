@@ -88,6 +88,12 @@ def working_dir(base_location: str, project_path: Path, execution_dt: date, scop
     return f"{base_location.rstrip('/')}/{relative}"
 
 
+def run_working_dir(base_location: str, project_path: Path, run: Any) -> str:
+    """The working folder of a run with these `run:` parameters (`geodata.params.RunParams`)."""
+    scope = run_scope(run.iso_3166_1, run.iso_3166_2)
+    return working_dir(base_location, project_path, run.execution_dt, scope)
+
+
 def remove_working_dir(location: str) -> None:
     """Delete a run's working folder; a failure is logged, never raised (the run is done)."""
     try:

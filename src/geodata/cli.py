@@ -1,0 +1,130 @@
+"""The project's own `kedro` commands: `kedro airflow create` with the project's DAG template.
+
+Kedro lets a project's `cli.py` replace a plugin's command. This one keeps
+kedro-airflow's `create` (its options, its rendering) and changes two defaults: the
+template is the project's (`orchestration/templates/airflow_dag.j2`, which takes the
+run date from the DAG run's logical date and the region from its params), and the
+task grouping comes from each pipeline's `group_by` in `airflow.yml` when
+`--group-by` is not given. So the plain `kedro airflow create --env <env>` renders
+the DAG files the README deploys.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import click
+
+TEMPLATE = Path(__file__).parent / "orchestration" / "templates" / "airflow_dag.j2"
+
+
+@click.group(name="geodata")
+def cli() -> None:
+    """geodata's project commands."""
+
+
+def _pipeline_groupings(
+    project_path: Path, env: str, names: list[str] | None, cli_grouping: str | None, params: dict
+) -> dict[str, list[str]]:
+    """Pipeline names (None: every registered one) by their DAG's task grouping.
+
+    `--group-by` wins over each pipeline's `group_by` in `airflow.yml`.
+    """
+    from kedro.config import MissingConfigException
+    from kedro.framework.project import settings
+    from pydantic import ValidationError
+
+    from geodata.orchestration.config import DagConfig, pipeline_dag_config
+    from geodata.pipeline_registry import register_pipelines
+    from geodata.runtime.session import config_loader
+    from geodata.runtime.sources import read_declared_sources
+
+    loader = config_loader(project_path / settings.CONF_SOURCE, env)
+    try:
+        airflow_config = dict(loader["airflow"])
+    except MissingConfigException:
+        airflow_config = {}
+    if names is None:
+        names = list(register_pipelines(read_declared_sources(loader)))
+    by_grouping: dict[str, list[str]] = {}
+    for name in names:
+        try:  # a mistake in airflow.yml fails here, not in the DAG processor
+            config = DagConfig(**{**pipeline_dag_config(airflow_config, name), **params})
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}={e['input']!r}: {e['msg']}" for e in error.errors()
+            )
+            raise click.UsageError(
+                f"conf/{env}/airflow.yml (over conf/base), DAG of pipeline {name!r}: {problems}"
+            ) from None
+        by_grouping.setdefault(cli_grouping or config.group_by, []).append(name)
+    return by_grouping
+
+
+def _airflow_create_command() -> click.Command:
+    """kedro-airflow's `create` with the project's template and `airflow.yml` grouping."""
+    from kedro_airflow.plugin import DEFAULT_PIPELINE
+    from kedro_airflow.plugin import create as plugin_create
+
+    from geodata.orchestration.config import GROUPINGS
+
+    options = []
+    for option in plugin_create.params:
+        option = copy.copy(option)  # the plugin's own command stays as it is
+        if option.name == "jinja_file":
+            option.default = str(TEMPLATE)
+            option.help = "The DAG template; default: the project's template."
+        elif option.name == "node_grouping":
+            option.type = click.Choice(GROUPINGS, case_sensitive=False)
+            option.help = (
+                "Nodes per Airflow task: none (one task per node), namespace (one per "
+                "stage and source) or memory; default: each pipeline's group_by in airflow.yml."
+            )
+        options.append(option)
+
+    @click.pass_context
+    def create(context: click.Context, **arguments: Any) -> None:
+        metadata = context.obj
+        if arguments["convert_all"] and arguments["pipeline_names"] != [DEFAULT_PIPELINE]:
+            raise click.BadParameter("The `--all` and `--pipelines` option are mutually exclusive.")
+        groupings = _pipeline_groupings(
+            metadata.project_path,
+            arguments["env"],
+            None if arguments["convert_all"] else arguments["pipeline_names"],
+            (arguments["node_grouping"] or "").lower() or None,
+            arguments["params"],
+        )
+        for grouping, grouped in groupings.items():
+            context.invoke(
+                plugin_create,
+                **{
+                    **arguments,
+                    "pipeline_names": grouped,
+                    "convert_all": False,
+                    "node_grouping": None if grouping == "none" else grouping,
+                    # The template tells in each file how its tasks are grouped.
+                    "params": {**arguments["params"], "group_by": grouping},
+                },
+            )
+
+    return click.Command(
+        name="create",
+        callback=create,
+        params=options,
+        help=f"{plugin_create.help}\n\nRenders the project's template by default.",
+    )
+
+
+try:
+    import kedro_airflow  # noqa: F401  (the `airflow` extra)
+except ImportError:  # without it, `kedro airflow` is simply absent
+    pass
+else:
+
+    @cli.group(name="airflow")
+    def airflow_commands() -> None:
+        """Render the pipelines as Airflow DAGs (kedro-airflow, with the project's template)."""
+
+    airflow_commands.add_command(_airflow_create_command())
