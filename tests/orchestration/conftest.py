@@ -30,7 +30,6 @@ os.environ.update(
     }
 )
 
-TEMPLATE = REPO / "src" / "geodata" / "orchestration" / "templates" / "airflow_dag.j2"
 EXAMPLE_DAG = REPO / "airflow" / "dags" / "example_geodata_with_index.py"
 ENVS = ("local", "prod")
 
@@ -42,18 +41,23 @@ def airflow_project(tmp_path_factory, small_raw) -> Path:
 
 
 def generate_dags(project: Path, env: str, target: Path, *extra: str) -> None:
-    """`kedro airflow create --all --env <env> --jinja-file <project template>`, in process."""
+    """`kedro airflow create --all --env <env> --target-dir <target>`, in process.
+
+    The project's `kedro airflow create` (src/geodata/cli.py) that `kedro` runs in the
+    project: kedro-airflow's command with the project template and airflow.yml grouping.
+    """
     from click.testing import CliRunner
     from kedro.framework.startup import bootstrap_project
-    from kedro_airflow.plugin import create
 
-    arguments = ["--all", "--env", env, "--jinja-file", str(TEMPLATE), "--target-dir", str(target)]
+    from geodata.cli import cli
+
+    arguments = ["airflow", "create", "--all", "--env", env, "--target-dir", str(target)]
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(project)
         if env == "prod":
             for name, value in PROD_VARIABLES.items():
                 patch.setenv(name, value)
-        result = CliRunner().invoke(create, [*arguments, *extra], obj=bootstrap_project(project))
+        result = CliRunner().invoke(cli, [*arguments, *extra], obj=bootstrap_project(project))
     assert result.exit_code == 0, f"{arguments}:\n{result.output}\n{result.exception!r}"
 
 
