@@ -317,6 +317,96 @@ def test_an_object_store_move_killed_after_any_file_is_put_back(killed_after, mo
         assert found == old
 
 
+def test_a_spark_file_set_is_staged_with_a_static_overwrite_and_moved_through_hadoop(
+    spark, tmp_path, monkeypatch
+):
+    """The staged folder is new, so the catalog's dynamic overwrite is moot there, and the
+    S3A committers refuse one; Spark wrote the files, so Hadoop's file system moves them."""
+    from kedro_datasets.spark import SparkDataset
+
+    from geodata.datasets.publication import _FileSets
+
+    saved_with = []
+    original = SparkDataset.save
+
+    def save(self, data):
+        saved_with.append(dict(self._save_args))
+        original(self, data)
+
+    monkeypatch.setattr(SparkDataset, "save", save)
+    csv = {
+        "type": "spark.SparkDataset",
+        "filepath": f"file://{tmp_path}/lineage_csv",
+        "file_format": "csv",
+        "save_args": {
+            "mode": "overwrite",
+            "header": True,
+            "partitionBy": PARTITIONS,
+            "partitionOverwriteMode": "dynamic",
+        },
+    }
+    files = _FileSets({"lineage_csv": csv})
+    moves = files.stage("lineage_csv", _lineage(spark, HISTORY), "s/a1", lambda _: True)
+    assert saved_with[0]["partitionOverwriteMode"] == "static"
+    assert {move.via for move in moves} == {"hadoop"}
+    for move in moves:
+        files.swap(move)
+    assert _csv_partitions(tmp_path) == {
+        "execution_dt=2026-11-01/iso_3166_1=US/iso_3166_2=US-CA",
+        "execution_dt=2026-11-01/iso_3166_1=US/iso_3166_2=US-NY",
+        "execution_dt=2026-11-01/iso_3166_1=FI/iso_3166_2=FI-18",
+        "execution_dt=2026-12-01/iso_3166_1=FI/iso_3166_2=FI-18",
+    }
+    assert _csv_ids(tmp_path) == {"a1", "n1", "f1"}
+    files.clean_up("s")
+    assert not (tmp_path / "_runs").exists()
+
+
+@pytest.mark.parametrize("killed_after", range(4))  # four files move
+def test_a_spark_file_set_moved_file_by_file_is_put_back_after_a_kill(
+    spark, tmp_path, killed_after, monkeypatch
+):
+    """Where a folder does not rename in one step (s3a), Hadoop moves a Spark file set's
+    folder file by file; a kill may come between any two."""
+    from geodata.datasets.publication import _Files, _FileSets, _Move
+
+    old = {"part-0.csv": "old 0", "part-1.csv": "old 1"}
+    for folder, contents in (
+        ("final", old),
+        ("staged", {"part-0.csv": "new 0", "part-9.csv": "new 9"}),
+    ):
+        (tmp_path / folder).mkdir()
+        for name, text in contents.items():
+            (tmp_path / folder / name).write_text(text)
+    move = _Move(
+        f"file://{tmp_path}/final",
+        f"file://{tmp_path}/staged",
+        f"file://{tmp_path}/previous",
+        existed=True,
+        new_files=["/part-0.csv", "/part-9.csv"],
+        via="hadoop",
+    )
+    monkeypatch.setattr(_Files, "renames_folders_at_once", lambda self, path: False)
+    renamed = []
+    original_rename = _Files.rename
+
+    def dies(self, source, target):
+        if len(renamed) == killed_after:
+            raise KeyboardInterrupt("the process is gone")
+        renamed.append(source)
+        original_rename(self, source, target)
+
+    files = _FileSets({})
+    monkeypatch.setattr(_Files, "rename", dies)
+    with pytest.raises(KeyboardInterrupt):
+        files.swap(move)
+    monkeypatch.setattr(_Files, "rename", original_rename)
+    for _ in range(2):  # a rollback killed before it was recorded runs again
+        files.roll_back(move)
+        final = tmp_path / "final"
+        assert {p.name: p.read_text() for p in final.iterdir() if p.is_file()} == old
+
+
 def test_folders_replaced_by_a_run_killed_after_its_commit_go_with_the_next_run(
     clean_hive, monkeypatch
 ):

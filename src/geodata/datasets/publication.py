@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 from kedro.io import AbstractDataset, DatasetError
+from kedro.io.core import parse_dataset_definition
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -99,6 +100,9 @@ class _Move:
     `final` that did not exist before (`existed`); done twice, it changes nothing more.
     `new_files` are the staged files' paths below `new` ("" for a file): on an object
     store a folder moves file by file, and rolling back moves those files back first.
+    `via` names the file system layer the dataset writes through, which moves it too:
+    `hadoop` (Spark's, for Spark datasets) or `fsspec` (the others, and plans recorded
+    without it).
     """
 
     final: str
@@ -106,6 +110,7 @@ class _Move:
     previous: str
     existed: bool
     new_files: list[str] = field(default_factory=list)
+    via: str = "fsspec"
 
 
 def _parent(path: str) -> tuple[str, str]:
@@ -113,132 +118,13 @@ def _parent(path: str) -> tuple[str, str]:
     return parent or ".", name
 
 
-class _FileSets:
-    """A run's file datasets (the CSV export, the run report), staged and moved into place.
-
-    Each is saved with its own dataset type to `<its folder>/_runs/<attempt>/<name>`,
-    so it never lies inside the path readers list. A partitioned file set (one with
-    `save_args.partitionBy`) is moved partition folder by partition folder, and its
-    partitions in the run's scope that the run wrote nothing to are emptied; any other
-    file dataset is moved whole. Paths go through fsspec, as the datasets' own do.
-    """
-
-    def __init__(self, configs: Mapping[str, Mapping[str, Any]]) -> None:
-        self._configs = {name: dict(config) for name, config in configs.items()}
-
-    def names(self) -> set[str]:
-        return set(self._configs)
-
-    @staticmethod
-    def _fs(path: str) -> tuple[fsspec.AbstractFileSystem, str]:
-        return fsspec.core.url_to_fs(path)
-
-    def stage(self, name: str, data: Any, attempt: str, covers) -> list[_Move]:
-        """Save `data` to the attempt's folder; the moves that publish it."""
-        config = self._configs[name]
-        final = str(config["filepath"]).rstrip("/")
-        parent, leaf = _parent(final)
-        staged = f"{parent}/_runs/{attempt}/{leaf}"
-        previous = f"{parent}/_runs/{attempt}/_previous/{leaf}"
-        AbstractDataset.from_config(name, {**config, "filepath": staged}).save(data)
-        columns = list((config.get("save_args") or {}).get("partitionBy") or [])
-        if not columns:
-            fs, path = self._fs(final)
-            return [_Move(final, staged, previous, fs.exists(path), self._below(staged))]
-        written = self._partition_folders(staged, columns)
-        existing = self._partition_folders(final, columns)
-        in_scope = {
-            folder
-            for folder in existing
-            if covers(dict(part.split("=", 1) for part in folder.split("/")))
-        }
-        return [
-            _Move(
-                f"{final}/{folder}",
-                f"{staged}/{folder}" if folder in written else None,
-                f"{previous}/{folder}",
-                existed=folder in existing,
-                new_files=self._below(f"{staged}/{folder}") if folder in written else [],
-            )
-            for folder in sorted(written | in_scope)
-        ]
-
-    def _partition_folders(self, root: str, columns: list[str]) -> set[str]:
-        fs, path = self._fs(root)
-        pattern = "/".join(f"{column}=*" for column in columns)
-        return {found[len(path.rstrip("/")) + 1 :] for found in fs.glob(f"{path}/{pattern}")}
-
-    @staticmethod
-    def _rename(fs: fsspec.AbstractFileSystem, source: str, target: str) -> None:
-        """Rename a file or folder: one rename on a local disk, file by file elsewhere.
-
-        An object store has no folders nor renames (a move is a copy and a delete), so
-        a folder moves as the files below it.
-        """
-        if isinstance(fs, LocalFileSystem):
-            fs.makedirs(_parent(target)[0], exist_ok=True)
-            fs.mv(source, target, recursive=True)
-        elif fs.isdir(source):
-            for path in fs.find(source):
-                fs.mv(path, target + path[len(source.rstrip("/")) :])
-        else:
-            fs.mv(source, target)
-
-    def swap(self, move: _Move) -> None:
-        fs, final = self._fs(move.final)
-        if fs.exists(final):
-            self._rename(fs, final, self._fs(move.previous)[1])
-        if move.new is not None:
-            self._rename(fs, self._fs(move.new)[1], final)
-
-    def _below(self, location: str) -> list[str]:
-        """The files at or below `location`, as paths relative to it ("" for a file)."""
-        fs, path = self._fs(location)
-        root = path.rstrip("/")
-        return sorted(found[len(root) :] for found in fs.find(root))
-
-    def roll_back(self, move: _Move) -> None:
-        fs, final = self._fs(move.final)
-        previous = self._fs(move.previous)[1]
-        if not isinstance(fs, LocalFileSystem):
-            self._roll_back_files(fs, move)
-            return
-        if fs.exists(previous):
-            if fs.exists(final):
-                fs.rm(final, recursive=True)
-            self._rename(fs, previous, final)
-        elif not move.existed and fs.exists(final):
-            fs.rm(final, recursive=True)  # new to this attempt, and already moved in
-
-    def _roll_back_files(self, fs: fsspec.AbstractFileSystem, move: _Move) -> None:
-        """Undo a move file by file: the new files moved in go back to where they were
-        staged, then the previous files back to `final`. Each step finds its own
-        progress from what is where, so a rollback killed half way can run again."""
-        final = self._fs(move.final)[1].rstrip("/")
-        if move.new is not None:
-            new = self._fs(move.new)[1].rstrip("/")
-            for rel in move.new_files:
-                if not fs.exists(new + rel) and fs.exists(final + rel):
-                    fs.mv(final + rel, new + rel)
-        previous = self._fs(move.previous)[1].rstrip("/")
-        if fs.exists(previous):
-            for found in fs.find(previous):
-                fs.mv(found, final + found[len(previous) :])
-
-    def clean_up(self, folder: str) -> None:
-        """Remove `_runs/<folder>` (a scope's attempts, or one attempt) beside every file set."""
-        parents = {_parent(str(c["filepath"]).rstrip("/"))[0] for c in self._configs.values()}
-        for parent in parents:
-            fs, runs = self._fs(f"{parent}/_runs")
-            if fs.exists(f"{runs}/{folder}"):
-                fs.rm(f"{runs}/{folder}", recursive=True)
-            with suppress(OSError):  # another scope's attempt may be there
-                if fs.exists(runs) and not fs.ls(runs):
-                    fs.rmdir(runs)
-
-
 class _Files:
-    """The Hadoop file system calls publication needs, on any scheme Spark reads."""
+    """The Hadoop file system calls publication needs, on any scheme Spark reads.
+
+    Tables, the runs table and file datasets written by Spark go through these, so
+    they reach storage with Spark's own connector and settings (`s3a://`, `hdfs://`,
+    `file://`, ...).
+    """
 
     def __init__(self, spark: SparkSession) -> None:
         self._jvm = spark._jvm
@@ -248,6 +134,10 @@ class _Files:
         hadoop_path = self._jvm.org.apache.hadoop.fs.Path(path)
         return hadoop_path, hadoop_path.getFileSystem(self._conf)
 
+    def exists(self, path: str) -> bool:
+        hadoop_path, fs = self._fs(path)
+        return fs.exists(hadoop_path)
+
     def mkdirs(self, path: str) -> None:
         hadoop_path, fs = self._fs(path)
         fs.mkdirs(hadoop_path)
@@ -255,6 +145,46 @@ class _Files:
     def delete(self, path: str) -> None:
         hadoop_path, fs = self._fs(path)
         fs.delete(hadoop_path, True)
+
+    def delete_if_empty(self, path: str) -> None:
+        hadoop_path, fs = self._fs(path)
+        if fs.exists(hadoop_path) and not fs.listStatus(hadoop_path):
+            fs.delete(hadoop_path, False)
+
+    def rename(self, source: str, target: str) -> None:
+        """Rename a file or folder to `target`, which must not exist; makes its parent."""
+        source_path, fs = self._fs(source)
+        target_path = self._jvm.org.apache.hadoop.fs.Path(target)
+        fs.mkdirs(target_path.getParent())
+        if not fs.rename(source_path, target_path):
+            raise DatasetError(f"could not rename {source} to {target}")
+
+    def renames_folders_at_once(self, path: str) -> bool:
+        """Whether a folder rename is one step: on HDFS and local disks, not object stores."""
+        return self._fs(path)[1].getScheme() in ("file", "hdfs")
+
+    def files_below(self, path: str) -> list[str]:
+        """The files at or below `path`, as paths relative to it ("" for a file)."""
+        hadoop_path, fs = self._fs(path)
+        if not fs.exists(hadoop_path):
+            return []
+        root = fs.makeQualified(hadoop_path)
+        if fs.getFileStatus(root).isFile():
+            return [""]
+        prefix = len(root.toString().rstrip("/"))
+        found, listing = [], fs.listFiles(root, True)
+        while listing.hasNext():
+            found.append(listing.next().getPath().toString()[prefix:])
+        return sorted(found)
+
+    def partition_folders(self, root: str, columns: list[str]) -> set[str]:
+        """The `col=value/...` folders below `root`, one level per column, relative to it."""
+        hadoop_path, fs = self._fs(root)
+        qualified = fs.makeQualified(hadoop_path)
+        pattern = "/".join(f"{column}=*" for column in columns)
+        found = fs.globStatus(self._jvm.org.apache.hadoop.fs.Path(qualified, pattern)) or []
+        prefix = len(qualified.toString().rstrip("/")) + 1
+        return {status.getPath().toString()[prefix:] for status in found if status.isDirectory()}
 
     def write_file(self, path: str, data: bytes) -> None:
         """Write `data` to `path` whole: to a hidden name first, then renamed to `path`."""
@@ -277,6 +207,191 @@ class _Files:
         if fs.exists(hadoop_path):
             for status in fs.listStatus(hadoop_path):
                 yield status.getPath().toString()
+
+
+class _FsspecFiles:
+    """The calls of `_Files` that file sets need, through fsspec: for file datasets that
+    write through fsspec themselves (the run report, `ObjectStoreDataset`)."""
+
+    @staticmethod
+    def _fs(path: str) -> tuple[fsspec.AbstractFileSystem, str]:
+        return fsspec.core.url_to_fs(path)
+
+    def exists(self, path: str) -> bool:
+        fs, stripped = self._fs(path)
+        return fs.exists(stripped)
+
+    def delete(self, path: str) -> None:
+        fs, stripped = self._fs(path)
+        if fs.exists(stripped):
+            fs.rm(stripped, recursive=True)
+
+    def delete_if_empty(self, path: str) -> None:
+        fs, stripped = self._fs(path)
+        with suppress(OSError):  # filled meanwhile, or a store without folders
+            if fs.exists(stripped) and not fs.ls(stripped):
+                fs.rmdir(stripped)
+
+    def rename(self, source: str, target: str) -> None:
+        """Rename a file (or, on a local disk, a folder) to `target`."""
+        fs, stripped = self._fs(source)
+        target = self._fs(target)[1]
+        if isinstance(fs, LocalFileSystem):
+            fs.makedirs(_parent(target)[0], exist_ok=True)
+            fs.mv(stripped, target, recursive=True)
+        else:
+            fs.mv(stripped, target)
+
+    def renames_folders_at_once(self, path: str) -> bool:
+        return isinstance(self._fs(path)[0], LocalFileSystem)
+
+    def files_below(self, path: str) -> list[str]:
+        fs, stripped = self._fs(path)
+        root = stripped.rstrip("/")
+        return sorted(found[len(root) :] for found in fs.find(root))
+
+    def partition_folders(self, root: str, columns: list[str]) -> set[str]:
+        fs, path = self._fs(root)
+        pattern = "/".join(f"{column}=*" for column in columns)
+        return {found[len(path.rstrip("/")) + 1 :] for found in fs.glob(f"{path}/{pattern}")}
+
+
+def _writes_with_spark(config: Mapping[str, Any]) -> bool:
+    """Whether a file dataset's type writes through Spark (and so Hadoop's file systems)."""
+    from kedro_datasets.spark import SparkDataset
+
+    dataset_type, _ = parse_dataset_definition(dict(config))
+    return issubclass(dataset_type, SparkDataset)
+
+
+class _FileSets:
+    """A run's file datasets (the CSV export, the run report), staged and moved into place.
+
+    Each is saved with its own dataset type to `<its folder>/_runs/<attempt>/<name>`,
+    so it never lies inside the path readers list. A partitioned file set (one with
+    `save_args.partitionBy`) is moved partition folder by partition folder, and its
+    partitions in the run's scope that the run wrote nothing to are emptied; any other
+    file dataset is moved whole. Paths go through the file system layer the dataset
+    writes with: Hadoop's for a Spark dataset (`spark.SparkDataset`: `s3a://`,
+    `hdfs://`, ... with Spark's credentials and committers), fsspec's for the others.
+    A folder moves in one rename on a local disk or HDFS, and file by file on an
+    object store, where a rename is a copy and a delete.
+    """
+
+    def __init__(self, configs: Mapping[str, Mapping[str, Any]]) -> None:
+        self._configs = {name: dict(config) for name, config in configs.items()}
+        self._via = {
+            name: "hadoop" if _writes_with_spark(config) else "fsspec"
+            for name, config in self._configs.items()
+        }
+        self._hadoop: _Files | None = None
+
+    def names(self) -> set[str]:
+        return set(self._configs)
+
+    def _files(self, via: str) -> _Files | _FsspecFiles:
+        if via == "fsspec":
+            return _FsspecFiles()
+        if self._hadoop is None:
+            self._hadoop = _Files(SparkSession.builder.getOrCreate())
+        return self._hadoop
+
+    def stage(self, name: str, data: Any, attempt: str, covers) -> list[_Move]:
+        """Save `data` to the attempt's folder; the moves that publish it."""
+        config = self._configs[name]
+        via = self._via[name]
+        files = self._files(via)
+        final = str(config["filepath"]).rstrip("/")
+        parent, leaf = _parent(final)
+        staged = f"{parent}/_runs/{attempt}/{leaf}"
+        previous = f"{parent}/_runs/{attempt}/_previous/{leaf}"
+        save_args = dict(config.get("save_args") or {})
+        staged_config = {**config, "filepath": staged}
+        if "partitionOverwriteMode" in save_args:
+            # The staged folder is new, so which partitions an overwrite replaces is moot
+            # there (the swap replaces them); and S3A committers refuse dynamic overwrite.
+            staged_config["save_args"] = {**save_args, "partitionOverwriteMode": "static"}
+        AbstractDataset.from_config(name, staged_config).save(data)
+        columns = list(save_args.get("partitionBy") or [])
+        if not columns:
+            exists = files.exists(final)
+            return [_Move(final, staged, previous, exists, files.files_below(staged), via)]
+        written = files.partition_folders(staged, columns)
+        existing = files.partition_folders(final, columns)
+        in_scope = {
+            folder
+            for folder in existing
+            if covers(dict(part.split("=", 1) for part in folder.split("/")))
+        }
+        return [
+            _Move(
+                f"{final}/{folder}",
+                f"{staged}/{folder}" if folder in written else None,
+                f"{previous}/{folder}",
+                existed=folder in existing,
+                new_files=files.files_below(f"{staged}/{folder}") if folder in written else [],
+                via=via,
+            )
+            for folder in sorted(written | in_scope)
+        ]
+
+    @staticmethod
+    def _rename(files: _Files | _FsspecFiles, source: str, target: str) -> None:
+        """Rename a file or folder: in one step where the file system can, else file by file."""
+        if files.renames_folders_at_once(source):
+            files.rename(source, target)
+            return
+        source, target = source.rstrip("/"), target.rstrip("/")
+        for rel in files.files_below(source):
+            files.rename(source + rel, target + rel)
+
+    def swap(self, move: _Move) -> None:
+        files = self._files(move.via)
+        if files.exists(move.final):
+            self._rename(files, move.final, move.previous)
+        if move.new is not None:
+            self._rename(files, move.new, move.final)
+
+    def roll_back(self, move: _Move) -> None:
+        files = self._files(move.via)
+        if not files.renames_folders_at_once(move.final):
+            self._roll_back_files(files, move)
+            return
+        if files.exists(move.previous):
+            files.delete(move.final)
+            files.rename(move.previous, move.final)
+        elif not move.existed:
+            files.delete(move.final)  # new to this attempt, and perhaps already moved in
+
+    @staticmethod
+    def _roll_back_files(files: _Files | _FsspecFiles, move: _Move) -> None:
+        """Undo a move file by file: the new files moved in go back to where they were
+        staged, then the previous files back to `final`. Each step finds its own
+        progress from what is where, so a rollback killed half way can run again."""
+        final = move.final.rstrip("/")
+        if move.new is not None:
+            new = move.new.rstrip("/")
+            for rel in move.new_files:
+                if not files.exists(new + rel) and files.exists(final + rel):
+                    files.rename(final + rel, new + rel)
+        previous = move.previous.rstrip("/")
+        for rel in files.files_below(previous):
+            if files.exists(final + rel):
+                # A previous file copied aside and not yet deleted: the same bytes (a
+                # Hadoop rename does not replace an existing file).
+                files.delete(final + rel)
+            files.rename(previous + rel, final + rel)
+
+    def clean_up(self, folder: str) -> None:
+        """Remove `_runs/<folder>` (a scope's attempts, or one attempt) beside every file set."""
+        parents = {
+            (_parent(str(config["filepath"]).rstrip("/"))[0], self._via[name])
+            for name, config in self._configs.items()
+        }
+        for parent, via in sorted(parents):
+            files = self._files(via)
+            files.delete(f"{parent}/_runs/{folder}")
+            files.delete_if_empty(f"{parent}/_runs")  # another scope's attempt may be there
 
 
 class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
