@@ -1,13 +1,14 @@
-"""File sets on any fsspec filesystem (s3://, gs://, local, ...) moved by Spark's Python workers.
+"""File sets on any fsspec filesystem (s3://, gs://, local, ...) moved by Spark's Python workers:
+the fallback for raw drops and the CSV export on a cluster without Spark's s3a connector.
 
-kedro-datasets' `spark.SparkDataset` hands an `s3://` path to Spark's own Hadoop
-filesystem as `s3a://`, which only works when the cluster has the `hadoop-aws`
-connector and an AWS SDK on its classpath (PyPI's pyspark ships neither). This
-dataset reads and writes the same file formats through fsspec (s3fs for S3) in
-the executors' Python workers instead, so vendor drops and the CSV export can
-live on an object store whatever the cluster's jars. It takes the same catalog
-arguments as `spark.SparkDataset`, so an environment switches between the two
-by changing only the dataset `type` (see `files_dataset` in `conf/*/globals.yml`).
+`prod` reads and writes those files with `spark.SparkDataset` on `s3a://` paths, which
+needs the `hadoop-aws` connector and an AWS SDK on the cluster's classpath (PyPI's
+pyspark ships neither; docs/production.md, "Object stores"). Where a cluster lacks
+them, this dataset reads and writes the same file formats through fsspec (s3fs for
+`s3://` and `s3a://`) in the executors' Python workers instead. It takes the same
+catalog arguments as `spark.SparkDataset`, so an environment switches between the two
+by changing only the dataset `type` (`GEODATA_FILES_DATASET`, `files_dataset` in
+`conf/*/globals.yml`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import functools
 import posixpath
 import uuid
 from collections.abc import Iterator
+from contextlib import suppress
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 import pyarrow.parquet as pq
+from fsspec.implementations.local import LocalFileSystem
 from kedro.io import AbstractDataset, DatasetError
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
@@ -36,9 +39,7 @@ _SUFFIXES = {"csv": ".csv", "parquet": ".parquet", "json": ".jsonl"}
 _LOAD_ARGS = {"schema", "header", "enforceSchema"}
 _SAVE_ARGS = {"mode", "header", "escape", "partitionBy", "partitionOverwriteMode"}
 _MODES = ("overwrite", "append", "error", "errorifexists")
-_WRITTEN = T.StructType(
-    [T.StructField("directory", T.StringType()), T.StructField("file", T.StringType())]
-)
+_WRITTEN = T.StructType([T.StructField("file", T.StringType())])
 
 
 def _read_file(
@@ -131,10 +132,10 @@ def _write_files(
 ) -> Iterator[pa.RecordBatch]:
     """`mapInArrow` body: write this task's rows, one file per partition value it holds.
 
-    Yields one row per file written: its partition directory and its URL.
+    Yields one row per file written: its URL.
     """
     token = uuid.uuid4().hex
-    open_files: dict[tuple, tuple[Any, Any, str, str]] = {}
+    open_files: dict[tuple, tuple[Any, Any, str]] = {}
     try:
         for batch in batches:
             table = pa.Table.from_batches([batch])
@@ -158,16 +159,15 @@ def _write_files(
                         )
                     else:
                         writer = pq.ParquetWriter(handle, data.schema)
-                    open_files[key] = (handle, writer, directory, url)
+                    open_files[key] = (handle, writer, url)
                 open_files[key][1].write_table(data.take(rows))
     finally:
-        for handle, writer, _, _ in open_files.values():
+        for handle, writer, _ in open_files.values():
             writer.close()
             handle.close()
-    written = [(directory, url) for _, _, directory, url in open_files.values()]
     yield pa.RecordBatch.from_pylist(
-        [{"directory": d, "file": f} for d, f in written],
-        schema=pa.schema([("directory", pa.string()), ("file", pa.string())]),
+        [{"file": url} for _, _, url in open_files.values()],
+        schema=pa.schema([("file", pa.string())]),
     )
 
 
@@ -177,15 +177,25 @@ class ObjectStoreDataset(AbstractDataset[DataFrame, DataFrame]):
     Loading lists the files on the driver (a bounded listing) and reads each file in
     one Spark task with pyarrow, so a drop of N files is read by N tasks; a single
     file must fit in an executor's memory. Saving writes from the executors, one file
-    per task and partition value, laid out as Spark does (`col=value/part-*.csv`);
-    `mode: overwrite` with `partitionOverwriteMode: dynamic` replaces only the
-    partitions written, after the new files are in place.
+    per task and partition value, laid out as Spark does (`col=value/part-*.csv`), and
+    commits like Spark's own writers: the tasks write below a staging folder beside
+    the path (`_<name>.staging-<token>`); only when every task has succeeded does the
+    driver move the files the successful tasks reported into place (a rename on a
+    local disk, a copy on an object store), then remove the staging folder. A failed
+    job, or a failed move, leaves the path as it was: the staging folder and any file
+    already moved in (each new file has a name of its own) are removed. With
+    `mode: overwrite` the files the save did not write are removed after the new ones
+    are in place: every other file, or with `partitionOverwriteMode: dynamic` those in
+    the partitions written. A driver killed while moving leaves part of the new files
+    in place and the staging folder behind; the CSV export is saved through the
+    publication step (`PublishedTablesDataset`), which stages it in a folder of its
+    own and puts the previous files back after such a kill.
 
     Example catalog entry::
 
         county_gis.raw:
           type: geodata.datasets.ObjectStoreDataset
-          filepath: s3://vendor-drops/addresses/county_gis/addresses.csv
+          filepath: s3a://vendor-drops/addresses/county_gis/addresses.csv
           file_format: csv
           load_args: {header: true, schema: "OBJECTID STRING, ADDNUM STRING"}
 
@@ -195,7 +205,7 @@ class ObjectStoreDataset(AbstractDataset[DataFrame, DataFrame]):
     on the driver and on every executor.
 
     Args:
-        filepath: File or folder URL (`s3://bucket/key`, `/local/path`, ...).
+        filepath: File or folder URL (`s3a://bucket/key` or `s3://...`, `/local/path`, ...).
         file_format: `csv`, `parquet` or `json` (JSON lines); saving: `csv` or `parquet`.
         load_args: `schema` (Spark DDL, required to load), `header` (CSV, default true),
             `enforceSchema` (accepted for `spark.SparkDataset` parity; the CSV header is
@@ -280,6 +290,13 @@ class ObjectStoreDataset(AbstractDataset[DataFrame, DataFrame]):
         )
         return paths.mapInArrow(reader, schema)
 
+    def _staging(self, root: str) -> str:
+        """A new staging folder beside `root`, hidden from readers of its folder (`_`)."""
+        parent, _, name = root.rstrip("/").rpartition("/")
+        if not parent:
+            raise DatasetError(f"{self._filepath}: saving needs a path inside a folder or bucket")
+        return f"{parent}/_{name}.staging-{uuid.uuid4().hex}"
+
     def _save(self, data: DataFrame) -> None:
         if self._format not in _SAVE_FORMATS:
             raise DatasetError(f"{self._filepath}: saving {self._format} is not supported")
@@ -290,27 +307,59 @@ class ObjectStoreDataset(AbstractDataset[DataFrame, DataFrame]):
         missing = [c for c in partition_by if c not in data.columns]
         if missing:
             raise DatasetError(f"{self._filepath}: partitionBy columns {missing} not in the data")
+        fs, root = self._filesystem()
+        staging = self._staging(root)
         writer = functools.partial(
             _write_files,
-            root=self._filepath,
+            root=fs.unstrip_protocol(staging),
             file_format=self._format,
             partition_by=partition_by,
             header=bool(self._save_args.get("header", True)),
             storage_options=self._storage_options,
         )
-        written = data.mapInArrow(writer, _WRITTEN).collect()  # bounded: one row per file
+        try:
+            # Only the attempts that succeeded report their files: a failed or
+            # speculative attempt's files stay in the staging folder.
+            written = data.mapInArrow(writer, _WRITTEN).collect()  # bounded: one row per file
+            below = {fs._strip_protocol(r.file)[len(staging) :] for r in written}
+            self._move_into_place(fs, staging, root, sorted(below))
+        finally:
+            with suppress(FileNotFoundError):
+                fs.rm(staging, recursive=True)
         if mode == "overwrite":
             dynamic = self._save_args.get("partitionOverwriteMode", "static") == "dynamic"
-            self._remove_stale({r.file for r in written}, {r.directory for r in written}, dynamic)
+            directories = {posixpath.dirname(root + rel) for rel in below}
+            self._remove_stale({root + rel for rel in below}, directories, dynamic)
+
+    @staticmethod
+    def _move_into_place(
+        fs: fsspec.AbstractFileSystem, staging: str, root: str, below: list[str]
+    ) -> None:
+        """Move the staged files to `root`; on any failure remove those already there."""
+        targets = [root + rel for rel in below]
+        try:
+            if isinstance(fs, LocalFileSystem):
+                for rel, target in zip(below, targets, strict=True):
+                    fs.makedirs(posixpath.dirname(target), exist_ok=True)
+                    fs.mv(staging + rel, target)
+            elif below:
+                # An object store renames by copying: copy them all (concurrently where
+                # the filesystem can); the staging folder is removed afterwards.
+                fs.copy([staging + rel for rel in below], targets)
+        except BaseException:
+            with suppress(Exception):  # the error that stopped the move is the one to see
+                arrived = [target for target in targets if fs.exists(target)]
+                if arrived:
+                    fs.rm(arrived)
+            raise
 
     def _remove_stale(self, keep: set[str], directories: set[str], dynamic: bool) -> None:
         """Delete files the save did not write: in the written partitions, or everywhere."""
         fs, root = self._filesystem()
         if not fs.exists(root):
             return
-        keep_paths = {fs._strip_protocol(url) for url in keep}
-        scopes = [fs._strip_protocol(d) for d in directories] if dynamic else [root]
+        scopes = directories if dynamic else [root]
         for scope in scopes:
-            stale = [p for p in fs.find(scope) if p not in keep_paths]
+            stale = [p for p in fs.find(scope) if p not in keep]
             if stale:
                 fs.rm(stale)
