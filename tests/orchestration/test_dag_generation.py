@@ -8,11 +8,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from airflow.dag_processing.dagbag import DagBag
+from airflow.serialization.decoders import decode_timetable
+from airflow.serialization.encoders import encode_timetable
+from airflow.timetables.base import TimeRestriction
 from kedro.framework.project import settings
 from kedro.io import DataCatalog, MemoryDataset
 from kedro_airflow.grouping import group_memory_nodes
@@ -22,6 +25,7 @@ from geodata.orchestration import RemoveWorkingData, make_airflow_dag
 from geodata.orchestration.alerts import alert_pagerduty, log_retry
 from geodata.orchestration.config import DagConfig, dag_id_for, pipeline_dag_config
 from geodata.orchestration.dag import group_pipeline_nodes, task_of_node
+from geodata.orchestration.runtime import run_params_for
 from geodata.pipeline_registry import register_pipelines
 from geodata.runtime.sources import read_declared_sources
 from tests.kedro_project import make_project_copy
@@ -263,3 +267,25 @@ def test_no_memory_dataset_crosses_a_task_boundary(env_config, env):
         # kedro-airflow's memory grouping agrees: every node can be its own task.
         groups = group_memory_nodes(catalog, pipeline)
         assert sorted(len(group.nodes) for group in groups) == [1] * len(pipeline.nodes)
+
+
+def test_a_daily_run_writes_the_partition_of_the_day_it_starts(dag_bag):
+    """Airflow 3's default timetable for a cron schedule is a trigger timetable
+    (`[scheduler] create_cron_data_intervals = False`): the logical date is the start time."""
+    dag = dag_bag.get_dag("geodata_default_prod")
+    timetable = decode_timetable(encode_timetable(dag.timetable))  # as the scheduler holds it
+    first = timetable.next_dagrun_info(
+        last_automated_data_interval=None,
+        restriction=TimeRestriction(
+            earliest=datetime(2026, 11, 1, 12, tzinfo=UTC), latest=None, catchup=True
+        ),
+    )
+    # The run that starts at 2026-11-02 00:00 UTC conflates 2026-11-02 ...
+    assert first.run_after == first.logical_date == datetime(2026, 11, 2, tzinfo=UTC)
+    assert run_params_for(first.logical_date, {}).execution_dt == date(2026, 11, 2)
+    # ... and the next one, a day later, the next day.
+    second = timetable.next_dagrun_info(
+        last_automated_data_interval=first.data_interval,
+        restriction=TimeRestriction(earliest=None, latest=None, catchup=True),
+    )
+    assert run_params_for(second.logical_date, {}).execution_dt == date(2026, 11, 3)
