@@ -1,12 +1,18 @@
 """Real production components on 127.0.0.1: a moto S3 server, a Hive metastore service and a
 Spark standalone master with one worker, on free ports and temp directories. Each is a
 supervised child (tests/services.py): stopped, with what it started, when the session
-ends or a test fails, and killed when the test process itself is killed."""
+ends or a test fails, and killed when the test process itself is killed.
+
+The cluster reads raw drops and writes the CSV export with Spark on `file://` paths (the
+worker shares the machine): `prod`'s `s3a://` needs hadoop-aws, which no package index
+here has. The S3 server serves what reaches S3 through fsspec (tests/production/test_s3.py).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -181,16 +187,16 @@ def start_metastore(root: Path, warehouse: Path, port: int, env: dict[str, str])
 
 
 @pytest.fixture(scope="session")
-def spark_cluster(tmp_path_factory, services, s3_server) -> SparkCluster:
+def spark_cluster(tmp_path_factory, services) -> SparkCluster:
     """Hive metastore service + standalone master + one worker (2 cores, two 1-core executors).
 
-    The worker's environment carries the S3 settings and the interpreter that has
-    geodata, as a cluster's node image would.
+    The worker's environment carries the interpreter that has geodata, as a cluster's
+    node image would.
     """
     root = tmp_path_factory.mktemp("cluster")
     warehouse = root / "warehouse"
     warehouse.mkdir()
-    env = python_env(**s3_server.env())
+    env = python_env()
 
     metastore_port = free_port()
     metastore = start_metastore(root, warehouse, metastore_port, env)
@@ -257,7 +263,6 @@ def spark_cluster(tmp_path_factory, services, s3_server) -> SparkCluster:
 
 RUN_DT = "2026-11-01"
 RUN_PARAMS = f"run.execution_dt={RUN_DT},export.csv_enabled=true"
-RAW_BUCKET, EXPORT_BUCKET = "geodata-raw", "geodata-exports"
 RUN_TIMEOUT_S = 3600
 
 
@@ -280,17 +285,14 @@ def conf_archive(project: Path, target: Path) -> Path:
     return archive
 
 
-def upload_raw_sources(s3: S3Server, raw_dir: Path, prefix: str) -> int:
-    """Put the demo region's source and reference files (not the truth) in the raw bucket."""
-    client = s3.client()
-    client.create_bucket(Bucket=RAW_BUCKET)
-    count = 0
-    for path in sorted(raw_dir.rglob("*")):
-        relative = path.relative_to(raw_dir)
-        if path.is_file() and relative.parts[0] != "truth" and not path.name.startswith("."):
-            client.upload_file(str(path), RAW_BUCKET, f"{prefix}/{relative.as_posix()}")
-            count += 1
-    return count
+def drop_raw_sources(raw_dir: Path, drops: Path) -> Path:
+    """Copy the region's source and reference files (not the truth) to a drop location."""
+    shutil.copytree(
+        raw_dir,
+        drops,
+        ignore=lambda folder, names: [n for n in names if n == "truth" or n[0] == "."],
+    )
+    return drops
 
 
 @dataclass
@@ -303,39 +305,37 @@ class PipelineRuns:
     cluster_tables: Path
     cluster_warehouse: Path
     cluster_base: Path
-    export_prefix: str
+    cluster_export: Path  # the cluster run's CSV export folder
 
 
 @pytest.fixture(scope="session")
-def pipeline_runs(
-    tmp_path_factory, spark_cluster, s3_server, run_history, small_raw
-) -> PipelineRuns:
+def pipeline_runs(tmp_path_factory, spark_cluster, run_history, small_raw) -> PipelineRuns:
     """The packaged entry point (`python -m geodata`) with `prod` on the cluster, beside the
     same run in `local`.
 
     `local` is the run history's first run (tests/runs.py): every region of the small
     region on RUN_DT with the CSV export, embedded Spark and metastore, raw files on disk.
     `prod` runs in a subprocess from an empty directory with only the conf archive, against
-    the standalone master (executors in their own JVMs) and the metastore service; sources
-    are read from `s3://` and the CSV export written to `s3://` on the moto server.
+    the standalone master (executors in their own JVMs) and the metastore service, with
+    `prod`'s files dataset (`spark.SparkDataset`): Spark reads the sources from `file://`
+    drops and writes the CSV export to a `file://` location, as it would on `s3a://`.
     """
     from tests.kedro_project import REPO
 
     assert run_history.runs["d1"].params["run.execution_dt"] == RUN_DT
     log_dir = tmp_path_factory.mktemp("run_logs")
-    upload_raw_sources(s3_server, small_raw, "demo")  # the history's raw files as of its D1
-    s3_server.client().create_bucket(Bucket=EXPORT_BUCKET)
     packaged = tmp_path_factory.mktemp("packaged")
+    drops = drop_raw_sources(small_raw, packaged / "drops")  # the history's D1 raw files
+    export = packaged / "exports"
     archive = conf_archive(REPO, packaged)
     base = packaged / "base"
     env = python_env(
-        **s3_server.env(),
         SPARK_MASTER_URL=spark_cluster.master_url,
         HIVE_METASTORE_URIS=spark_cluster.metastore_uri,
         GEODATA_WAREHOUSE_DIR=str(spark_cluster.warehouse),
         GEODATA_BASE_LOCATION=str(base),
-        GEODATA_RAW_LOCATION=f"s3://{RAW_BUCKET}/demo",
-        GEODATA_EXPORT_LOCATION=f"s3://{EXPORT_BUCKET}/geodata",
+        GEODATA_RAW_LOCATION=drops.as_uri(),
+        GEODATA_EXPORT_LOCATION=export.as_uri(),
         # Two partitions over two executors, where the local run has one: the rows
         # must not depend on how the work was partitioned.
         GEODATA_SHUFFLE_PARTITIONS="2",
@@ -353,5 +353,5 @@ def pipeline_runs(
         cluster_tables=spark_cluster.warehouse / "geodata.db",
         cluster_warehouse=spark_cluster.warehouse,
         cluster_base=base,
-        export_prefix="geodata/conflated_addresses_csv/",
+        cluster_export=export / "conflated_addresses_csv",
     )

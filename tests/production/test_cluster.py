@@ -1,20 +1,27 @@
-"""The default pipeline on a real Spark standalone cluster gives the same tables as `local`.
+"""The default pipeline on a real Spark standalone cluster gives the same tables and CSV export
+as `local`.
 
 Executors run in their own JVMs on a worker; tables go through a Hive metastore
 service; the driver is the installed package's entry point with the `prod`
-environment and the `kedro package` conf archive (see conftest.py).
+environment and the `kedro package` conf archive; Spark reads the raw drops and
+writes the CSV export, on `file://` paths where production has `s3a://` (see
+conftest.py).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
 from tests.production.conftest import RUN_DT
 
+# How Spark's own writer names a task's file (ObjectStoreDataset's are `part-<token>-00000`).
+SPARK_FILE_NAME = re.compile(r"part-\d{5}-[0-9a-f-]{36}\.c\d{3}\.csv")
 TABLE_KEYS = {
     "conflated_addresses": ["address_id"],
     "address_lineage": ["source", "source_record_id"],
@@ -69,3 +76,33 @@ def test_cluster_run_used_executors_on_the_worker(pipeline_runs, spark_cluster):
     # The tables live in the metastore service's warehouse, not the driver's directory.
     assert (spark_cluster.warehouse / "geodata.db" / "conflated_addresses").is_dir()
     assert not (pipeline_runs.cluster_base.parent / "metastore_db").exists()
+
+
+def _partition_values(path: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in path.split("/") if "=" in part)
+
+
+def _csv_rows(root: Path) -> pd.DataFrame:
+    """A CSV file set's rows (hidden files aside), with the partition values of each path."""
+    frames = []
+    for path in sorted(root.rglob("*.csv")):
+        if path.name.startswith((".", "_")):
+            continue
+        frame = pd.read_csv(path)
+        for column, value in _partition_values(path.relative_to(root).as_posix()).items():
+            frame[column] = value
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True).sort_values("address_id", ignore_index=True)
+
+
+def test_cluster_csv_export_written_by_spark_has_the_local_runs_rows(pipeline_runs):
+    export = pipeline_runs.cluster_export
+    files = [p for p in export.rglob("*.csv") if not p.name.startswith(".")]
+    assert files and all(SPARK_FILE_NAME.fullmatch(p.name) for p in files)
+    dates = {_partition_values(p.relative_to(export).as_posix())["execution_dt"] for p in files}
+    assert dates == {RUN_DT}
+    assert not (export.parent / "_runs").exists()  # published: nothing staged is left
+    exported, local = _csv_rows(export), _csv_rows(pipeline_runs.local_export)
+    assert set(exported["iso_3166_2"]) == set(local["iso_3166_2"])
+    assert exported["address_id"].tolist() == local["address_id"].tolist()
+    pd.testing.assert_frame_equal(exported[local.columns], local, check_dtype=False)

@@ -1,5 +1,6 @@
-"""The `prod` environment: its catalog resolves from environment variables, missing ones are
-all named at start-up, and an unreachable cluster or metastore fails fast with its URL."""
+"""The `prod` environment: its catalog resolves from environment variables (raw drops and the
+CSV export through Spark on `s3a://`, or the fsspec fallback), missing ones are all named at
+start-up, and an unreachable cluster or metastore fails fast with its URL."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 import pytest
 from kedro.framework.project import configure_project, settings
 from kedro.io import DataCatalog
+from kedro_datasets.spark import SparkDataset
 
 from geodata.datasets import (
     DeliveryDataset,
@@ -37,8 +39,8 @@ PROD_VARIABLES = {
     "HIVE_METASTORE_URIS": "thrift://metastore.internal:9083",
     "GEODATA_WAREHOUSE_DIR": "s3a://acme-lake/warehouse",
     "GEODATA_BASE_LOCATION": "s3a://acme-lake/geodata",
-    "GEODATA_RAW_LOCATION": "s3://acme-drops/addresses",
-    "GEODATA_EXPORT_LOCATION": "s3://acme-exports/geodata",
+    "GEODATA_RAW_LOCATION": "s3a://acme-drops/addresses",
+    "GEODATA_EXPORT_LOCATION": "s3a://acme-exports/geodata",
 }
 
 
@@ -69,21 +71,47 @@ def test_prod_catalog_and_spark_settings_resolve_from_the_variables(prod_variabl
     catalog = DataCatalog.from_config(loader["catalog"])
     raw = catalog["county_gis.raw"]
     assert isinstance(raw, DeliveryDataset)  # each delivery's own columns are checked
-    assert isinstance(raw.reader, ObjectStoreDataset)
+    # Raw drops and the CSV export are Spark's, on s3a:// (hadoop-aws on the cluster).
+    assert type(raw.reader) is SparkDataset
     assert raw.reader._describe()["filepath"] == (
-        "s3://acme-drops/addresses/county_gis/addresses.csv"
+        "s3a://acme-drops/addresses/county_gis/addresses.csv"
     )
+    assert type(catalog["enrich.raw_roads"]) is SparkDataset
     export = catalog["conflated_addresses_csv"]
-    assert isinstance(export, ObjectStoreDataset)
-    assert export._describe()["filepath"] == "s3://acme-exports/geodata/conflated_addresses_csv"
+    assert type(export) is SparkDataset
+    assert export._describe()["filepath"] == "s3a://acme-exports/geodata/conflated_addresses_csv"
     assert isinstance(catalog["address_lineage"], HivePartitionedTableDataset)
-    assert isinstance(catalog["published_tables"], PublishedTablesDataset)
+    published = catalog["published_tables"]
+    assert isinstance(published, PublishedTablesDataset)
+    # Spark's CSV export moves through Hadoop (as Spark wrote it), the JSON report through fsspec.
+    assert published._describe()["files"] == {
+        "conflated_addresses_csv": "hadoop",
+        "run_report": "fsspec",
+    }
     assert catalog["address_lineage"].table == "geodata.address_lineage"
     intermediate = catalog["normalize.int_addresses"]
     # working data is keyed by the run (its date, and `all` regions by default)
     assert intermediate._describe()["filepath"].startswith(
         "s3a://acme-lake/geodata/work/2026-11-01/all/02_intermediate"
     )
+
+
+def test_the_fsspec_fallback_reads_and_writes_the_same_paths(prod_variables, monkeypatch):
+    """A cluster without the s3a connector switches one variable; paths and arguments stay."""
+    monkeypatch.setenv("GEODATA_FILES_DATASET", "geodata.datasets.ObjectStoreDataset")
+    catalog = DataCatalog.from_config(_loader()["catalog"])
+    raw = catalog["county_gis.raw"]
+    assert isinstance(raw.reader, ObjectStoreDataset)
+    assert raw.reader._describe()["filepath"] == (
+        "s3a://acme-drops/addresses/county_gis/addresses.csv"
+    )
+    export = catalog["conflated_addresses_csv"]
+    assert isinstance(export, ObjectStoreDataset)
+    assert export._describe()["filepath"] == "s3a://acme-exports/geodata/conflated_addresses_csv"
+    assert catalog["published_tables"]._describe()["files"] == {
+        "conflated_addresses_csv": "fsspec",
+        "run_report": "fsspec",
+    }
 
 
 def test_local_differs_from_prod_only_in_its_environment_settings(prod_variables):

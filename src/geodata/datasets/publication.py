@@ -289,6 +289,10 @@ class _FileSets:
     def names(self) -> set[str]:
         return set(self._configs)
 
+    def layers(self) -> dict[str, str]:
+        """Each file dataset's file system layer: `hadoop` or `fsspec`."""
+        return dict(sorted(self._via.items()))
+
     def _files(self, via: str) -> _Files | _FsspecFiles:
         if via == "fsspec":
             return _FsspecFiles()
@@ -430,7 +434,7 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
         return {
             "tables": {k: t.table for k, t in self._tables.items()},
             "runs": self._runs,
-            "files": sorted(self._files.names()),
+            "files": self._files.layers(),
         }
 
     @staticmethod
