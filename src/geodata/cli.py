@@ -17,6 +17,12 @@ from typing import Any
 
 import click
 
+# `python -m geodata` and the `geodata` script run the `run` command of the project's
+# cli.py (kedro.framework.cli.utils.find_run_command): Kedro's own.
+from kedro.framework.cli.project import run
+
+__all__ = ["cli", "run"]
+
 TEMPLATE = Path(__file__).parent / "orchestration" / "templates" / "airflow_dag.j2"
 
 
