@@ -186,6 +186,47 @@ def start_metastore(root: Path, warehouse: Path, port: int, env: dict[str, str])
     )
 
 
+def start_master(services: list[Service], root: Path, env: dict[str, str], ui_port: int) -> str:
+    """A Spark standalone master on a free port of 127.0.0.1, once it listens: its URL."""
+    port = free_port()
+    master = start_service(
+        "spark-master",
+        _spark_class(
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--webui-port",
+            str(ui_port),
+        ),
+        env,
+        root,
+    )
+    services.append(master)
+    wait_until(master, lambda: port_open(port), f"master on port {port}")
+    return f"spark://127.0.0.1:{port}"
+
+
+@dataclass(frozen=True)
+class Metastore:
+    """A Hive metastore service: its thrift URI and its warehouse directory."""
+
+    uri: str
+    warehouse: Path
+
+
+def running_metastore(services: list[Service], root: Path) -> Metastore:
+    """A Hive metastore service (Derby inside its one JVM) under `root`, once it listens."""
+    warehouse = root / "warehouse"
+    warehouse.mkdir()
+    port = free_port()
+    service = start_metastore(root, warehouse, port, python_env())
+    services.append(service)
+    wait_until(service, lambda: port_open(port), f"metastore on {port}")
+    return Metastore(f"thrift://127.0.0.1:{port}", warehouse)
+
+
 @pytest.fixture(scope="session")
 def spark_cluster(tmp_path_factory, services) -> SparkCluster:
     """Hive metastore service + standalone master + one worker (2 cores, two 1-core executors).
@@ -202,24 +243,8 @@ def spark_cluster(tmp_path_factory, services) -> SparkCluster:
     metastore = start_metastore(root, warehouse, metastore_port, env)
     services.append(metastore)
 
-    master_port, ui_port = free_port(), free_port()
-    master = start_service(
-        "spark-master",
-        _spark_class(
-            "org.apache.spark.deploy.master.Master",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(master_port),
-            "--webui-port",
-            str(ui_port),
-        ),
-        env,
-        root,
-    )
-    services.append(master)
-    wait_until(master, lambda: port_open(master_port), f"master on port {master_port}")
-    master_url = f"spark://127.0.0.1:{master_port}"
+    ui_port = free_port()
+    master_url = start_master(services, root, env, ui_port)
 
     worker_dir = root / "work"
     worker = start_service(

@@ -26,14 +26,15 @@ import yaml
 from tests.alerts import recording_alert_server
 from tests.kedro_project import make_project_copy
 from tests.production.conftest import (
-    _spark_class,
+    Metastore,
     free_port,
     port_open,
     python_env,
-    start_metastore,
+    running_metastore,
+    start_master,
     wait_until,
 )
-from tests.production.test_concurrent_runs import _COUNT_ROWS, SPARK_SETTINGS
+from tests.production.test_concurrent_runs import SPARK_SETTINGS, rows_per_region
 from tests.services import Service, start_service
 
 pytestmark = [pytest.mark.airflow, pytest.mark.cluster, pytest.mark.pipeline]
@@ -140,39 +141,14 @@ def alert_server():
 
 
 @pytest.fixture(scope="module")
-def metastore_uri(tmp_path_factory, services) -> tuple[str, Path]:
-    root = tmp_path_factory.mktemp("airflow_metastore")
-    warehouse = root / "warehouse"
-    warehouse.mkdir()
-    port = free_port()
-    service = start_metastore(root, warehouse, port, python_env())
-    services.append(service)
-    wait_until(service, lambda: port_open(port), f"metastore on {port}")
-    return f"thrift://127.0.0.1:{port}", warehouse
+def metastore(tmp_path_factory, services) -> Metastore:
+    return running_metastore(services, tmp_path_factory.mktemp("airflow_metastore"))
 
 
 @pytest.fixture(scope="module")
 def idle_master(tmp_path_factory, services) -> str:
     """A Spark standalone master with no worker: jobs wait forever for executors."""
-    root = tmp_path_factory.mktemp("idle_master")
-    port = free_port()
-    master = start_service(
-        "idle-spark-master",
-        _spark_class(
-            "org.apache.spark.deploy.master.Master",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--webui-port",
-            str(free_port()),
-        ),
-        python_env(),
-        root,
-    )
-    services.append(master)
-    wait_until(master, lambda: port_open(port), f"master on port {port}")
-    return f"spark://127.0.0.1:{port}"
+    return start_master(services, tmp_path_factory.mktemp("idle_master"), python_env(), free_port())
 
 
 def _render_dags(project: Path, target: Path, *options: str) -> None:
@@ -190,12 +166,11 @@ def _render_dags(project: Path, target: Path, *options: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def region_project(tmp_path_factory, small_raw, metastore_uri) -> Path:
+def region_project(tmp_path_factory, small_raw, metastore) -> Path:
     """The small region's project copy; its tasks share the metastore service."""
-    uri, warehouse = metastore_uri
     project = make_project_copy(tmp_path_factory.mktemp("regions") / "project", raw_dir=small_raw)
     (project / "conf/local/spark.yml").write_text(
-        SPARK_SETTINGS.format(warehouse=warehouse, uri=uri)
+        SPARK_SETTINGS.format(warehouse=metastore.warehouse, uri=metastore.uri)
     )
     return project
 
@@ -276,7 +251,7 @@ def airflow(
         service.stop()
 
 
-def test_two_regions_of_one_dag_run_at_once(airflow, services, region_project, metastore_uri):
+def test_two_regions_of_one_dag_run_at_once(airflow, services, region_project, metastore):
     dag_id = "geodata_default_local"
     airflow.wait_for_dag(dag_id, services)
     runs = {region: f"region_{region}" for region in REGIONS}
@@ -301,16 +276,7 @@ def test_two_regions_of_one_dag_run_at_once(airflow, services, region_project, m
     )
 
     # Each run wrote its own region's partitions, and removed its working data on success.
-    uri, warehouse = metastore_uri
-    counted = subprocess.run(
-        [sys.executable, "-c", _COUNT_ROWS, uri, str(warehouse), RUN_DT],
-        env=python_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    counts = json.loads(counted.stdout.strip().splitlines()[-1])
+    counts = rows_per_region(metastore, RUN_DT)
     assert set(counts["conflated"]) == set(REGIONS), counts
     for region in REGIONS:
         assert counts["lineage"][region] >= counts["conflated"][region] > 0, counts

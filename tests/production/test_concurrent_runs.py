@@ -15,19 +15,12 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.kedro_project import make_project_copy
-from tests.production.conftest import (
-    free_port,
-    port_open,
-    python_env,
-    start_metastore,
-    wait_until,
-)
+from tests.production.conftest import Metastore, python_env, running_metastore
 from tests.services import Service, start_service
 
 pytestmark = [pytest.mark.cluster, pytest.mark.pipeline]
@@ -79,23 +72,23 @@ print(json.dumps({name: {r[0]: r[1] for r in rows} for name, rows in counts.item
 """
 
 
-@dataclass(frozen=True)
-class Metastore:
-    uri: str
-    warehouse: Path
-
-
 @pytest.fixture(scope="module")
 def metastore(tmp_path_factory, services) -> Metastore:
-    """A Hive metastore service (Derby inside the service's one JVM) for concurrent clients."""
-    root = tmp_path_factory.mktemp("shared_metastore")
-    warehouse = root / "warehouse"
-    warehouse.mkdir()
-    port = free_port()
-    service = start_metastore(root, warehouse, port, python_env())
-    services.append(service)
-    wait_until(service, lambda: port_open(port), f"metastore on {port}")
-    return Metastore(f"thrift://127.0.0.1:{port}", warehouse)
+    """A Hive metastore service for concurrent clients."""
+    return running_metastore(services, tmp_path_factory.mktemp("shared_metastore"))
+
+
+def rows_per_region(metastore: Metastore, run_dt: str) -> dict[str, dict[str, int]]:
+    """Rows of `run_dt` per region in each output table, and lineage rows without address."""
+    counted = subprocess.run(
+        [sys.executable, "-c", _COUNT_ROWS, metastore.uri, str(metastore.warehouse), run_dt],
+        env=python_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    return json.loads(counted.stdout.strip().splitlines()[-1])
 
 
 def _kedro_run(params: str) -> list[str]:
@@ -171,15 +164,7 @@ def test_two_regions_run_at_once_and_an_overlapping_run_is_refused(metastore, sm
         log = run.log.read_text()
         assert log.index("QA report written") < log.index("Working data removed")
 
-    counted = subprocess.run(
-        [sys.executable, "-c", _COUNT_ROWS, metastore.uri, str(metastore.warehouse), RUN_DT],
-        env=python_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    counts = json.loads(counted.stdout.strip().splitlines()[-1])
+    counts = rows_per_region(metastore, RUN_DT)
     for region in REGIONS:
         assert counts["conflated"].get(region, 0) > 0, counts
         assert counts["lineage"].get(region, 0) >= counts["conflated"][region], counts
