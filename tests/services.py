@@ -1,11 +1,12 @@
 """Child processes of the test run (Spark master/worker, metastore, moto, pipeline runs) that
 never outlive it.
 
-Each child starts in its own process group, so stopping it stops what it started (a Spark
-worker's executors). Two guards cover a test run that is killed rather than ended:
-the child gets SIGKILL from the kernel when the test process dies (Linux parent-death
-signal), and a watchdog process, in a session of its own, kills the child's whole
-process group once the test process is gone, which reaches grandchildren too.
+Each child starts in a session of its own, so stopping it stops everything it started,
+also in process groups of their own (a Spark worker's executors, an Airflow scheduler's
+task processes and their JVMs). Two guards cover a test run that is killed rather than
+ended: the child gets SIGKILL from the kernel when the test process dies (Linux
+parent-death signal), and a watchdog process, in a session of its own, kills every
+process of the child's session once the test process is gone.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.watchdog import group_alive
+from tests.watchdog import session_groups, signal_session
 
 _PR_SET_PDEATHSIG = 1
 _WATCHDOG = Path(__file__).with_name("watchdog.py")
@@ -51,18 +53,20 @@ class Service:
         return self.log.read_text(errors="replace")[-4000:]
 
     def stop(self, grace_s: float = 20) -> None:
-        """Terminate the child's process group; kill it if it does not exit within `grace_s`."""
+        """Terminate every process of the child's session; kill what is left after `grace_s`.
+
+        The session holds what the child started in process groups of their own too (an
+        Airflow scheduler's task processes and their JVMs).
+        """
         for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 10)):
-            if self.process.poll() is not None and not group_alive(self.pid):
+            if self.process.poll() is not None and not session_groups(self.pid):
                 break
-            try:
-                os.killpg(self.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                self.process.wait(timeout=wait_s)
-            except subprocess.TimeoutExpired:
-                continue
+            signal_session(self.pid, sig)
+            deadline = time.monotonic() + wait_s
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None and not session_groups(self.pid):
+                    break
+                time.sleep(0.2)
         if self.watchdog is not None and self.watchdog.poll() is None:
             self.watchdog.kill()
             self.watchdog.wait()

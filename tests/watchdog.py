@@ -1,14 +1,18 @@
-"""Kill a process group once the process that owns it is gone.
+"""Kill a session's processes once the process that owns them is gone.
 
-    python tests/watchdog.py <owner pid> <process group id>
+    python tests/watchdog.py <owner pid> <session id>
 
-Runs in a session of its own, so killing the owner (even with SIGKILL) does not kill
-it. It exits when the group is gone, or after terminating the group (SIGTERM, then
-SIGKILL 10 s later) when the owner has died. Standard library only.
+A service starts in a session of its own (its pid is the session id); what it starts
+stays in that session even in process groups of its own (an Airflow scheduler's task
+processes, and their JVMs). The watchdog runs in another session, so killing the owner
+(even with SIGKILL) does not kill it. It exits when the session's processes are gone,
+or after terminating every process group of the session (SIGTERM, then SIGKILL 10 s
+later) when the owner has died. Standard library only; Linux (/proc).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -41,17 +45,37 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
-def main(owner: int, pgid: int) -> None:
-    """Wait for the owner's death (or the group's end); then end the group."""
-    while group_alive(pgid):
+def session_groups(sid: int) -> set[int]:
+    """The process groups of the live (not zombie) processes of session `sid`."""
+    groups = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                state, _, group, session = stat.read().rsplit(")", 1)[1].split()[:4]
+        except (OSError, ValueError):
+            continue
+        if int(session) == sid and state != "Z":
+            groups.add(int(group))
+    return groups
+
+
+def signal_session(sid: int, sig: int) -> None:
+    """Send `sig` to every process group of session `sid`."""
+    for group in session_groups(sid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(group, sig)
+
+
+def main(owner: int, sid: int) -> None:
+    """Wait for the owner's death (or the session's end); then end the session."""
+    while session_groups(sid):
         if not _alive(owner):
             for sig, wait_s in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 0.0)):
-                try:
-                    os.killpg(pgid, sig)
-                except ProcessLookupError:
-                    return
+                signal_session(sid, sig)
                 deadline = time.monotonic() + wait_s
-                while time.monotonic() < deadline and group_alive(pgid):
+                while time.monotonic() < deadline and session_groups(sid):
                     time.sleep(POLL_S)
             return
         time.sleep(POLL_S)

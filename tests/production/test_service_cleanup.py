@@ -1,8 +1,9 @@
 """Services a test run starts die with it, even when the run is killed.
 
 A stand-in for a test process starts a real moto S3 server through `tests.services`,
-inside a shell that also starts a grandchild, and is then killed; every process of the
-service's group must be gone shortly after.
+inside a shell that also starts a grandchild in a process group of its own (as an
+Airflow scheduler starts its task processes), and is then killed; every process of the
+service's session must be gone shortly after.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ OWNER = textwrap.dedent(
 )
 
 
-def _group_members(pgid: int) -> list[int]:
-    members = []
+def _session_members(sid: int) -> dict[int, int]:
+    """Live processes of session `sid`: pid -> process group."""
+    members = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -46,9 +48,9 @@ def _group_members(pgid: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        state, _, group = stat.rsplit(")", 1)[1].split()[:3]
-        if int(group) == pgid and state != "Z":
-            members.append(int(entry.name))
+        state, _, group, session = stat.rsplit(")", 1)[1].split()[:4]
+        if int(session) == sid and state != "Z":
+            members[int(entry.name)] = int(group)
     return members
 
 
@@ -65,7 +67,8 @@ def _wait_for(condition, timeout_s: float) -> bool:
 def test_services_are_gone_when_the_test_process_is_killed(tmp_path, sig):
     port = free_port()
     pid_file = tmp_path / "service.pid"
-    shell = f"{sys.executable} -m moto.server -H 127.0.0.1 -p {port} & sleep 600 & wait"
+    # `set -m`: the background sleep gets a process group of its own, in the same session.
+    shell = f"{sys.executable} -m moto.server -H 127.0.0.1 -p {port} & set -m; sleep 600 & wait"
     script = OWNER.format(
         repo=str(REPO), shell=shell, workdir=str(tmp_path), pid_file=str(pid_file)
     )
@@ -74,13 +77,15 @@ def test_services_are_gone_when_the_test_process_is_killed(tmp_path, sig):
     )
     try:
         assert _wait_for(lambda: pid_file.exists() and port_open(port), 60), "moto never started"
-        pgid = int(pid_file.read_text())
-        assert len(_group_members(pgid)) >= 3  # bash, moto, sleep
+        sid = int(pid_file.read_text())
+        members = _session_members(sid)
+        assert len(members) >= 3  # bash, moto, sleep
+        assert len(set(members.values())) >= 2  # the sleep in a group of its own
 
         os.kill(owner.pid, sig)
         owner.wait(timeout=10)
 
-        assert _wait_for(lambda: not _group_members(pgid), 30), _group_members(pgid)
+        assert _wait_for(lambda: not _session_members(sid), 30), _session_members(sid)
         assert not port_open(port)
     finally:
         if owner.poll() is None:
@@ -88,8 +93,9 @@ def test_services_are_gone_when_the_test_process_is_killed(tmp_path, sig):
 
 
 def test_a_stopped_service_takes_its_children_and_watchdog_with_it(tmp_path):
-    service = start_service("sleepers", ["bash", "-c", "sleep 600 & sleep 600"], {}, tmp_path)
-    assert _wait_for(lambda: len(_group_members(service.pid)) >= 2, 10)
+    command = ["bash", "-c", "sleep 600 & set -m; sleep 600 & wait"]
+    service = start_service("sleepers", command, {}, tmp_path)
+    assert _wait_for(lambda: len(set(_session_members(service.pid).values())) >= 2, 10)
     service.stop(grace_s=5)
-    assert not _group_members(service.pid)
+    assert not _session_members(service.pid)
     assert service.watchdog.poll() is not None
