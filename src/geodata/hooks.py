@@ -72,8 +72,26 @@ PUBLISH_NODE = "export.build_output_tables"
 DRAFT_REPORT = "export.run_report"
 
 
+def _label_spark_jobs(node_name: str | None) -> None:
+    """Name the node in the Spark jobs this thread starts from now on (None: no node).
+
+    The Spark UI shows it as each job's description, and the event log carries it as
+    the `geodata.node` property (`geodata.benchmark.spark_events.NODE_PROPERTY`), so
+    Spark's work can be summed per node. Nothing is done before Spark has started.
+    """
+    from pyspark import SparkContext
+
+    context = SparkContext._active_spark_context
+    if context is None:
+        return
+    context.setLocalProperty("geodata.node", node_name)
+    context.setJobDescription(node_name)
+
+
 class RunTimingHooks:
     """Measures each node's wall time; adds it to the run report and writes the QA report.
+
+    Spark jobs are labelled with the node they run for (`_label_spark_jobs`).
 
     Spark is lazy: most of a node's work happens when its outputs are saved, so a
     node's time runs from its start to its last saved output. The report is published
@@ -97,6 +115,7 @@ class RunTimingHooks:
     def before_node_run(self, node, inputs: dict[str, Any]) -> dict[str, Any] | None:
         """Note when a node starts; give the report to publish the timings so far."""
         self._started[node.name] = time.perf_counter()
+        _label_spark_jobs(node.name)
         if node.name == PUBLISH_NODE and DRAFT_REPORT in inputs and self._timings:
             timings = dict(sorted(self._timings.items()))
             return {DRAFT_REPORT: {**inputs[DRAFT_REPORT], "timings_s": timings}}
@@ -120,6 +139,7 @@ class RunTimingHooks:
     @hook_impl
     def after_pipeline_run(self, catalog) -> None:
         """Write the QA report with the run's node timings, when the run made part of it."""
+        _label_spark_jobs(None)
         timings = dict(sorted(self._timings.items()))
         if QA_NODES & set(self._timings) and write_qa_report(catalog, timings):
             logger.info("QA report written: %s", catalog.get("qa_report"))

@@ -21,6 +21,7 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 
 from geodata.benchmark.spark_events import (
+    NODE_PROPERTY,
     PhaseTotals,
     find_event_log,
     read_phase_totals,
@@ -195,7 +196,9 @@ def measure_size(
             for key in ("spark.master", "spark.driver.memory", "spark.sql.shuffle.partitions")
         }
     spark.stop()  # completes the event log
-    totals = read_phase_totals(find_event_log(event_dir))
+    event_log = find_event_log(event_dir)
+    totals = read_phase_totals(event_log)
+    node_totals = read_phase_totals(event_log, NODE_PROPERTY)
     report = json.loads((project / "data/08_reporting/run_report.json").read_text())
     timings = report["timings_s"]
     in_scope = sum(report["accounting"]["in_scope_by_source"].values())
@@ -220,6 +223,12 @@ def measure_size(
             "stages_s": stage_seconds(timings, sources),
             "nodes_s": dict(sorted(timings.items(), key=lambda kv: -kv[1])),
             "spark": totals.get("pipeline", PhaseTotals()).as_dict(),
+            # Spark's work per node: jobs, tasks, task seconds, shuffle bytes.
+            "nodes_spark": {
+                node: node_totals[node].as_dict()
+                for node in sorted(node_totals, key=lambda n: -node_totals[n].task_seconds)
+                if node in timings
+            },
             "memory": pipeline_memory,
             "pairwise": pipeline_scores,
         },

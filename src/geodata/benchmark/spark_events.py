@@ -21,6 +21,9 @@ from pyspark.sql import SparkSession
 PHASE_PROPERTY = "geodata.benchmark.phase"
 """Local property that names the phase a Spark job belongs to."""
 
+NODE_PROPERTY = "geodata.node"
+"""Local property that names the Kedro node a Spark job runs for (`geodata.hooks`)."""
+
 
 def event_log_settings(event_dir: Path) -> dict[str, Any]:
     """Spark settings that write an uncompressed event log into `event_dir` (created)."""
@@ -51,12 +54,13 @@ class PhaseTotals:
 
     jobs: int = 0
     tasks: int = 0
+    task_seconds: float = 0.0
     shuffle_read_bytes: int = 0
     shuffle_write_bytes: int = 0
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, int | float]:
         """The totals, for JSON."""
-        return asdict(self)
+        return {**asdict(self), "task_seconds": round(self.task_seconds, 1)}
 
 
 def _shuffle_bytes(metrics: dict[str, Any]) -> tuple[int, int]:
@@ -71,37 +75,40 @@ _JOB_START = '"Event":"SparkListenerJobStart"'
 _TASK_END = '"Event":"SparkListenerTaskEnd"'
 
 
-def read_phase_totals(event_log: Path) -> dict[str, PhaseTotals]:
-    """Sum the jobs and task shuffle metrics of an event log by phase.
+def read_phase_totals(event_log: Path, prop: str = PHASE_PROPERTY) -> dict[str, PhaseTotals]:
+    """Sum the jobs and task metrics of an event log by a job property's value.
 
     A stage belongs to the first job that lists it (later jobs list it again when
-    they reuse its shuffle output, as skipped). Jobs started outside any phase are
-    under `""`.
+    they reuse its shuffle output, as skipped). Jobs started without the property
+    are under `""`. A task's seconds are its executor run time.
 
     Args:
         event_log: One application's uncompressed event log file.
+        prop: The local property to group by: the phase (`PHASE_PROPERTY`) or the
+            Kedro node (`NODE_PROPERTY`).
 
     Returns:
-        Totals by phase name.
+        Totals by the property's value.
     """
     totals: dict[str, PhaseTotals] = {}
-    stage_phase: dict[int, str] = {}
+    stage_group: dict[int, str] = {}
     with event_log.open(encoding="utf-8") as lines:
         for line in lines:
             if _JOB_START in line:
                 event = json.loads(line)
-                phase = (event.get("Properties") or {}).get(PHASE_PROPERTY) or ""
-                totals.setdefault(phase, PhaseTotals()).jobs += 1
+                group = (event.get("Properties") or {}).get(prop) or ""
+                totals.setdefault(group, PhaseTotals()).jobs += 1
                 for stage in event.get("Stage IDs", []):
-                    stage_phase.setdefault(stage, phase)
+                    stage_group.setdefault(stage, group)
             elif _TASK_END in line:
                 event = json.loads(line)
-                phase = stage_phase.get(event["Stage ID"], "")
-                phase_totals = totals.setdefault(phase, PhaseTotals())
-                read, written = _shuffle_bytes(event.get("Task Metrics") or {})
-                phase_totals.tasks += 1
-                phase_totals.shuffle_read_bytes += read
-                phase_totals.shuffle_write_bytes += written
+                group_totals = totals.setdefault(stage_group.get(event["Stage ID"], ""), PhaseTotals())
+                metrics = event.get("Task Metrics") or {}
+                read, written = _shuffle_bytes(metrics)
+                group_totals.tasks += 1
+                group_totals.task_seconds += int(metrics.get("Executor Run Time", 0)) / 1000
+                group_totals.shuffle_read_bytes += read
+                group_totals.shuffle_write_bytes += written
     return totals
 
 
