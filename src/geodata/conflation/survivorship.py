@@ -164,12 +164,18 @@ def _support(accuracy_weight: dict[str, float], recency_half_life_days: float) -
     )
 
 
-def _source_votes(members: DataFrame, name_aliases: DataFrame, support: Column) -> DataFrame:
+def _source_votes(voters: DataFrame, members: DataFrame, name_aliases: DataFrame) -> DataFrame:
     """`cluster_key`, `field`, `value`, `source`, `support`, `priority`: each source's
     strongest vote for each value of each field, aliased names counted as their preferred
-    name."""
+    name.
+
+    Args:
+        voters: The members with their `support`.
+        members: The members, whose names count towards the preferred names.
+        name_aliases: The alias table.
+    """
     fields = SURVIVING_FIELDS + REFERENCE_FIELDS
-    candidates = members.select(
+    candidates = voters.select(
         "cluster_key",
         "iso_3166_2",
         "source",
@@ -182,7 +188,7 @@ def _source_votes(members: DataFrame, name_aliases: DataFrame, support: Column) 
                 ]
             )
         ).alias("fv"),
-        support.alias("support"),
+        "support",
     ).where(F.col("fv.value").isNotNull())
     # Aliased names (`geodata.conflation.aliases`) vote together, for the name most
     # records use.
@@ -275,7 +281,18 @@ def _summary(members: DataFrame) -> DataFrame:
     )
 
 
-def _with_building_designators(addresses: DataFrame, per_source: DataFrame) -> DataFrame:
+def _unit_votes(members: DataFrame) -> DataFrame:
+    """`cluster_key`, `value`, `support`: each source's strongest vote for each unit value
+    of its cluster (as `_source_votes` counts them: units have no aliases), from members
+    with a unit and their `support`."""
+    return (
+        members.groupBy("cluster_key", F.col("unit").alias("value"), "source")
+        .agg(F.max("support").alias("support"))
+        .select("cluster_key", "value", "support")
+    )
+
+
+def _with_building_designators(addresses: DataFrame, unit_votes: DataFrame) -> DataFrame:
     """`addresses` with each unit's designator from its building where its own sources
     do not settle it (`building_designators`)."""
     buildings = addresses.select(
@@ -288,10 +305,7 @@ def _with_building_designators(addresses: DataFrame, per_source: DataFrame) -> D
             F.coalesce("street", F.lit("")),
         ).alias("building_key"),
     )
-    designators = building_designators(
-        per_source.where(F.col("field") == "unit").select("cluster_key", "value", "support"),
-        buildings,
-    )
+    designators = building_designators(unit_votes, buildings)
     return (
         addresses.join(designators, "cluster_key", "left")
         .withColumn("unit", with_designator(F.col("unit"), F.col("designator")))
@@ -336,18 +350,20 @@ def best_values(
         content id, `with_content_ids`); (2) one lineage row per member record
         (`address_id`, `source`, `source_record_id`, `iso_3166_1`, `iso_3166_2`).
     """
-    # Members, votes and addresses each feed several joins below: each is
-    # checkpointed once, so Spark neither recomputes it nor analyses one plan that
-    # repeats it many times over (the plans otherwise hold over a thousand operators).
+    # Members feed several joins below: they are checkpointed once, so Spark neither
+    # recomputes them nor analyses a plan that repeats them many times over.
     members = records.where(is_cluster_member()).withColumn("key", record_key())
     members = (
         members.join(clusters, "key")
         .withColumn("accuracy_rank", _accuracy_rank())
         .localCheckpoint()
     )
-    per_source = _source_votes(
-        members, name_aliases, _support(accuracy_weight, recency_half_life_days)
-    ).localCheckpoint()
+    support = _support(accuracy_weight, recency_half_life_days)
+    # The votes are shuffled by cluster once, as member records: every step after that
+    # groups by cluster and more (field, value, source), so it runs within those
+    # partitions instead of shuffling one row per record and field.
+    voters = members.repartition("cluster_key").withColumn("support", support)
+    per_source = _source_votes(voters, members, name_aliases)
     fields = SURVIVING_FIELDS + REFERENCE_FIELDS
     value = F.col("values")
     missed = _missed_match_probability(clusters, scored_pairs)
@@ -382,7 +398,10 @@ def best_values(
         )
     )
     addresses = with_content_ids(
-        _with_building_designators(addresses.localCheckpoint(), per_source)
+        _with_building_designators(
+            addresses.localCheckpoint(),
+            _unit_votes(members.where(F.col("unit").isNotNull()).withColumn("support", support)),
+        )
     ).localCheckpoint()
     lineage = members.join(addresses.select("cluster_key", "address_id"), "cluster_key").select(
         "address_id", *RECORD_KEY_COLUMNS, "iso_3166_1", "iso_3166_2"
