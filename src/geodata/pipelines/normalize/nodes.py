@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-import pandas as pd
+import pyarrow as pa
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.address import NormalizedAddress, normalize_address
 from geodata.params import RunParams
@@ -27,27 +29,34 @@ _PARSED_FIELDS = tuple(
     if f.name != "reject_reason"
 )
 _INPUT_TEXT = TEXT_FIELDS
+_TEXT_COLUMNS = (*_INPUT_TEXT, *[f"fix_{name}" for name in ADDRESS_FIELDS])
+"""Columns parsed in Python; the fix columns are replaced by their normalized values."""
 
 
-def _text(value: object) -> str | None:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+def _normalize_texts(texts: dict[str, list[str | None]]) -> dict[str, list]:
+    """Parsed fields, normalized fix values and the verdict for each record of a batch.
 
+    Args:
+        texts: The batch's text columns (`TEXT_FIELDS` and `fix_<field>`) as lists.
 
-def _normalize_batch(batch: pd.DataFrame) -> pd.DataFrame:
-    """Canonical fields for one Arrow batch of mapped records (vectorised over the batch)."""
-    columns = {name: [] for name, _ in _PARSED_FIELDS}
-    fixes = {f"fix_{name}": [] for name in ADDRESS_FIELDS}
+    Returns:
+        One list per `_PARSED_FIELDS` name, per `fix_<field>` and `normalize_reason`.
+    """
+    columns: dict[str, list] = {name: [] for name, _ in _PARSED_FIELDS}
+    fixes: dict[str, list] = {f"fix_{name}": [] for name in ADDRESS_FIELDS}
     reasons = []
-    for row in batch[list(_INPUT_TEXT) + [f"fix_{n}" for n in ADDRESS_FIELDS]].itertuples(
-        index=False
+    fix_columns = [texts[f"fix_{name}"] for name in ADDRESS_FIELDS]
+    for row, given_fixes in zip(
+        zip(*(texts[name] for name in _INPUT_TEXT), strict=True),
+        zip(*fix_columns, strict=True),
+        strict=True,
     ):
-        values = {name: _text(getattr(row, name)) for name in _INPUT_TEXT}
-        parsed = normalize_address(**values)
+        parsed = normalize_address(**dict(zip(_INPUT_TEXT, row, strict=True)))
         for name, _ in _PARSED_FIELDS:
             columns[name].append(getattr(parsed, name))
         reasons.append(parsed.reject_reason)
-        given = {name: _text(getattr(row, f"fix_{name}")) for name in ADDRESS_FIELDS}
-        if any(given.values()):
+        if any(given_fixes):
+            given = dict(zip(ADDRESS_FIELDS, given_fixes, strict=True))
             # Fix values are canonicalized in the context of the target address so
             # that, e.g., a new unit "4" becomes "# 4" exactly as a source's would.
             fixed = normalize_address(
@@ -65,12 +74,31 @@ def _normalize_batch(batch: pd.DataFrame) -> pd.DataFrame:
         else:
             for name in ADDRESS_FIELDS:
                 fixes[f"fix_{name}"].append(None)
-    out = batch.drop(columns=[*_INPUT_TEXT, *fixes]).copy()
-    for name, values in {**columns, **fixes}.items():
-        out[name] = values
-    out["hn_int"] = pd.array(columns["hn_int"], dtype="Int64")
-    out["normalize_reason"] = reasons
-    return out
+    return {**columns, **fixes, "normalize_reason": reasons}
+
+
+def _strings(column: pa.Array) -> list[str | None]:
+    """A column's values as Python strings (None for nulls)."""
+    if not pa.types.is_string(column.type):
+        column = column.cast(pa.string())
+    return column.to_pylist()
+
+
+def _normalize_batch(batch: pa.RecordBatch, out_schema: pa.Schema) -> pa.RecordBatch:
+    """One Arrow batch of mapped records with its text replaced by canonical fields.
+
+    Only the text columns become Python values; the others (ids, points, the raw
+    record) pass through as Arrow arrays, untouched.
+    """
+    texts = {name: _strings(batch.column(name)) for name in _TEXT_COLUMNS}
+    parsed = _normalize_texts(texts)
+    arrays = [
+        pa.array(parsed[field.name], type=field.type)
+        if field.name in parsed
+        else batch.column(field.name)
+        for field in out_schema
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=out_schema)
 
 
 def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, DataFrame]:
@@ -93,11 +121,13 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
         ]
     )
 
-    def normalize_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        for batch in batches:
-            yield _normalize_batch(batch)
+    arrow_schema = to_arrow_schema(out_schema)
 
-    normalized = records.mapInPandas(normalize_batches, out_schema)
+    def normalize_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield _normalize_batch(batch, arrow_schema)
+
+    normalized = records.mapInArrow(normalize_batches, out_schema)
     reason = F.coalesce(F.col("reject_reason"), F.col("normalize_reason"))
     if run.country_filter:
         normalized = normalized.where(
@@ -107,7 +137,11 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
         normalized = normalized.where(
             F.col("iso_3166_2").isNull() | (F.col("iso_3166_2") == run.iso_3166_2)
         )
-    normalized = normalized.withColumn("reason", reason)
+    # Both outputs are read from one parse of the records: checkpointed to local disk
+    # as the first output is saved, read back for the second.
+    normalized = normalized.withColumn("reason", reason).localCheckpoint(
+        eager=False, storageLevel=StorageLevel.DISK_ONLY
+    )
     valid = normalized.where(F.col("reason").isNull()).select(
         *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
     )
