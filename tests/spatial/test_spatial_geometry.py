@@ -172,6 +172,55 @@ def test_distances_m_east_west_shrink_with_latitude():
     assert distances[1] == pytest.approx(0.0005 * METRES_PER_DEGREE, rel=1e-9)
 
 
+def test_distances_m_to_lines_agree_with_shapely_in_the_local_projection():
+    # Random lines, multi-lines and a polygon: the segment arithmetic for lines gives
+    # shapely's own distance in the point's local projection.
+    rng = np.random.default_rng(3)
+    geoms, lat, lon = [], [], []
+    for i in range(300):
+        x0, y0 = -122.4 + rng.random() * 0.01, 37.7 + rng.random() * 0.01
+        path = np.column_stack(
+            [x0 + np.cumsum(rng.normal(0, 3e-4, 6)), y0 + np.cumsum(rng.normal(0, 3e-4, 6))]
+        )
+        geoms.append(
+            shapely.LineString(path)
+            if i % 3
+            else shapely.MultiLineString([path[:3], path[3:] + 0.002])
+        )
+        lat.append(y0 + rng.normal(0, 5e-4))
+        lon.append(x0 + rng.normal(0, 5e-4))
+    geoms.append(shapely.box(-122.401, 37.699, -122.399, 37.701))
+    lat.append(37.7)
+    lon.append(-122.4)
+    geoms, lat, lon = np.array(geoms, dtype=object), np.array(lat), np.array(lon)
+
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    x, y = local_offsets_m(lat[owner], lon[owner], coords[:, 1], coords[:, 0])
+    projected = shapely.set_coordinates(geoms.copy(), np.column_stack([x, y]))
+    expected = shapely.distance(projected, shapely.Point(0.0, 0.0))
+
+    distances = distances_m(lat, lon, geoms)
+
+    np.testing.assert_allclose(distances, expected, rtol=1e-9, atol=1e-9)
+    assert distances[-1] == 0.0  # inside the polygon
+
+
+def test_distances_m_never_bridge_the_parts_of_a_multilinestring():
+    # The point lies on the gap between the two parts: 100 m from each part's end.
+    step = 100 / METRES_PER_DEGREE
+    multi = shapely.MultiLineString(
+        [[(-step * 3, 0.0), (-step, 0.0)], [(step, 0.0), (step * 3, 0.0)]]
+    )
+    empty = shapely.from_wkt("LINESTRING EMPTY")
+
+    distances = distances_m(
+        np.array([0.0, 0.0]), np.array([0.0, 0.0]), np.array([multi, empty], dtype=object)
+    )
+
+    assert distances[0] == pytest.approx(100.0, rel=1e-9)
+    assert np.isnan(distances[1])
+
+
 def test_points_in_geometries_inside_outside_boundary_and_null():
     square = "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))"
     geoms = parse_geometries(wkts(square, square, square, square, None))

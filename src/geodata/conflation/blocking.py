@@ -165,7 +165,9 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
     memberships = _block_memberships(members, blocking)
     block = ["rule", "block"]
     limit = blocking.max_block_size
-    sized = _with_group_size(memberships, block)
+    # Three pairings below read the sized memberships: sized once (one shuffle), not
+    # three times.
+    sized = _with_group_size(memberships, block).localCheckpoint()
     oversized = sized.where(F.col("group_size") > limit)
     sub_blocks = oversized.select(*block, "key", F.explode("sub_blocks").alias("s")).where(
         F.col("s.value").isNotNull()

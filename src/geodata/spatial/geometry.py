@@ -171,8 +171,45 @@ def local_offsets_m(
     return x, y
 
 
+_LINEAR_TYPES = (
+    shapely.GeometryType.LINESTRING,
+    shapely.GeometryType.LINEARRING,
+    shapely.GeometryType.MULTILINESTRING,
+)
+
+
+def _segment_distances_m(lat: np.ndarray, lon: np.ndarray, lines: np.ndarray) -> np.ndarray:
+    """Metres from each point to its (multi)line, over the line's segments, in numpy.
+
+    The distance to a segment AB is the distance to the point of AB nearest the
+    origin (the point, after `local_offsets_m`): A + t·(B - A), t the projection
+    clamped to [0, 1]. A line's distance is the least over its segments. Multi-part
+    lines are split into their parts first, so no segment joins two parts.
+    """
+    parts, part_owner = shapely.get_parts(lines, return_index=True)
+    coords, part_of = shapely.get_coordinates(parts, return_index=True)
+    owner = part_owner[part_of]
+    x, y = local_offsets_m(lat[owner], lon[owner], coords[:, 1], coords[:, 0])
+    # A segment joins two consecutive coordinates of one part.
+    within = part_of[1:] == part_of[:-1]
+    ax, ay = x[:-1][within], y[:-1][within]
+    dx, dy = x[1:][within] - ax, y[1:][within] - ay
+    length2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(length2 > 0, -(ax * dx + ay * dy) / length2, 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    nearest = np.full(len(lines), np.inf)
+    np.minimum.at(nearest, owner[:-1][within], np.hypot(ax + t * dx, ay + t * dy))
+    # A line with no segment (empty, or a single point) has no distance.
+    return np.where(np.isinf(nearest), np.nan, nearest)
+
+
 def distances_m(lat: np.ndarray, lon: np.ndarray, geoms: np.ndarray) -> np.ndarray:
     """Metres from each point to its geometry, in a local projection centred on the point.
+
+    Lines (the common case: roads) are measured segment by segment in numpy
+    (`_segment_distances_m`); other geometries with shapely, after projecting
+    their coordinates.
 
     Args:
         lat: Point latitudes, degrees.
@@ -182,10 +219,20 @@ def distances_m(lat: np.ndarray, lon: np.ndarray, geoms: np.ndarray) -> np.ndarr
     Returns:
         Distances in metres (0 when the point is on or inside the geometry).
     """
-    coords, owner = shapely.get_coordinates(geoms, return_index=True)
-    x, y = local_offsets_m(lat[owner], lon[owner], coords[:, 1], coords[:, 0])
-    projected = shapely.set_coordinates(np.array(geoms, dtype=object), np.column_stack([x, y]))
-    return shapely.distance(projected, shapely.Point(0.0, 0.0))
+    geoms = np.asarray(geoms, dtype=object)
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    result = np.full(len(geoms), np.nan)
+    kind = shapely.get_type_id(geoms)
+    linear = np.isin(kind, _LINEAR_TYPES)
+    if linear.any():
+        result[linear] = _segment_distances_m(lat[linear], lon[linear], geoms[linear])
+    other = ~linear & (kind >= 0)  # -1: no geometry
+    if other.any():
+        coords, owner = shapely.get_coordinates(geoms[other], return_index=True)
+        x, y = local_offsets_m(lat[other][owner], lon[other][owner], coords[:, 1], coords[:, 0])
+        projected = shapely.set_coordinates(geoms[other].copy(), np.column_stack([x, y]))
+        result[other] = shapely.distance(projected, shapely.Point(0.0, 0.0))
+    return result
 
 
 def points_in_geometries(lat: np.ndarray, lon: np.ndarray, geoms: np.ndarray) -> np.ndarray:
