@@ -102,7 +102,9 @@ def read_phase_totals(event_log: Path, prop: str = PHASE_PROPERTY) -> dict[str, 
                     stage_group.setdefault(stage, group)
             elif _TASK_END in line:
                 event = json.loads(line)
-                group_totals = totals.setdefault(stage_group.get(event["Stage ID"], ""), PhaseTotals())
+                group_totals = totals.setdefault(
+                    stage_group.get(event["Stage ID"], ""), PhaseTotals()
+                )
                 metrics = event.get("Task Metrics") or {}
                 read, written = _shuffle_bytes(metrics)
                 group_totals.tasks += 1

@@ -7,9 +7,6 @@ import logging
 
 from kedro.io import DataCatalog
 
-from geodata.reporting.figures import plot_node_timings
-from geodata.reporting.html import QA_FIGURES, figure_png, png_base64, render_qa_report
-
 logger = logging.getLogger(__name__)
 
 QA_NODES = frozenset(
@@ -26,6 +23,10 @@ def write_qa_report(catalog: DataCatalog, timings: dict[str, float] | None = Non
     different processes); a figure not stored yet is named as missing in the page.
     `timings` (node → seconds), when given, replace the report's own `timings_s`.
     """
+    # Plotting is imported here, not with the hooks: every `kedro` command loads those.
+    from geodata.reporting.figures import plot_node_timings
+    from geodata.reporting.html import QA_FIGURES, figure_png, png_base64, render_qa_report
+
     if "qa_report" not in catalog or "run_report" not in catalog:
         return False
     if not catalog.exists("run_report"):
