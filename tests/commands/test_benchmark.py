@@ -14,7 +14,7 @@ import pytest
 
 from geodata.benchmark.measure import stage_seconds
 from geodata.benchmark.sizing import in_scope_record_count
-from geodata.benchmark.spark_events import PHASE_PROPERTY, read_phase_totals
+from geodata.benchmark.spark_events import NODE_PROPERTY, PHASE_PROPERTY, read_phase_totals
 from geodata.commands.benchmark import main, parse_records, parse_spark_setting
 from tests.kedro_project import REPO
 
@@ -63,6 +63,14 @@ def test_benchmark_of_a_tiny_region_with_splink(workdir, capsys):
 
     spark = pipeline["spark"]
     assert spark["jobs"] > 0
+    assert spark["task_seconds"] > 0
+    # Spark's jobs are labelled with the Kedro node they ran for and summed per node.
+    per_node = pipeline["nodes_spark"]
+    assert set(per_node) <= set(pipeline["nodes_s"])
+    assert per_node["conflate.choose_best_values"]["jobs"] > 0
+    assert per_node["normalize.normalize_records"]["task_seconds"] > 0
+    assert sum(node["jobs"] for node in per_node.values()) <= spark["jobs"]
+    assert "node conflate.choose_best_values task s" in printed
     assert spark["shuffle_read_bytes"] > 0
     assert spark["shuffle_write_bytes"] > 0
     assert pipeline["memory"]["driver_jvm_peak_rss_mb"] > 0
@@ -143,6 +151,7 @@ def _event(kind: str, **fields) -> str:
 def test_shuffle_bytes_are_summed_by_the_phase_of_the_job_that_ran_the_stage(tmp_path):
     def task(stage: int, read: int, written: int) -> str:
         metrics = {
+            "Executor Run Time": 1500,
             "Shuffle Read Metrics": {"Remote Bytes Read": read, "Local Bytes Read": 1},
             "Shuffle Write Metrics": {"Shuffle Bytes Written": written},
         }
@@ -150,10 +159,15 @@ def test_shuffle_bytes_are_summed_by_the_phase_of_the_job_that_ran_the_stage(tmp
 
     lines = [
         _event("ApplicationStart", **{"App Name": "bench"}),
-        _event("JobStart", **{"Job ID": 0, "Stage IDs": [0], "Properties": {}}),
+        _event("JobStart", **{"Job ID": 0, "Stage IDs": [0], "Properties": {NODE_PROPERTY: "n1"}}),
         task(0, 0, 10),
         _event(
-            "JobStart", **{"Job ID": 1, "Stage IDs": [1, 2], "Properties": {PHASE_PROPERTY: "a"}}
+            "JobStart",
+            **{
+                "Job ID": 1,
+                "Stage IDs": [1, 2],
+                "Properties": {PHASE_PROPERTY: "a", NODE_PROPERTY: "n1"},
+            },
         ),
         task(1, 0, 100),
         task(2, 99, 0),
@@ -168,8 +182,21 @@ def test_shuffle_bytes_are_summed_by_the_phase_of_the_job_that_ran_the_stage(tmp
     log.write_text("\n".join(lines) + "\n")
 
     totals = {phase: t.as_dict() for phase, t in read_phase_totals(log).items()}
+
+    def totals_of(jobs, tasks, task_seconds, read, written):
+        return {
+            "jobs": jobs,
+            "tasks": tasks,
+            "task_seconds": task_seconds,
+            "shuffle_read_bytes": read,
+            "shuffle_write_bytes": written,
+        }
+
     assert totals == {
-        "": {"jobs": 1, "tasks": 1, "shuffle_read_bytes": 1, "shuffle_write_bytes": 10},
-        "a": {"jobs": 1, "tasks": 2, "shuffle_read_bytes": 101, "shuffle_write_bytes": 100},
-        "b": {"jobs": 1, "tasks": 2, "shuffle_read_bytes": 50, "shuffle_write_bytes": 7},
+        "": totals_of(1, 1, 1.5, 1, 10),
+        "a": totals_of(1, 2, 3.0, 101, 100),
+        "b": totals_of(1, 2, 1.5, 50, 7),
     }
+    # The same log by Kedro node: jobs 0 and 1 ran for node n1, job 2 for none.
+    by_node = {node: t.as_dict() for node, t in read_phase_totals(log, NODE_PROPERTY).items()}
+    assert by_node == {"n1": totals_of(2, 3, 4.5, 102, 110), "": totals_of(1, 2, 1.5, 50, 7)}

@@ -233,6 +233,7 @@ def _rows(combined: dict[str, Any]) -> list[Row]:
             for stage in ("ingest", "normalize", "enrich", "conflate", "export", "other")
         ),
         ("  Spark jobs", _field("pipeline.spark.jobs"), _count),
+        ("  Spark task s", _field("pipeline.spark.task_seconds"), _seconds),
         ("  shuffle read MB", _field("pipeline.spark.shuffle_read_bytes"), _megabytes),
         ("  shuffle write MB", _field("pipeline.spark.shuffle_write_bytes"), _megabytes),
         ("  driver JVM peak RSS MB", _field("pipeline.memory.driver_jvm_peak_rss_mb"), _count),
@@ -262,6 +263,15 @@ def _rows(combined: dict[str, Any]) -> list[Row]:
         (
             f"node {node} s",
             lambda figures, node=node: _get(figures, "pipeline.nodes_s", node),
+            _seconds,
+        )
+        for node in largest
+    ]
+    # Spark's work per node: the seconds its tasks ran on all cores.
+    rows += [
+        (
+            f"node {node} task s",
+            lambda figures, node=node: _get(figures, "pipeline.nodes_spark", node, "task_seconds"),
             _seconds,
         )
         for node in largest
