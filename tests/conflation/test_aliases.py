@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from geodata.conflation.aliases import (
+    ALIAS_EVIDENCE_COLUMNS,
     AliasParams,
+    alias_evidence,
     learn_locality_aliases,
     learn_street_aliases,
     preferred_names,
@@ -74,6 +76,28 @@ def test_locality_aliases_need_most_of_a_names_disagreements(spark):
         ("BRISBANE", "DALY CITY"),
         ("DALY CITY", "BRISBANE"),
     }
+
+
+def test_alias_evidence_keeps_every_pair_a_learner_counts_and_drops_the_rest(spark):
+    def at(hn, left, right):
+        return _pair(hn, "MAIN ST", "MAIN ST", locality=(left, right), tolerance=(10.0, 60.0))
+
+    agreeing = [_pair(hn, "OAK ST", "OAK ST") for hn in (1, 3, 5)]
+    other_unit = list(_pair(7, "ARMY ST", "CESAR CHAVEZ ST"))
+    other_unit[6:8] = ["1", "2"]  # units 1 and 2: two addresses
+    showing = [
+        *[_pair(hn, "ARMY ST", "CESAR CHAVEZ ST") for hn in (100, 102, 104)],
+        *[at(hn, "NOE VALLEY", "SAN FRANCISCO") for hn in range(1, 7)],
+    ]
+    pairs = spark.createDataFrame([*agreeing, tuple(other_unit), *showing], PAIRS)
+
+    evidence = alias_evidence(pairs)
+
+    assert tuple(evidence.columns) == ALIAS_EVIDENCE_COLUMNS
+    assert evidence.count() == len(showing)
+    for learn, field in ((learn_street_aliases, "street"), (learn_locality_aliases, "locality")):
+        learned = _names(learn(evidence, PARAMS), field)
+        assert learned and learned == _names(learn(pairs, PARAMS), field)
 
 
 def test_preferred_names_skip_ambiguous_ones(spark):

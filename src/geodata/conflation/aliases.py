@@ -88,6 +88,47 @@ def _same_number_and_unit() -> Column:
     )
 
 
+ALIAS_EVIDENCE_COLUMNS = (
+    *[
+        f"{column}_{side}"
+        for column in (
+            "iso_3166_2",
+            "street",
+            "locality",
+            "hn_int",
+            "hn_suffix",
+            "unit_id",
+            "tolerance_m",
+            "building_id",
+            "parcel_id",
+        )
+        for side in ("l", "r")
+    ],
+    "distance_ratio",
+)
+"""Pair columns the alias learners read."""
+
+
+def alias_evidence(pairs: DataFrame) -> DataFrame:
+    """The pairs that can show an alias, with the columns the learners read.
+
+    Both learners compare two records of one house number and unit in one region
+    whose street names differ (`learn_street_aliases`) or whose localities differ
+    (`learn_locality_aliases`); a pair that agrees on both names shows neither.
+
+    Args:
+        pairs: Candidate pairs with their attributes
+            (`geodata.conflation.comparisons.pair_attributes`).
+
+    Returns:
+        Those pairs, `ALIAS_EVIDENCE_COLUMNS` only.
+    """
+    return pairs.where(
+        _same_number_and_unit()
+        & ((F.col("street_l") != F.col("street_r")) | (F.col("locality_l") != F.col("locality_r")))
+    ).select(*ALIAS_EVIDENCE_COLUMNS)
+
+
 def _house_number() -> Column:
     return F.concat_ws("|", F.col("hn_int_l").cast("string"), F.coalesce("hn_suffix_l", F.lit("")))
 

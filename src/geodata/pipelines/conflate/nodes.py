@@ -11,6 +11,7 @@ from pyspark.sql import DataFrame
 from geodata.conflation.aliases import (
     ALIASED_FIELDS,
     AliasParams,
+    alias_evidence,
     learn_locality_aliases,
     learn_street_aliases,
     with_name_aliases,
@@ -86,9 +87,9 @@ def find_name_aliases(
     `field`, `name`, `alias`, both orders of every aliased pair (small: one row
     per renamed or bilingual street and per second name of a place).
     """
-    # Read by both learners: joined once.
-    attributes = pair_attributes(
-        candidate_pairs, records, clustering.geometry_tolerance_m
+    # Read by both learners: joined once, and only the pairs that can show an alias kept.
+    attributes = alias_evidence(
+        pair_attributes(candidate_pairs, records, clustering.geometry_tolerance_m)
     ).localCheckpoint()
     return learn_street_aliases(attributes, aliases).unionByName(
         learn_locality_aliases(attributes, aliases)
