@@ -5,6 +5,7 @@ from geodata.datasets.hive_table import HivePartitionedTableDataset
 from geodata.datasets.object_store import ObjectStoreDataset
 from geodata.datasets.publication import PublishedTablesDataset
 from geodata.datasets.validation import SparkSchemaValidator
+from geodata.datasets.working import WorkingDataset
 
 __all__ = [
     "DeliveryDataset",
@@ -12,4 +13,5 @@ __all__ = [
     "ObjectStoreDataset",
     "PublishedTablesDataset",
     "SparkSchemaValidator",
+    "WorkingDataset",
 ]
