@@ -38,26 +38,17 @@ def _pipeline_groupings(
 
     `--group-by` wins over each pipeline's `group_by` in `airflow.yml`.
     """
-    from kedro.config import MissingConfigException
     from kedro.framework.project import settings
     from pydantic import ValidationError
 
-    from geodata.orchestration.config import DagConfig, pipeline_dag_config
-    from geodata.pipeline_registry import register_pipelines
-    from geodata.runtime.session import config_loader
-    from geodata.runtime.sources import read_declared_sources
+    from geodata.orchestration.config import DagConfig, load_project, pipeline_dag_config
 
-    loader = config_loader(project_path / settings.CONF_SOURCE, env)
-    try:
-        airflow_config = dict(loader["airflow"])
-    except MissingConfigException:
-        airflow_config = {}
-    if names is None:
-        names = list(register_pipelines(read_declared_sources(loader)))
+    project = load_project(env, project_path / settings.CONF_SOURCE)
+    names = list(project.pipelines) if names is None else names
     by_grouping: dict[str, list[str]] = {}
     for name in names:
         try:  # a mistake in airflow.yml fails here, not in the DAG processor
-            config = DagConfig(**{**pipeline_dag_config(airflow_config, name), **params})
+            config = DagConfig(**{**pipeline_dag_config(project.airflow, name), **params})
         except ValidationError as error:
             problems = "; ".join(
                 f"{'.'.join(map(str, e['loc']))}={e['input']!r}: {e['msg']}" for e in error.errors()

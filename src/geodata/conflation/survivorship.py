@@ -400,7 +400,8 @@ def best_values(
     addresses = with_content_ids(
         _with_building_designators(
             addresses.localCheckpoint(),
-            _unit_votes(members.where(F.col("unit").isNotNull()).withColumn("support", support)),
+            # Support before the filter: a vote's age counts from its cluster's newest record.
+            _unit_votes(members.withColumn("support", support).where(F.col("unit").isNotNull())),
         )
     ).localCheckpoint()
     lineage = members.join(addresses.select("cluster_key", "address_id"), "cluster_key").select(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -121,3 +122,42 @@ def resolve_project_location(project_path: str | None, conf_source: str | None) 
         raise ValueError(f"geodata project directory {project} does not exist")
     conf = conf_source or os.environ.get(CONF_SOURCE_ENV) or str(project / "conf")
     return project, conf
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """What DAG building reads of a project: its airflow config, pipelines, catalog config.
+
+    Read without Airflow: `kedro airflow create` checks the DAG settings with it too.
+    """
+
+    airflow: dict[str, Any]
+    pipelines: dict[str, Any]
+    loader: Any
+
+    def catalog(self):
+        """The environment's catalog (for `group_by: memory`)."""
+        from kedro.config import MissingConfigException
+        from kedro.io import DataCatalog
+
+        try:
+            credentials = self.loader["credentials"]
+        except MissingConfigException:
+            credentials = {}
+        return DataCatalog.from_config(self.loader["catalog"], credentials=credentials)
+
+
+def load_project(env: str, conf_source: str | Path) -> ProjectConfig:
+    """The environment's airflow config and registered pipelines, read from `conf_source`."""
+    from kedro.config import MissingConfigException
+
+    from geodata.pipeline_registry import register_pipelines
+    from geodata.runtime.session import config_loader
+    from geodata.runtime.sources import read_declared_sources
+
+    loader = config_loader(conf_source, env)
+    try:
+        airflow_config = dict(loader["airflow"])
+    except MissingConfigException:
+        airflow_config = {}
+    return ProjectConfig(airflow_config, register_pipelines(read_declared_sources(loader)), loader)

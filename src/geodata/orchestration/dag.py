@@ -7,18 +7,17 @@ team's own DAG file can add its tasks around geodata's.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
 from typing import Any
 
 from airflow.sdk import DAG, Param
-from kedro.config import MissingConfigException
 from kedro.pipeline import GroupedNodes, Pipeline
 
 from geodata.orchestration.config import (
     GROUPINGS,
     DagConfig,
+    load_project,
     pipeline_dag_config,
     resolve_project_location,
 )
@@ -104,39 +103,6 @@ def group_pipeline_nodes(pipeline: Pipeline, group_by: str, catalog=None) -> lis
     return pipeline.group_nodes_by(group_by=None if group_by == "none" else group_by)
 
 
-@dataclass(frozen=True)
-class _Project:
-    """What DAG building reads of a project: its airflow config, pipelines, catalog config."""
-
-    airflow: dict[str, Any]
-    pipelines: dict[str, Pipeline]
-    loader: Any
-
-    def catalog(self):
-        """The environment's catalog (for `group_by: memory`)."""
-        from kedro.io import DataCatalog
-
-        try:
-            credentials = self.loader["credentials"]
-        except MissingConfigException:
-            credentials = {}
-        return DataCatalog.from_config(self.loader["catalog"], credentials=credentials)
-
-
-def _load_project(env: str, conf_source: str) -> _Project:
-    """The environment's airflow config and registered pipelines, read from `conf_source`."""
-    from geodata.pipeline_registry import register_pipelines
-    from geodata.runtime.session import config_loader
-    from geodata.runtime.sources import read_declared_sources
-
-    loader = config_loader(conf_source, env)
-    try:
-        airflow_config = dict(loader["airflow"])
-    except MissingConfigException:
-        airflow_config = {}
-    return _Project(airflow_config, register_pipelines(read_declared_sources(loader)), loader)
-
-
 def make_airflow_dag(
     pipeline_name: str,
     env: str,
@@ -171,7 +137,7 @@ def make_airflow_dag(
         The DAG and its tasks by task id (node names, or namespaces when grouped).
     """
     _, conf = resolve_project_location(project_path, conf_source)
-    project = _load_project(env, conf)
+    project = load_project(env, conf)
     if pipeline_name not in project.pipelines:
         raise ValueError(
             f"Pipeline {pipeline_name!r} is not registered: {sorted(project.pipelines)}"
