@@ -52,8 +52,9 @@ def _with_group_size(rows: DataFrame, group: list[str]) -> DataFrame:
 def _pairs_in_small_groups(sized: DataFrame, group: list[str], limit: int) -> DataFrame:
     """Pairs `key_l < key_r` of rows sharing `group`, in groups of at most `limit` rows.
 
-    `sized` comes from `_with_group_size(rows, group)`: the self-join on the same
-    columns reuses the window's partitioning, so it needs no shuffle of its own.
+    `sized` comes from `_with_group_size(rows, group)`. Checkpointed under adaptive
+    execution it keeps no partitioning, so the self-join shuffles the small groups'
+    rows itself.
     """
     small = sized.where(F.col("group_size") <= limit).select(*group, "key")
     left, right = small.alias("l"), small.alias("r")
