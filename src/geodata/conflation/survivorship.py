@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
+from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.address.tables import UNIT_DESIGNATORS
 from geodata.conflation.aliases import ALIASED_FIELDS, preferred_names
 from geodata.conflation.blocking import is_cluster_member
 from geodata.conflation.identity import with_content_ids
+from geodata.conflation.voting import KEY_COLUMNS, vote_batches
 from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK, RECORD_KEY_COLUMNS, record_key
 
 SURVIVING_FIELDS = ADDRESS_FIELDS
@@ -27,6 +30,9 @@ SURVIVING_FIELDS = ADDRESS_FIELDS
 
 REFERENCE_FIELDS = ("parcel_id", "building_id", "road_id")
 """Enrichment ids chosen by survivorship too."""
+
+VOTING_FIELDS = SURVIVING_FIELDS + REFERENCE_FIELDS
+"""Every field whose value is voted for."""
 
 GENERIC_DESIGNATOR = "#"
 """Pub 28's designator for a unit whose kind is not known."""
@@ -148,154 +154,93 @@ def _missed_match_probability(clusters: DataFrame, scored_pairs: DataFrame) -> D
     )
 
 
-def _support(accuracy_weight: dict[str, float], recency_half_life_days: float) -> Column:
-    """A source's vote: its priority, the care its geometry class suggests, and how
-    recent the record is compared with the cluster's newest record."""
-    newest = F.max("dt").over(Window.partitionBy("cluster_key"))
-    age_days = F.coalesce(F.datediff(newest, F.col("dt")), F.lit(0))
-    weights = F.create_map(
-        *[x for k, v in sorted(accuracy_weight.items()) for x in (F.lit(k), F.lit(v))]
-    )
-    return (
-        F.lit(1.0)
-        / (F.lit(1.0) + F.col("priority"))
-        * F.coalesce(F.element_at(weights, F.col("geometry_accuracy")), F.lit(0.5))
-        * F.pow(F.lit(0.5), age_days / F.lit(recency_half_life_days))
-    )
-
-
-def _source_votes(voters: DataFrame, members: DataFrame, name_aliases: DataFrame) -> DataFrame:
-    """`cluster_key`, `field`, `value`, `source`, `support`, `priority`: each source's
-    strongest vote for each value of each field, aliased names counted as their preferred
-    name.
+def _voting_values(voters: DataFrame, members: DataFrame, name_aliases: DataFrame) -> DataFrame:
+    """`voters` with `_v_<field>`: each surviving and reference field as the string it
+    votes for, aliased names as their preferred name.
 
     Args:
-        voters: The members with their `support`.
+        voters: The members, shuffled by cluster.
         members: The members, whose names count towards the preferred names.
         name_aliases: The alias table.
     """
-    fields = SURVIVING_FIELDS + REFERENCE_FIELDS
-    candidates = voters.select(
-        "cluster_key",
-        "iso_3166_2",
-        "source",
-        "priority",
-        F.explode(
-            F.array(
-                *[
-                    F.struct(F.lit(f).alias("field"), F.col(f).cast("string").alias("value"))
-                    for f in fields
-                ]
-            )
-        ).alias("fv"),
-        "support",
-    ).where(F.col("fv.value").isNotNull())
+    voting = voters.select("*", *[F.col(f).cast("string").alias(f"_v_{f}") for f in VOTING_FIELDS])
     # Aliased names (`geodata.conflation.aliases`) vote together, for the name most
     # records use.
-    renames = F.broadcast(
-        preferred_names(name_aliases, members, ALIASED_FIELDS).select(
-            F.col("iso_3166_2").alias("_region"),
-            F.col("field").alias("_field"),
-            F.col("name").alias("_value"),
-            "preferred",
+    renames = preferred_names(name_aliases, members, ALIASED_FIELDS)
+    for field in ALIASED_FIELDS:
+        value = f"_v_{field}"
+        preferred = F.broadcast(
+            renames.where(F.col("field") == field).select(
+                F.col("iso_3166_2").alias("_region"),
+                F.col("name").alias("_name"),
+                F.col("preferred").alias("_preferred"),
+            )
         )
-    )
-    candidates = candidates.join(
-        renames,
-        (F.col("iso_3166_2") == F.col("_region"))
-        & (F.col("fv.field") == F.col("_field"))
-        & (F.col("fv.value") == F.col("_value")),
-        "left",
-    ).select(
-        "cluster_key",
-        "source",
-        "priority",
-        F.struct(
-            F.col("fv.field").alias("field"),
-            F.coalesce("preferred", F.col("fv.value")).alias("value"),
-        ).alias("fv"),
-        "support",
-    )
-    return candidates.groupBy(
-        "cluster_key", F.col("fv.field").alias("field"), F.col("fv.value").alias("value"), "source"
-    ).agg(F.max("support").alias("support"), F.min("priority").alias("priority"))
+        voting = (
+            voting.join(
+                preferred,
+                (F.col("iso_3166_2") == F.col("_region")) & (F.col(value) == F.col("_name")),
+                "left",
+            )
+            .withColumn(value, F.coalesce("_preferred", value))
+            .drop("_region", "_name", "_preferred")
+        )
+    return voting
 
 
-def _winners(per_source: DataFrame) -> DataFrame:
-    """`cluster_key`, `values` and `provenance` (maps by field): the value with the most
-    support across sources, ties to the lower priority then the smaller value."""
-    per_value = per_source.groupBy("cluster_key", "field", "value").agg(
-        F.sum("support").alias("support"),
-        F.min(F.struct("priority", "source")).alias("best"),
-    )
-    rank = Window.partitionBy("cluster_key", "field").orderBy(
-        F.col("support").desc(), F.col("best.priority"), F.col("value")
-    )
-    return (
-        per_value.withColumn("rank", F.row_number().over(rank))
-        .where(F.col("rank") == 1)
-        .groupBy("cluster_key")
-        .agg(
-            F.map_from_entries(F.collect_list(F.struct("field", "value"))).alias("values"),
-            F.map_from_entries(F.collect_list(F.struct("field", F.col("best.source")))).alias(
-                "provenance"
+VOTE_INPUT = (
+    "cluster_key",
+    "source",
+    "source_record_id",
+    "priority",
+    "dt",
+    "geometry_accuracy",
+    "accuracy_rank",
+    "lat",
+    "lon",
+    "min_edge_probability",
+    "iso_3166_1",
+    "iso_3166_2",
+    "unit",
+    *KEY_COLUMNS,
+)
+"""Member columns the vote reads, besides each field's `_v_<field>`."""
+
+
+def _vote_schema(members: T.StructType) -> T.StructType:
+    """The Spark schema of `geodata.conflation.voting.vote`'s rows for these members."""
+    typed = {f.name: f.dataType for f in members.fields}
+    string = T.StringType()
+    return T.StructType(
+        [
+            T.StructField("cluster_key", string),
+            *[T.StructField(f, string) for f in VOTING_FIELDS],
+            *[T.StructField(f"_source_{f}", string) for f in VOTING_FIELDS],
+            *[T.StructField(c, typed[c]) for c in ("iso_3166_1", "iso_3166_2", *KEY_COLUMNS)],
+            T.StructField("sources", T.ArrayType(string)),
+            T.StructField("min_edge_probability", T.DoubleType()),
+            T.StructField("lat", T.DoubleType()),
+            T.StructField("lon", T.DoubleType()),
+            T.StructField("geometry_accuracy", string),
+            T.StructField("geometry_source", string),
+            T.StructField(
+                "unit_votes",
+                T.ArrayType(
+                    T.StructType(
+                        [T.StructField("value", string), T.StructField("support", T.DoubleType())]
+                    )
+                ),
             ),
-        )
-    )
-
-
-def _geometry(members: DataFrame) -> DataFrame:
-    """Per cluster, the point of its most accurate (then highest-priority) source,
-    averaged over that source's records."""
-    geometry_rank = Window.partitionBy("cluster_key").orderBy("accuracy_rank", "priority", "source")
-    return (
-        members.withColumn("g", F.dense_rank().over(geometry_rank))
-        .where(F.col("g") == 1)
-        .groupBy("cluster_key")
-        .agg(
-            F.avg("lat").alias("lat"),
-            F.avg("lon").alias("lon"),
-            F.first("geometry_accuracy").alias("geometry_accuracy"),
-            F.first("source").alias("geometry_source"),
-        )
-    )
-
-
-def _summary(members: DataFrame) -> DataFrame:
-    """Per cluster: region, sources, weakest edge and the comparison keys."""
-    return (
-        members.groupBy("cluster_key")
-        .agg(
-            F.first("iso_3166_1").alias("iso_3166_1"),
-            F.first("iso_3166_2").alias("iso_3166_2"),
-            F.array_sort(F.collect_set("source")).alias("sources"),
-            F.min("min_edge_probability").alias("min_edge_probability"),
-            # Comparison keys of the cluster's highest-priority record (deterministic).
-            F.min_by(
-                F.struct("hn_int", "hn_suffix", "unit_id", "street_base", "street_phonetic"),
-                F.struct("priority", "source", "source_record_id"),
-            ).alias("keys"),
-        )
-        .select("*", "keys.*")
-        .drop("keys")
-    )
-
-
-def _unit_votes(members: DataFrame) -> DataFrame:
-    """`cluster_key`, `value`, `support`: each source's strongest vote for each unit value
-    of its cluster (as `_source_votes` counts them: units have no aliases), from members
-    with a unit and their `support`."""
-    return (
-        members.groupBy("cluster_key", F.col("unit").alias("value"), "source")
-        .agg(F.max("support").alias("support"))
-        .select("cluster_key", "value", "support")
+        ]
     )
 
 
 def _with_building_designators(addresses: DataFrame, unit_votes: DataFrame) -> DataFrame:
     """`addresses` with each unit's designator from its building where its own sources
     do not settle it (`building_designators`)."""
-    buildings = addresses.select(
+    # Only addresses with a unit take a designator: a cluster has one exactly when
+    # some member has one, and only those members vote for designators.
+    buildings = addresses.where(F.col("unit").isNotNull()).select(
         "cluster_key",
         F.concat_ws(
             "\u001f",
@@ -358,23 +303,23 @@ def best_values(
         .withColumn("accuracy_rank", _accuracy_rank())
         .localCheckpoint()
     )
-    support = _support(accuracy_weight, recency_half_life_days)
-    # The votes are shuffled by cluster once, as member records: every step after that
-    # groups by cluster and more (field, value, source), so it runs within those
-    # partitions instead of shuffling one row per record and field.
-    voters = members.repartition("cluster_key").withColumn("support", support)
-    per_source = _source_votes(voters, members, name_aliases)
-    fields = SURVIVING_FIELDS + REFERENCE_FIELDS
-    value = F.col("values")
+    # The members are shuffled by cluster once: each partition then holds whole
+    # clusters, and the vote runs on it in Arrow (`geodata.conflation.voting`).
+    voting = _voting_values(members.repartition("cluster_key"), members, name_aliases)
+    voting = voting.select(*VOTE_INPUT, *[f"_v_{f}" for f in VOTING_FIELDS])
+    schema = _vote_schema(voting.schema)
+    voted = voting.mapInArrow(
+        vote_batches(
+            VOTING_FIELDS, accuracy_weight, recency_half_life_days, to_arrow_schema(schema)
+        ),
+        schema,
+    )
     missed = _missed_match_probability(clusters, scored_pairs)
     addresses = (
-        _summary(members)
-        .join(_winners(per_source), "cluster_key", "left")
-        .join(missed, "cluster_key", "left")
-        .join(_geometry(members), "cluster_key")
+        voted.join(missed, "cluster_key", "left")
         .select(
             "cluster_key",
-            *[F.element_at(value, f).alias(f) for f in fields],
+            *VOTING_FIELDS,
             "iso_3166_1",
             "iso_3166_2",
             "lat",
@@ -382,27 +327,28 @@ def best_values(
             "geometry_accuracy",
             F.size("sources").cast("int").alias("source_count"),
             "sources",
-            F.map_concat(
-                F.coalesce("provenance", F.create_map().cast("map<string,string>")),
-                F.create_map(F.lit("geometry"), F.col("geometry_source")),
+            F.map_filter(
+                F.create_map(
+                    *[x for f in VOTING_FIELDS for x in (F.lit(f), F.col(f"_source_{f}"))],
+                    F.lit("geometry"),
+                    F.col("geometry_source"),
+                ),
+                lambda _, source: source.isNotNull(),
             ).alias("provenance"),
             (
                 F.col("min_edge_probability")
                 * (F.lit(1.0) - F.coalesce("missed_match_probability", F.lit(0.0)))
             ).alias("confidence"),
-            "hn_int",
-            "hn_suffix",
-            "unit_id",
-            "street_base",
-            "street_phonetic",
+            *KEY_COLUMNS,
+            "unit_votes",
         )
+        .localCheckpoint()
+    )
+    unit_votes = addresses.select("cluster_key", F.explode("unit_votes").alias("vote")).select(
+        "cluster_key", "vote.value", "vote.support"
     )
     addresses = with_content_ids(
-        _with_building_designators(
-            addresses.localCheckpoint(),
-            # Support before the filter: a vote's age counts from its cluster's newest record.
-            _unit_votes(members.withColumn("support", support).where(F.col("unit").isNotNull())),
-        )
+        _with_building_designators(addresses.drop("unit_votes"), unit_votes)
     ).localCheckpoint()
     lineage = members.join(addresses.select("cluster_key", "address_id"), "cluster_key").select(
         "address_id", *RECORD_KEY_COLUMNS, "iso_3166_1", "iso_3166_2"
