@@ -186,7 +186,14 @@ def _segment_distances_m(lat: np.ndarray, lon: np.ndarray, lines: np.ndarray) ->
     clamped to [0, 1]. A line's distance is the least over its segments. Multi-part
     lines are split into their parts first, so no segment joins two parts.
     """
-    parts, part_owner = shapely.get_parts(lines, return_index=True)
+    # Only multi-part lines are split: building part geometries costs more than the
+    # arithmetic below, and most roads are single lines.
+    multi = shapely.get_type_id(lines) == shapely.GeometryType.MULTILINESTRING
+    parts, part_owner = lines, np.arange(len(lines))
+    if multi.any():
+        split, split_owner = shapely.get_parts(lines[multi], return_index=True)
+        parts = np.concatenate([lines[~multi], split])
+        part_owner = np.concatenate([np.flatnonzero(~multi), np.flatnonzero(multi)[split_owner]])
     coords, part_of = shapely.get_coordinates(parts, return_index=True)
     owner = part_owner[part_of]
     x, y = local_offsets_m(lat[owner], lon[owner], coords[:, 1], coords[:, 0])
