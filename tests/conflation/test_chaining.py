@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from geodata.conflation.chaining import cluster_records, split_chained_clusters
+from geodata.conflation.chaining import (
+    _GRAPH_INPUT,
+    _split_partition,
+    cluster_records,
+    split_chained_clusters,
+)
 from geodata.conflation.clustering import connected_components
 from tests.conflation.records import CLUSTERING, SCORING, enriched_frame, enriched_record
 
@@ -36,7 +42,6 @@ def _clusters(spark, members, edges, max_distance_ratio=10.0):
         components,
         tolerance_m=TOLERANCE,
         max_distance_ratio=max_distance_ratio,
-        max_iterations=50,
     )
     groups: dict[str, set[str]] = {}
     for row in result.collect():
@@ -188,3 +193,40 @@ def test_strong_edges_outweigh_a_mild_disagreement(spark):
 def test_a_hard_rule_between_the_ends_always_breaks_the_triangle(spark):
     dropped = _dropped(spark, [("a", "b", 0.999), ("a", "c", 0.998)], [("b", "c", 0.0)])
     assert dropped == [("a", "c")]
+
+
+def test_components_sharing_a_partition_are_split_independently():
+    """One partition holds many components: each is split as if it were alone."""
+
+    def rows(component, members, edges):
+        frame = [
+            {"component": component, "key": k, "hk": hk, "uk": uk, "lat": 37.75, "lon": -122.43}
+            | {"rank": 1.0, "priority": 1.0, "tolerance": 10.0}
+            for k, hk, uk in members
+        ]
+        frame += [
+            {"component": component, "src": s, "dst": d, "match_probability": p}
+            for s, d, p in edges
+        ]
+        return pd.DataFrame(frame).reindex(columns=list(_GRAPH_INPUT))
+
+    units = rows(
+        "a",
+        [("a", "10|", "1"), ("b", "10|", None), ("c", "10|", "2")],
+        [("a", "b", 0.9), ("b", "c", 0.8)],
+    )
+    chain = rows("d", [("d", "12|", None), ("e", "12|", None)], [("d", "e", 0.7)])
+
+    def clusters(frame):
+        result = _split_partition(frame, 10.0)
+        return {r.key: (r.cluster_key, r.min_edge_probability) for r in result.itertuples()}
+
+    together = clusters(pd.concat([units, chain], ignore_index=True))
+    assert together == {**clusters(units), **clusters(chain)}
+    assert together == {
+        "a": ("a", 1.0),
+        "b": ("b", 1.0),
+        "c": ("c", 1.0),
+        "d": ("d", 0.7),
+        "e": ("d", 0.7),
+    }

@@ -3,19 +3,21 @@
 Connected components are transitive: A-B and B-C put A and C together even when
 A and C are different addresses (10 MAIN ST UNIT 1 / 10 MAIN ST / 10 MAIN ST
 UNIT 2). This module splits such components on hard evidence (house number and
-unit) and on spatial spread scaled by geometry accuracy, all in Spark;
-`cluster_records` builds the clusters with it.
+unit) and on spatial spread scaled by geometry accuracy, one partition of whole
+components at a time; `cluster_records` builds the clusters with it.
 """
 
 from __future__ import annotations
 
-from functools import reduce
+from collections.abc import Iterator
 
-from pyspark.sql import Column, DataFrame, Window
+import numpy as np
+import pandas as pd
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from geodata.conflation.blocking import is_cluster_member
-from geodata.conflation.clustering import connected_components
+from geodata.conflation.clustering import connected_components, label_in_memory
 from geodata.schemas import GEOMETRY_ACCURACY_RANK, record_key
 
 MEMBER_COLUMNS = (
@@ -32,12 +34,16 @@ MEMBER_COLUMNS = (
 """Columns `split_chained_clusters` needs from each cluster member."""
 
 
+EARTH_RADIUS_M = 6_371_008.8
+"""Mean Earth radius (IUGG), metres."""
+
+
 def distance_m(lat1: Column, lon1: Column, lat2: Column, lon2: Column) -> Column:
     """Metres between two points (equirectangular; well under 0.1 % off below a few km)."""
     mean_lat = F.radians((lat1 + lat2) / 2)
     dx = F.radians(lon2 - lon1) * F.cos(mean_lat)
     dy = F.radians(lat2 - lat1)
-    return F.sqrt(dx * dx + dy * dy) * F.lit(6_371_008.8)
+    return F.sqrt(dx * dx + dy * dy) * F.lit(EARTH_RADIUS_M)
 
 
 def _map(values: dict[str, float | int]) -> Column:
@@ -115,11 +121,151 @@ def drop_inconsistent_edges(
     return edges.join(dropped, ["src", "dst"], "left_anti")
 
 
-def _labels_within(vertices: DataFrame, edges: DataFrame, max_iterations: int) -> DataFrame:
-    """`key`, `label`: components of `edges` over `vertices`; isolated vertices label themselves."""
-    found = connected_components(edges.select("src", "dst"), max_iterations)
-    return vertices.join(found, vertices["key"] == found["vertex"], "left").select(
-        "key", F.coalesce("component", "key").alias("label")
+_NULL = "\u0000"
+"""Stands for a null part of a hard key, so that two keys compare null-safely."""
+
+_GRAPH_INPUT = (
+    "component",
+    "key",
+    "hk",
+    "uk",
+    "dir",
+    "lat",
+    "lon",
+    "rank",
+    "priority",
+    "tolerance",
+    "src",
+    "dst",
+    "match_probability",
+)
+"""One partition's rows for `_split_partition`: members (`key` set) and their edges."""
+
+
+def _components_of(edges: pd.DataFrame, vertices: pd.Series) -> pd.Series:
+    """For each of `vertices`, the smallest vertex of its component in `edges` (itself
+    when it has no edge)."""
+    found = label_in_memory(edges[["src", "dst"]])
+    label = pd.Series(found["component"].to_numpy(), index=found["vertex"].to_numpy())
+    return vertices.map(label).fillna(vertices)
+
+
+def _hard_split(members: pd.DataFrame, edges: pd.DataFrame) -> pd.Series:
+    """Step 1 of `split_chained_clusters`: each member's cluster after the hard evidence."""
+    per_component = members.groupby("component").agg(
+        houses=("hk", "nunique"), units=("uk", "nunique"), directionals=("dir", "nunique")
+    )
+    facts = per_component.reindex(members["component"]).set_index(members.index)
+    # The directional is part of the key only where it conflicts (N MAIN ST and
+    # S MAIN ST in one component); elsewhere a missing one is no gap to fill.
+    dk = members["dir"].where(facts["directionals"] > 1, "")
+    inconsistent = (facts[["houses", "units", "directionals"]] > 1).any(axis=1)
+    cluster = members["component"].copy()
+    if not inconsistent.any():
+        return cluster
+    split = pd.DataFrame(
+        {"key": members["key"], "hk": members["hk"], "uk": members["uk"], "dk": dk}
+    )[inconsistent]
+    parts = ("hk", "uk", "dk")
+    filled = split[list(parts)].fillna(_NULL)
+    hard_key = filled["hk"] + "\u001f" + filled["uk"] + "\u001f" + filled["dk"]
+    of_key = pd.Series(hard_key.to_numpy(), index=split["key"].to_numpy())
+    inside = edges[edges["src"].isin(of_key.index) & edges["dst"].isin(of_key.index)]
+    same_key = inside[inside["src"].map(of_key) == inside["dst"].map(of_key)]
+    split = split.assign(label=_components_of(same_key, split["key"]).to_numpy())
+
+    # Partial groups join the one full key they have edges to, if there is exactly one.
+    group = split.set_index("key")
+    both_ways = pd.concat(
+        [inside[["src", "dst"]], inside[["dst", "src"]].set_axis(["src", "dst"], axis=1)]
+    )
+    g, t = group.loc[both_ways["src"]], group.loc[both_ways["dst"]]
+    partial = g[list(parts)].isna().any(axis=1).to_numpy()
+    full_target = t[list(parts)].notna().all(axis=1).to_numpy()
+    compatible = np.logical_and.reduce(
+        [(g[k].isna() | (g[k].to_numpy() == t[k].to_numpy())).to_numpy() for k in parts]
+    )
+    keep = partial & full_target & compatible
+    target_key = t["hk"] + "\u001f" + t["uk"] + "\u001f" + t["dk"]
+    between = pd.DataFrame(
+        {
+            "g": g["label"].to_numpy()[keep],
+            "t": t["label"].to_numpy()[keep],
+            "target_key": target_key.to_numpy()[keep],
+        }
+    )
+    targets = between.groupby("g")["target_key"].nunique()
+    attachments = between[between["g"].map(targets) == 1]
+    merged = _components_of(
+        attachments.set_axis(["src", "dst", "target_key"], axis=1), split["label"]
+    )
+    cluster[inconsistent] = members.loc[inconsistent, "component"] + "/" + merged
+    return cluster
+
+
+def _spread_split(
+    members: pd.DataFrame, edges: pd.DataFrame, cluster: pd.Series, max_distance_ratio: float
+) -> pd.Series:
+    """Step 2 of `split_chained_clusters`: members too far from their cluster's anchor leave it."""
+    frame = members.assign(cluster=cluster, rank=members["rank"].fillna(-np.inf))
+    # The anchor: most accurate geometry (an unknown class first, as Spark orders nulls),
+    # then priority, then key.
+    anchors = (
+        frame.sort_values(["cluster", "rank", "priority", "key"])
+        .drop_duplicates("cluster")
+        .set_index("cluster")[["lat", "lon", "tolerance"]]
+        .reindex(frame["cluster"])
+    )
+    lat0, lon0 = anchors["lat"].to_numpy(), anchors["lon"].to_numpy()
+    lat, lon = frame["lat"].to_numpy(), frame["lon"].to_numpy()
+    mean_lat = np.radians((lat + lat0) / 2)
+    dx = np.radians(lon0 - lon) * np.cos(mean_lat)
+    dy = np.radians(lat0 - lat)
+    distance = np.nan_to_num(np.sqrt(dx * dx + dy * dy) * EARTH_RADIUS_M, nan=0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = distance / (frame["tolerance"].to_numpy() + anchors["tolerance"].to_numpy())
+    far = np.nan_to_num(spread, nan=0.0) > max_distance_ratio
+    if not far.any():
+        return cluster
+    far_cluster = pd.Series(cluster.to_numpy()[far], index=frame["key"].to_numpy()[far])
+    among = edges[edges["src"].isin(far_cluster.index) & edges["dst"].isin(far_cluster.index)]
+    among = among[among["src"].map(far_cluster) == among["dst"].map(far_cluster)]
+    label = _components_of(among, frame["key"][far])
+    cluster = cluster.copy()
+    cluster[far] = cluster[far] + "/far/" + label
+    return cluster
+
+
+def _split_partition(rows: pd.DataFrame, max_distance_ratio: float) -> pd.DataFrame:
+    """`split_chained_clusters` on one partition holding whole components.
+
+    Args:
+        rows: `_GRAPH_INPUT` rows: members (with `key`) and the edges between them.
+        max_distance_ratio: How many combined tolerances a member may be from the anchor.
+
+    Returns:
+        `key`, `cluster_key`, `min_edge_probability` (the weakest edge inside the
+        final cluster, 1 when it has none) per member.
+    """
+    is_member = rows["key"].notna()
+    members = rows[is_member].reset_index(drop=True)
+    edges = rows[~is_member][["src", "dst", "match_probability"]].reset_index(drop=True)
+    cluster = _hard_split(members, edges)
+    cluster = _spread_split(members, edges, cluster, max_distance_ratio)
+    # The smallest key per cluster (a sort: a grouped minimum of strings runs in Python).
+    named = pd.DataFrame({"cluster": cluster.to_numpy(), "key": members["key"].to_numpy()})
+    smallest = named.sort_values(["cluster", "key"]).drop_duplicates("cluster")
+    cluster_key = named["cluster"].map(smallest.set_index("cluster")["key"])
+    of_member = pd.Series(cluster_key.to_numpy(), index=members["key"].to_numpy())
+    edge_cluster = edges["src"].map(of_member)
+    inside = edges[edge_cluster.to_numpy() == edges["dst"].map(of_member).to_numpy()]
+    weakest = inside["match_probability"].groupby(edge_cluster[inside.index]).min()
+    return pd.DataFrame(
+        {
+            "key": members["key"],
+            "cluster_key": cluster_key,
+            "min_edge_probability": cluster_key.map(weakest).fillna(1.0),
+        }
     )
 
 
@@ -130,7 +276,6 @@ def split_chained_clusters(
     *,
     tolerance_m: dict[str, float],
     max_distance_ratio: float,
-    max_iterations: int,
 ) -> DataFrame:
     """Each member's cluster after re-splitting components that chain distinct addresses.
 
@@ -151,173 +296,60 @@ def split_chained_clusters(
        split off; split-off members of one cluster stay together where edges
        join them. One pass, so the result is bounded and deterministic.
 
+    Every step stays inside one component, so the members and edges are shuffled
+    by component once and each partition of whole components is split in pandas
+    (`_split_partition`): one Spark stage instead of a few jobs per step.
+
     Args:
         members: Cluster members with the columns in `MEMBER_COLUMNS`.
         edges: Match edges (`src`, `dst`, `match_probability`) between members.
         components: `key`, `component` for every member (connected components of `edges`).
         tolerance_m: Expected point error in metres per geometry accuracy class.
         max_distance_ratio: How many combined tolerances a member may be from the anchor.
-        max_iterations: Bound on label-propagation rounds.
 
     Returns:
-        `key`, `cluster_key` (the smallest member key of the final cluster) per member.
+        `key`, `cluster_key` (the smallest member key of the final cluster) and
+        `min_edge_probability` (its weakest edge; 1 for a single record) per member.
     """
-    keyed = (
-        members.select(*MEMBER_COLUMNS)
-        .join(components.select("key", "component"), "key")
-        .withColumn("hk", _house_key())
-        .withColumn("uk", F.col("unit_id"))
+    no = {c: F.lit(None) for c in _GRAPH_INPUT}
+    keyed = members.join(components.select("key", "component"), "key").select(
+        "component",
+        "key",
+        _house_key().alias("hk"),
+        F.col("unit_id").alias("uk"),
+        F.col("street_dir").alias("dir"),
+        F.col("lat").cast("double").alias("lat"),
+        F.col("lon").cast("double").alias("lon"),
+        F.element_at(_map(GEOMETRY_ACCURACY_RANK), F.col("geometry_accuracy"))
+        .cast("double")
+        .alias("rank"),
+        F.col("priority").cast("double").alias("priority"),
+        F.element_at(_map(tolerance_m), F.col("geometry_accuracy"))
+        .cast("double")
+        .alias("tolerance"),
+        *[no[c].cast("string").alias(c) for c in ("src", "dst")],
+        no["match_probability"].cast("double").alias("match_probability"),
     )
-    counts = keyed.groupBy("component").agg(
-        F.count_distinct("hk").alias("houses"),
-        F.count_distinct("uk").alias("units"),
-        F.count_distinct("street_dir").alias("directionals"),
+    labels = components.select(F.col("key").alias("src"), "component")
+    edge_rows = edges.join(labels, "src").select(
+        "component",
+        *[
+            no[c].cast(keyed.schema[c].dataType).alias(c)
+            for c in _GRAPH_INPUT
+            if c not in ("component", "src", "dst", "match_probability")
+        ],
+        "src",
+        "dst",
+        F.col("match_probability").cast("double"),
     )
-    # The directional is part of the key only where it conflicts (N MAIN ST and
-    # S MAIN ST in one component); elsewhere a missing one is no gap to fill.
-    keyed = keyed.join(counts, "component").withColumn(
-        "dk", F.when(F.col("directionals") > 1, F.col("street_dir")).otherwise(F.lit(""))
-    )
-    inconsistent = counts.where(
-        (F.col("houses") > 1) | (F.col("units") > 1) | (F.col("directionals") > 1)
-    ).select("component")
-    to_split = keyed.join(inconsistent, "component", "left_semi").localCheckpoint()
-    if to_split.isEmpty():
-        # Nothing chains two addresses: the components stand (no label rounds to pay).
-        after_hard = keyed.withColumn("cluster", F.col("component"))
-        return _split_spread(after_hard, edges, tolerance_m, max_distance_ratio, max_iterations)
-    ends = to_split.select("key", "hk", "uk", "dk")
-    l_ends = ends.select(*[F.col(c).alias(f"{c}_s") for c in ends.columns])
-    r_ends = ends.select(*[F.col(c).alias(f"{c}_d") for c in ends.columns])
-    split_edges = (
-        edges.select("src", "dst", "match_probability")
-        .join(l_ends, F.col("src") == F.col("key_s"))
-        .join(r_ends, F.col("dst") == F.col("key_d"))
-    )
-    keys = ("hk", "uk", "dk")
-    same_key = split_edges.where(
-        reduce(lambda acc, k: acc & F.col(f"{k}_s").eqNullSafe(F.col(f"{k}_d")), keys, F.lit(True))
-    )
-    groups = _labels_within(ends.select("key"), same_key, max_iterations).join(ends, "key")
+    graph = keyed.unionByName(edge_rows).repartition("component")
 
-    # Partial groups join the one full key they have edges to, if there is exactly one.
-    group_of = groups.select("key", "label", *keys)
-    from_group = group_of.select(
-        F.col("key").alias("src"),
-        F.col("label").alias("g"),
-        *[F.col(k).alias(f"g_{k}") for k in keys],
-    )
-    to_group = group_of.select(
-        F.col("key").alias("dst"),
-        F.col("label").alias("t"),
-        *[F.col(k).alias(f"t_{k}") for k in keys],
-    )
-    both_ways = split_edges.select("src", "dst").unionByName(
-        split_edges.select(F.col("dst").alias("src"), F.col("src").alias("dst"))
-    )
-    partial = reduce(lambda acc, k: acc | F.col(f"g_{k}").isNull(), keys, F.lit(False))
-    full_target = reduce(lambda acc, k: acc & F.col(f"t_{k}").isNotNull(), keys, F.lit(True))
-    compatible = reduce(
-        lambda acc, k: acc & (F.col(f"g_{k}").isNull() | (F.col(f"g_{k}") == F.col(f"t_{k}"))),
-        keys,
-        F.lit(True),
-    )
-    between = (
-        both_ways.join(from_group, "src")
-        .join(to_group, "dst")
-        .where(partial & full_target & compatible)
-        .select("g", "t", F.concat_ws("|", *[f"t_{k}" for k in keys]).alias("target_key"))
-        .distinct()
-    )
-    unambiguous = (
-        between.groupBy("g")
-        .agg(F.count_distinct("target_key").alias("targets"))
-        .where(F.col("targets") == 1)
-        .select("g")
-    )
-    attachments = between.join(unambiguous, "g").select(
-        F.col("g").alias("src"), F.col("t").alias("dst")
-    )
-    group_ids = groups.select(F.col("label").alias("key")).distinct()
-    merged = _labels_within(group_ids, attachments, max_iterations).select(
-        F.col("key").alias("label"), F.col("label").alias("merged")
-    )
-    resplit = groups.join(merged, "label").select("key", "merged")
-    after_hard = (
-        keyed.join(resplit, "key", "left")
-        .withColumn(
-            "cluster",
-            F.when(F.col("merged").isNull(), F.col("component")).otherwise(
-                F.concat_ws("/", F.col("component"), F.col("merged"))
-            ),
-        )
-        .drop("merged")
-    )
-    return _split_spread(after_hard, edges, tolerance_m, max_distance_ratio, max_iterations)
+    def split(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        rows = pd.concat(list(batches), ignore_index=True)
+        if len(rows):
+            yield _split_partition(rows, max_distance_ratio)
 
-
-def _split_spread(
-    members: DataFrame,
-    edges: DataFrame,
-    tolerance_m: dict[str, float],
-    max_distance_ratio: float,
-    max_iterations: int,
-) -> DataFrame:
-    """Step 2 of `split_chained_clusters`: members too far from their cluster's anchor leave it."""
-    tolerance = _map(tolerance_m)
-    rank = _map(GEOMETRY_ACCURACY_RANK)
-    with_rank = members.withColumn("accuracy_rank", F.element_at(rank, F.col("geometry_accuracy")))
-    anchors = with_rank.groupBy("cluster").agg(
-        F.min_by(
-            F.struct("lat", "lon", "geometry_accuracy"),
-            F.struct("accuracy_rank", "priority", "key"),
-        ).alias("anchor")
-    )
-    spread = F.coalesce(
-        distance_m(F.col("lat"), F.col("lon"), F.col("anchor.lat"), F.col("anchor.lon")),
-        F.lit(0.0),
-    ) / (
-        F.element_at(tolerance, F.col("geometry_accuracy"))
-        + F.element_at(tolerance, F.col("anchor.geometry_accuracy"))
-    )
-    checked = (
-        with_rank.join(anchors, "cluster")
-        .withColumn("far", F.coalesce(spread > F.lit(max_distance_ratio), F.lit(False)))
-        .select("key", "cluster", "far")
-        .localCheckpoint()
-    )
-    far = checked.where("far").select("key", "cluster")
-    if far.isEmpty():  # nobody strays from an anchor: no label rounds to pay
-        labelled = checked.select("key", "cluster")
-    else:
-        far_edges = (
-            edges.select("src", "dst")
-            .join(far.select(F.col("key").alias("src"), F.col("cluster").alias("c_s")), "src")
-            .join(far.select(F.col("key").alias("dst"), F.col("cluster").alias("c_d")), "dst")
-            .where(F.col("c_s") == F.col("c_d"))
-        )
-        far_labels = _labels_within(far.select("key"), far_edges, max_iterations)
-        labelled = checked.join(far_labels, "key", "left").select(
-            "key",
-            F.when(F.col("label").isNull(), F.col("cluster"))
-            .otherwise(F.concat_ws("/", F.col("cluster"), F.lit("far"), F.col("label")))
-            .alias("cluster"),
-        )
-    smallest = Window.partitionBy("cluster")
-    return labelled.select("key", F.min("key").over(smallest).alias("cluster_key"))
-
-
-def _weakest_edges(clusters: DataFrame, edges: DataFrame) -> DataFrame:
-    """`cluster_key`, `min_edge_probability`: the weakest edge inside each final cluster."""
-    ends = clusters.select(F.col("key").alias("src"), F.col("cluster_key").alias("c_s")).join(
-        edges, "src"
-    )
-    inside = ends.join(
-        clusters.select(F.col("key").alias("dst"), F.col("cluster_key").alias("c_d")), "dst"
-    ).where(F.col("c_s") == F.col("c_d"))
-    return inside.groupBy(F.col("c_s").alias("cluster_key")).agg(
-        F.min("match_probability").alias("min_edge_probability")
-    )
+    return graph.mapInPandas(split, "key string, cluster_key string, min_edge_probability double")
 
 
 def cluster_records(
@@ -364,17 +396,10 @@ def cluster_records(
     labelled = members.join(components, members["key"] == components["vertex"], "left").select(
         "key", F.coalesce("component", "key").alias("component")
     )
-    clusters = split_chained_clusters(
+    return split_chained_clusters(
         members,
         edges,
         labelled,
         tolerance_m=tolerance_m,
         max_distance_ratio=max_distance_ratio,
-        max_iterations=max_iterations,
-    )
-    clusters = clusters.localCheckpoint()  # read twice below
-    return clusters.join(_weakest_edges(clusters, edges), "cluster_key", "left").select(
-        "key",
-        "cluster_key",
-        F.coalesce("min_edge_probability", F.lit(1.0)).alias("min_edge_probability"),
     )

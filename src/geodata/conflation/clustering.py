@@ -51,7 +51,7 @@ LOCAL_COMPONENT_EDGES = 1_000_000
 `connected_components`); larger ones by label propagation across the cluster."""
 
 
-def _label_in_memory(frame: pd.DataFrame) -> pd.DataFrame:
+def label_in_memory(frame: pd.DataFrame) -> pd.DataFrame:
     """`vertex`, `component` (smallest vertex of its component) of the edges in `frame`.
 
     Vertices are numbered in sorted order, so the smallest number is the smallest
@@ -84,7 +84,7 @@ def connected_components(
 
     A graph of at most `local_limit` edges (every region of a city, and most
     regions: address graphs have about one edge per record) is labelled in one
-    task, in memory (`_label_in_memory`): one shuffle instead of a few Spark jobs
+    task, in memory (`label_in_memory`): one shuffle instead of a few Spark jobs
     per round. A larger one by iterative minimum-label propagation: each round
     every vertex takes the smallest label among itself and its neighbours; it
     stops when no label changes. Rounds needed = the largest component's
@@ -107,7 +107,7 @@ def connected_components(
         vertex_type = edges.schema["src"].dataType.simpleString()
         return (
             edges.groupBy(F.lit(0).alias("graph"))
-            .applyInPandas(_label_in_memory, f"vertex {vertex_type}, component {vertex_type}")
+            .applyInPandas(label_in_memory, f"vertex {vertex_type}, component {vertex_type}")
             .localCheckpoint()
         )
     both = (
