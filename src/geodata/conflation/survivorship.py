@@ -297,7 +297,12 @@ def best_values(
     """
     # Members feed several joins below: they are checkpointed once, so Spark neither
     # recomputes them nor analyses a plan that repeats them many times over.
-    members = records.where(is_cluster_member()).withColumn("key", record_key())
+    # Only the columns read below: a checkpoint stores every column it is given.
+    derived = ("cluster_key", "accuracy_rank", "min_edge_probability")
+    read = dict.fromkeys([*RECORD_KEY_COLUMNS, *VOTE_INPUT, *VOTING_FIELDS])
+    members = records.where(is_cluster_member()).select(
+        *[c for c in read if c not in derived], record_key().alias("key")
+    )
     members = (
         members.join(clusters, "key")
         .withColumn("accuracy_rank", _accuracy_rank())
