@@ -154,16 +154,15 @@ def _missed_match_probability(clusters: DataFrame, scored_pairs: DataFrame) -> D
     )
 
 
-def _voting_values(voters: DataFrame, members: DataFrame, name_aliases: DataFrame) -> DataFrame:
-    """`voters` with `_v_<field>`: each surviving and reference field as the string it
-    votes for, aliased names as their preferred name.
+def _voting_values(members: DataFrame, name_aliases: DataFrame) -> DataFrame:
+    """`members` with `_v_<field>`: each surviving and reference field as the string it
+    votes for, aliased names as the name most members use (`preferred_names`).
 
     Args:
-        voters: The members, shuffled by cluster.
-        members: The members, whose names count towards the preferred names.
+        members: The cluster members.
         name_aliases: The alias table.
     """
-    voting = voters.select("*", *[F.col(f).cast("string").alias(f"_v_{f}") for f in VOTING_FIELDS])
+    voting = members.select("*", *[F.col(f).cast("string").alias(f"_v_{f}") for f in VOTING_FIELDS])
     # Aliased names (`geodata.conflation.aliases`) vote together, for the name most
     # records use.
     renames = preferred_names(name_aliases, members, ALIASED_FIELDS)
@@ -308,10 +307,14 @@ def best_values(
         .withColumn("accuracy_rank", _accuracy_rank())
         .localCheckpoint()
     )
-    # The members are shuffled by cluster once: each partition then holds whole
-    # clusters, and the vote runs on it in Arrow (`geodata.conflation.voting`).
-    voting = _voting_values(members.repartition("cluster_key"), members, name_aliases)
-    voting = voting.select(*VOTE_INPUT, *[f"_v_{f}" for f in VOTING_FIELDS])
+    # The members are shuffled by cluster once, right before the vote, so that each
+    # partition holds whole clusters whatever the joins before it did; the vote runs
+    # on each partition in Arrow (`geodata.conflation.voting`).
+    voting = (
+        _voting_values(members, name_aliases)
+        .select(*VOTE_INPUT, *[f"_v_{f}" for f in VOTING_FIELDS])
+        .repartition("cluster_key")
+    )
     schema = _vote_schema(voting.schema)
     voted = voting.mapInArrow(
         vote_batches(
