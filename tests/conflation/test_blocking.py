@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pyspark.sql import functions as F
+
 from geodata.conflation.blocking import BlockingParams, blocked_pairs, random_pairs
 from tests.conflation.records import BLOCKING, METRE, enriched_frame, enriched_record
 
@@ -123,3 +125,15 @@ def test_random_pairs_of_fewer_than_two_records_are_none(spark):
     pairs = random_pairs(one, target=100, seed=1)
     assert pairs.columns == ["key_l", "key_r"]
     assert pairs.count() == 0
+
+
+def test_random_pairs_of_a_large_region_are_about_the_target_however_many_records(spark):
+    rows = [enriched_record("a", str(i), str(i % 50), "MAIN ST") for i in range(3000)]
+    records = enriched_frame(spark, rows)
+
+    pairs = random_pairs(records, target=200, seed=3)
+    keys = pairs.select(F.explode(F.array("key_l", "key_r")).alias("key")).distinct()
+
+    # Bucketing all 3,000 records at least in twos would give about 3,000 pairs.
+    assert 120 <= pairs.count() <= 300
+    assert keys.count() <= 600

@@ -188,19 +188,27 @@ def too_few_pairs(pairs: DataFrame, minimum: int) -> bool:
     return pairs.limit(minimum).count() < minimum
 
 
+_DRAWS = 1 << 30
+"""Resolution of the hashed uniform draw that samples records for random pairs."""
+
+
 def random_pairs(records: DataFrame, target: int, seed: int) -> DataFrame:
     """About `target` random pairs of records of the same region.
 
-    Records are hashed (with `seed`) into buckets sized so that the pairs within
-    buckets number about `target`; nearly all such pairs are different
-    addresses, which is what u describes. The sample depends only on the
-    records and the seed (no `limit`), so local and cluster runs fit the same
-    model.
+    Records are hashed (with `seed`) into buckets; the pairs within a bucket are
+    the sample, and nearly all of them are different addresses, which is what u
+    describes. With n records in buckets of λ records on average there are about
+    n·λ/2 such pairs, so with more than `target` records only a hashed share of
+    `target` records is bucketed, in pairs (λ = 2): the sample, and the cost of
+    comparing it, stay the same size however large the region. With fewer
+    records, all are bucketed in buckets of about 2·target/n. The sample depends
+    only on the records and the seed (no `limit`), so local and cluster runs fit
+    the same model.
 
     Args:
         records: Enriched canonical records; only cluster members are paired.
         target: The number of pairs wanted.
-        seed: Hash seed of the bucket assignment.
+        seed: Hash seed of the sample and the bucket assignment.
 
     Returns:
         `key_l`, `key_r` (`key_l < key_r`, both in one `iso_3166_2`); no rows
@@ -211,7 +219,12 @@ def random_pairs(records: DataFrame, target: int, seed: int) -> DataFrame:
     if count < 2:
         return members.select(F.col("key").alias("key_l"), F.col("key").alias("key_r")).limit(0)
     bucket_size = max(2, math.ceil(2 * target / count))
-    buckets = max(1, count // bucket_size)
+    share = min(1.0, target / count)
+    if share < 1.0:
+        # A uniform draw in [0, 1) per record, from a hash of its key.
+        draw = F.pmod(F.xxhash64("key", F.lit(seed + 1)), F.lit(_DRAWS)) / F.lit(_DRAWS)
+        members = members.where(draw < F.lit(share))
+    buckets = max(1, round(count * share / bucket_size))
     bucketed = members.withColumn("bucket", F.pmod(F.xxhash64("key", F.lit(seed)), F.lit(buckets)))
     left, right = bucketed.alias("l"), bucketed.alias("r")
     return left.join(
