@@ -38,7 +38,8 @@ def _targets(corrections: DataFrame, addresses: DataFrame, radius_m: float) -> D
         {c: f"t_{c}" for c in ("street_base", "street_phonetic", "unit_id", "hn_suffix")}
     )
     candidates = (
-        corrections.join(targets, ["iso_3166_2", "hn_int"])
+        F.broadcast(corrections)
+        .join(targets, ["iso_3166_2", "hn_int"])
         .where(
             F.col("hn_suffix").eqNullSafe(F.col("t_hn_suffix"))
             & F.col("unit_id").eqNullSafe(F.col("t_unit_id"))
@@ -74,8 +75,8 @@ def _fixed(addresses: DataFrame, suppressed: DataFrame, fixes: DataFrame) -> Dat
         ],
         F.array_sort(F.collect_set("source")).alias("fix_sources"),
     )
-    kept = addresses.join(suppressed, "address_id", "left_anti")
-    fixed = kept.join(fix_values, "address_id", "left")
+    kept = addresses.join(F.broadcast(suppressed), "address_id", "left_anti")
+    fixed = kept.join(F.broadcast(fix_values), "address_id", "left")
     provenance_updates = F.map_from_entries(
         F.filter(
             F.array(
@@ -148,12 +149,17 @@ def apply_corrections(
         F.col("lon").alias("c_lon"),
         *[F.col(f"fix_{f}") for f in ADDRESS_FIELDS],
     )
-    # Each correction's target feeds all three outputs: found once.
+    # Each correction's target feeds all three outputs: found once. Corrections are end
+    # users' records, orders of magnitude fewer than addresses: they and what derives
+    # from them are broadcast, so the addresses, lineage and records are read where they
+    # lie instead of being shuffled to meet a handful of rows.
     matched = _targets(corrections, addresses, radius_m).localCheckpoint()
     unmatched = corrections.join(
         matched.select(*RECORD_KEY_COLUMNS), list(RECORD_KEY_COLUMNS), "left_anti"
     )
-    suppressed = matched.where(F.col("action") == "suppress").select("address_id").distinct()
+    suppressed = F.broadcast(
+        matched.where(F.col("action") == "suppress").select("address_id").distinct()
+    )
     fixes = matched.where(F.col("action") == "fix")
 
     corrected = _fixed(addresses, suppressed, fixes)
@@ -162,8 +168,8 @@ def apply_corrections(
             suppressed, "address_id", "left_anti"
         )
     )
-    suppressed_records = lineage.join(suppressed, "address_id").join(
-        records.select(*RECORD_KEY_COLUMNS, "raw"), list(RECORD_KEY_COLUMNS)
+    suppressed_records = records.select(*RECORD_KEY_COLUMNS, "raw").join(
+        F.broadcast(lineage.join(suppressed, "address_id")), list(RECORD_KEY_COLUMNS)
     )
     rejected = reduce(
         DataFrame.unionByName,
