@@ -154,6 +154,13 @@ def field_winners(
     )
 
 
+def _per_cluster_lists(cluster: pa.ChunkedArray, values: pa.Array, clusters: int) -> pa.Array:
+    """One list per cluster (0 … clusters - 1) of `values`, whose rows are sorted by `cluster`."""
+    counts = np.bincount(cluster.to_numpy(), minlength=clusters)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
 def _sources(cluster: np.ndarray, members: pa.Table, clusters: int) -> pa.Array:
     """Per cluster the sorted distinct sources of its members."""
     pairs = (
@@ -162,9 +169,7 @@ def _sources(cluster: np.ndarray, members: pa.Table, clusters: int) -> pa.Array:
         .aggregate([])
         .sort_by([("cluster", "ascending"), ("source", "ascending")])
     )
-    counts = np.bincount(pairs["cluster"].to_numpy(), minlength=clusters)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    return pa.ListArray.from_arrays(pa.array(offsets), pairs["source"].combine_chunks())
+    return _per_cluster_lists(pairs["cluster"], pairs["source"].combine_chunks(), clusters)
 
 
 def _unit_votes(
@@ -186,8 +191,6 @@ def _unit_votes(
         .aggregate([("support", "max")])
         .sort_by([("cluster", "ascending"), ("value", "ascending"), ("source", "ascending")])
     )
-    counts = np.bincount(per_source["cluster"].to_numpy(), minlength=clusters)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
     entries = pa.StructArray.from_arrays(
         [
             per_source["value"].combine_chunks().cast(pa.string()),
@@ -195,7 +198,7 @@ def _unit_votes(
         ],
         fields=list(UNIT_VOTE),
     )
-    return pa.ListArray.from_arrays(pa.array(offsets), entries)
+    return _per_cluster_lists(per_source["cluster"], entries, clusters)
 
 
 def _point(
