@@ -75,7 +75,7 @@ def _fixed(addresses: DataFrame, suppressed: DataFrame, fixes: DataFrame) -> Dat
         ],
         F.array_sort(F.collect_set("source")).alias("fix_sources"),
     )
-    kept = addresses.join(F.broadcast(suppressed), "address_id", "left_anti")
+    kept = addresses.join(suppressed, "address_id", "left_anti")
     fixed = kept.join(F.broadcast(fix_values), "address_id", "left")
     provenance_updates = F.map_from_entries(
         F.filter(
