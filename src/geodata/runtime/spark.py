@@ -4,14 +4,18 @@ Every entry point (project runs, Airflow tasks, the command-line tools) starts S
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
+
+logger = logging.getLogger(__name__)
 
 # The metastore connection URL is a Hadoop/Hive property, not a Spark one; Spark
 # passes `spark.hadoop.*` through to the Hive client.
@@ -93,4 +97,28 @@ def build_spark_session(config: Mapping[str, object], *, hive: bool = True) -> S
         builder = builder.enableHiveSupport()
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN")
+    if hive:
+        _connect_metastore_in_background(session)
     return session
+
+
+def _connect_metastore_in_background(session: SparkSession) -> threading.Thread:
+    """Open the session's Hive metastore client in a background thread.
+
+    Spark opens it at the first catalog call, and opening it (Hive's classes, the
+    metastore's schema check, Derby's boot for the embedded one) takes seconds of
+    one core. A run's first catalog call comes late (the earlier runs' lineage, read
+    by conflation), while the stages before it leave a core idle between their
+    jobs: opened here, it is ready by then. Failures are left to that first call,
+    which reports them.
+    """
+
+    def connect() -> None:
+        try:
+            session.catalog.databaseExists("default")
+        except Exception:  # the run's own first catalog call reports it
+            logger.debug("metastore not opened in the background", exc_info=True)
+
+    thread = threading.Thread(target=connect, name="geodata-metastore", daemon=True)
+    thread.start()
+    return thread
