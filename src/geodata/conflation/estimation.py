@@ -61,7 +61,7 @@ class EstimationParams(BaseModel):
     min_pairs: int = Field(
         2000, ge=1, description="Fewer comparable blocked pairs than this: keep the priors."
     )
-    random_pairs: int = Field(200_000, ge=100, description="Random pairs sampled for u.")
+    random_pairs: int = Field(50_000, ge=100, description="Random pairs sampled for u.")
     seed: int = Field(42, ge=0)
     pseudo_count: float = Field(
         0.5,
