@@ -364,6 +364,54 @@ def test_nearest_lines_long_road_split_or_whole_gives_the_same_answer(spark):
         assert whole[pid] == pytest.approx(distance, abs=1e-6)
 
 
+def test_nearest_lines_measure_multi_part_and_non_line_geometries_too(spark):
+    # A multi-line whose second part is the nearer, a collection holding a line, and a
+    # polygon "road" the point lies in: each is as far as `distances_m` finds it.
+    multi = (
+        "MULTILINESTRING ((-121.800 37.100, -121.800 37.101),"
+        " (-121.7996 37.1000, -121.7996 37.1010))"
+    )
+    collection = (
+        "GEOMETRYCOLLECTION (POINT (-121.7000 37.2000),"
+        " LINESTRING (-121.7003 37.2000, -121.7003 37.2010))"
+    )
+    square = (
+        "POLYGON ((-121.6001 37.2999, -121.5999 37.2999, -121.5999 37.3001,"
+        " -121.6001 37.3001, -121.6001 37.2999))"
+    )
+    roads = spark.createDataFrame(
+        [
+            ("multi", "Two Part Rd", multi),
+            ("mixed", "Mixed Way", collection),
+            ("plaza", "Plaza", square),
+        ],
+        "road_id STRING, name STRING, wkt STRING",
+    )
+    lats = np.array([37.1005, 37.2005, 37.3000])
+    lons = np.array([-121.7993, -121.7001, -121.6000])
+    points = spark.createDataFrame(
+        [
+            (f"p{i}", float(lat), float(lon))
+            for i, (lat, lon) in enumerate(zip(lats, lons, strict=True))
+        ],
+        POINTS_SCHEMA,
+    )
+    expected = distances_m(
+        lats, lons, parse_geometries(np.array([multi, collection, square], dtype=object))
+    )
+
+    found = _nearest(points, roads, radius_m=60.0)
+
+    assert as_dict(found, "pid", "road_id") == {"p0": "multi", "p1": "mixed", "p2": "plaza"}
+    distances = as_dict(found, "pid", "distance_m")
+    for i, distance in enumerate(expected):
+        assert distances[f"p{i}"] == pytest.approx(distance, abs=1e-6)
+    assert distances["p0"] == pytest.approx(
+        0.0003 * METRES_PER_DEGREE * math.cos(math.radians(37.1005)), rel=1e-3
+    )
+    assert distances["p2"] == 0.0
+
+
 def test_nearest_lines_plan_has_no_cross_join(roads, road_points):
     assert_equi_joins_only(_nearest(road_points, roads))
 

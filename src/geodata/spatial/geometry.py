@@ -178,16 +178,52 @@ _LINEAR_TYPES = (
 )
 
 
-def _segment_distances_m(lat: np.ndarray, lon: np.ndarray, lines: np.ndarray) -> np.ndarray:
-    """Metres from each point to its (multi)line, over the line's segments, in numpy.
+def _nearest_on_segments(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    vertex_lon: np.ndarray,
+    vertex_lat: np.ndarray,
+    part: np.ndarray,
+    owner: np.ndarray,
+) -> np.ndarray:
+    """Metres from each point to the segments joining consecutive vertices of one part.
 
     The distance to a segment AB is the distance to the point of AB nearest the
     origin (the point, after `local_offsets_m`): A + t·(B - A), t the projection
-    clamped to [0, 1]. A line's distance is the least over its segments. Multi-part
-    lines are split into their parts first, so no segment joins two parts.
+    clamped to [0, 1]. A point's distance is the least over its segments.
+
+    Args:
+        lat: Point latitudes, degrees.
+        lon: Point longitudes, degrees.
+        vertex_lon: Longitudes of every vertex, each part's in order.
+        vertex_lat: Latitudes of every vertex.
+        part: The part each vertex belongs to (equal for consecutive vertices of one part).
+        owner: The point each vertex is measured from.
+
+    Returns:
+        One distance per point; NaN for a point without a segment.
+    """
+    x, y = local_offsets_m(lat[owner], lon[owner], vertex_lat, vertex_lon)
+    within = part[1:] == part[:-1]
+    ax, ay = x[:-1][within], y[:-1][within]
+    dx, dy = x[1:][within] - ax, y[1:][within] - ay
+    length2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(length2 > 0, -(ax * dx + ay * dy) / length2, 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    nearest = np.full(len(lat), np.inf)
+    np.minimum.at(nearest, owner[:-1][within], np.hypot(ax + t * dx, ay + t * dy))
+    # A line with no segment (empty, or a single point) has no distance.
+    return np.where(np.isinf(nearest), np.nan, nearest)
+
+
+def _segment_distances_m(lat: np.ndarray, lon: np.ndarray, lines: np.ndarray) -> np.ndarray:
+    """Metres from each point to its (multi)line, over the line's segments, in numpy
+    (`_nearest_on_segments`). Multi-part lines are split into their parts first, so no
+    segment joins two parts.
     """
     # Only multi-part lines are split: building part geometries costs more than the
-    # arithmetic below, and most roads are single lines.
+    # arithmetic, and most roads are single lines.
     multi = shapely.get_type_id(lines) == shapely.GeometryType.MULTILINESTRING
     parts, part_owner = lines, np.arange(len(lines))
     if multi.any():
@@ -195,20 +231,47 @@ def _segment_distances_m(lat: np.ndarray, lon: np.ndarray, lines: np.ndarray) ->
         parts = np.concatenate([lines[~multi], split])
         part_owner = np.concatenate([np.flatnonzero(~multi), np.flatnonzero(multi)[split_owner]])
     coords, part_of = shapely.get_coordinates(parts, return_index=True)
-    owner = part_owner[part_of]
-    x, y = local_offsets_m(lat[owner], lon[owner], coords[:, 1], coords[:, 0])
-    # A segment joins two consecutive coordinates of one part.
-    within = part_of[1:] == part_of[:-1]
-    ax, ay = x[:-1][within], y[:-1][within]
-    dx, dy = x[1:][within] - ax, y[1:][within] - ay
-    length2 = dx * dx + dy * dy
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = np.where(length2 > 0, -(ax * dx + ay * dy) / length2, 0.0)
-    t = np.clip(t, 0.0, 1.0)
-    nearest = np.full(len(lines), np.inf)
-    np.minimum.at(nearest, owner[:-1][within], np.hypot(ax + t * dx, ay + t * dy))
-    # A line with no segment (empty, or a single point) has no distance.
-    return np.where(np.isinf(nearest), np.nan, nearest)
+    return _nearest_on_segments(lat, lon, coords[:, 0], coords[:, 1], part_of, part_owner[part_of])
+
+
+def polyline_distances_m(
+    lat: np.ndarray, lon: np.ndarray, vertices: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """Metres from each point to its polyline, the polylines given as flat coordinates.
+
+    The same distance as `distances_m` gives for a LineString of those vertices, with
+    no geometry object built: the vertices come as one array, so a batch of
+    candidate rows is measured in a few numpy passes whatever its size.
+
+    Args:
+        lat: Point latitudes, degrees.
+        lon: Point longitudes, degrees.
+        vertices: Every polyline's vertices as `lon, lat, lon, lat, ...`, the first
+            point's polyline first.
+        counts: The number of vertices of each point's polyline.
+
+    Returns:
+        Distances in metres; NaN for a polyline of fewer than two vertices.
+    """
+    owner = np.repeat(np.arange(len(lat)), counts)
+    return _nearest_on_segments(lat, lon, vertices[0::2], vertices[1::2], owner, owner)
+
+
+def line_vertices(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The flat coordinates `polyline_distances_m` reads, for the single lines among `geoms`.
+
+    Args:
+        geoms: Shapely geometries (lon/lat).
+
+    Returns:
+        `(simple, vertices, counts)`: whether each geometry is a LineString or
+        LinearRing; those lines' vertices as `lon, lat, ...` in order; the number of
+        vertices of each of them.
+    """
+    simple = np.isin(shapely.get_type_id(geoms), _LINE_TYPE_IDS)
+    coords, line = shapely.get_coordinates(geoms[simple], return_index=True)
+    counts = np.bincount(line, minlength=int(simple.sum()))
+    return simple, coords.reshape(-1), counts
 
 
 def distances_m(lat: np.ndarray, lon: np.ndarray, geoms: np.ndarray) -> np.ndarray:

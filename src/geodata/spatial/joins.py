@@ -2,24 +2,31 @@
 
 Candidates come from an equi-join on the grid cell (no cross join), less those whose
 bounding box the point is not in (native Spark); the exact test runs vectorised in
-`mapInPandas` with shapely; the winner per point is a native aggregation.
+`mapInPandas` with shapely (polygons) or numpy over lines' flat coordinates
+(`mapInArrow`); the winner per point is a native aggregation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.spatial.geometry import (
     distances_m,
     line_pieces,
+    line_vertices,
     parse_geometries,
     points_in_geometries,
+    polyline_distances_m,
 )
 from geodata.spatial.grid import (
     BOUNDS_COLUMNS,
@@ -33,6 +40,7 @@ from geodata.spatial.grid import (
 _PREFIX = "_sj_"
 _LAT, _LON = f"{_PREFIX}lat", f"{_PREFIX}lon"
 _ID, _NAME, _GEOM = f"{_PREFIX}id", f"{_PREFIX}name", f"{_PREFIX}geom"
+_VERTICES = f"{_PREFIX}vertices"
 _AREA, _DIST, _BEST = f"{_PREFIX}area", f"{_PREFIX}distance", f"{_PREFIX}best"
 
 DEFAULT_MAX_BBOX_CELLS = 64
@@ -142,12 +150,21 @@ def points_in_polygons(
 def _line_piece_bounds(
     lines: DataFrame, cell_deg: float, buffer_m: float, max_bbox_cells: int
 ) -> DataFrame:
-    """Lines (`_ID`, `_NAME`, WKT `_GEOM`) → one row per piece, WKB `_GEOM` and its bounds."""
+    """Lines (`_ID`, `_NAME`, WKT `_GEOM`) → one row per single part of each piece, with
+    its bounds: a LineString or LinearRing as flat coordinates (`_VERTICES`, `lon, lat,
+    ...`), any other part (a point, a polygon) as WKB `_GEOM`.
+
+    A piece's distance is the least over its parts, and a point within the radius of a
+    part is inside that part's buffered bounds, so measuring parts loses no hit; as
+    flat coordinates, the candidates of a part are measured without building a
+    geometry per candidate row (`polyline_distances_m`).
+    """
     schema = T.StructType(
         [
             T.StructField(_ID, lines.schema[_ID].dataType, True),
             T.StructField(_NAME, lines.schema[_NAME].dataType, True),
             T.StructField(_GEOM, T.BinaryType(), True),
+            T.StructField(_VERTICES, T.ArrayType(T.DoubleType(), False), True),
             *(T.StructField(c, T.DoubleType(), True) for c in BOUNDS_COLUMNS),
         ]
     )
@@ -155,13 +172,58 @@ def _line_piece_bounds(
     def cut(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
             pieces = line_pieces(parse_geometries(batch[_GEOM]), cell_deg, buffer_m, max_bbox_cells)
-            owners = batch[[_ID, _NAME]].iloc[pieces.owner].reset_index(drop=True)
+            parts, piece = shapely.get_parts(pieces.geometry, return_index=True)
+            simple, vertices, counts = line_vertices(parts)
+            flat = np.full(len(parts), None, dtype=object)
+            # One array per line (a list assigned through a mask would become a 2-d array
+            # when the lines have equal lengths).
+            if simple.any():
+                ends = np.cumsum(2 * counts)[:-1]
+                for row, line in zip(np.flatnonzero(simple), np.split(vertices, ends), strict=True):
+                    flat[row] = line
+            wkb = np.full(len(parts), None, dtype=object)
+            wkb[~simple] = shapely.to_wkb(parts[~simple])
+            owners = batch[[_ID, _NAME]].iloc[pieces.owner[piece]].reset_index(drop=True)
+            bounds = shapely.bounds(parts)
             yield owners.assign(
-                **{_GEOM: shapely.to_wkb(pieces.geometry)},
-                **{c: pieces.bounds[:, i] for i, c in enumerate(BOUNDS_COLUMNS)},
+                **{_GEOM: wkb, _VERTICES: flat},
+                **{c: bounds[:, i] for i, c in enumerate(BOUNDS_COLUMNS)},
             )
 
     return lines.mapInPandas(cut, schema)
+
+
+def _within_radius(
+    key: Sequence[str], radius_m: float, schema: pa.Schema
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """A `mapInArrow` body: the candidates within `radius_m`, with their distance."""
+
+    def keep(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            lat = batch.column(_LAT).to_numpy(zero_copy_only=False)
+            lon = batch.column(_LON).to_numpy(zero_copy_only=False)
+            distance = np.full(batch.num_rows, np.nan)
+            lines = batch.column(_VERTICES)
+            simple = pc.is_valid(lines).to_numpy(zero_copy_only=False)
+            if simple.any():
+                lines = pc.filter(lines, simple)
+                distance[simple] = polyline_distances_m(
+                    lat[simple],
+                    lon[simple],
+                    pc.list_flatten(lines).to_numpy(zero_copy_only=False),
+                    pc.list_value_length(lines).to_numpy(zero_copy_only=False) // 2,
+                )
+            other = pc.is_valid(batch.column(_GEOM)).to_numpy(zero_copy_only=False)
+            if other.any():
+                geoms = pc.filter(batch.column(_GEOM), other).to_numpy(zero_copy_only=False)
+                distance[other] = distances_m(
+                    lat[other], lon[other], parse_geometries(geoms, wkb=True)
+                )
+            near = distance <= radius_m  # NaN (unparsable geometry) is never near
+            columns = [batch.column(c).filter(pa.array(near)) for c in (*key, _ID, _NAME)]
+            yield pa.RecordBatch.from_arrays([*columns, pa.array(distance[near])], schema=schema)
+
+    return keep
 
 
 def nearest_lines(
@@ -220,7 +282,7 @@ def nearest_lines(
     )
     pieces = _line_piece_bounds(shapes, cell_deg, radius_m, max_bbox_cells)
     line_cells = explode_cells(pieces, cell_deg, buffer_m=radius_m).select(
-        _ID, _NAME, _GEOM, "cell", *BOUNDS_COLUMNS
+        _ID, _NAME, _GEOM, _VERTICES, "cell", *BOUNDS_COLUMNS
     )
     candidates = (
         located.join(line_cells, on="cell")
@@ -238,17 +300,7 @@ def nearest_lines(
         ]
     )
 
-    def keep_within_radius(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        for batch in batches:
-            distance = distances_m(
-                batch[_LAT].to_numpy(dtype=float),
-                batch[_LON].to_numpy(dtype=float),
-                parse_geometries(batch[_GEOM], wkb=True),
-            )
-            near = distance <= radius_m  # NaN (unparsable geometry) is never near
-            yield batch.loc[near, [*key, _ID, _NAME]].assign(**{_DIST: distance[near]})
-
-    near = candidates.mapInPandas(keep_within_radius, schema)
+    near = candidates.mapInArrow(_within_radius(key, radius_m, to_arrow_schema(schema)), schema)
     best = near.groupBy(*key).agg(F.min(F.struct(_DIST, _ID, _NAME)).alias(_BEST))
     return best.select(
         *key,
