@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Mapping
+from functools import reduce
 from typing import Any
 
 import pandas as pd
@@ -88,6 +91,35 @@ def _counts(frame: DataFrame, *keys: str) -> dict[str, int]:
     return {"/".join(str(r[k]) for k in keys): int(r["count"]) for r in rows}
 
 
+def _counts_by_source(
+    frames: dict[str, DataFrame], reasons: tuple[str, ...]
+) -> dict[str, dict[tuple[str, str | None], int]]:
+    """Rows per `source` (and `reason`, for the frames named in `reasons`) of each frame,
+    counted in one aggregation over their union: one action instead of one per frame."""
+    tagged = [
+        frame.select(
+            F.lit(name).alias("_frame"),
+            F.col("source").cast("string").alias("source"),
+            (F.col("reason") if name in reasons else F.lit(None)).cast("string").alias("reason"),
+        )
+        for name, frame in frames.items()
+    ]
+    counts: dict[str, dict[tuple[str, str | None], int]] = {name: {} for name in frames}
+    union = reduce(DataFrame.unionByName, tagged)
+    # bounded: one row per frame, source and reason
+    for row in union.groupBy("_frame", "source", "reason").count().collect():
+        counts[row["_frame"]][(str(row["source"]), row["reason"])] = int(row["count"])
+    return counts
+
+
+def _by_source(counts: Mapping[tuple[str, str | None], int]) -> dict[str, int]:
+    """`_counts_by_source` entries summed per source."""
+    totals: Counter[str] = Counter()
+    for (source, _reason), count in counts.items():
+        totals[source] += count
+    return dict(totals)
+
+
 CONFIDENCE_BINS = 20
 
 
@@ -146,12 +178,24 @@ def build_run_report(
     (normalized or rejected by normalize) must end in exactly one of lineage or
     quarantine: `accounting.balanced` says whether the counts per source agree.
     """
-    quarantine = normalize_rejected.unionByName(conflate_rejected)
-    ingested_by_source = _counts(ingested, "source")
-    normalized_by_source = _counts(normalized, "source")
-    normalize_rejected_by_source = _counts(normalize_rejected, "source")
-    lineage_by_source = _counts(lineage, "source")
-    quarantine_by_source = _counts(quarantine, "source")
+    # Every count by source (and quarantine reason) in one pass over the stages' rows.
+    by_source = _counts_by_source(
+        {
+            "ingested": ingested,
+            "normalized": normalized,
+            "normalize_rejected": normalize_rejected,
+            "conflate_rejected": conflate_rejected,
+            "lineage": lineage,
+        },
+        reasons=("normalize_rejected", "conflate_rejected"),
+    )
+    ingested_by_source = _by_source(by_source["ingested"])
+    normalized_by_source = _by_source(by_source["normalized"])
+    normalize_rejected_by_source = _by_source(by_source["normalize_rejected"])
+    lineage_by_source = _by_source(by_source["lineage"])
+    quarantine_reasons = Counter(by_source["normalize_rejected"])
+    quarantine_reasons.update(by_source["conflate_rejected"])
+    quarantine_by_source = _by_source(quarantine_reasons)
     sources = sorted(set(ingested_by_source) | set(lineage_by_source) | set(quarantine_by_source))
     in_scope = {
         s: normalized_by_source.get(s, 0) + normalize_rejected_by_source.get(s, 0) for s in sources
@@ -179,7 +223,9 @@ def build_run_report(
             "lineage_by_source": lineage_by_source,
             "quarantine_by_source": quarantine_by_source,
         },
-        "quarantine_reasons": _counts(quarantine, "source", "reason"),
+        "quarantine_reasons": {
+            f"{source}/{reason}": count for (source, reason), count in quarantine_reasons.items()
+        },
         "merges": {
             **pair_levels.asDict(),
             "addresses": conflated.count(),
