@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from geodata.datasets import deliveries
 from geodata.datasets.deliveries import DELIVERY_METADATA_KEY, DeliveryDataset, column_problems
 
 SCHEMA = "rec_id STRING, street_nm STRING, postal_cd STRING, longitude DOUBLE"
@@ -79,6 +80,24 @@ def test_a_json_key_found_on_a_later_line_counts_as_present(spark, tmp_path):
     _write(tmp_path, "json", "part-1", [*rows, FULL[0]])
     data = _dataset(tmp_path, "json").load()
     assert column_problems(data.schema["postal_cd"]) is None
+
+
+@pytest.mark.parametrize("driver_bytes", [0, 64 * 1024 * 1024])
+def test_json_keys_read_in_spark_for_a_large_delivery_or_on_the_driver_agree(
+    spark, tmp_path, monkeypatch, driver_bytes
+):
+    # A delivery over the driver's share has its keys read by Spark tasks: same notes.
+    monkeypatch.setattr(deliveries, "_DRIVER_JSON_BYTES", driver_bytes)
+    _write(tmp_path, "json", "part-1", FULL)
+    partial = _write(tmp_path, "json", "part-2", PARTIAL)
+    rows = [{"rec_id": "4", "street_nm": "Elm St", "longitude": 2.0}] * 2
+    _write(tmp_path, "json", "part-3", [*rows, FULL[0]])
+
+    data = _dataset(tmp_path, "json").load()
+
+    noted = column_problems(data.schema["postal_cd"])
+    assert [Path(url.split("://", 1)[-1]).name for url in noted.missing_from] == [partial.name]
+    assert noted.missing_count == 1
 
 
 def test_notes_name_only_the_files_without_changing_rows(spark, tmp_path):

@@ -41,6 +41,10 @@ _LISTED_FILES = 20
 # A CSV header line longer than this is not a header.
 _MAX_HEADER_BYTES = 1 << 20
 _FOOTER_READERS = 16
+
+_DRIVER_JSON_BYTES = 64 * 1024 * 1024
+"""JSON-lines deliveries up to this size have their keys read on the driver: a Spark job
+(and its Python workers) costs more than reading them."""
 _FORMATS = ("csv", "parquet", "json")
 
 
@@ -128,6 +132,12 @@ def _csv_columns(
     return dict.fromkeys(names)
 
 
+def _file_size(url: str, storage_options: dict[str, Any]) -> int:
+    """A file's size in bytes."""
+    fs, path = fsspec.core.url_to_fs(url, **storage_options)
+    return int(fs.size(path))
+
+
 def _json_keys_in_file(url: str, wanted: frozenset[str], storage_options: dict[str, Any]) -> set:
     """Which of `wanted` are top-level keys of some object of a JSON-lines file."""
     found: set[str] = set()
@@ -174,12 +184,13 @@ class DeliveryDataset(AbstractDataset[DataFrame, DataFrame]):
     Loads through `reader` (the environment's files dataset, `spark.SparkDataset` or
     `geodata.datasets.ObjectStoreDataset`, given the other arguments unchanged), then
     reads the columns of every file of the delivery: Parquet footers and CSV header
-    lines on the driver, JSON keys in one Spark job that returns at most a row per
-    file and declared column. A declared column that a file lacks, or holds as
-    another kind of type (text where a number is declared, ...), is noted in that
-    column's metadata (`DELIVERY_METADATA_KEY`, read with `column_problems`) with the
-    files; the data is unchanged. Upstream datasets give no such per-file view: with
-    an explicit schema they fill a missing column with nulls.
+    lines on the driver, JSON keys on the driver too for a small delivery, else in one
+    Spark job that returns at most a row per file and declared column. A declared
+    column that a file lacks, or holds as another kind of type (text where a number is
+    declared, ...), is noted in that column's metadata (`DELIVERY_METADATA_KEY`, read
+    with `column_problems`) with the files; the data is unchanged. Upstream datasets
+    give no such per-file view: with an explicit schema they fill a missing column
+    with nulls.
 
     Example catalog entry::
 
@@ -346,12 +357,32 @@ class DeliveryDataset(AbstractDataset[DataFrame, DataFrame]):
     def _json_file_columns(
         self, data: DataFrame, files: Iterable[str], declared: list[str]
     ) -> dict[str, dict[str, T.DataType | None]]:
-        """The declared keys each JSON-lines file holds, found by one Spark task per file."""
+        """The declared keys each JSON-lines file holds.
+
+        A file is read until every declared key has been seen, to its end when one
+        never is. Deliveries of at most `_DRIVER_JSON_BYTES` are read on the driver, in
+        threads; larger ones in one Spark task per file.
+        """
         files = list(files)
+        wanted = frozenset(declared)
+        with ThreadPoolExecutor(max_workers=_FOOTER_READERS) as pool:
+            sizes = list(
+                pool.map(
+                    functools.partial(_file_size, storage_options=self._storage_options), files
+                )
+            )
+            if sum(sizes) <= _DRIVER_JSON_BYTES:
+                read = functools.partial(
+                    _json_keys_in_file, wanted=wanted, storage_options=self._storage_options
+                )
+                return {
+                    url: dict.fromkeys(sorted(keys))
+                    for url, keys in zip(files, pool.map(read, files), strict=True)
+                }
         paths = data.sparkSession.createDataFrame([(f,) for f in files], "path STRING")
         keys = functools.partial(
             _json_key_batches,
-            wanted=frozenset(declared),
+            wanted=wanted,
             storage_options=self._storage_options,
         )
         found = (
