@@ -7,6 +7,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+import shapely
 from pyspark.sql import functions as F
 
 from geodata.spatial import (
@@ -114,6 +115,22 @@ def test_with_geometry_bounds_keeps_columns_and_nulls_invalid_wkt(spark):
     a = bounded["a"]
     assert (a.extra, a.minx, a.miny, a.maxx, a.maxy) == (7, -122.0, 37.0, -121.9, 37.1)
     assert bounded["b"].minx is None and bounded["c"].maxy is None
+
+
+def test_with_geometry_bounds_can_carry_the_geometry_as_wkb(spark):
+    geoms = spark.createDataFrame(
+        [("a", line((37.0, -122.0), (37.1, -121.9))), ("b", "oops")], "gid STRING, wkt STRING"
+    )
+
+    bounded = with_geometry_bounds(geoms, wkb=True)
+
+    assert dict(bounded.dtypes)["wkt"] == "binary"
+    rows = {row.gid: row for row in bounded.collect()}
+    assert shapely.from_wkb(bytes(rows["a"].wkt)).equals(
+        shapely.from_wkt(line((37.0, -122.0), (37.1, -121.9)))
+    )
+    assert rows["a"].minx == -122.0
+    assert rows["b"].wkt is None and rows["b"].minx is None
 
 
 def test_explode_cells_one_row_per_touched_cell(spark):

@@ -33,6 +33,7 @@ from geodata.spatial.grid import (
     explode_cells,
     in_buffered_bounds,
     point_cell,
+    with_geometry_bounds,
 )
 
 # Working columns; a prefix no caller's key column is expected to use.
@@ -76,36 +77,6 @@ def _key_fields(points: DataFrame, point_key: Sequence[str]) -> list[T.StructFie
     return [T.StructField(c, points.schema[c].dataType, True) for c in point_key]
 
 
-def _polygon_bounds(polygons: DataFrame) -> DataFrame:
-    """Polygons (`_ID`, WKT `_GEOM`) → `_ID`, WKB `_GEOM` and its bounds.
-
-    Each polygon's WKT is parsed once here; its candidate rows carry WKB, which a
-    worker reads tens of times faster than WKT. Null or invalid WKT gives null bounds,
-    which `explode_cells` drops.
-    """
-    schema = T.StructType(
-        [
-            T.StructField(_ID, polygons.schema[_ID].dataType, True),
-            T.StructField(_GEOM, T.BinaryType(), True),
-            *(T.StructField(c, T.DoubleType(), True) for c in BOUNDS_COLUMNS),
-        ]
-    )
-
-    def parse(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        for batch in batches:
-            geoms = parse_geometries(batch[_GEOM])
-            bounds = shapely.bounds(geoms)
-            yield pd.DataFrame(
-                {
-                    _ID: batch[_ID],
-                    _GEOM: shapely.to_wkb(geoms),
-                    **{c: bounds[:, i] for i, c in enumerate(BOUNDS_COLUMNS)},
-                }
-            )
-
-    return polygons.mapInPandas(parse, schema)
-
-
 def points_in_polygons(
     points: DataFrame,
     polygons: DataFrame,
@@ -144,7 +115,7 @@ def points_in_polygons(
     shapes = polygons.where(F.col(polygon_id).isNotNull() & F.col(wkt_col).isNotNull()).select(
         F.col(polygon_id).alias(_ID), F.col(wkt_col).alias(_GEOM)
     )
-    polygon_cells = explode_cells(_polygon_bounds(shapes), cell_deg).select(
+    polygon_cells = explode_cells(with_geometry_bounds(shapes, _GEOM, wkb=True), cell_deg).select(
         _ID, _GEOM, "cell", *BOUNDS_COLUMNS
     )
     candidates = (
