@@ -233,3 +233,16 @@ def test_random_pairs_are_sampled_only_when_em_can_use_them(records, clustered):
     assert sampled(too_many).count() == 0
     assert sampled(off).count() == 0
     assert sampled(off).columns == ["key_l", "key_r"]
+
+
+def test_comparing_no_pairs_gives_the_comparison_schema_without_reading_records(
+    records, clustered
+):
+    pairs, _, _, aliases = clustered
+    compared = compare_pairs(pairs, records, aliases, SCORING, CLUSTERING)
+    nothing = compare_pairs(pairs.limit(0), records, aliases, SCORING, CLUSTERING)
+    assert nothing.schema == compared.schema
+    assert nothing.count() == 0
+    # The empty result is a plan over no relation at all: no scan, join or Python UDF.
+    plan = nothing._jdf.queryExecution().optimizedPlan().toString()
+    assert "LocalRelation" in plan and "Join" not in plan and "ArrowEvalPython" not in plan

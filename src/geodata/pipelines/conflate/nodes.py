@@ -116,8 +116,7 @@ def compare_pairs(
         name_aliases,
         ALIASED_FIELDS,
     )
-    compared = compare(attributes, scoring)
-    return compared.select(
+    compared = compare(attributes, scoring).select(
         "key_l",
         "key_r",
         "distance_m",
@@ -125,6 +124,12 @@ def compare_pairs(
         *level_columns(scoring),
         "hard_rule",
     )
+    # A region too small for EM samples no random pairs. Comparing none would still
+    # run the joins and start the similarities' Python workers for nothing; a plan
+    # limited to no rows is an empty relation Spark answers without reading anything.
+    if pairs.isEmpty():
+        return compared.limit(0)
+    return compared
 
 
 def estimate_match_model(
