@@ -235,9 +235,7 @@ def test_random_pairs_are_sampled_only_when_em_can_use_them(records, clustered):
     assert sampled(off).columns == ["key_l", "key_r"]
 
 
-def test_comparing_no_pairs_gives_the_comparison_schema_without_reading_records(
-    records, clustered
-):
+def test_comparing_no_pairs_gives_the_comparison_schema_without_reading_records(records, clustered):
     pairs, _, _, aliases = clustered
     compared = compare_pairs(pairs, records, aliases, SCORING, CLUSTERING)
     nothing = compare_pairs(pairs.limit(0), records, aliases, SCORING, CLUSTERING)
