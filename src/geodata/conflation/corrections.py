@@ -98,19 +98,28 @@ def _fixed(addresses: DataFrame, suppressed: DataFrame, fixes: DataFrame) -> Dat
             F.concat("sources", F.coalesce("fix_sources", F.array().cast("array<string>")))
         )
     )
+    # Nearly every address has no fix: the map and array functions, evaluated row by
+    # row outside generated code, run only for the fixed ones.
+    unfixed = F.col("fix_sources").isNull()
     return fixed.select(
         *[
             F.coalesce(F.col(f"fix_{f}"), F.col(f)).alias(f) if f in ADDRESS_FIELDS else F.col(f)
             for f in addresses.columns
             if f not in ("provenance", "sources", "source_count")
         ],
-        F.map_zip_with(
-            "provenance",
-            provenance_updates,
-            lambda _, old, new: F.coalesce(new, old),
-        ).alias("provenance"),
-        all_sources.alias("sources"),
-        F.size(all_sources).cast("int").alias("source_count"),
+        F.when(unfixed, F.col("provenance"))
+        .otherwise(
+            F.map_zip_with(
+                "provenance",
+                provenance_updates,
+                lambda _, old, new: F.coalesce(new, old),
+            )
+        )
+        .alias("provenance"),
+        F.when(unfixed, F.col("sources")).otherwise(all_sources).alias("sources"),
+        F.when(unfixed, F.col("source_count"))
+        .otherwise(F.size(all_sources).cast("int"))
+        .alias("source_count"),
     )
 
 
