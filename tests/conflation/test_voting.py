@@ -9,7 +9,14 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from geodata.conflation.voting import field_winners, support, vote, vote_batches
+from geodata.conflation.voting import (
+    PROVENANCE,
+    field_winners,
+    provenance,
+    support,
+    vote,
+    vote_batches,
+)
 
 WEIGHTS = {"rooftop": 1.0, "parcel": 0.9, "interpolated": 0.8}
 RANK = {"rooftop": 1, "parcel": 3, "interpolated": 4}
@@ -129,7 +136,10 @@ def test_vote_summarises_each_cluster_and_takes_the_most_accurate_point():
     }
 
     first = by_cluster["k1"]
-    assert (first["street"], first["_source_street"]) == ("ASEMAKATU", "a")
+    assert first["street"] == "ASEMAKATU"
+    # Provenance: each field's winning source and the point's, fields without a value left out.
+    assert dict(first["provenance"]) == {"street": "a", "geometry": "c"}
+    assert dict(by_cluster["k2"]["provenance"]) == {"street": "b", "geometry": "b"}
     assert first["sources"] == ["a", "b", "c"]
     assert first["min_edge_probability"] == pytest.approx(0.7)
     assert first["hn_int"] == 3  # the keys of the highest-priority record (a)
@@ -152,7 +162,7 @@ def test_a_partition_in_several_batches_votes_as_one():
     ]
     table = _table(rows)
     schema = pa.schema(
-        [("cluster_key", pa.string()), ("street", pa.string()), ("_source_street", pa.string())]
+        [("cluster_key", pa.string()), ("street", pa.string()), ("provenance", PROVENANCE)]
     )
     body = vote_batches(("street",), WEIGHTS, 365.0, schema)
 
@@ -161,7 +171,32 @@ def test_a_partition_in_several_batches_votes_as_one():
 
     assert whole.sort_by("cluster_key").to_pylist() == split.sort_by("cluster_key").to_pylist()
     assert whole.sort_by("cluster_key").to_pylist() == [
-        {"cluster_key": "k1", "street": "KATU B", "_source_street": "b"},
-        {"cluster_key": "k2", "street": "KATU C", "_source_street": "a"},
+        {
+            "cluster_key": "k1",
+            "street": "KATU B",
+            "provenance": [("street", "b"), ("geometry", "a")],
+        },
+        {
+            "cluster_key": "k2",
+            "street": "KATU C",
+            "provenance": [("street", "a"), ("geometry", "a")],
+        },
     ]
     assert list(body(iter([]))) == []
+
+
+def test_provenance_maps_each_name_to_its_source_in_order_leaving_nulls_out():
+    maps = provenance(
+        {
+            "street": pa.array(["a", None, "b"]),
+            "unit": pa.array([None, None, "c"]),
+            "geometry": pa.array(["a", "b", None]),
+        }
+    )
+    assert maps.type == PROVENANCE
+    assert maps.to_pylist() == [
+        [("street", "a"), ("geometry", "a")],
+        [("geometry", "b")],
+        [("street", "b"), ("unit", "c")],
+    ]
+    assert provenance({"street": pa.array([], pa.string())}).to_pylist() == []

@@ -3,7 +3,7 @@
 A cluster continues an address of the region's previous run when they share
 lineage records (`source`, `source_record_id`). Splits and merges are resolved
 by a maximum-overlap one-to-one assignment; everything else gets a new id, its
-content id (`with_content_ids`: a hash of the canonical address).
+content id (`content_ids`: a hash of the canonical address).
 """
 
 from __future__ import annotations
@@ -180,17 +180,19 @@ def stable_ids(
     return kept.select("address_id", F.col("previous_id").alias("stable_id")).unionByName(numbered)
 
 
-def with_content_ids(addresses: DataFrame) -> DataFrame:
-    """Addresses with `address_id`, a hash of the canonical address.
+def content_ids(addresses: DataFrame) -> DataFrame:
+    """Each cluster's content id: a hash of its canonical address.
 
     Args:
         addresses: One row per cluster: `cluster_key`, `iso_3166_1`, `iso_3166_2`,
             `house_number`, `street`, `unit_id`.
 
     Returns:
-        `addresses` plus `address_id`: 24 hex digits of the SHA-256 of country,
+        `cluster_key`, `address_id`: 24 hex digits of the SHA-256 of country,
         region, house number, street and unit id; clusters sharing one get
-        `-2`, `-3`, ... in the order of their `cluster_key`.
+        `-2`, `-3`, ... in the order of their `cluster_key`. Only these two
+        columns are shuffled to number the clusters, whatever else `addresses`
+        carries.
     """
     canonical = F.concat_ws(
         "\u001f",
@@ -203,16 +205,24 @@ def with_content_ids(addresses: DataFrame) -> DataFrame:
     digest = F.substring(F.sha2(canonical, 256), 1, 24)
     same_digest = Window.partitionBy("digest").orderBy("cluster_key")
     return (
-        addresses.withColumn("digest", digest)
+        addresses.select("cluster_key", digest.alias("digest"))
         .withColumn("n", F.row_number().over(same_digest))
-        .withColumn(
-            "address_id",
-            F.when(F.col("n") == 1, F.col("digest")).otherwise(
-                F.concat_ws("-", F.col("digest"), F.col("n").cast("string"))
-            ),
+        .select(
+            "cluster_key",
+            F.when(F.col("n") == 1, F.col("digest"))
+            .otherwise(F.concat_ws("-", F.col("digest"), F.col("n").cast("string")))
+            .alias("address_id"),
         )
-        .drop("digest", "n")
     )
+
+
+def with_content_ids(addresses: DataFrame) -> DataFrame:
+    """`addresses` plus `address_id`, their `content_ids`.
+
+    Args:
+        addresses: One row per cluster, with the columns `content_ids` reads.
+    """
+    return addresses.join(content_ids(addresses), "cluster_key")
 
 
 def keep_previous_ids(

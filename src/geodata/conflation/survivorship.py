@@ -21,7 +21,7 @@ from pyspark.sql.pandas.types import to_arrow_schema
 from geodata.address.tables import UNIT_DESIGNATORS
 from geodata.conflation.aliases import ALIASED_FIELDS, preferred_names
 from geodata.conflation.blocking import is_cluster_member
-from geodata.conflation.identity import with_content_ids
+from geodata.conflation.identity import content_ids
 from geodata.conflation.voting import KEY_COLUMNS, vote_batches
 from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK, RECORD_KEY_COLUMNS, record_key
 
@@ -214,14 +214,13 @@ def _vote_schema(members: T.StructType) -> T.StructType:
         [
             T.StructField("cluster_key", string),
             *[T.StructField(f, string) for f in VOTING_FIELDS],
-            *[T.StructField(f"_source_{f}", string) for f in VOTING_FIELDS],
             *[T.StructField(c, typed[c]) for c in ("iso_3166_1", "iso_3166_2", *KEY_COLUMNS)],
             T.StructField("sources", T.ArrayType(string)),
             T.StructField("min_edge_probability", T.DoubleType()),
             T.StructField("lat", T.DoubleType()),
             T.StructField("lon", T.DoubleType()),
             T.StructField("geometry_accuracy", string),
-            T.StructField("geometry_source", string),
+            T.StructField("provenance", T.MapType(string, string)),
             T.StructField(
                 "unit_votes",
                 T.ArrayType(
@@ -234,12 +233,11 @@ def _vote_schema(members: T.StructType) -> T.StructType:
     )
 
 
-def _with_building_designators(addresses: DataFrame, unit_votes: DataFrame) -> DataFrame:
-    """`addresses` with each unit's designator from its building where its own sources
-    do not settle it (`building_designators`)."""
+def _building_keys(addresses: DataFrame) -> DataFrame:
+    """`cluster_key`, `building_key` of the addresses with a unit (`building_designators`)."""
     # Only addresses with a unit take a designator: a cluster has one exactly when
     # some member has one, and only those members vote for designators.
-    buildings = addresses.where(F.col("unit").isNotNull()).select(
+    return addresses.where(F.col("unit").isNotNull()).select(
         "cluster_key",
         F.concat_ws(
             "\u001f",
@@ -248,12 +246,6 @@ def _with_building_designators(addresses: DataFrame, unit_votes: DataFrame) -> D
             F.coalesce("hn_suffix", F.lit("")),
             F.coalesce("street", F.lit("")),
         ).alias("building_key"),
-    )
-    designators = building_designators(unit_votes, buildings)
-    return (
-        addresses.join(designators, "cluster_key", "left")
-        .withColumn("unit", with_designator(F.col("unit"), F.col("designator")))
-        .drop("designator")
     )
 
 
@@ -291,8 +283,9 @@ def best_values(
         fields, region, point, `source_count`, `sources`, `provenance` (the
         winning source per field, `geometry` the point's), `confidence`, the
         comparison keys of its highest-priority record and `address_id` (a
-        content id, `with_content_ids`); (2) one lineage row per member record
-        (`address_id`, `source`, `source_record_id`, `iso_3166_1`, `iso_3166_2`).
+        content id, `geodata.conflation.identity.content_ids`); (2) one lineage
+        row per member record (`address_id`, `source`, `source_record_id`,
+        `iso_3166_1`, `iso_3166_2`).
     """
     # Members feed several joins below: they are checkpointed once, so Spark neither
     # recomputes them nor analyses a plan that repeats them many times over.
@@ -316,18 +309,34 @@ def best_values(
         .repartition("cluster_key")
     )
     schema = _vote_schema(voting.schema)
+    # The vote's result feeds the designators, the content ids and the addresses:
+    # checkpointed, so that what is derived from it is computed from it once.
     voted = voting.mapInArrow(
         vote_batches(
             VOTING_FIELDS, accuracy_weight, recency_half_life_days, to_arrow_schema(schema)
         ),
         schema,
+    ).localCheckpoint()
+    unit_votes = voted.select("cluster_key", F.explode("unit_votes").alias("vote")).select(
+        "cluster_key", "vote.value", "vote.support"
     )
+    designators = building_designators(unit_votes, _building_keys(voted))
     missed = _missed_match_probability(clusters, scored_pairs)
+    # Everything joined to the addresses is keyed by cluster and small beside them
+    # (the designators and the content ids are computed from a few of their
+    # columns): the addresses are shuffled once, by cluster, for all three joins.
     addresses = (
         voted.join(missed, "cluster_key", "left")
+        .join(designators, "cluster_key", "left")
+        .join(content_ids(voted), "cluster_key")
         .select(
             "cluster_key",
-            *VOTING_FIELDS,
+            *[
+                with_designator(F.col("unit"), F.col("designator")).alias(f)
+                if f == "unit"
+                else F.col(f)
+                for f in VOTING_FIELDS
+            ],
             "iso_3166_1",
             "iso_3166_2",
             "lat",
@@ -335,29 +344,16 @@ def best_values(
             "geometry_accuracy",
             F.size("sources").cast("int").alias("source_count"),
             "sources",
-            F.map_filter(
-                F.create_map(
-                    *[x for f in VOTING_FIELDS for x in (F.lit(f), F.col(f"_source_{f}"))],
-                    F.lit("geometry"),
-                    F.col("geometry_source"),
-                ),
-                lambda _, source: source.isNotNull(),
-            ).alias("provenance"),
+            "provenance",
             (
                 F.col("min_edge_probability")
                 * (F.lit(1.0) - F.coalesce("missed_match_probability", F.lit(0.0)))
             ).alias("confidence"),
             *KEY_COLUMNS,
-            "unit_votes",
+            "address_id",
         )
         .localCheckpoint()
     )
-    unit_votes = addresses.select("cluster_key", F.explode("unit_votes").alias("vote")).select(
-        "cluster_key", "vote.value", "vote.support"
-    )
-    addresses = with_content_ids(
-        _with_building_designators(addresses.drop("unit_votes"), unit_votes)
-    ).localCheckpoint()
     lineage = members.join(addresses.select("cluster_key", "address_id"), "cluster_key").select(
         "address_id", *RECORD_KEY_COLUMNS, "iso_3166_1", "iso_3166_2"
     )

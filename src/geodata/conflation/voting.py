@@ -154,6 +154,36 @@ def field_winners(
     )
 
 
+PROVENANCE = pa.map_(pa.string(), pa.string())
+"""A cluster's provenance: each chosen field (and `geometry`) to the source it came from."""
+
+
+def provenance(sources: Mapping[str, pa.Array]) -> pa.MapArray:
+    """Per cluster a map of each name in `sources` to its source, nulls left out.
+
+    Args:
+        sources: Name -> one source per cluster (null: no source for that name),
+            all of one length; the map's entries follow the order of `sources`.
+    """
+    names = list(sources)
+    columns = [sources[name].cast(pa.string()) for name in names]
+    clusters = len(columns[0]) if columns else 0
+    given = (
+        np.stack([pc.is_valid(c).to_numpy(zero_copy_only=False) for c in columns], axis=1)
+        if columns
+        else np.zeros((0, 0), dtype=bool)
+    )
+    # Row-major positions of the given entries: cluster by cluster, names in order.
+    row, name = np.nonzero(given)
+    offsets = np.concatenate([[0], np.cumsum(given.sum(axis=1))]).astype(np.int32)
+    keys = pa.array(np.array(names, dtype=object)[name], pa.string())
+    values = pc.take(
+        pa.concat_arrays(columns) if columns else pa.array([], pa.string()),
+        pa.array(name * clusters + row, pa.int64()),
+    )
+    return pa.MapArray.from_arrays(pa.array(offsets, pa.int32()), keys, values, type=PROVENANCE)
+
+
 def _per_cluster_lists(cluster: pa.ChunkedArray, values: pa.Array, clusters: int) -> pa.Array:
     """One list per cluster (0 … clusters - 1) of `values`, whose rows are sorted by `cluster`."""
     counts = np.bincount(cluster.to_numpy(), minlength=clusters)
@@ -256,7 +286,9 @@ def vote(
 
     Returns:
         Columns by name, one entry per cluster: `cluster_key`; per field its
-        value and `_source_<field>` (`field_winners`); `iso_3166_1`,
+        value (`field_winners`); `provenance` (`PROVENANCE`: each field's
+        source as `field_winners` credits it, and the point's as `geometry`,
+        fields without a value left out); `iso_3166_1`,
         `iso_3166_2` and the `KEY_COLUMNS` of its highest-priority record (then
         source, then record id); `sources` (sorted, distinct);
         `min_edge_probability` (the lowest); `lat`, `lon`, `geometry_accuracy`,
@@ -277,10 +309,11 @@ def vote(
 
     first = members.take(pa.array(starts))
     columns: dict[str, pa.Array] = {"cluster_key": first["cluster_key"].combine_chunks()}
+    winning_sources: dict[str, pa.Array] = {}
     for field in fields:
         value, source = field_winners(cluster, members[f"_v_{field}"], members, votes, clusters)
         columns[field] = value
-        columns[f"_source_{field}"] = source
+        winning_sources[field] = source
     for name in ("iso_3166_1", "iso_3166_2", *KEY_COLUMNS):
         columns[name] = first[name].combine_chunks()
     columns["sources"] = _sources(cluster, members, clusters)
@@ -289,7 +322,9 @@ def vote(
     columns["min_edge_probability"] = _scatter(
         weakest["cluster"].to_numpy(), weakest["p_min"].combine_chunks(), clusters
     )
-    columns.update(_point(cluster, starts, members, clusters))
+    point = _point(cluster, starts, members, clusters)
+    columns.update(point)
+    columns["provenance"] = provenance({**winning_sources, "geometry": point["geometry_source"]})
     columns["unit_votes"] = _unit_votes(cluster, members, votes, clusters)
     return columns
 
