@@ -27,16 +27,22 @@ def _vectorised(metric: str, method: str) -> Callable[[pd.Series, pd.Series], pd
         from rapidfuzz.process import cpdist
 
         scorer = getattr(getattr(distance, metric), method)
+        lefts, rights = left.to_numpy(dtype=object), right.to_numpy(dtype=object)
         missing = (left.isna() | right.isna()).to_numpy()
-        values = cpdist(
-            left.fillna("").astype(str).tolist(),
-            right.fillna("").astype(str).tolist(),
-            scorer=scorer,
-            dtype=np.float64,
-        )
-        result = pd.Series(values, index=left.index, dtype="float64")
-        result[missing] = np.nan
-        return result
+        # Most candidate pairs agree on the compared text (records of one address):
+        # equal strings score as any string against itself, without a call per pair.
+        equal = ~missing & (lefts == rights)
+        values = np.full(len(lefts), np.nan)
+        values[equal] = scorer("", "")
+        differ = ~(missing | equal)
+        if differ.any():
+            values[differ] = cpdist(
+                lefts[differ].astype(str).tolist(),
+                rights[differ].astype(str).tolist(),
+                scorer=scorer,
+                dtype=np.float64,
+            )
+        return pd.Series(values, index=left.index, dtype="float64")
 
     return score
 
