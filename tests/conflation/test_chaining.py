@@ -163,6 +163,34 @@ def test_clusters_do_not_chain_two_units_into_one_address(spark, chained_records
     assert rows["b:1"].min_edge_probability == 1.0
 
 
+def test_records_without_a_match_are_addresses_of_their_own(spark, chained_records):
+    key = "{}\u001f{}".format
+    # Only a-1 and a-2 match; b-1 and c-1 were compared but are no match for anyone.
+    pairs = spark.createDataFrame(
+        [
+            (key("a", "1"), key("a", "2"), 0.97),
+            (key("a", "1"), key("b", "1"), 0.2),
+            (key("b", "1"), key("c", "1"), 0.1),
+        ],
+        "key_l string, key_r string, match_probability double",
+    )
+    clusters = cluster_records(
+        chained_records,
+        pairs,
+        match_threshold=SCORING.match_threshold,
+        tolerance_m=CLUSTERING.geometry_tolerance_m,
+        max_distance_ratio=CLUSTERING.max_distance_ratio,
+        max_iterations=CLUSTERING.max_iterations,
+    )
+    rows = {r.key.replace("\u001f", ":"): r for r in clusters.collect()}
+    assert sorted(rows) == ["a:1", "a:2", "b:1", "c:1"]  # every member exactly once
+    assert rows["a:1"].cluster_key == rows["a:2"].cluster_key == key("a", "1")
+    assert rows["a:1"].min_edge_probability == pytest.approx(0.97)
+    for alone in ("b:1", "c:1"):
+        assert rows[alone].cluster_key == rows[alone].key
+        assert rows[alone].min_edge_probability == 1.0
+
+
 def _dropped(spark, edges, non_matches):
     from geodata.conflation.chaining import drop_inconsistent_edges
 

@@ -303,7 +303,8 @@ def split_chained_clusters(
     Args:
         members: Cluster members with the columns in `MEMBER_COLUMNS`.
         edges: Match edges (`src`, `dst`, `match_probability`) between members.
-        components: `key`, `component` for every member (connected components of `edges`).
+        components: `key`, `component` of the members to cluster (connected components
+            of `edges`); members not listed are not in the result.
         tolerance_m: Expected point error in metres per geometry accuracy class.
         max_distance_ratio: How many combined tolerances a member may be from the anchor.
 
@@ -393,13 +394,20 @@ def cluster_records(
     members = records.where(is_cluster_member()).select(
         record_key().alias("key"), *MEMBER_COLUMNS[1:]
     )
-    labelled = members.join(components, members["key"] == components["vertex"], "left").select(
-        "key", F.coalesce("component", "key").alias("component")
+    # A record without an edge is an address of its own, with nothing to split: it
+    # skips the shuffle and the Python pass the components go through.
+    in_graph = members.join(components, members["key"] == components["vertex"]).select(
+        "key", "component"
+    )
+    alone = members.join(components, members["key"] == components["vertex"], "left_anti").select(
+        "key",
+        F.col("key").alias("cluster_key"),
+        F.lit(1.0).cast("double").alias("min_edge_probability"),
     )
     return split_chained_clusters(
         members,
         edges,
-        labelled,
+        in_graph,
         tolerance_m=tolerance_m,
         max_distance_ratio=max_distance_ratio,
-    )
+    ).unionByName(alone)
