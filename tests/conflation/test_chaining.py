@@ -134,27 +134,33 @@ def chained_records(spark):
     return enriched_frame(spark, rows)
 
 
-def test_clusters_do_not_chain_two_units_into_one_address(spark, chained_records):
-    # Scored pairs as a looser model could produce them: the record without a unit
-    # matches both units.
-    key = "{}\u001f{}".format
+def _key(source, record_id):
+    return f"{source}\u001f{record_id}"
+
+
+def _clustered_records(spark, records, scored):
+    """`cluster_records` of `records` for (record, record, probability) pairs, by "source:id"."""
     pairs = spark.createDataFrame(
-        [
-            (key("a", "1"), key("b", "1"), 0.9),
-            (key("b", "1"), key("c", "1"), 0.85),
-            (key("a", "1"), key("a", "2"), 0.97),
-        ],
+        [(_key(*left.split(":")), _key(*right.split(":")), p) for left, right, p in scored],
         "key_l string, key_r string, match_probability double",
     )
     clusters = cluster_records(
-        chained_records,
+        records,
         pairs,
         match_threshold=SCORING.match_threshold,
         tolerance_m=CLUSTERING.geometry_tolerance_m,
         max_distance_ratio=CLUSTERING.max_distance_ratio,
         max_iterations=CLUSTERING.max_iterations,
     )
-    rows = {r.key.replace("\u001f", ":"): r for r in clusters.collect()}
+    return {r.key.replace("\u001f", ":"): r for r in clusters.collect()}
+
+
+def test_clusters_do_not_chain_two_units_into_one_address(spark, chained_records):
+    # Scored pairs as a looser model could produce them: the record without a unit
+    # matches both units.
+    rows = _clustered_records(
+        spark, chained_records, [("a:1", "b:1", 0.9), ("b:1", "c:1", 0.85), ("a:1", "a:2", 0.97)]
+    )
     assert len(rows) == 4
     assert rows["a:1"].cluster_key == rows["a:2"].cluster_key
     assert len({rows["a:1"].cluster_key, rows["b:1"].cluster_key, rows["c:1"].cluster_key}) == 3
@@ -164,27 +170,12 @@ def test_clusters_do_not_chain_two_units_into_one_address(spark, chained_records
 
 
 def test_records_without_a_match_are_addresses_of_their_own(spark, chained_records):
-    key = "{}\u001f{}".format
     # Only a-1 and a-2 match; b-1 and c-1 were compared but are no match for anyone.
-    pairs = spark.createDataFrame(
-        [
-            (key("a", "1"), key("a", "2"), 0.97),
-            (key("a", "1"), key("b", "1"), 0.2),
-            (key("b", "1"), key("c", "1"), 0.1),
-        ],
-        "key_l string, key_r string, match_probability double",
+    rows = _clustered_records(
+        spark, chained_records, [("a:1", "a:2", 0.97), ("a:1", "b:1", 0.2), ("b:1", "c:1", 0.1)]
     )
-    clusters = cluster_records(
-        chained_records,
-        pairs,
-        match_threshold=SCORING.match_threshold,
-        tolerance_m=CLUSTERING.geometry_tolerance_m,
-        max_distance_ratio=CLUSTERING.max_distance_ratio,
-        max_iterations=CLUSTERING.max_iterations,
-    )
-    rows = {r.key.replace("\u001f", ":"): r for r in clusters.collect()}
     assert sorted(rows) == ["a:1", "a:2", "b:1", "c:1"]  # every member exactly once
-    assert rows["a:1"].cluster_key == rows["a:2"].cluster_key == key("a", "1")
+    assert rows["a:1"].cluster_key == rows["a:2"].cluster_key == _key("a", "1")
     assert rows["a:1"].min_edge_probability == pytest.approx(0.97)
     for alone in ("b:1", "c:1"):
         assert rows[alone].cluster_key == rows[alone].key
