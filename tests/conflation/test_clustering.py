@@ -60,3 +60,22 @@ def test_both_ways_label_a_random_graph_alike(spark):
 def test_no_edges_no_labels(spark):
     edges = spark.createDataFrame([], "src string, dst string")
     assert connected_components(edges, 5).count() == 0
+
+
+def test_labels_in_memory_order_vertices_as_spark_orders_strings():
+    import pandas as pd
+    import pyarrow as pa
+
+    from geodata.conflation.clustering import label_arrow, label_in_memory
+
+    # UTF-8 byte order: "Z" < "a" < "Ä"; "a\x1f9" < "a\x1f10" is false byte-wise ("9" > "1").
+    edges = pa.table({"src": ["Ä", "a\x1f9", "q"], "dst": ["Z", "a\x1f10", "q"]})
+    labels = dict(zip(*label_arrow(edges).to_pydict().values(), strict=True))
+    assert labels == {"Z": "Z", "Ä": "Z", "a\x1f10": "a\x1f10", "a\x1f9": "a\x1f10", "q": "q"}
+    assert label_arrow(edges.slice(0, 0)).num_rows == 0
+    frame = label_in_memory(pd.DataFrame({"src": ["b", "c"], "dst": ["c", "a"]}))
+    assert dict(zip(frame["vertex"], frame["component"], strict=True)) == {
+        "a": "a",
+        "b": "a",
+        "c": "a",
+    }

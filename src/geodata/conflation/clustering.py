@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -46,23 +48,22 @@ class ClusteringConvergenceError(RuntimeError):
     """Label propagation needed more iterations than allowed."""
 
 
-LOCAL_COMPONENT_EDGES = 1_000_000
+LOCAL_COMPONENT_EDGES = 8_000_000
 """Match graphs with at most this many edges are labelled in one task (see
-`connected_components`); larger ones by label propagation across the cluster."""
+`connected_components`); larger ones by label propagation across the cluster.
+In one task a graph takes about 100 bytes of Python worker memory per edge
+(its keys as Arrow strings and a few integer arrays), so 8 M edges (about 12 M
+records) stay under a gigabyte."""
 
 
-def label_in_memory(frame: pd.DataFrame) -> pd.DataFrame:
-    """`vertex`, `component` (smallest vertex of its component) of the edges in `frame`.
+def smallest_labels(src: np.ndarray, dst: np.ndarray, vertices: int) -> np.ndarray:
+    """Per vertex 0 … `vertices` - 1, the smallest vertex of its component in the
+    edges `src[i]` - `dst[i]`.
 
-    Vertices are numbered in sorted order, so the smallest number is the smallest
-    vertex (pandas orders strings by code point, as Spark orders UTF-8 bytes). Minimum
-    labels spread over the edges with pointer jumping (each label takes its own
-    label's label) until nothing changes: about log2(diameter) vectorised rounds.
+    Minimum labels spread over the edges with pointer jumping (each label takes its
+    own label's label) until nothing changes: about log2(diameter) vectorised rounds.
     """
-    ends = pd.concat([frame["src"], frame["dst"]], ignore_index=True)
-    codes, vertices = pd.factorize(ends, sort=True)
-    src, dst = codes[: len(frame)], codes[len(frame) :]
-    label = np.arange(len(vertices))
+    label = np.arange(vertices)
     while True:
         low = np.minimum(label[src], label[dst])
         spread = label.copy()
@@ -72,9 +73,38 @@ def label_in_memory(frame: pd.DataFrame) -> pd.DataFrame:
         while not np.array_equal(jumped, spread):
             spread, jumped = jumped, jumped[jumped]
         if np.array_equal(spread, label):
-            break
+            return label
         label = spread
-    return pd.DataFrame({"vertex": vertices, "component": vertices[label]})
+
+
+def label_arrow(edges: pa.Table) -> pa.Table:
+    """`vertex`, `component` (smallest vertex of its component) of the edges `src`, `dst`.
+
+    Vertices are numbered in sorted order (Arrow orders strings by their UTF-8 bytes,
+    as Spark does), so the smallest number is the smallest vertex. The keys stay Arrow
+    strings; only integer arrays are built beside them.
+    """
+    ends = pa.concat_arrays([edges["src"].combine_chunks(), edges["dst"].combine_chunks()])
+    encoded = ends.dictionary_encode()
+    dictionary = encoded.dictionary
+    order = pc.sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = rank[encoded.indices.to_numpy()]
+    vertices = pc.take(dictionary, pa.array(order))
+    label = smallest_labels(codes[: edges.num_rows], codes[edges.num_rows :], len(order))
+    return pa.table({"vertex": vertices, "component": pc.take(vertices, pa.array(label))})
+
+
+def label_in_memory(frame: pd.DataFrame) -> pd.DataFrame:
+    """`label_arrow` for a pandas frame of edges (`src`, `dst`)."""
+    table = pa.table(
+        {
+            "src": pa.array(frame["src"].to_numpy(dtype=object), pa.string()),
+            "dst": pa.array(frame["dst"].to_numpy(dtype=object), pa.string()),
+        }
+    )
+    return label_arrow(table).to_pandas()
 
 
 def connected_components(
@@ -84,7 +114,7 @@ def connected_components(
 
     A graph of at most `local_limit` edges (every region of a city, and most
     regions: address graphs have about one edge per record) is labelled in one
-    task, in memory (`label_in_memory`): one shuffle instead of a few Spark jobs
+    task, in memory (`label_arrow`): one shuffle instead of a few Spark jobs
     per round. A larger one by iterative minimum-label propagation: each round
     every vertex takes the smallest label among itself and its neighbours; it
     stops when no label changes. Rounds needed = the largest component's
@@ -107,7 +137,7 @@ def connected_components(
         vertex_type = edges.schema["src"].dataType.simpleString()
         return (
             edges.groupBy(F.lit(0).alias("graph"))
-            .applyInPandas(label_in_memory, f"vertex {vertex_type}, component {vertex_type}")
+            .applyInArrow(label_arrow, f"vertex {vertex_type}, component {vertex_type}")
             .localCheckpoint()
         )
     both = (
