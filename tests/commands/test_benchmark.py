@@ -8,11 +8,14 @@ and does not use the test session's. That child JVM is the test's main cost.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
-from geodata.benchmark.measure import stage_seconds
+from geodata.benchmark.measure import python_peak_rss_mb, stage_seconds
 from geodata.benchmark.sizing import in_scope_record_count
 from geodata.benchmark.spark_events import NODE_PROPERTY, PHASE_PROPERTY, read_phase_totals
 from geodata.commands.benchmark import main, parse_records, parse_spark_setting
@@ -200,3 +203,25 @@ def test_shuffle_bytes_are_summed_by_the_phase_of_the_job_that_ran_the_stage(tmp
     # The same log by Kedro node: jobs 0 and 1 ran for node n1, job 2 for none.
     by_node = {node: t.as_dict() for node, t in read_phase_totals(log, NODE_PROPERTY).items()}
     assert by_node == {"n1": totals_of(2, 3, 4.5, 102, 110), "": totals_of(1, 2, 1.5, 50, 7)}
+
+
+def test_a_process_reports_its_own_peak_memory_not_its_parents():
+    # The benchmark measures each size in a process the generating one starts: that
+    # process's peak must not include the generator's.
+    held = bytearray(400 * 1024 * 1024)  # the parent's pages, touched
+    held[::4096] = b"x" * len(held[::4096])
+    parent = python_peak_rss_mb()
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from geodata.benchmark.measure import python_peak_rss_mb as p; print(p())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "KEDRO_DISABLE_TELEMETRY": "1"},
+    )
+    del held
+    assert parent >= 400
+    assert 0 < int(child.stdout.split()[-1]) < parent - 300

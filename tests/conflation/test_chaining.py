@@ -138,7 +138,7 @@ def _key(source, record_id):
     return f"{source}\u001f{record_id}"
 
 
-def _clustered_records(spark, records, scored):
+def _clustered_records(spark, records, scored, local_component_edges=1_000):
     """`cluster_records` of `records` for (record, record, probability) pairs, by "source:id"."""
     pairs = spark.createDataFrame(
         [(_key(*left.split(":")), _key(*right.split(":")), p) for left, right, p in scored],
@@ -151,6 +151,7 @@ def _clustered_records(spark, records, scored):
         tolerance_m=CLUSTERING.geometry_tolerance_m,
         max_distance_ratio=CLUSTERING.max_distance_ratio,
         max_iterations=CLUSTERING.max_iterations,
+        local_component_edges=local_component_edges,
     )
     return {r.key.replace("\u001f", ":"): r for r in clusters.collect()}
 
@@ -162,6 +163,14 @@ def test_clusters_do_not_chain_two_units_into_one_address(spark, chained_records
         spark, chained_records, [("a:1", "b:1", 0.9), ("b:1", "c:1", 0.85), ("a:1", "a:2", 0.97)]
     )
     assert len(rows) == 4
+    # Labelled in one task or propagated across the cluster: the same clusters.
+    propagated = _clustered_records(
+        spark,
+        chained_records,
+        [("a:1", "b:1", 0.9), ("b:1", "c:1", 0.85), ("a:1", "a:2", 0.97)],
+        local_component_edges=0,
+    )
+    assert propagated == rows
     assert rows["a:1"].cluster_key == rows["a:2"].cluster_key
     assert len({rows["a:1"].cluster_key, rows["b:1"].cluster_key, rows["c:1"].cluster_key}) == 3
     # The weakest edge is measured inside the final cluster, not across the split.

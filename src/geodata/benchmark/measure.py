@@ -84,9 +84,14 @@ def stage_seconds(timings: dict[str, float], sources: list[str]) -> dict[str, fl
     return {stage: round(seconds, 2) for stage, seconds in totals.items()}
 
 
-def jvm_peak_rss_mb(spark: SparkSession) -> float | None:
-    """Peak resident memory of the driver JVM so far (Linux `VmHWM`), in MB."""
-    pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+def peak_rss_mb(pid: int) -> int | None:
+    """Peak resident memory of process `pid` so far (Linux `VmHWM`), in MB; None elsewhere.
+
+    `VmHWM` belongs to the process's own address space, unlike `getrusage`'s
+    `ru_maxrss`, which Linux carries over from the parent through `exec`: a size
+    measured in a process started by the generating one would report the
+    generator's peak.
+    """
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
@@ -97,9 +102,18 @@ def jvm_peak_rss_mb(spark: SparkSession) -> float | None:
     return None
 
 
+def jvm_peak_rss_mb(spark: SparkSession) -> int | None:
+    """Peak resident memory of the driver JVM so far, in MB (`peak_rss_mb`)."""
+    return peak_rss_mb(spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid())
+
+
 def python_peak_rss_mb() -> int:
-    """Peak resident memory of this Python process so far, in MB."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    """Peak resident memory of this Python process so far, in MB (`peak_rss_mb`, else
+    `getrusage` where there is no /proc)."""
+    peak = peak_rss_mb(os.getpid())
+    if peak is None:
+        peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return peak
 
 
 def _scores(predicted: DataFrame, truth: DataFrame) -> dict[str, float]:

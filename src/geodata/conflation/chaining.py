@@ -17,7 +17,11 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from geodata.conflation.blocking import is_cluster_member
-from geodata.conflation.clustering import connected_components, label_in_memory
+from geodata.conflation.clustering import (
+    LOCAL_COMPONENT_EDGES,
+    connected_components,
+    label_in_memory,
+)
 from geodata.schemas import GEOMETRY_ACCURACY_RANK, record_key
 
 MEMBER_COLUMNS = (
@@ -361,6 +365,7 @@ def cluster_records(
     tolerance_m: dict[str, float],
     max_distance_ratio: float,
     max_iterations: int,
+    local_component_edges: int = LOCAL_COMPONENT_EDGES,
 ) -> DataFrame:
     """Every cluster member record with the cluster it belongs to.
 
@@ -378,6 +383,8 @@ def cluster_records(
         max_distance_ratio: How far a member may be from its cluster's anchor point,
             in combined tolerances.
         max_iterations: Bound on the rounds of connected components.
+        local_component_edges: The largest match graph labelled in one task
+            (`geodata.conflation.clustering.connected_components`).
 
     Returns:
         `key`, `cluster_key`, `min_edge_probability` (the weakest edge inside the
@@ -390,7 +397,9 @@ def cluster_records(
         scored_pairs,
         match_threshold,
     ).localCheckpoint()
-    components = connected_components(edges.select("src", "dst"), max_iterations)
+    components = connected_components(
+        edges.select("src", "dst"), max_iterations, local_limit=local_component_edges
+    )
     members = records.where(is_cluster_member()).select(
         record_key().alias("key"), *MEMBER_COLUMNS[1:]
     )

@@ -13,6 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+LOCAL_COMPONENT_EDGES = 8_000_000
+"""Match graphs with at most this many edges are labelled in one task (see
+`connected_components`); larger ones by label propagation across the cluster.
+In one task a graph takes about 100 bytes of Python worker memory per edge
+(its keys as Arrow strings and a few integer arrays), so 8 M edges (about 12 M
+records) stay under a gigabyte."""
+
 
 class ClusteringParams(BaseModel):
     """Clustering and survivorship settings."""
@@ -42,18 +49,17 @@ class ClusteringParams(BaseModel):
         description="How far a cluster member may be from the cluster's anchor point, in "
         "multiples of the two points' combined geometry tolerances.",
     )
+    local_component_edges: int = Field(
+        LOCAL_COMPONENT_EDGES,
+        ge=0,
+        description="The largest match graph labelled in one task, in memory (about 100 "
+        "bytes of Python worker memory per edge); larger ones propagate labels in rounds "
+        "across the cluster. 0 always propagates.",
+    )
 
 
 class ClusteringConvergenceError(RuntimeError):
     """Label propagation needed more iterations than allowed."""
-
-
-LOCAL_COMPONENT_EDGES = 8_000_000
-"""Match graphs with at most this many edges are labelled in one task (see
-`connected_components`); larger ones by label propagation across the cluster.
-In one task a graph takes about 100 bytes of Python worker memory per edge
-(its keys as Arrow strings and a few integer arrays), so 8 M edges (about 12 M
-records) stay under a gigabyte."""
 
 
 def smallest_labels(src: np.ndarray, dst: np.ndarray, vertices: int) -> np.ndarray:

@@ -184,6 +184,7 @@ def cluster_matches(
         tolerance_m=clustering.geometry_tolerance_m,
         max_distance_ratio=clustering.max_distance_ratio,
         max_iterations=clustering.max_iterations,
+        local_component_edges=clustering.local_component_edges,
     )
 
 
