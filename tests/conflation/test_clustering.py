@@ -66,13 +66,16 @@ def test_labels_in_memory_order_vertices_as_spark_orders_strings():
     import pandas as pd
     import pyarrow as pa
 
-    from geodata.conflation.clustering import label_arrow, label_in_memory
+    from geodata.conflation.clustering import _string_chunks, label_arrow, label_in_memory
 
     # UTF-8 byte order: "Z" < "a" < "Ä"; "a\x1f9" < "a\x1f10" is false byte-wise ("9" > "1").
     edges = pa.table({"src": ["Ä", "a\x1f9", "q"], "dst": ["Z", "a\x1f10", "q"]})
     labels = dict(zip(*label_arrow(edges).to_pydict().values(), strict=True))
     assert labels == {"Z": "Z", "Ä": "Z", "a\x1f10": "a\x1f10", "a\x1f9": "a\x1f10", "q": "q"}
     assert label_arrow(edges.slice(0, 0)).num_rows == 0
+    assert label_arrow(edges).schema.field("vertex").type == pa.string()  # as Spark reads
+    chunks = _string_chunks(pa.array(["a", "b", "c"], pa.large_string()), rows=2)
+    assert [c.to_pylist() for c in chunks.chunks] == [["a", "b"], ["c"]]
     frame = label_in_memory(pd.DataFrame({"src": ["b", "c"], "dst": ["c", "a"]}))
     assert dict(zip(frame["vertex"], frame["component"], strict=True)) == {
         "a": "a",

@@ -90,7 +90,10 @@ def label_arrow(edges: pa.Table) -> pa.Table:
     as Spark does), so the smallest number is the smallest vertex. The keys stay Arrow
     strings; only integer arrays are built beside them.
     """
-    ends = pa.concat_arrays([edges["src"].combine_chunks(), edges["dst"].combine_chunks()])
+    # 64-bit offsets: the keys of a large graph may pass the 2 GB of one string array.
+    ends = pa.concat_arrays(
+        [edges[c].combine_chunks().cast(pa.large_string()) for c in ("src", "dst")]
+    )
     encoded = ends.dictionary_encode()
     dictionary = encoded.dictionary
     order = pc.sort_indices(dictionary).to_numpy()
@@ -99,7 +102,16 @@ def label_arrow(edges: pa.Table) -> pa.Table:
     codes = rank[encoded.indices.to_numpy()]
     vertices = pc.take(dictionary, pa.array(order))
     label = smallest_labels(codes[: edges.num_rows], codes[edges.num_rows :], len(order))
-    return pa.table({"vertex": vertices, "component": pc.take(vertices, pa.array(label))})
+    components = pc.take(vertices, pa.array(label))
+    return pa.table({"vertex": _string_chunks(vertices), "component": _string_chunks(components)})
+
+
+def _string_chunks(values: pa.Array, rows: int = 1_000_000) -> pa.ChunkedArray:
+    """`values` as 32-bit-offset strings (Spark's), in chunks small enough for them."""
+    return pa.chunked_array(
+        [values.slice(start, rows).cast(pa.string()) for start in range(0, len(values), rows)],
+        type=pa.string(),
+    )
 
 
 def label_in_memory(frame: pd.DataFrame) -> pd.DataFrame:
