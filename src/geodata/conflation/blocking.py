@@ -44,24 +44,30 @@ def is_cluster_member() -> Column:
     return F.col("action").isNull() | (F.col("action") == "add")
 
 
-def _with_group_size(rows: DataFrame, group: list[str]) -> DataFrame:
-    """`rows` with `group_size`, the number of rows sharing `group` (one shuffle)."""
-    return rows.withColumn("group_size", F.count("*").over(Window.partitionBy(*group)))
+def _grouped_keys(rows: DataFrame, group: list[str]) -> DataFrame:
+    """One row per group of `rows`: the group's columns and `keys`, its rows' keys in
+    ascending order (one shuffle)."""
+    return rows.groupBy(*group).agg(F.array_sort(F.collect_list("key")).alias("keys"))
 
 
-def _pairs_in_small_groups(sized: DataFrame, group: list[str], limit: int) -> DataFrame:
-    """Pairs `key_l < key_r` of rows sharing `group`, in groups of at most `limit` rows.
+def _all_pairs(keys: str) -> Column:
+    """Every pair (keys[i], keys[j]), i < j, of an ascending list of distinct keys."""
+    return F.expr(
+        f"flatten(transform(slice({keys}, 1, size({keys}) - 1), (l, i) -> "
+        f"transform(slice({keys}, i + 2, size({keys})), "
+        "r -> named_struct('key_l', l, 'key_r', r))))"
+    )
 
-    `sized` comes from `_with_group_size(rows, group)`. Checkpointed under adaptive
-    execution it keeps no partitioning, so the self-join shuffles the small groups'
-    rows itself.
+
+def _pairs_in_small_groups(groups: DataFrame, limit: int) -> DataFrame:
+    """Pairs `key_l < key_r` of the groups (`_grouped_keys`) of 2 to `limit` keys.
+
+    Generated from each group's list where it stands: no self-join, no second shuffle.
     """
-    small = sized.where(F.col("group_size") <= limit).select(*group, "key")
-    left, right = small.alias("l"), small.alias("r")
     return (
-        left.join(right, group)
-        .where(F.col("l.key") < F.col("r.key"))
-        .select(F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r"))
+        groups.where(F.size("keys").between(2, limit))
+        .select(F.explode(_all_pairs("keys")).alias("pair"))
+        .select("pair.key_l", "pair.key_r")
     )
 
 
@@ -87,42 +93,56 @@ def _as_text(column: str) -> Column:
 
 
 def _block_memberships(members: DataFrame, blocking: BlockingParams) -> DataFrame:
-    """One row per (rule, block) each member belongs to.
+    """One row per (rule, block) each member belongs to: `key`, `rule` (its index) and
+    `block`.
 
-    Columns: `key`, `street_sort`, `rule` (its index), `block` (the rule's values,
-    as strings, in rule order) and `sub_blocks` (per sub-blocking key not in the
-    rule, its index and value; null values where the member has none or the key
-    is in the rule). A member with a null in a rule's columns is in no block of
-    that rule. All rules in one row set, so every rule is sized and paired in the
-    same few shuffles rather than a set of shuffles per rule.
+    `block` is a 64-bit hash (xxHash64) of the rule's index and values, so that
+    blocks are sized, sorted and self-joined on one long rather than on a list of
+    strings. Two blocks of a billion that hashed alike would only be compared as
+    one (more candidate pairs, none lost unless the two together are oversized).
+    A member with a null in a rule's columns is in no block of that rule. All
+    rules in one row set, so every rule is sized and paired in the same few
+    shuffles rather than a set of shuffles per rule.
     """
-    sub_keys = blocking.sub_blocking_keys
     entries = []
     for index, rule in enumerate(blocking.rules):
         complete = reduce(lambda acc, c: acc & F.col(c).isNotNull(), rule, F.lit(True))
-        sub_blocks = F.array(
-            *[
-                F.struct(
-                    F.lit(j).alias("sub_key"),
-                    (F.lit(None).cast("string") if key in rule else _as_text(key)).alias("value"),
-                )
-                for j, key in enumerate(sub_keys)
-            ]
-        )
-        entry = F.struct(
-            F.lit(index).alias("rule"),
-            F.array(*[_as_text(c) for c in rule]).alias("block"),
-            sub_blocks.alias("sub_blocks"),
-        )
-        entries.append(F.when(complete, entry))
+        block = F.xxhash64(F.lit(index), *[F.col(c) for c in rule])
+        entries.append(F.when(complete, F.struct(F.lit(index).alias("rule"), block.alias("block"))))
     return (
-        members.select(
-            "key",
-            F.coalesce("street", F.lit("")).alias("street_sort"),
-            F.explode(F.array(*entries)).alias("m"),
-        )
+        members.select("key", F.explode(F.array(*entries)).alias("m"))
         .where(F.col("m").isNotNull())
-        .select("key", "street_sort", "m.rule", "m.block", "m.sub_blocks")
+        .select("key", "m.rule", "m.block")
+    )
+
+
+def _sub_blocks(oversized: DataFrame, members: DataFrame, blocking: BlockingParams) -> DataFrame:
+    """The members of oversized blocks with their street (`street_sort`) and sub-blocks.
+
+    Args:
+        oversized: `key`, `rule`, `block` of the members of oversized blocks (few).
+        members: Every member with `key`, its street and the sub-blocking keys.
+        blocking: The rules and sub-blocking keys.
+
+    Returns:
+        `block`, `key`, `street_sort` and `sub_blocks`: per sub-blocking key, its
+        index and the member's value, null where the member has none or the key is
+        one of the block's rule columns (a block already agrees on it).
+    """
+    looked_up = members.select(
+        "key",
+        F.coalesce("street", F.lit("")).alias("street_sort"),
+        *[_as_text(key).alias(f"_sub_{j}") for j, key in enumerate(blocking.sub_blocking_keys)],
+    )
+    sub_blocks = []
+    for j, key in enumerate(blocking.sub_blocking_keys):
+        in_rule = [index for index, rule in enumerate(blocking.rules) if key in rule]
+        value = F.col(f"_sub_{j}")
+        if in_rule:
+            value = F.when(~F.col("rule").isin(*in_rule), value)
+        sub_blocks.append(F.struct(F.lit(j).alias("sub_key"), value.alias("value")))
+    return oversized.join(looked_up, "key").select(
+        "block", "key", "street_sort", F.array(*sub_blocks).alias("sub_blocks")
     )
 
 
@@ -163,22 +183,31 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
         F.coalesce("unit_id", F.lit("")).alias("unit_key"),
         F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
     )
-    memberships = _block_memberships(members, blocking)
-    block = ["rule", "block"]
+    block = ["block"]
     limit = blocking.max_block_size
-    # Three pairings below read the sized memberships: sized once (one shuffle), not
-    # three times.
-    sized = _with_group_size(memberships, block).localCheckpoint()
-    oversized = sized.where(F.col("group_size") > limit)
+    # Blocks are listed once (one shuffle, of three narrow columns): the small ones
+    # are paired from their lists, the oversized ones' members go on to sub-blocking.
+    # (A block's rule is part of its hash: grouping by both is grouping by block.)
+    blocks = _grouped_keys(
+        _block_memberships(members, blocking), [*block, "rule"]
+    ).localCheckpoint()
+    # Only the members of oversized blocks need their street and sub-blocking keys.
+    oversized = _sub_blocks(
+        blocks.where(F.size("keys") > limit).select(
+            "block", "rule", F.explode("keys").alias("key")
+        ),
+        members,
+        blocking,
+    )
     sub_blocks = oversized.select(*block, "key", F.explode("sub_blocks").alias("s")).where(
         F.col("s.value").isNotNull()
     )
     sub_blocks = sub_blocks.select(*block, "key", "s.sub_key", F.col("s.value").alias("sub_value"))
     sub_block = [*block, "sub_key", "sub_value"]
     pairs = [
-        _pairs_in_small_groups(sized, block, limit),
+        _pairs_in_small_groups(blocks, limit),
         _sorted_neighbourhood(oversized, block, blocking.sorted_neighbourhood),
-        _pairs_in_small_groups(_with_group_size(sub_blocks, sub_block), sub_block, limit),
+        _pairs_in_small_groups(_grouped_keys(sub_blocks, sub_block), limit),
     ]
     return reduce(DataFrame.unionByName, pairs).distinct()
 
