@@ -72,11 +72,29 @@ class Similarity(BaseModel):
             )
 
 
+def _score_of_equal_strings(function: Callable[[pd.Series, pd.Series], pd.Series]) -> float:
+    """What `function` gives a string against itself (any string: the measures are
+    1 for a similarity and 0 for a distance)."""
+    return float(function(pd.Series(["A"]), pd.Series(["A"])).iloc[0])
+
+
 def similarity_column(similarity: Similarity) -> Column:
-    """The Spark column computing `similarity` over its two input columns."""
+    """The Spark column computing `similarity` over its two input columns.
+
+    Only pairs whose two strings differ go to the Python function: most candidate
+    pairs are records of one address and agree on the compared text, and moving
+    their strings into a Python worker costs more than scoring them. Equal strings
+    take the function's score of a string against itself; a null side gives null.
+    """
     function = SIMILARITY_FUNCTIONS[similarity.function]
     udf = F.pandas_udf(function, "double")  # type: ignore[call-overload]
-    return udf(F.col(similarity.left), F.col(similarity.right))
+    left, right = F.col(similarity.left), F.col(similarity.right)
+    differ = left != right  # null when a side is null
+    return (
+        F.when(left.isNull() | right.isNull(), F.lit(None).cast("double"))
+        .when(left == right, F.lit(_score_of_equal_strings(function)))
+        .otherwise(udf(F.when(differ, left), F.when(differ, right)))
+    )
 
 
 def with_similarities(pairs: DataFrame, similarities: list[Similarity]) -> DataFrame:
