@@ -322,13 +322,17 @@ def best_values(
     )
     designators = building_designators(unit_votes, _building_keys(voted))
     missed = _missed_match_probability(clusters, scored_pairs)
-    # Everything joined to the addresses is keyed by cluster and small beside them
+    # Everything joined to the addresses is keyed by cluster and narrow beside them
     # (the designators and the content ids are computed from a few of their
-    # columns): the addresses are shuffled once, by cluster, for all three joins.
-    addresses = (
-        voted.join(missed, "cluster_key", "left")
+    # columns): it is joined into one row per cluster first, so that the wide
+    # addresses are shuffled and matched once, in one join.
+    per_cluster = (
+        content_ids(voted)
+        .join(missed, "cluster_key", "left")
         .join(designators, "cluster_key", "left")
-        .join(content_ids(voted), "cluster_key")
+    )
+    addresses = (
+        voted.join(per_cluster, "cluster_key")
         .select(
             "cluster_key",
             *[
