@@ -97,7 +97,7 @@ def _block_memberships(members: DataFrame, blocking: BlockingParams) -> DataFram
     `block`.
 
     `block` is a 64-bit hash (xxHash64) of the rule's index and values, so that
-    blocks are sized, sorted and self-joined on one long rather than on a list of
+    memberships are shuffled and grouped on one long rather than on a list of
     strings. Two blocks of a billion that hashed alike would only be compared as
     one (more candidate pairs, none lost unless the two together are oversized).
     A member with a null in a rule's columns is in no block of that rule. All
