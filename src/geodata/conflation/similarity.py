@@ -27,18 +27,13 @@ def _vectorised(metric: str, method: str) -> Callable[[pd.Series, pd.Series], pd
         from rapidfuzz.process import cpdist
 
         scorer = getattr(getattr(distance, metric), method)
-        lefts, rights = left.to_numpy(dtype=object), right.to_numpy(dtype=object)
-        missing = (left.isna() | right.isna()).to_numpy()
-        # Most candidate pairs agree on the compared text (records of one address):
-        # equal strings score as any string against itself, without a call per pair.
-        equal = ~missing & (lefts == rights)
-        values = np.full(len(lefts), np.nan)
-        values[equal] = scorer("", "")
-        differ = ~(missing | equal)
-        if differ.any():
-            values[differ] = cpdist(
-                lefts[differ].astype(str).tolist(),
-                rights[differ].astype(str).tolist(),
+        # Equal strings never get here (`similarity_column` scores them in Spark).
+        present = ~(left.isna() | right.isna()).to_numpy()
+        values = np.full(len(left), np.nan)
+        if present.any():
+            values[present] = cpdist(
+                left[present].astype(str).tolist(),
+                right[present].astype(str).tolist(),
                 scorer=scorer,
                 dtype=np.float64,
             )
