@@ -370,3 +370,156 @@ def test_split_street(raw, iso, has_number, expected):
 def test_directional_after_suffix_without_commas(text, street, locality):
     parsed = parse_free_text(text, "US")
     assert (parsed.street, parsed.locality) == (street, locality)
+
+
+# British addresses as Royal Mail's Postcode Address File orders them: sub-building,
+# building name, number, thoroughfare, dependent locality, post town, postcode; any
+# part may be missing, commas and postcode often are.
+GB_PAF_CASES = [
+    (
+        "APARTMENT 5 MAPLE COURT 12 FIR LANE EXAMPLETOWN",
+        dict(house_number="12", street="FIR LANE", unit="APT 5", locality="EXAMPLETOWN"),
+    ),
+    (
+        "Flat 8, Maple Court, 12 Fir Lane, Exampletown, EX1 2AB",
+        dict(
+            house_number="12",
+            street="FIR LANE",
+            unit="FLAT 8",
+            locality="EXAMPLETOWN",
+            postcode="EX1 2AB",
+        ),
+    ),
+    (
+        "FLAT 3 12 FIR LANE EXAMPLETOWN",
+        dict(house_number="12", street="FIR LANE", unit="FLAT 3", locality="EXAMPLETOWN"),
+    ),
+    (
+        "12, Fir Lane, Exampletown",
+        dict(house_number="12", street="FIR LANE", unit=None, locality="EXAMPLETOWN"),
+    ),
+    # A dependent locality is never part of the street, with commas or without.
+    (
+        "4 CHESTNUT AVENUE NORTHSIDE EXAMPLETOWN",
+        dict(house_number="4", street="CHESTNUT AVENUE", locality="NORTHSIDE EXAMPLETOWN"),
+    ),
+    (
+        "4 Chestnut Avenue Northside, Exampletown",
+        dict(house_number="4", street="CHESTNUT AVENUE", locality="EXAMPLETOWN"),
+    ),
+    (
+        "Rose Cottage, 3 Mill Road, Northside, Exampletown EX4 5CD",
+        dict(house_number="3", street="MILL ROAD", locality="EXAMPLETOWN", postcode="EX4 5CD"),
+    ),
+    (
+        "5 THE GREEN EXAMPLETOWN",
+        dict(house_number="5", street="THE GREEN", locality="EXAMPLETOWN"),
+    ),
+    (
+        "12 ST JOHNS ROAD EXAMPLETOWN",
+        dict(house_number="12", street="ST JOHNS ROAD", locality="EXAMPLETOWN"),
+    ),
+    (
+        "12 PARK ROAD EXAMPLETOWN",
+        dict(house_number="12", street="PARK ROAD", locality="EXAMPLETOWN"),
+    ),
+    (
+        "12 GLEN PARK WAY EXAMPLETOWN",
+        dict(house_number="12", street="GLEN PARK WAY", locality="EXAMPLETOWN"),
+    ),
+    # A street without a thoroughfare word: between commas it is the whole part,
+    # without commas one name word.
+    (
+        "7 Broadway, Exampletown",
+        dict(house_number="7", street="BROADWAY", locality="EXAMPLETOWN"),
+    ),
+    (
+        "7 HIGHFIELDS NORTHSIDE EXAMPLETOWN",
+        dict(house_number="7", street="HIGHFIELDS", locality="NORTHSIDE EXAMPLETOWN"),
+    ),
+    (
+        "7 THE STRAND EXAMPLETOWN",
+        dict(house_number="7", street="THE STRAND", locality="EXAMPLETOWN"),
+    ),
+    # A building named instead of numbered is the premise.
+    (
+        "WILLOW MILL, FIR LANE, EXAMPLETOWN",
+        dict(house_number="WILLOW MILL", hn_int=None, street="FIR LANE", locality="EXAMPLETOWN"),
+    ),
+    (
+        "WILLOW MILL FIR LANE EXAMPLETOWN",
+        dict(house_number="WILLOW MILL", street="FIR LANE", locality="EXAMPLETOWN"),
+    ),
+    (
+        "UNIT 4 WILLOW MILL MILL STREET EXAMPLETOWN",
+        dict(house_number="WILLOW MILL", street="MILL STREET", unit="UNIT 4"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GB_PAF_CASES)
+def test_british_addresses_as_written(normalize, text, expected):
+    address = normalize(full_address=text, country="GB", region="GB-ENG")
+    _assert_fields(address, {**expected, "reject_reason": None})
+
+
+# Finnish addresses as written: a premise before the street, house letters with or
+# without a space, staircases with apartments, postcodes that lost leading zeros.
+FI_AS_WRITTEN_CASES = [
+    (
+        "Asemahalli, Kaivokatu 1, 00100 Helsinki",
+        dict(house_number="1", street="KAIVOKATU", unit=None, postcode="00100"),
+    ),
+    (
+        "Ravintola Kappeli Eteläesplanadi 1 00130 Helsinki",
+        dict(house_number="1", street="ETELÄESPLANADI", postcode="00130"),
+    ),
+    (
+        "Stora Robertsgatan 3, 00120 Helsingfors",
+        dict(house_number="3", street="STORA ROBERTSGATAN", locality="HELSINGFORS"),
+    ),
+    ("Kaivokatu 15b, 00100 Helsinki", dict(house_number="15B", hn_suffix="B", unit=None)),
+    ("Kaivokatu 15 b, 00100 Helsinki", dict(house_number="15B", hn_suffix="B", unit=None)),
+    ("Kaivokatu 15 B, 00100 Helsinki", dict(house_number="15B", hn_suffix="B", unit=None)),
+    (
+        "Mannerheimintie 2 G, 100 Helsinki",
+        dict(house_number="2G", unit=None, postcode="00100", locality="HELSINKI"),
+    ),
+    (
+        "Hämeentie 7 B 22 530 Helsinki",
+        dict(house_number="7", unit="B 22", postcode="00530", locality="HELSINKI"),
+    ),
+    # An apartment number after a staircase letter is no postcode.
+    (
+        "Hämeentie 7 B 220 Helsinki",
+        dict(house_number="7", street="HÄMEENTIE", unit="B 220"),
+    ),
+    ("Mannerheimintie 12 as. 5, 00100 Helsinki", dict(house_number="12", unit="AS 5")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FI_AS_WRITTEN_CASES)
+def test_finnish_addresses_as_written(normalize, text, expected):
+    address = normalize(full_address=text, country="FI", region="FI-18")
+    _assert_fields(address, {**expected, "reject_reason": None})
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "region"),
+    [
+        *[(text, "GB", "GB-ENG") for text, _ in GB_PAF_CASES],
+        *[(text, "FI", "FI-18") for text, _ in FI_AS_WRITTEN_CASES],
+    ],
+)
+def test_addresses_as_written_are_idempotent(normalize, text, country, region):
+    once = normalize(full_address=text, country=country, region=region)
+    again = normalize(
+        house_number=once.house_number,
+        street=once.street,
+        unit=once.unit,
+        locality=once.locality,
+        region=once.iso_3166_2,
+        postcode=once.postcode,
+        country=once.iso_3166_1,
+    )
+    assert again == once

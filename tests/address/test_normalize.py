@@ -199,10 +199,19 @@ def test_british_structured(normalize):
             "missing_house_number",
         ),
         (dict(house_number="12", street="???", country="US", region="CA"), "missing_street"),
-        # A house number needs a digit to be compared.
+        # A unit word alone names no premise; a building's name does.
         (
             dict(house_number="Rear", street="Main St", country="US", region="CA"),
             "missing_house_number",
+        ),
+        (
+            dict(house_number="x", street="Fir Lane", country="GB", region="GB-ENG"),
+            "missing_house_number",
+        ),
+        (dict(house_number="Willow Mill", street="Fir Lane", country="GB", region="GB-ENG"), None),
+        (
+            dict(full_address="WILLOW MILL, FIR LANE, EXAMPLETOWN", country="GB", region="GB-ENG"),
+            None,
         ),
         # Check order: the first applicable reason wins.
         (dict(house_number="1", country="Narnia"), "unknown_country"),
@@ -223,7 +232,7 @@ def test_rejected_record_keeps_parsed_parts(normalize):
 
 def test_invalid_postcode_alone_does_not_reject(normalize):
     address = normalize(
-        house_number="1", street="Main St", postcode="9410", country="US", region="CA"
+        house_number="1", street="Main St", postcode="94", country="US", region="CA"
     )
     assert address.postcode is None
     assert address.reject_reason is None

@@ -15,7 +15,14 @@ from typing import NamedTuple
 from geodata.address.house_number import is_fraction_token, is_house_number_token
 from geodata.address.postcode import is_gb_postcode, is_us_zip
 from geodata.address.region import find_region_at_end, resolve_country
-from geodata.address.tables import COUNTRY_ALIASES, DIRECTIONALS, STREET_SUFFIXES
+from geodata.address.tables import (
+    COUNTRY_ALIASES,
+    DIRECTIONALS,
+    GB_BUILDING_WORDS,
+    GB_THOROUGHFARE_TYPES,
+    STREET_SUFFIXES,
+    UNIT_DESIGNATORS,
+)
 from geodata.address.text import clean_words, free_text_tokens
 from geodata.address.unit import find_unit_start, is_unit_tokens
 
@@ -49,6 +56,16 @@ _FI_STREET_ENDINGS = (
     "VÄGEN",
     "STIGEN",
     "GRÄND",
+    "ESPLANADI",
+    "BULEVARDI",
+    "RAITTI",
+    "SILTA",
+    "ESPLANADEN",
+    "BOULEVARDEN",
+    "TORGET",
+    "KAJEN",
+    "STRANDEN",
+    "BACKEN",
 )
 # Countries whose street line is "name number [staircase apartment]".
 _NUMBER_AFTER_STREET = frozenset({"FI"})
@@ -59,6 +76,9 @@ _TRAILING_UNIT_COUNTRIES = frozenset({"US"})
 """Countries where a bare number after the street type is a unit ("MAIN ST 4")."""
 
 _BARE_UNIT = re.compile(r"\d+[A-Z]?")
+_LETTER = re.compile(r"[^\W\d_]")
+# A Finnish postcode stored as a number lost its leading zeros ("100" for "00100").
+_FI_POSTCODE_WITHOUT_ZEROS = re.compile(r"\d{3,4}")
 
 _NUMBERED_ROUTE_TYPES = frozenset({"HWY", "RTE", "FWY", "EXPY", "TPKE", "PIKE", "RD", "CR"})
 """Street types (Pub 28 abbreviations) that routes carry with a number ("COUNTY ROAD 12")."""
@@ -157,13 +177,35 @@ def parse_street_line(
             unit_at = find_unit_start(tokens, 1)
             for index in range(1, len(tokens) if unit_at is None else unit_at):
                 if is_house_number_token(tokens[index]):
-                    return StreetLine(
-                        tokens[index],
-                        _join(tokens[:index]),
-                        _join(tokens[index + 1 :]),
-                        None,
-                    )
+                    number, rest = tokens[index], tokens[index + 1 :]
+                    locality = None
+                    if split_locality:
+                        # "Hämeentie 7 B 22 Helsinki": the unit is a staircase and an
+                        # apartment, or "as" and a number; words after it are the town.
+                        end = _trailing_unit_length(rest)
+                        rest, locality = rest[:end], _join(rest[end:])
+                    if len(rest) == 1 and _LETTER.fullmatch(rest[0]) and number.isdigit():
+                        # "Kaivokatu 15 b": a lone letter after the number is the house's
+                        # letter; a staircase comes with an apartment number ("15 B 12").
+                        number, rest = number + rest[0], []
+                    return StreetLine(number, _join(tokens[:index]), _join(rest), locality)
     return _street_unit_locality(None, tokens, split_locality)
+
+
+def _trailing_unit_length(tokens: Sequence[str]) -> int:
+    """How many of the words after a number-after-street house number are its unit.
+
+    A staircase letter or designator and the apartment number after it ("B 22",
+    "AS 5"), or a lone letter or number; the words after those are not the unit.
+    """
+    if not tokens:
+        return 0
+    first_is_prefix = _LETTER.fullmatch(tokens[0]) or tokens[0] in UNIT_DESIGNATORS
+    if first_is_prefix and len(tokens) >= 2 and _BARE_UNIT.fullmatch(tokens[1]):
+        return 2
+    if first_is_prefix or _BARE_UNIT.fullmatch(tokens[0]):
+        return 1
+    return 0
 
 
 def _street_line_words(tokens: Sequence[str], iso_3166_1: str | None) -> list[str]:
@@ -276,7 +318,13 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
         else:
             pattern = _FI_POSTCODE if country == "FI" else _GENERIC_POSTCODE
             postcode, locality = _pop_leading_postcode(parts, pattern)
+            if postcode is None and country == "FI":
+                postcode, locality = _pop_postcode_without_zeros(parts)
         parts = [tokens for tokens in parts if tokens]
+    if country == "GB":
+        return _parse_british(parts, postcode)
+    if country == "FI":
+        parts = _without_premise_name(parts)
 
     units_before: list[str] = []
     units_after: list[str] = []
@@ -307,6 +355,173 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
     if locality is None:
         locality = _join(locality_tokens) if locality_tokens is not None else line.locality
     return ParsedAddress(line.house_number, line.street, unit, locality, region, postcode, country)
+
+
+def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddress:
+    """Parse a British address in the order of Royal Mail's Postcode Address File.
+
+    Sub-building ("FLAT 8"), building name ("MAPLE COURT"), building number,
+    thoroughfare, dependent locality, post town; any of them may be missing and the
+    commas with them ("APARTMENT 5 MAPLE COURT 12 FIR LANE EXAMPLETOWN"). The
+    building name identifies the premise when there is no number ("WILLOW MILL, FIR
+    LANE"): it is returned as the house number then, and dropped beside a number.
+    A dependent locality is never part of the street: the street ends at its
+    thoroughfare word, and the locality is the last part (the post town).
+
+    Args:
+        parts: Token lists of the comma-separated parts, the postcode already removed.
+        postcode: The postcode found at the end, if any.
+    """
+    unit_tokens: list[str] = []
+    kept: list[list[str]] = []
+    for tokens in parts:
+        if is_unit_tokens(tokens):
+            # A sub-building ("FLAT 8"), alone or at the start of a part.
+            unit_tokens.extend(tokens[:2])
+            tokens = tokens[2:]
+        if tokens:
+            kept.append(tokens)
+    number_at = _premise_number(kept)
+    if number_at is not None:
+        part, index = number_at
+        line = kept[part][index:]
+        after = kept[part + 1 :]
+        if len(line) == 1 and after:
+            # "12, FIR LANE, EXAMPLETOWN": the number stands alone before its street.
+            line, after = line + after[0], after[1:]
+        house_number, street, unit, tail = _british_street_line(line, commas=bool(after))
+        premise = house_number
+    else:
+        premise, street, unit, tail, after = _british_named_premise(kept)
+    locality = _join(after[-1]) if after else tail
+    unit = _join([*unit_tokens, *(unit or "").split()])
+    return ParsedAddress(premise, street, unit, locality, None, postcode, "GB")
+
+
+def _premise_number(parts: list[list[str]]) -> tuple[int, int] | None:
+    """(part, index) of the first house number that has a street after it, if any."""
+    for part, tokens in enumerate(parts):
+        for index, token in enumerate(tokens):
+            followed = index + 1 < len(tokens) or part + 1 < len(parts)
+            if followed and is_house_number_token(token):
+                return part, index
+    return None
+
+
+def _british_street_line(
+    tokens: list[str], *, commas: bool
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """House number, street, unit and what follows the street (a locality) of a line
+    that starts with its number ("12 FIR LANE NORTHSIDE EXAMPLETOWN")."""
+    house_number, rest = tokens[0], tokens[1:]
+    if len(rest) >= 2 and is_fraction_token(rest[0]):
+        house_number, rest = f"{house_number} {rest[0]}", rest[1:]
+    rest = _split_slashes(rest)
+    unit_at = find_unit_start(rest, 1)
+    unit = None
+    if unit_at is not None:
+        unit = _join(rest[unit_at : unit_at + 2])
+        rest = rest[:unit_at] + rest[unit_at + 2 :]
+    end = _british_street_end(rest, commas=commas)
+    return house_number, _join(rest[:end]), unit, _join(rest[end:])
+
+
+def _british_street_end(tokens: list[str], *, commas: bool) -> int:
+    """Where a British street ends in words that may go on with localities.
+
+    At its first thoroughfare word, extended over thoroughfare words right after it
+    ("PARK VIEW", "GREEN LANE"). Without one, a line between commas is all street;
+    without commas the street is one name word ("BROADWAY", "THE STRAND") and the
+    rest is the locality.
+    """
+    for index, token in enumerate(tokens):
+        # A thoroughfare word ends a street after its name; the first word is a name
+        # unless another thoroughfare word follows it ("PARK ROAD", not "ST JOHNS").
+        first_of_two = index + 1 < len(tokens) and tokens[index + 1] in GB_THOROUGHFARE_TYPES
+        if token in GB_THOROUGHFARE_TYPES and (index >= 1 or first_of_two):
+            end = index + 1
+            while end < len(tokens) and tokens[end] in GB_THOROUGHFARE_TYPES:
+                end += 1
+            return end
+    if commas or len(tokens) <= 1:
+        return len(tokens)
+    return 2 if tokens[0] in _GB_NAME_PREFIXES and len(tokens) > 2 else 1
+
+
+_GB_NAME_PREFIXES = frozenset(
+    {"THE", "ST", "SAINT", "UPPER", "LOWER", "OLD", "NEW", "LITTLE", "GREAT", "NORTH", "SOUTH"}
+    | {"EAST", "WEST"}
+)
+"""Words that begin a British street name and need the next word ("THE STRAND")."""
+
+
+def _british_named_premise(
+    parts: list[list[str]],
+) -> tuple[str | None, str | None, str | None, str | None, list[list[str]]]:
+    """Premise (building name), street, unit, locality tail and the parts after the
+    street of a British address without a building number."""
+    if len(parts) >= 2:
+        first, second = parts[0], parts[1]
+        # "WILLOW MILL, FIR LANE, EXAMPLETOWN": a name part, then a street part.
+        if len(parts) >= 3 and second[-1] in GB_THOROUGHFARE_TYPES:
+            return _join(first), _join(second), None, None, parts[2:]
+        end = _british_street_end(first, commas=True)
+        return None, _join(first[:end]), None, _join(first[end:]), parts[1:]
+    tokens = parts[0] if parts else []
+    # "WILLOW MILL FIR LANE EXAMPLETOWN": the building name ends at a building word,
+    # the street at the thoroughfare word after it.
+    for index, token in enumerate(tokens[:-1]):
+        if token in GB_BUILDING_WORDS and index >= 1:
+            rest = tokens[index + 1 :]
+            if any(word in GB_THOROUGHFARE_TYPES for word in rest):
+                end = _british_street_end(rest, commas=False)
+                return _join(tokens[: index + 1]), _join(rest[:end]), None, _join(rest[end:]), []
+    end = _british_street_end(tokens, commas=False)
+    return None, _join(tokens[:end]), None, _join(tokens[end:]), []
+
+
+def _without_premise_name(parts: list[list[str]]) -> list[list[str]]:
+    """Finnish parts without a premise or venue name in front of the street.
+
+    "Asemahalli, Kaivokatu 1, 00100 Helsinki": a part without a house number before
+    the part that holds the street and its number is a premise name, dropped; so is
+    a name in front of a street word in the same part ("Ravintola Kappeli
+    Eteläesplanadi 1"). A Finnish street is one word ending in its type
+    ("Kaivokatu"), that word after an adjective ("Pohjoinen Makasiinikatu", "Stora
+    Robertsgatan") or a name before a type word of its own ("Adolf Lindforsin tie").
+    """
+    street_part = next(
+        (
+            index
+            for index, tokens in enumerate(parts)
+            if any(is_house_number_token(token) for token in tokens[1:])
+        ),
+        None,
+    )
+    if street_part is None:
+        return parts
+    tokens = parts[street_part]
+    number_at = next(i for i in range(1, len(tokens)) if is_house_number_token(tokens[i]))
+    start = 0
+    for index in range(number_at - 1, 0, -1):
+        if tokens[index].endswith(_FI_STREET_ENDINGS) and tokens[index] not in _FI_STREET_WORDS:
+            start = index - 1 if tokens[index - 1] in _FI_STREET_ADJECTIVES else index
+            break
+    return [tokens[start:], *parts[street_part + 1 :]]
+
+
+_FI_STREET_WORDS = frozenset(
+    {"TIE", "KATU", "KUJA", "POLKU", "TORI", "GATAN", "VÄGEN", "STIGEN", "GRÄND", "PLAN"}
+)
+"""Street types written as a word of their own ("Adolf Lindforsin tie")."""
+
+_FI_STREET_ADJECTIVES = frozenset(
+    {
+        *("POHJOINEN", "ETELÄINEN", "ITÄINEN", "LÄNTINEN", "ISO", "PIENI", "VANHA", "UUSI"),
+        *("NORRA", "SÖDRA", "ÖSTRA", "VÄSTRA", "STORA", "LILLA", "GAMLA", "NYA"),
+    }
+)
+"""Finnish and Swedish words that begin a two-word street name."""
 
 
 def _country_named_by(tokens: list[str]) -> str | None:
@@ -398,6 +613,36 @@ def _pop_leading_postcode(
         ):
             postcode, locality = tokens[index], _join(tokens[index + 1 :])
             del tokens[index:]
+            return postcode, locality
+    return None, None
+
+
+def _pop_postcode_without_zeros(parts: list[list[str]]) -> tuple[str | None, str | None]:
+    """Remove a Finnish "postcode locality" tail whose postcode lost its leading zeros.
+
+    Three or four digits count as the postcode only right before the locality's words
+    at the very end, and not right after a staircase letter (which an apartment
+    number follows: "Hämeentie 7 B 220 Helsinki"). Returns the postcode and, for an
+    address without commas, the locality after it.
+    """
+    last = parts[-1]
+    if len(parts) >= 2:
+        if (
+            len(last) >= 2
+            and _FI_POSTCODE_WITHOUT_ZEROS.fullmatch(last[0])
+            and all(token.isalpha() for token in last[1:])
+        ):
+            return last.pop(0), None
+        return None, None
+    for index in range(2, len(last) - 1):
+        if (
+            _FI_POSTCODE_WITHOUT_ZEROS.fullmatch(last[index])
+            and all(token.isalpha() for token in last[index + 1 :])
+            and not _LETTER.fullmatch(last[index - 1])
+            and any(is_house_number_token(token) for token in last[1:index])
+        ):
+            postcode, locality = last[index], _join(last[index + 1 :])
+            del last[index:]
             return postcode, locality
     return None, None
 

@@ -13,6 +13,7 @@ from geodata.address.house_number import HouseNumber, normalize_house_number
 from geodata.address.postcode import normalize_postcode
 from geodata.address.region import country_of_region_code, resolve_country, resolve_region
 from geodata.address.street import normalize_street
+from geodata.address.tables import UNIT_DESIGNATORS
 from geodata.address.text import clean_words
 from geodata.address.unit import normalize_unit
 
@@ -183,11 +184,24 @@ def _reject_reason(
         return "unknown_region"
     if not has_street:
         return "missing_street"
-    # A house number without any digit ("N/A", a house name) cannot be compared with
-    # another record's number, so the record cannot be conflated safely.
-    if number is None or number.number is None:
+    # A building's name identifies its premise where there is no number ("WILLOW MILL",
+    # "ROSE COTTAGE"): such a house number has no digit but is compared as a whole.
+    if number is None or (number.number is None and not _is_premise_name(number.display)):
         return "missing_house_number"
     return None
+
+
+_PREMISE_WORD = re.compile(r"[^\W\d_]{2,}")
+"""A word of at least two letters: what a building's name has and "X" or "-" have not."""
+
+
+def _is_premise_name(display: str) -> bool:
+    """Whether a house number without digits is a building's name.
+
+    It needs a word of two or more letters that is not a unit designator: "REAR" or
+    "BSMT" alone name a part of some building, not which one.
+    """
+    return any(word not in UNIT_DESIGNATORS for word in _PREMISE_WORD.findall(display))
 
 
 # Values sources write instead of leaving a field empty.

@@ -1,6 +1,10 @@
 """Postcode canonicalization per country: US 5-digit ZIP, FI 5 digits, GB "OUTWARD INWARD".
 
 Invalid US/FI/GB postcodes become None (a bad postcode alone does not reject a record).
+US and Finnish postcodes are codes, not numbers, but spreadsheets and numeric columns
+store them as numbers and drop their leading zeros (Helsinki's "00100" becomes "100",
+Boston's "02134" "2134"): a US or Finnish postcode of three or four digits gets its
+zeros back.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from geodata.address.text import fold
 
 # ZIP+4 is dropped: the 4-digit add-on is missing from most sources and would split matches.
 _US_ZIP = re.compile(r"(\d{5})(?:[ -]?\d{4})?")
-_FI_POSTCODE = re.compile(r"(?:FI-?)?(\d{5})")
+_US_ZIP_WITHOUT_ZEROS = re.compile(r"(\d{3,5})(?:[ -]\d{4})?")
+_FI_POSTCODE = re.compile(r"(?:FI-?)?(\d{3,5})")
+_POSTCODE_DIGITS = 5
 # Royal Mail postcode shape: outward code (area, district) + inward code (sector, unit);
 # "GIR 0AA" is the one historic exception.
 _GB_POSTCODE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?|GIR)(\d[A-Z]{2})")
@@ -28,18 +34,19 @@ def normalize_postcode(raw: str, iso_3166_1: str | None) -> str | None:
         iso_3166_1: Alpha-2 country code, or None if unknown.
 
     Returns:
-        "94103", "00100", "SW1A 1AA"; for other countries the folded, space-collapsed text.
+        "94103", "00100" (also for "100"), "SW1A 1AA"; for other countries the folded,
+        space-collapsed text.
         None if the text is empty or not a valid US/FI/GB postcode.
     """
     text = " ".join(fold(raw).split())
     if not text:
         return None
     if iso_3166_1 == "US":
-        match = _US_ZIP.fullmatch(text)
-        return match.group(1) if match else None
+        match = _US_ZIP.fullmatch(text) or _US_ZIP_WITHOUT_ZEROS.fullmatch(text)
+        return match.group(1).zfill(_POSTCODE_DIGITS) if match else None
     if iso_3166_1 == "FI":
         match = _FI_POSTCODE.fullmatch(text)
-        return match.group(1) if match else None
+        return match.group(1).zfill(_POSTCODE_DIGITS) if match else None
     if iso_3166_1 == "GB":
         match = _GB_POSTCODE.fullmatch(_SPACES.sub("", text))
         return f"{match.group(1)} {match.group(2)}" if match else None

@@ -263,6 +263,103 @@ GB_STREET_TYPE_ABBREVIATIONS: dict[str, str] = {
 }
 """Abbreviated British thoroughfare type (last word of a street) -> the word in full."""
 
+GB_THOROUGHFARE_TYPES: frozenset[str] = frozenset(
+    {
+        *GB_STREET_TYPE_ABBREVIATIONS,
+        *GB_STREET_TYPE_ABBREVIATIONS.values(),
+        *[
+            "APPROACH",
+            "BANK",
+            "BOULEVARD",
+            "BROADWAY",
+            "BROW",
+            "CHASE",
+            "CIRCLE",
+            "CIRCUS",
+            "CRESCENT",
+            "CROFT",
+            "CROSS",
+            "DALE",
+            "DENE",
+            "DRIVE",
+            "END",
+            "ESPLANADE",
+            "FIELDS",
+            "FOLD",
+            "GARTH",
+            "GATE",
+            "GLADE",
+            "GROVE",
+            "HEIGHTS",
+            "LEA",
+            "MEAD",
+            "MEWS",
+            "MOUNT",
+            "NOOK",
+            "PARADE",
+            "PASSAGE",
+            "PATH",
+            "PROMENADE",
+            "QUAY",
+            "RIDGE",
+            "RISE",
+            "ROW",
+            "VALE",
+            "VIEW",
+            "WAY",
+            "WHARF",
+            "WYND",
+            "YARD",
+        ],
+    }
+)
+"""Words that end a British thoroughfare name ("FIR LANE", "THE GREEN"): the
+thoroughfare descriptors of Royal Mail's Postcode Address File and BS 7666, in
+full and abbreviated. A street line without commas ends at one of them; what
+follows is a locality."""
+
+GB_BUILDING_WORDS: frozenset[str] = frozenset(
+    [
+        "APARTMENTS",
+        "BARN",
+        "BARNS",
+        "BUILDING",
+        "BUILDINGS",
+        "BUNGALOW",
+        "CENTRE",
+        "CHAMBERS",
+        "CHAPEL",
+        "COTTAGE",
+        "COTTAGES",
+        "COURT",
+        "FARM",
+        "FARMHOUSE",
+        "GRANGE",
+        "HALL",
+        "HOUSE",
+        "HOUSES",
+        "LODGE",
+        "LOFTS",
+        "MANOR",
+        "MANSIONS",
+        "MILL",
+        "POINT",
+        "RECTORY",
+        "STUDIOS",
+        "TOWER",
+        "TOWERS",
+        "VICARAGE",
+        "VILLA",
+        "VILLAS",
+        "WHARF",
+        "WORKS",
+        "YARD",
+    ]
+)
+"""Words that end a British building name ("MAPLE COURT", "WILLOW MILL", "ROSE
+COTTAGE"). Some also end thoroughfares ("COURT", "WHARF", "YARD"): which one a
+word ends is read from where it stands, before the thoroughfare or as it."""
+
 # USPS Publication 28, section 233 (directionals). Single-word spellings only; two-word forms
 # such as "NORTH WEST" are joined by the street parser through DIRECTIONAL_PAIRS.
 DIRECTIONALS: dict[str, str] = {
