@@ -89,6 +89,31 @@ def test_a_null_rule_column_blocks_nothing_but_no_unit_or_suffix_is_a_key(spark)
     assert pairs == {("a\x1f1", "b\x1f1")}
 
 
+def _named(source, record_id, name, street, **extra):
+    """A record of a premise with a name and no number ("WILLOW MILL, FIR LANE")."""
+    return enriched_record(
+        source,
+        record_id,
+        name,
+        street,
+        hn_int=None,
+        hn_suffix=name,
+        locality="EXAMPLETOWN",
+        **extra,
+    )
+
+
+def test_a_named_premise_blocks_by_its_name_and_never_with_a_number(spark):
+    rows = [
+        _named("a", "1", "WILLOW MILL", "FIR LANE"),
+        _named("b", "1", "WILLOW MILL", "FIR LANE", lat=37.75 + 3 * METRE),
+        _named("c", "1", "ROSE COTTAGE", "FIR LANE", lat=37.75 + 6 * METRE),
+        enriched_record("d", "1", "12", "FIR LANE"),
+    ]
+    pairs = _pair_set(blocked_pairs(enriched_frame(spark, rows), BLOCKING))
+    assert pairs == {("a\x1f1", "b\x1f1")}
+
+
 def test_only_records_and_add_corrections_are_paired(spark):
     rows = [
         enriched_record("a", "1", "12", "MISSION ST"),

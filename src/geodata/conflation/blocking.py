@@ -146,6 +146,10 @@ def _sub_blocks(oversized: DataFrame, members: DataFrame, blocking: BlockingPara
     )
 
 
+NAMED_PREMISE = -1
+"""The house number's integer in blocking keys for a premise with a name and no number."""
+
+
 def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
     """Record pairs that agree on every column of at least one blocking rule.
 
@@ -172,16 +176,25 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
         from the union of the rules.
     """
     half = blocking.cell_size_deg / 2
-    members = records.where(is_cluster_member()).select(
-        record_key().alias("key"),
-        "*",
-        point_cell(F.col("lat"), F.col("lon"), blocking.cell_size_deg).alias("block_cell"),
-        point_cell(F.col("lat") + half, F.col("lon") + half, blocking.cell_size_deg).alias(
-            "block_cell_shifted"
-        ),
-        # Null-safe keys, so that "no unit" and "no suffix" block together too.
-        F.coalesce("unit_id", F.lit("")).alias("unit_key"),
-        F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
+    members = (
+        records.where(is_cluster_member())
+        .select(
+            record_key().alias("key"),
+            "*",
+            point_cell(F.col("lat"), F.col("lon"), blocking.cell_size_deg).alias("block_cell"),
+            point_cell(F.col("lat") + half, F.col("lon") + half, blocking.cell_size_deg).alias(
+                "block_cell_shifted"
+            ),
+            # Null-safe keys, so that "no unit" and "no suffix" block together too.
+            F.coalesce("unit_id", F.lit("")).alias("unit_key"),
+            F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
+        )
+        .withColumn(
+            # A premise named instead of numbered ("WILLOW MILL") has no integer; its name
+            # is its whole suffix, so it blocks by the name where a number would be.
+            "hn_int",
+            F.coalesce("hn_int", F.lit(NAMED_PREMISE)),
+        )
     )
     block = ["block"]
     limit = blocking.max_block_size

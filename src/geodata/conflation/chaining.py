@@ -55,9 +55,10 @@ def _map(values: dict[str, float | int]) -> Column:
 
 
 def _house_key() -> Column:
-    # A missing suffix is a value: 12 and 12A are different addresses.
+    # A missing suffix is a value: 12 and 12A are different addresses. A premise named
+    # instead of numbered ("WILLOW MILL") has its name as its whole suffix.
     return F.when(
-        F.col("hn_int").isNotNull(),
+        F.col("hn_int").isNotNull() | F.col("hn_suffix").isNotNull(),
         F.concat_ws("|", F.col("hn_int").cast("string"), F.coalesce("hn_suffix", F.lit(""))),
     )
 
