@@ -89,12 +89,20 @@ class Comparison(BaseModel):
 
 
 class HardRule(BaseModel):
-    """A condition under which two records are different addresses, whatever their score."""
+    """A condition under which two records are different addresses, whatever their score.
+
+    The pairs a rule separates are left out of the pairs the model is estimated
+    from, as known non-matches, unless `in_estimation`: a rule that holds exactly
+    when the comparisons themselves disagree (two unrelated street names) keeps
+    its pairs there, since they are the non-matches that the disagreeing levels'
+    u is estimated from.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     condition: str
+    in_estimation: bool = False
 
 
 class ScoringParams(BaseModel):
@@ -206,11 +214,13 @@ def pattern_counts(
 
     The result has at most the product of the level counts rows, so it is small
     whatever the number of pairs. Pairs a hard rule separates are known
-    non-matches, not evidence to estimate from, and are left out by default.
+    non-matches, not evidence to estimate from, and are left out by default
+    (but for the rules declared `in_estimation`).
     """
     columns = level_columns(scoring)
     if exclude_hard_ruled:
-        levels = levels.where(F.col("hard_rule").isNull())
+        estimated = [rule.name for rule in scoring.hard_rules if rule.in_estimation]
+        levels = levels.where(F.col("hard_rule").isNull() | F.col("hard_rule").isin(estimated))
     counts = levels.groupBy(*columns).agg(F.count("*").alias("n")).toPandas()
     # A fixed row order, so EM's floating-point sums do not depend on partitioning.
     return counts.sort_values(columns, ignore_index=True)

@@ -11,19 +11,26 @@ from geodata.pipelines.conflate.nodes import (
     estimate_match_model,
     find_name_aliases,
     keep_address_ids,
+    recover_house_letters,
     sample_random_pairs,
     score_pairs,
 )
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Blocking → name aliases → comparison → EM → scoring → clustering → survivorship →
-    ids → corrections."""
+    """Lost house letters → blocking → name aliases → comparison → EM → scoring →
+    clustering → survivorship → ids → corrections."""
     return Pipeline(
         [
             Node(
+                recover_house_letters,
+                inputs="records",
+                outputs="int_records",
+                name="recover_house_letters",
+            ),
+            Node(
                 block_candidate_pairs,
-                inputs=["records", "params:blocking"],
+                inputs=["int_records", "params:blocking"],
                 outputs="fea_candidate_pairs",
                 name="block_candidate_pairs",
             ),
@@ -31,7 +38,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 find_name_aliases,
                 inputs=[
                     "fea_candidate_pairs",
-                    "records",
+                    "int_records",
                     "params:aliases",
                     "params:clustering",
                 ],
@@ -42,7 +49,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 compare_pairs,
                 inputs=[
                     "fea_candidate_pairs",
-                    "records",
+                    "int_records",
                     "fea_name_aliases",
                     "params:scoring",
                     "params:clustering",
@@ -52,7 +59,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 sample_random_pairs,
-                inputs=["fea_candidate_pairs", "records", "params:scoring"],
+                inputs=["fea_candidate_pairs", "int_records", "params:scoring"],
                 outputs="fea_random_pairs",
                 name="sample_random_pairs",
             ),
@@ -60,7 +67,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 compare_pairs,
                 inputs=[
                     "fea_random_pairs",
-                    "records",
+                    "int_records",
                     "fea_name_aliases",
                     "params:scoring",
                     "params:clustering",
@@ -82,14 +89,14 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 cluster_matches,
-                inputs=["records", "mo_scored_pairs", "params:scoring", "params:clustering"],
+                inputs=["int_records", "mo_scored_pairs", "params:scoring", "params:clustering"],
                 outputs="mo_clusters",
                 name="cluster_matches",
             ),
             Node(
                 choose_best_values,
                 inputs=[
-                    "records",
+                    "int_records",
                     "mo_clusters",
                     "mo_scored_pairs",
                     "fea_name_aliases",
@@ -112,7 +119,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 apply_user_corrections,
-                inputs=["mo_kept_addresses", "mo_kept_lineage", "records", "params:clustering"],
+                inputs=["mo_kept_addresses", "mo_kept_lineage", "int_records", "params:clustering"],
                 outputs=["mo_addresses", "mo_lineage", "mo_rejected"],
                 name="apply_user_corrections",
             ),
