@@ -109,6 +109,9 @@ def test_a_named_premise_blocks_by_its_name_and_never_with_a_number(spark):
         _named("b", "1", "WILLOW MILL", "FIR LANE", lat=37.75 + 3 * METRE),
         _named("c", "1", "ROSE COTTAGE", "FIR LANE", lat=37.75 + 6 * METRE),
         enriched_record("d", "1", "12", "FIR LANE"),
+        # Neither a number nor a name: nothing to block on.
+        enriched_record("e", "1", "", "FIR LANE", hn_int=None, hn_suffix=None),
+        enriched_record("f", "1", "", "FIR LANE", hn_int=None, hn_suffix=None),
     ]
     pairs = _pair_set(blocked_pairs(enriched_frame(spark, rows), BLOCKING))
     assert pairs == {("a\x1f1", "b\x1f1")}

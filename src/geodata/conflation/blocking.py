@@ -191,9 +191,12 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
         )
         .withColumn(
             # A premise named instead of numbered ("WILLOW MILL") has no integer; its name
-            # is its whole suffix, so it blocks by the name where a number would be.
+            # is its whole suffix, so it blocks by the name where a number would be. A
+            # record with neither is in no block.
             "hn_int",
-            F.coalesce("hn_int", F.lit(NAMED_PREMISE)),
+            F.when(
+                F.col("hn_int").isNull() & F.col("hn_suffix").isNotNull(), F.lit(NAMED_PREMISE)
+            ).otherwise(F.col("hn_int")),
         )
     )
     block = ["block"]
