@@ -416,6 +416,10 @@ GB_PAF_CASES = [
         dict(house_number="5", street="THE GREEN", locality="EXAMPLETOWN"),
     ),
     (
+        "12 1/2 HIGH STREET EXAMPLETOWN",
+        dict(house_number="12 1/2", street="HIGH STREET", locality="EXAMPLETOWN"),
+    ),
+    (
         "12 ST JOHNS ROAD EXAMPLETOWN",
         dict(house_number="12", street="ST JOHNS ROAD", locality="EXAMPLETOWN"),
     ),

@@ -180,6 +180,34 @@ def test_british_structured(normalize):
 
 
 @pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # A street field holding the sub-building, building name and number too.
+        (
+            dict(street="Flat 8 Maple Court 12 Fir Lane"),
+            dict(house_number="12", street="FIR LANE", unit="FLAT 8"),
+        ),
+        (
+            dict(street="Maple Court 12 Fir Lane", unit="Flat 8"),
+            dict(house_number="12", street="FIR LANE", unit="FLAT 8"),
+        ),
+        (dict(street="Willow Mill Fir Lane"), dict(house_number="WILLOW MILL", street="FIR LANE")),
+        # A dependent locality after the thoroughfare is not the street.
+        (
+            dict(house_number="4", street="Chestnut Avenue Northside"),
+            dict(street="CHESTNUT AVENUE"),
+        ),
+        (dict(house_number="12", street="Fir Ln"), dict(street="FIR LANE")),
+    ],
+)
+def test_british_street_fields_as_written(normalize, fields, expected):
+    address = normalize(**fields, country="GB", region="GB-ENG")
+    actual = {name: getattr(address, name) for name in expected}
+    assert actual == expected
+    assert address.reject_reason is None
+
+
+@pytest.mark.parametrize(
     ("fields", "reason"),
     [
         (dict(house_number="1", street="Main St", country="US", region="CA"), None),

@@ -121,6 +121,8 @@ def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> St
     Returns:
         The street line parts (locality is always None here).
     """
+    if iso_3166_1 == "GB":
+        return _british_street_field(_british_words(free_text_tokens(raw)), has_house_number)
     line = parse_street_line(free_text_tokens(raw), iso_3166_1, has_house_number=has_house_number)
     if line.unit is None and line.street and iso_3166_1 in _TRAILING_UNIT_COUNTRIES:
         *words, last = line.street.split(" ")
@@ -375,6 +377,7 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     unit_tokens: list[str] = []
     kept: list[list[str]] = []
     for tokens in parts:
+        tokens = _british_words(tokens)
         if is_unit_tokens(tokens):
             # A sub-building ("FLAT 8"), alone or at the start of a part.
             unit_tokens.extend(tokens[:2])
@@ -398,11 +401,74 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     return ParsedAddress(premise, street, unit, locality, None, postcode, "GB")
 
 
+def _british_street_field(tokens: list[str], has_house_number: bool) -> StreetLine:
+    """A British street field that may hold the rest of the premise too.
+
+    "FLAT 8 MAPLE COURT 12 FIR LANE": sub-building, building name, number and
+    street, as in free text; "WILLOW MILL FIR LANE": a named premise and its
+    street. A record with a house number of its own takes none from the street
+    field. Words after the thoroughfare word are a locality, not the street, and
+    are left out.
+    """
+    unit_tokens, tokens = _leading_units(tokens)
+    unit = _join(unit_tokens)
+    if has_house_number:
+        end = _british_street_end(tokens, commas=True)
+        return StreetLine(None, _join(tokens[:end]), unit, None)
+    number_at = _premise_number([tokens])
+    if number_at is not None:
+        house_number, street, line_unit, _ = _british_street_line(
+            tokens[number_at[1] :], commas=True
+        )
+        return StreetLine(house_number, street, unit or line_unit, None)
+    premise, street, _, _, _ = _british_named_premise([tokens]) if tokens else (None,) * 5
+    if premise is None:
+        end = _british_street_end(tokens, commas=True)
+        return StreetLine(None, _join(tokens[:end]), unit, None)
+    return StreetLine(premise, street, unit, None)
+
+
+def _british_words(tokens: Sequence[str]) -> list[str]:
+    """The words of a British address line as its printed street will be parsed again.
+
+    Cleaned like a street and split at "/", but for a fraction right after a number,
+    which is part of the house number ("12 1/2").
+    """
+    words: list[str] = []
+    for word in _street_line_words(tokens, "GB"):
+        if is_fraction_token(word) and words and is_house_number_token(words[-1]):
+            words.append(word)
+        else:
+            words.extend(_split_slashes([word]))
+    return words
+
+
+def _leading_units(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Sub-buildings at the start of a British line ("FLAT 8 ...") and the rest.
+
+    Each is a designator and its identifier with words left after it: "LOT 5" alone
+    is a street, so a printed street never loses its first words when parsed again.
+    """
+    units: list[str] = []
+    while len(tokens) > 2 and is_unit_tokens(tokens):
+        units, tokens = units + tokens[:2], tokens[2:]
+    if units and is_fraction_token(tokens[0]):
+        # A fraction after a sub-building's number is no house number's.
+        tokens = _split_slashes(tokens[:1]) + tokens[1:]
+    return units, tokens
+
+
 def _premise_number(parts: list[list[str]]) -> tuple[int, int] | None:
     """(part, index) of the first house number that has a street after it, if any."""
     for part, tokens in enumerate(parts):
         for index, token in enumerate(tokens):
-            followed = index + 1 < len(tokens) or part + 1 < len(parts)
+            if index + 1 < len(tokens):
+                followed = True
+            else:
+                # A number ending its part stands before its street in the next part,
+                # unless that part starts with a number of its own ("FLAT, 2, 10 HIGH ST").
+                following = parts[part + 1] if part + 1 < len(parts) else None
+                followed = following is not None and not is_house_number_token(following[0])
             if followed and is_house_number_token(token):
                 return part, index
     return None
@@ -416,12 +482,12 @@ def _british_street_line(
     house_number, rest = tokens[0], tokens[1:]
     if len(rest) >= 2 and is_fraction_token(rest[0]):
         house_number, rest = f"{house_number} {rest[0]}", rest[1:]
-    rest = _split_slashes(rest)
+    units, rest = _leading_units(rest)
     unit_at = find_unit_start(rest, 1)
-    unit = None
     if unit_at is not None:
-        unit = _join(rest[unit_at : unit_at + 2])
+        units += rest[unit_at : unit_at + 2]
         rest = rest[:unit_at] + rest[unit_at + 2 :]
+    unit = _join(units)
     end = _british_street_end(rest, commas=commas)
     return house_number, _join(rest[:end]), unit, _join(rest[end:])
 

@@ -108,14 +108,14 @@ def normalize_address(
     if iso_3166_1 is None and region:
         iso_3166_1 = country_of_region_code(region)
 
-    number = normalize_house_number(house_number) if house_number else None
+    number = _house_number(house_number) if house_number else None
     unit_parts = normalize_unit(unit) if unit else None
     street_text = None
     if street:
         line = split_street(street, iso_3166_1, number is not None)
         street_text = line.street
         if number is None and line.house_number:
-            number = normalize_house_number(line.house_number)
+            number = _house_number(line.house_number)
         if unit_parts is None and line.unit:
             unit_parts = normalize_unit(line.unit)
     if full_address and number is None and not _has_street(street_text, iso_3166_1):
@@ -123,7 +123,7 @@ def normalize_address(
         if iso_3166_1 is None:
             iso_3166_1 = parsed.country
         if parsed.house_number:
-            number = normalize_house_number(parsed.house_number)
+            number = _house_number(parsed.house_number)
         street_text = parsed.street
         if unit_parts is None and parsed.unit:
             unit_parts = normalize_unit(parsed.unit)
@@ -184,11 +184,20 @@ def _reject_reason(
         return "unknown_region"
     if not has_street:
         return "missing_street"
-    # A building's name identifies its premise where there is no number ("WILLOW MILL",
-    # "ROSE COTTAGE"): such a house number has no digit but is compared as a whole.
-    if number is None or (number.number is None and not _is_premise_name(number.display)):
+    # A house number has a digit, or is a building's name that identifies its premise
+    # where there is no number ("WILLOW MILL"): `_house_number` keeps nothing else.
+    if number is None:
         return "missing_house_number"
     return None
+
+
+def _house_number(raw: str) -> HouseNumber | None:
+    """The canonical house number, or None when it has neither a digit nor a building's
+    name ("N/A -", "X", "REAR")."""
+    number = normalize_house_number(raw)
+    if number is not None and number.number is None and not _is_premise_name(number.display):
+        return None
+    return number
 
 
 _PREMISE_WORD = re.compile(r"[^\W\d_]{2,}")
