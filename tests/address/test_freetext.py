@@ -415,6 +415,15 @@ GB_PAF_CASES = [
         "5 THE GREEN EXAMPLETOWN",
         dict(house_number="5", street="THE GREEN", locality="EXAMPLETOWN"),
     ),
+    # A bare number before the building's name is its flat's.
+    (
+        "27, HOWELLS COURT, 38 PARKINSON PARK, COLLIERBURY, COLLIERTON",
+        dict(house_number="38", street="PARKINSON PARK", unit="# 27", locality="COLLIERTON"),
+    ),
+    (
+        "12 FIR LANE FLAT 3 EXAMPLETOWN",
+        dict(house_number="12", street="FIR LANE", unit="FLAT 3", locality="EXAMPLETOWN"),
+    ),
     (
         "12 1/2 HIGH STREET EXAMPLETOWN",
         dict(house_number="12 1/2", street="HIGH STREET", locality="EXAMPLETOWN"),

@@ -198,6 +198,9 @@ def test_british_structured(normalize):
             dict(street="CHESTNUT AVENUE"),
         ),
         (dict(house_number="12", street="Fir Ln"), dict(street="FIR LANE")),
+        # The building's name in front of the street is not the street.
+        (dict(house_number="3", street="Weston Court Ellis Park"), dict(street="ELLIS PARK")),
+        (dict(house_number="3", street="Kings Court Road"), dict(street="KINGS COURT ROAD")),
     ],
 )
 def test_british_street_fields_as_written(normalize, fields, expected):

@@ -387,6 +387,10 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     number_at = _premise_number(kept)
     if number_at is not None:
         part, index = number_at
+        before = [token for tokens in kept[:part] for token in tokens] + kept[part][:index]
+        if not unit_tokens and before and is_house_number_token(before[0]):
+            # A bare number before the building's name and number is its flat's.
+            unit_tokens = before[:1]
         line = kept[part][index:]
         after = kept[part + 1 :]
         if len(line) == 1 and after:
@@ -413,6 +417,7 @@ def _british_street_field(tokens: list[str], has_house_number: bool) -> StreetLi
     unit_tokens, tokens = _leading_units(tokens)
     unit = _join(unit_tokens)
     if has_house_number:
+        tokens = _without_building_name(tokens)
         end = _british_street_end(tokens, commas=True)
         return StreetLine(None, _join(tokens[:end]), unit, None)
     number_at = _premise_number([tokens])
@@ -431,16 +436,42 @@ def _british_street_field(tokens: list[str], has_house_number: bool) -> StreetLi
 def _british_words(tokens: Sequence[str]) -> list[str]:
     """The words of a British address line as its printed street will be parsed again.
 
-    Cleaned like a street and split at "/", but for a fraction right after a number,
-    which is part of the house number ("12 1/2").
+    Cleaned like a street and split at "/", but for a fraction right after a number
+    that can be the building's, which is part of the house number ("12 1/2").
     """
     words: list[str] = []
     for word in _street_line_words(tokens, "GB"):
-        if is_fraction_token(word) and words and is_house_number_token(words[-1]):
+        if (
+            is_fraction_token(word)
+            and words
+            and is_house_number_token(words[-1])
+            and (len(words) < 2 or words[-2] not in _NAMED_DESIGNATORS)
+        ):
             words.append(word)
         else:
             words.extend(_split_slashes([word]))
     return words
+
+
+_NAMED_DESIGNATORS = frozenset(UNIT_DESIGNATORS) - {"#"}
+"""Unit designator words ("FLAT", "APARTMENT", "UNIT"), without "#"."""
+
+
+def _without_building_name(tokens: list[str]) -> list[str]:
+    """A street field without the building's name in front ("WESTON COURT ELLIS PARK").
+
+    The name ends at a building word with a street of two or more words after it
+    whose first is no thoroughfare word ("KINGS COURT ROAD" is one street).
+    """
+    for index in range(1, len(tokens) - 2):
+        rest = tokens[index + 1 :]
+        if (
+            tokens[index] in GB_BUILDING_WORDS
+            and rest[0] not in GB_THOROUGHFARE_TYPES
+            and any(word in GB_THOROUGHFARE_TYPES for word in rest[1:])
+        ):
+            return rest
+    return tokens
 
 
 def _leading_units(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -459,7 +490,13 @@ def _leading_units(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _premise_number(parts: list[list[str]]) -> tuple[int, int] | None:
-    """(part, index) of the first house number that has a street after it, if any."""
+    """(part, index) of the building number: the last number with a street after it.
+
+    A number before it is the sub-building's ("27, HOWELLS COURT, 38 PARKINSON
+    PARK": flat 27 of Howells Court at 38 Parkinson Park); so is a number right after
+    a unit designator ("FLAT 3"), which is never the building's.
+    """
+    found = None
     for part, tokens in enumerate(parts):
         for index, token in enumerate(tokens):
             if index + 1 < len(tokens):
@@ -469,9 +506,11 @@ def _premise_number(parts: list[list[str]]) -> tuple[int, int] | None:
                 # unless that part starts with a number of its own ("FLAT, 2, 10 HIGH ST").
                 following = parts[part + 1] if part + 1 < len(parts) else None
                 followed = following is not None and not is_house_number_token(following[0])
-            if followed and is_house_number_token(token):
-                return part, index
-    return None
+            # ("#" is left out: a printed street drops it, and must parse the same.)
+            after_designator = index > 0 and tokens[index - 1] in _NAMED_DESIGNATORS
+            if followed and not after_designator and is_house_number_token(token):
+                found = part, index
+    return found
 
 
 def _british_street_line(
