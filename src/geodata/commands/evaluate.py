@@ -1,6 +1,7 @@
 """Evaluation command: run the default pipeline on a labelled set and score its output.
 
     geodata-evaluate --profile demo --records 20000 --json evaluation.json
+    geodata-evaluate --profile lists --split report --records 20000
     geodata-evaluate --raw-dir /path/to/labelled_set --env local
 
 Generates a labelled set (or takes `--raw-dir`, any folder in the raw layout
@@ -33,9 +34,10 @@ from geodata.evaluation import (
 from geodata.evaluation.truth import latest_delivery_date
 from geodata.runtime.session import make_project_copy, project_session
 from geodata.runtime.sources import read_declared_sources
+from geodata.sample_data.lists import SPLITS
 from geodata.schemas import UNKNOWN_REGION
 
-PROFILES = ("demo", "hard")
+PROFILES = ("demo", "hard", "lists")
 
 DEMO_RECORDS_PER_ADDRESS = 2.2
 """In-scope source records per true address in the demo region (measured on seed 42)."""
@@ -53,24 +55,35 @@ class LabelledSet:
     env: str
 
 
-def generate_labelled_set(profile: str, records: int, seed: int, out: Path) -> LabelledSet:
+def generate_labelled_set(
+    profile: str, records: int, seed: int, out: Path, split: str | None = None
+) -> LabelledSet:
     """Generate a labelled set of about `records` in-scope source records into `out`.
 
     `demo` is the embedded demo region's generator scaled to the size; `hard` is
     the harder generator profile, whose extra sources are declared in the
-    `evaluation` Kedro environment.
+    `evaluation` Kedro environment; `lists` is the family built from faker's
+    address vocabularies (`geodata.sample_data.lists`), in the same environment.
 
     Args:
-        profile: `demo` or `hard`.
+        profile: `demo`, `hard` or `lists`.
         records: Approximate number of source records a run reads.
         seed: Generator seed.
         out: Folder to write the raw layout into.
+        split: `lists` only: `tune` (the default) or `report`.
 
     Returns:
         The raw folder and the environment to run it with.
     """
     from geodata.sample_data import generate_region, write_region
 
+    if split is not None and profile != "lists":
+        raise ValueError(f"--split is for the lists profile, not {profile!r}")
+    if profile == "lists":
+        from geodata.sample_data.lists.generate import generate_lists_set
+
+        write_region(generate_lists_set(seed, records, split or "tune"), out)
+        return LabelledSet(out, "evaluation")
     if profile == "demo":
         addresses = records / DEMO_RECORDS_PER_ADDRESS
         frames = generate_region(
@@ -183,6 +196,7 @@ def run_evaluation(
     profile: str = "demo",
     records: int = 20_000,
     seed: int = 42,
+    split: str | None = None,
     raw_dir: Path | None = None,
     env: str | None = None,
     execution_dt: str | None = None,
@@ -196,9 +210,10 @@ def run_evaluation(
         profile: Generator profile when `raw_dir` is not given.
         records: Approximate in-scope source records to generate.
         seed: Generator seed.
+        split: `lists` profile only: `tune` (default) or `report`.
         raw_dir: An existing labelled set; nothing is generated then.
         env: Kedro environment; default `local` for `demo` and `--raw-dir`,
-            `evaluation` for `hard`.
+            `evaluation` for `hard` and `lists`.
         execution_dt: Run date; default the latest delivery date in the truth.
         region: Limit the run to one ISO 3166-2 region.
 
@@ -208,9 +223,11 @@ def run_evaluation(
     generate_s = 0.0
     if raw_dir is None:
         started = time.perf_counter()
-        labelled = generate_labelled_set(profile, records, seed, workdir / "raw")
+        labelled = generate_labelled_set(profile, records, seed, workdir / "raw", split)
         generate_s = time.perf_counter() - started
         context: dict[str, object] = {"profile": profile, "seed": seed}
+        if profile == "lists":
+            context["split"] = split or "tune"
     else:
         labelled = LabelledSet(raw_dir.resolve(), "local")
         context = {"raw_dir": str(raw_dir)}
@@ -237,6 +254,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=42, help="generator seed")
     parser.add_argument(
+        "--split",
+        choices=SPLITS,
+        help="lists profile: tune (default) or report (only ever reported, never tuned on)",
+    )
+    parser.add_argument(
         "--raw-dir", type=Path, help="evaluate this labelled set instead of generating one"
     )
     parser.add_argument("--env", help="Kedro environment declaring the labelled set's sources")
@@ -253,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.raw_dir is not None and not (args.raw_dir / "truth" / "records.parquet").is_file():
         raise SystemExit(f"--raw-dir {args.raw_dir} has no truth/records.parquet")
+    if args.split is not None and (args.profile != "lists" or args.raw_dir is not None):
+        raise SystemExit("--split goes with --profile lists (and no --raw-dir)")
     with tempfile.TemporaryDirectory(prefix="geodata-eval-") as scratch:
         workdir = (args.workdir or Path(scratch)).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
@@ -262,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             profile=args.profile,
             records=args.records,
             seed=args.seed,
+            split=args.split,
             raw_dir=args.raw_dir,
             env=args.env,
             execution_dt=args.execution_dt,

@@ -23,6 +23,12 @@ from geodata.evaluation.quarantine import (
     quarantine_scores,
     record_counts,
 )
+from geodata.evaluation.regions import (
+    RegionFigures,
+    record_regions,
+    region_figures,
+    wrongly_quarantined,
+)
 from geodata.evaluation.report import (
     EvaluationReport,
     RunOutputs,
@@ -47,6 +53,7 @@ __all__ = [
     "PairwiseScores",
     "QuarantineScores",
     "RecordCounts",
+    "RegionFigures",
     "RunOutputs",
     "Truth",
     "bcubed_scores",
@@ -65,7 +72,10 @@ __all__ = [
     "read_truth",
     "record_counts",
     "record_labels",
+    "record_regions",
     "records_in_scope",
+    "region_figures",
     "run_partition",
     "weight_histogram",
+    "wrongly_quarantined",
 ]

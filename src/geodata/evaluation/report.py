@@ -24,6 +24,12 @@ from geodata.evaluation.quarantine import (
     quarantine_scores,
     record_counts,
 )
+from geodata.evaluation.regions import (
+    RegionFigures,
+    record_regions,
+    region_figures,
+    wrongly_quarantined,
+)
 from geodata.evaluation.truth import Truth, records_in_scope
 
 
@@ -54,6 +60,10 @@ class EvaluationReport:
     candidate_pairs: CandidatePairStats | None = None
     weight_histogram: list[dict[str, float]] = field(default_factory=list)
     level_errors: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    wrongly_quarantined: dict[str, int] = field(default_factory=dict)
+    """Valid records of real addresses that were quarantined, by quarantine reason."""
+    per_region: dict[str, RegionFigures] = field(default_factory=dict)
+    """The figures of each ISO 3166-2 region's records (`regions.region_figures`)."""
     context: dict[str, object] = field(default_factory=dict)
     """Free-form facts about the run (command, profile, sizes, timings)."""
 
@@ -72,6 +82,8 @@ class EvaluationReport:
             "candidate_pairs": self.candidate_pairs.as_dict() if self.candidate_pairs else None,
             "weight_histogram": self.weight_histogram,
             "level_errors": self.level_errors,
+            "wrongly_quarantined": self.wrongly_quarantined,
+            "per_region": {code: f.as_dict() for code, f in self.per_region.items()},
             "context": self.context,
         }
 
@@ -101,6 +113,10 @@ class EvaluationReport:
             ("quarantine precision", f"{self.quarantine.precision:.5f}"),
             ("quarantine recall", f"{self.quarantine.recall:.5f}"),
         ]
+        rows += [
+            (f"  valid records quarantined: {reason}", f"{count:,}")
+            for reason, count in self.wrongly_quarantined.items()
+        ]
         if self.candidate_pairs is not None:
             stats = self.candidate_pairs
             rows += [
@@ -115,11 +131,49 @@ class EvaluationReport:
         rows += [(k, str(v)) for k, v in self.context.items() if not isinstance(v, dict | list)]
         return rows
 
+    def region_rows(self) -> list[list[str]]:
+        """Header and one row per region: records, pairwise P/R/F1, field accuracy,
+        quarantine P/R and the valid records quarantined."""
+        rows = [
+            [
+                "region",
+                "records",
+                "pair P",
+                "pair R",
+                "pair F1",
+                "fields",
+                "quar P",
+                "quar R",
+                "valid quarantined",
+            ]
+        ]
+        for code, f in self.per_region.items():
+            rows.append(
+                [
+                    code,
+                    f"{f.records.in_scope:,}",
+                    f"{f.pairwise.precision:.5f}",
+                    f"{f.pairwise.recall:.5f}",
+                    f"{f.pairwise.f1:.5f}",
+                    f"{f.fields.overall:.5f}",
+                    f"{f.quarantine.precision:.5f}",
+                    f"{f.quarantine.recall:.5f}",
+                    f"{sum(f.wrongly_quarantined.values()):,}",
+                ]
+            )
+        return rows
+
     def render_table(self) -> str:
-        """The headline figures as a two-column text table."""
+        """The headline figures as a two-column text table, then the figures per region."""
         rows = self.headline()
         width = max(len(name) for name, _ in rows)
-        return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+        text = "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+        if not self.per_region:
+            return text
+        table = self.region_rows()
+        widths = [max(len(row[k]) for row in table) for k in range(len(table[0]))]
+        lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in table]
+        return text + "\n\nper region\n" + "\n".join(line.rstrip() for line in lines)
 
 
 def _counts(records: RecordCounts) -> str:
@@ -173,6 +227,16 @@ def evaluate_outputs(
         if outputs.scored_pairs is not None:
             histogram = weight_histogram(outputs.scored_pairs, labels)
             errors = level_errors(outputs.scored_pairs, labels, level_names)
+        placed = record_regions(in_scope, truth.addresses, outputs.lineage, outputs.quarantine)
+        per_region = region_figures(
+            placed.cache(),
+            labels,
+            lineage,
+            outputs.quarantine,
+            outputs.conflated,
+            truth.addresses,
+        )
+        placed.unpersist()
         return EvaluationReport(
             execution_dt=str(execution_dt),
             regions=regions,
@@ -186,6 +250,8 @@ def evaluate_outputs(
             candidate_pairs=candidate_stats,
             weight_histogram=histogram,
             level_errors=errors,
+            wrongly_quarantined=wrongly_quarantined(in_scope, outputs.quarantine),
+            per_region=per_region,
         )
     finally:
         labels.unpersist()
