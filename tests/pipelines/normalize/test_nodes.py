@@ -96,3 +96,36 @@ def test_normalizing_twice_changes_nothing(spark):
     first = sorted(tuple(r) for r in valid.select(*keys).collect())
     second = sorted(tuple(r) for r in again.select(*keys).collect())
     assert first == second
+
+
+def _placed(source_record_id, lat, lon, region="CA", **extra):
+    return {"source": "a", "source_record_id": source_record_id, "house_number": "12",
+            "street": "Oak St", "region": region, "country": "US", "lat": lat, "lon": lon,
+            **extra}  # fmt: skip
+
+
+def test_a_record_without_its_region_is_placed_in_the_region_around_its_point(spark):
+    rows = [
+        *[_placed(f"ca{i}", 37.70 + i * 0.001, -122.40) for i in range(4)],
+        # The region column empty or unreadable, the point among Californian records.
+        _placed("empty", 37.701, -122.401, region=None),
+        _placed("abbreviated", 37.702, -122.402, region="Calif."),
+        # Placed, then judged by the next reasons: no street.
+        _placed("no-street", 37.703, -122.403, region=None, street=None),
+        # Far from every record with a region: stays unknown.
+        _placed("alone", 40.0, -100.0, region=None),
+        # A cell split between two regions tells no region.
+        _placed("nv0", 39.001, -119.001, region="NV"),
+        _placed("ca-border", 39.002, -119.002),
+        _placed("border", 39.003, -119.003, region=None),
+    ]
+    valid, rejected = normalize_records(_mapped(spark, rows), RunParams(execution_dt="2026-11-01"))
+    regions = {r.source_record_id: r.iso_3166_2 for r in valid.collect()}
+    assert regions["empty"] == regions["abbreviated"] == "US-CA"
+    reasons = {r.source_record_id: (r.reason, r.iso_3166_2) for r in rejected.collect()}
+    assert reasons == {
+        "no-street": ("missing_street", "US-CA"),
+        "alone": ("unknown_region", "US-ZZ"),
+        "border": ("unknown_region", "US-ZZ"),
+    }
+    assert len(regions) + len(reasons) == len(rows)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
@@ -101,6 +101,100 @@ def _normalize_batch(batch: pa.RecordBatch, out_schema: pa.Schema) -> pa.RecordB
     return pa.RecordBatch.from_arrays(arrays, schema=out_schema)
 
 
+NEIGHBOURHOOD_CELL_DEG = 0.02
+"""Grid cell (about 2 km north-south); a record's neighbourhood is its cell and the
+eight around it."""
+
+NEIGHBOURHOOD_REGION_SHARE = 0.9
+"""Share of a neighbourhood's records that must lie in one region for it to be the
+neighbourhood's."""
+
+_AROUND = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
+
+
+def with_regions_from_neighbours(normalized: DataFrame) -> DataFrame:
+    """Records rejected only for an unknown region, placed in the region around their point.
+
+    A source's region column may be empty or unreadable ("Calif.") while the
+    record names its country and stands at a usable point: it lies in the region
+    of the addresses around that point. A record's neighbourhood is its grid cell
+    of `NEIGHBOURHOOD_CELL_DEG` and the eight around it; its region is the one at
+    least `NEIGHBOURHOOD_REGION_SHARE` of the neighbourhood's valid records of the
+    same country lie in (a neighbourhood across a border has none). A placed
+    record is then judged by the reasons after the region's (`missing_street`,
+    `missing_house_number`); one whose neighbourhood tells no region stays
+    rejected.
+
+    Args:
+        normalized: Parsed records with `reason` (null when valid), `iso_3166_1`,
+            `iso_3166_2`, `lat`, `lon`, `street`, `house_number`.
+
+    Returns:
+        The same rows and columns, with `iso_3166_2` and `reason` set for the records
+        placed.
+    """
+    row = F.floor(F.col("lat") / NEIGHBOURHOOD_CELL_DEG)
+    column = F.floor(F.col("lon") / NEIGHBOURHOOD_CELL_DEG)
+    counts = (
+        normalized.where(F.col("reason").isNull() & F.col("lat").isNotNull())
+        .groupBy("iso_3166_1", row.alias("_row"), column.alias("_col"), "iso_3166_2")
+        .agg(F.count("*").alias("_n"))
+    )
+    is_unplaced = (
+        (F.col("reason") == "unknown_region")
+        & F.col("iso_3166_1").isNotNull()
+        & F.col("lat").isNotNull()
+        & F.col("lon").isNotNull()
+    )
+    # Only the (few) records to place are joined; the others pass through unshuffled.
+    unplaced = normalized.where(is_unplaced)
+    others = normalized.where(~F.coalesce(is_unplaced, F.lit(False)))
+    around = F.explode(
+        F.array(*[F.struct(F.lit(dr).alias("dr"), F.lit(dc).alias("dc")) for dr, dc in _AROUND])
+    )
+    keyed = unplaced.withColumn("_id", F.monotonically_increasing_id())
+    near = (
+        keyed.select(
+            "_id",
+            "iso_3166_1",
+            around.alias("_d"),
+            row.alias("_r0"),
+            column.alias("_c0"),
+        )
+        .select(
+            "_id",
+            "iso_3166_1",
+            (F.col("_r0") + F.col("_d.dr")).alias("_row"),
+            (F.col("_c0") + F.col("_d.dc")).alias("_col"),
+        )
+        .join(counts, ["iso_3166_1", "_row", "_col"])
+        .groupBy("_id", "iso_3166_2")
+        .agg(F.sum("_n").alias("_n"))
+    )
+    record = Window.partitionBy("_id")
+    regions = (
+        near.withColumn("_share", F.col("_n") / F.sum("_n").over(record))
+        .where(F.col("_share") >= NEIGHBOURHOOD_REGION_SHARE)
+        .select("_id", F.col("iso_3166_2").alias("_region"))
+    )
+    later_reason = F.when(F.col("street").isNull(), F.lit("missing_street")).when(
+        F.col("house_number").isNull(), F.lit("missing_house_number")
+    )
+    placed = keyed.join(regions, "_id", "left").select(
+        *[
+            F.coalesce("_region", "iso_3166_2").alias("iso_3166_2")
+            if name == "iso_3166_2"
+            else F.when(F.col("_region").isNotNull(), later_reason)
+            .otherwise(F.col("reason"))
+            .alias("reason")
+            if name == "reason"
+            else F.col(name)
+            for name in normalized.columns
+        ]
+    )
+    return others.unionByName(placed)
+
+
 def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, DataFrame]:
     """Canonical address records of the run's scope, and the records rejected so far.
 
@@ -133,15 +227,17 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
         normalized = normalized.where(
             F.col("iso_3166_1").isNull() | (F.col("iso_3166_1") == run.country_filter)
         )
+    # Both outputs are read from one parse of the records: checkpointed to local disk
+    # as the first output is saved, read back for the second.
+    normalized = with_regions_from_neighbours(
+        normalized.withColumn("reason", reason).localCheckpoint(
+            eager=False, storageLevel=StorageLevel.DISK_ONLY
+        )
+    )
     if run.iso_3166_2:
         normalized = normalized.where(
             F.col("iso_3166_2").isNull() | (F.col("iso_3166_2") == run.iso_3166_2)
         )
-    # Both outputs are read from one parse of the records: checkpointed to local disk
-    # as the first output is saved, read back for the second.
-    normalized = normalized.withColumn("reason", reason).localCheckpoint(
-        eager=False, storageLevel=StorageLevel.DISK_ONLY
-    )
     valid = normalized.where(F.col("reason").isNull()).select(
         *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
     )
