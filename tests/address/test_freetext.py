@@ -508,6 +508,13 @@ FI_AS_WRITTEN_CASES = [
         dict(house_number="7", street="HÄMEENTIE", unit="B 220"),
     ),
     ("Mannerheimintie 12 as. 5, 00100 Helsinki", dict(house_number="12", unit="AS 5")),
+    # The number before the street, or in a part of its own.
+    ("12 Kaivokatu, 00100 Helsinki", dict(house_number="12", street="KAIVOKATU")),
+    (
+        "12 Kaivokatu 00100 Helsinki",
+        dict(house_number="12", street="KAIVOKATU", postcode="00100", locality="HELSINKI"),
+    ),
+    ("Kaivokatu, 12, 00100 Helsinki", dict(house_number="12", street="KAIVOKATU")),
 ]
 
 

@@ -191,6 +191,14 @@ def parse_street_line(
                         # letter; a staircase comes with an apartment number ("15 B 12").
                         number, rest = number + rest[0], []
                     return StreetLine(number, _join(tokens[:index]), _join(rest), locality)
+            if (
+                len(tokens) >= 2
+                and is_house_number_token(tokens[0])
+                and tokens[1].endswith(_FI_STREET_ENDINGS)
+            ):
+                # "12 Kaivokatu": the number written before a street that ends in its
+                # type; "4 Linja" (the fourth "line") is a street's name.
+                return _street_unit_locality(tokens[0], tokens[1:], split_locality)
     return _street_unit_locality(None, tokens, split_locality)
 
 
@@ -326,7 +334,7 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
     if country == "GB":
         return _parse_british(parts, postcode)
     if country == "FI":
-        parts = _without_premise_name(parts)
+        parts = _without_premise_name(_number_parts_joined(parts))
 
     units_before: list[str] = []
     units_after: list[str] = []
@@ -585,6 +593,18 @@ def _british_named_premise(
     return None, _join(tokens[:end]), None, _join(tokens[end:]), []
 
 
+def _number_parts_joined(parts: list[list[str]]) -> list[list[str]]:
+    """Parts with a lone house number joined to the street part before it
+    ("Kaivokatu, 12, 00100 Helsinki")."""
+    joined: list[list[str]] = []
+    for tokens in parts:
+        if joined and len(tokens) == 1 and is_house_number_token(tokens[0]):
+            joined[-1] = [*joined[-1], *tokens]
+        else:
+            joined.append(tokens)
+    return joined
+
+
 def _without_premise_name(parts: list[list[str]]) -> list[list[str]]:
     """Finnish parts without a premise or venue name in front of the street.
 
@@ -711,10 +731,11 @@ def _pop_leading_postcode(
             return last.pop(), None
         return None, None
     tokens = parts[0]
-    # Without commas the postcode follows the house number: "Hämeentie 7 B 22 00530 Helsinki".
+    # Without commas the postcode follows the house number: "Hämeentie 7 B 22 00530 Helsinki"
+    # (or "12 Hämeentie 00530 Helsinki").
     for index in range(2, len(tokens)):
         if pattern.fullmatch(tokens[index]) and any(
-            is_house_number_token(token) for token in tokens[1:index]
+            is_house_number_token(token) for token in tokens[:index]
         ):
             postcode, locality = tokens[index], _join(tokens[index + 1 :])
             del tokens[index:]
