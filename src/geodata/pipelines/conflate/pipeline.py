@@ -25,12 +25,12 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 recover_house_letters,
                 inputs="records",
-                outputs="int_records",
+                outputs="prm_records",
                 name="recover_house_letters",
             ),
             Node(
                 block_candidate_pairs,
-                inputs=["int_records", "params:blocking"],
+                inputs=["prm_records", "params:blocking"],
                 outputs="fea_candidate_pairs",
                 name="block_candidate_pairs",
             ),
@@ -38,7 +38,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 find_name_aliases,
                 inputs=[
                     "fea_candidate_pairs",
-                    "int_records",
+                    "prm_records",
                     "params:aliases",
                     "params:clustering",
                 ],
@@ -49,7 +49,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 compare_pairs,
                 inputs=[
                     "fea_candidate_pairs",
-                    "int_records",
+                    "prm_records",
                     "fea_name_aliases",
                     "params:scoring",
                     "params:clustering",
@@ -59,7 +59,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 sample_random_pairs,
-                inputs=["fea_candidate_pairs", "int_records", "params:scoring"],
+                inputs=["fea_candidate_pairs", "prm_records", "params:scoring"],
                 outputs="fea_random_pairs",
                 name="sample_random_pairs",
             ),
@@ -67,7 +67,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 compare_pairs,
                 inputs=[
                     "fea_random_pairs",
-                    "int_records",
+                    "prm_records",
                     "fea_name_aliases",
                     "params:scoring",
                     "params:clustering",
@@ -89,14 +89,14 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 cluster_matches,
-                inputs=["int_records", "mo_scored_pairs", "params:scoring", "params:clustering"],
+                inputs=["prm_records", "mo_scored_pairs", "params:scoring", "params:clustering"],
                 outputs="mo_clusters",
                 name="cluster_matches",
             ),
             Node(
                 choose_best_values,
                 inputs=[
-                    "int_records",
+                    "prm_records",
                     "mo_clusters",
                     "mo_scored_pairs",
                     "fea_name_aliases",
@@ -119,7 +119,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 apply_user_corrections,
-                inputs=["mo_kept_addresses", "mo_kept_lineage", "int_records", "params:clustering"],
+                inputs=["mo_kept_addresses", "mo_kept_lineage", "prm_records", "params:clustering"],
                 outputs=["mo_addresses", "mo_lineage", "mo_rejected"],
                 name="apply_user_corrections",
             ),
