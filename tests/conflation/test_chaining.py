@@ -123,6 +123,18 @@ def test_members_far_from_the_anchor_are_split_off_together(spark):
     ]
 
 
+def test_a_member_without_a_point_is_never_far_and_never_the_anchor(spark):
+    unplaced = ("u", 10, None, None, None, None, None, "rooftop", 0)
+    members = [
+        unplaced,  # the most accurate and highest priority, but nowhere
+        _member("a", accuracy="parcel"),
+        _member("b", north_m=100, accuracy="parcel", priority=2),  # 100 m < 10 x (35 + 35)
+        _member("c", north_m=2000, accuracy="parcel", priority=2),  # > 700 m from a
+    ]
+    edges = [("u", "a", 0.9), ("a", "b", 0.9), ("b", "c", 0.9)]
+    assert _clusters(spark, members, edges) == [["a", "b", "u"], ["c"]]
+
+
 @pytest.fixture(scope="module")
 def chained_records(spark):
     rows = [

@@ -153,6 +153,30 @@ def test_vote_summarises_each_cluster_and_takes_the_most_accurate_point():
     assert by_cluster["k2"]["sources"] == ["b"] and by_cluster["k2"]["unit_votes"] == []
 
 
+def test_members_without_a_point_leave_the_point_to_those_with_one():
+    rows = [
+        # The most accurate, highest-priority source lost its point: the next one places it.
+        _member("k1", "a", "1", 0, street="ASEMAKATU", lat=None, lon=None),
+        _member("k1", "b", "1", 1, street="ASEMAKATU", accuracy="parcel", lat=60.5),
+        # A cluster no source placed has neither point nor geometry accuracy or source.
+        _member("k2", "a", "2", 0, street="KAIVOKATU", lat=None, lon=None),
+    ]
+    columns = vote(_table(rows), ("street",), WEIGHTS, 365.0)
+    got = {
+        key: {name: columns[name][i].as_py() for name in columns}
+        for i, key in enumerate(columns["cluster_key"].to_pylist())
+    }
+    assert (got["k1"]["lat"], got["k1"]["geometry_accuracy"], got["k1"]["geometry_source"]) == (
+        pytest.approx(60.5),
+        "parcel",
+        "b",
+    )
+    assert dict(got["k1"]["provenance"]) == {"street": "a", "geometry": "b"}
+    assert (got["k2"]["lat"], got["k2"]["lon"], got["k2"]["geometry_accuracy"]) == (None,) * 3
+    assert got["k2"]["geometry_source"] is None
+    assert dict(got["k2"]["provenance"]) == {"street": "a"}
+
+
 def test_a_partition_in_several_batches_votes_as_one():
     rows = [
         _member("k1", "a", "1", 0, street="KATU A"),  # 1.0

@@ -212,11 +212,16 @@ def _spread_split(
     members: pd.DataFrame, edges: pd.DataFrame, cluster: pd.Series, max_distance_ratio: float
 ) -> pd.Series:
     """Step 2 of `split_chained_clusters`: members too far from their cluster's anchor leave it."""
-    frame = members.assign(cluster=cluster, rank=members["rank"].fillna(-np.inf))
-    # The anchor: most accurate geometry (an unknown class first, as Spark orders nulls),
-    # then priority, then key.
+    frame = members.assign(
+        cluster=cluster,
+        rank=members["rank"].fillna(-np.inf),
+        pointless=members["lat"].isna() | members["lon"].isna(),
+    )
+    # The anchor: a member with a point, the most accurate geometry (an unknown class
+    # first, as Spark orders nulls), then priority, then key. A member without a point
+    # is never far: nothing says where it is.
     anchors = (
-        frame.sort_values(["cluster", "rank", "priority", "key"])
+        frame.sort_values(["cluster", "pointless", "rank", "priority", "key"])
         .drop_duplicates("cluster")
         .set_index("cluster")[["lat", "lon", "tolerance"]]
         .reindex(frame["cluster"])
@@ -295,11 +300,12 @@ def split_chained_clusters(
        they all carry one and the same key; if it has edges to several different
        keys it is ambiguous and stays an address of its own (it is not guessed
        into one of them).
-    2. *Spread.* In every cluster, the anchor is the member with the most
-       accurate geometry (then priority, then key). A member farther from the
-       anchor than `max_distance_ratio` * (its tolerance + the anchor's) is
-       split off; split-off members of one cluster stay together where edges
-       join them. One pass, so the result is bounded and deterministic.
+    2. *Spread.* In every cluster, the anchor is the member with a point and
+       the most accurate geometry (then priority, then key). A member farther
+       from the anchor than `max_distance_ratio` * (its tolerance + the
+       anchor's) is split off (a member without a point never is); split-off
+       members of one cluster stay together where edges join them. One pass,
+       so the result is bounded and deterministic.
 
     Every step stays inside one component, so the members and edges are shuffled
     by component once and each partition of whole components is split in pandas

@@ -235,25 +235,29 @@ def _point(
     cluster: np.ndarray, starts: np.ndarray, members: pa.Table, clusters: int
 ) -> dict[str, pa.Array]:
     """Per cluster the point of its most accurate (then highest-priority) source,
-    averaged over that source's records of that accuracy."""
+    averaged over that source's records of that accuracy. Only members with a point
+    count; a cluster without any has no point and no geometry accuracy."""
     rank = _numbers(pc.cast(members["accuracy_rank"], pa.int64()), _LOWEST)
     priority = _numbers(members["priority"], 0).astype(np.int64)
     source = pc.rank(members["source"], sort_keys="ascending", tiebreaker="dense").to_numpy()
-    # Sorted by cluster, rank (unknown first), priority and source: within a cluster
-    # that is `np.lexsort`'s last key, and clusters are already in order.
-    order = np.lexsort((source, priority, rank, cluster))
+    lat = _numbers(members["lat"], np.nan).astype(np.float64)
+    lon = _numbers(members["lon"], np.nan).astype(np.float64)
+    pointless = (np.isnan(lat) | np.isnan(lon)).astype(np.int8)
+    # Sorted by cluster, then members with a point first, rank (unknown first),
+    # priority and source: within a cluster that is `np.lexsort`'s last key, and
+    # clusters are already in order.
+    order = np.lexsort((source, priority, rank, pointless, cluster))
     best = order[starts]
     chosen = (
-        (rank == rank[best][cluster])
+        (pointless == 0)
+        & (rank == rank[best][cluster])
         & (priority == priority[best][cluster])
         & (source == source[best][cluster])
     )
+    count = np.bincount(cluster[chosen], minlength=clusters)
     point: dict[str, pa.Array] = {}
-    for axis in ("lat", "lon"):
-        value = _numbers(members[axis], np.nan).astype(np.float64)
-        counted = chosen & ~np.isnan(value)
-        total = np.bincount(cluster[counted], weights=value[counted], minlength=clusters)
-        count = np.bincount(cluster[counted], minlength=clusters)
+    for axis, value in (("lat", lat), ("lon", lon)):
+        total = np.bincount(cluster[chosen], weights=value[chosen], minlength=clusters)
         point[axis] = pa.array(np.divide(total, np.maximum(count, 1)), mask=count == 0)
     accuracy = members["geometry_accuracy"].combine_chunks()
     known = chosen & pc.is_valid(accuracy).to_numpy(zero_copy_only=False)
@@ -262,7 +266,9 @@ def _point(
     point["geometry_accuracy"] = _scatter(
         first_cluster, pc.take(accuracy, pa.array(ranked[first])), clusters
     )
-    point["geometry_source"] = pc.take(members["source"], pa.array(best)).combine_chunks()
+    point["geometry_source"] = pc.if_else(
+        pa.array(count > 0), pc.take(members["source"], pa.array(best)).combine_chunks(), None
+    )
     return point
 
 

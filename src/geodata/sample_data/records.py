@@ -18,6 +18,11 @@ from geodata.sample_data.world import World, rng_for
 DATE_TYPE = pd.ArrowDtype(pa.date32())
 
 INVALID_KINDS = ("null_island", "latitude_out_of_range", "empty_street", "garbage_text")
+"""How a planned record is spoiled (`corrupt_invalid`)."""
+
+POINT_ONLY_KINDS = ("null_island", "latitude_out_of_range")
+"""Kinds that spoil only the point: the record still writes its template's address, so
+it is that address (conflated on its text) and not an invalid record."""
 
 GARBAGE = ("???", "N/A", "-", "UNKNOWN")
 
@@ -39,12 +44,14 @@ def plan_records(
 
     Each later delivery adds about `new_share` addresses and drops a few; about
     `duplicate_share` addresses get a second record under another id, and about
-    `invalid_share` of the records are invalid (no address, a template address
-    to corrupt). Stable addresses are in every delivery.
+    `invalid_share` of the records are spoiled copies of a template address
+    (`INVALID_KINDS`): invalid records (no address), except that a copy whose only
+    flaw is its point (`POINT_ONLY_KINDS`) is still its template's address. Stable
+    addresses are in every delivery.
 
     Returns:
         One row per record: `address` (-1 for invalid), `template`, `first` and
-        `last` delivery index, `invalid_kind` (None for valid records).
+        `last` delivery index, `invalid_kind` (None for unspoiled records).
     """
     addresses = np.nonzero(covered)[0]
     n = len(addresses)
@@ -74,12 +81,13 @@ def plan_records(
     kinds = np.array(INVALID_KINDS, dtype=object)[
         rng.permutation(np.arange(n_invalid) % len(INVALID_KINDS))
     ]
+    template = rng.choice(addresses, size=n_invalid)
     invalid = pd.DataFrame(
         {
-            "address": -1,
+            "address": np.where(np.isin(kinds, POINT_ONLY_KINDS), template, -1),
             "first": 0,
             "last": n_deliveries - 1,
-            "template": rng.choice(addresses, size=n_invalid),
+            "template": template,
             "invalid_kind": kinds,
         }
     )

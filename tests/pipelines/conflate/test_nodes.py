@@ -218,6 +218,32 @@ def test_a_renamed_street_is_learned_as_an_alias_and_takes_the_common_name(spark
     assert by_number["100"].provenance["street"] == "a"
 
 
+def test_records_without_a_point_are_conflated_on_their_text(spark):
+    """A source that gave no point for an address: its record still joins the records
+    that name the same address, which give the address its point; the same number and
+    street in another postcode, also without a point, stays another address."""
+    rows = [
+        enriched_record("a", "1", "12", "MISSION ST", building_id="B1"),
+        enriched_record("b", "1", "12", "MISSION ST", lat=37.75 + 6 * METRE, building_id="B1"),
+        enriched_record("c", "1", "12", "MISSION ST", lat=None, lon=None),
+        enriched_record("c", "2", "12", "MISSION ST", lat=None, lon=None, postcode="94014"),
+        enriched_record("a", "3", "14", "MISSION ST", lat=37.75 + 20 * METRE),
+    ]
+    records = enriched_frame(spark, rows).cache()
+
+    _, aliases, scored, clusters = _conflate(records)
+    addresses, _ = choose_best_values(records, clusters, scored, aliases, CLUSTERING)
+
+    assert _groups(clusters) == [["a:1", "b:1", "c:1"], ["a:3"], ["c:2"]]
+    by_postcode = {(r.house_number, r.postcode): r for r in addresses.collect()}
+    placed = by_postcode[("12", "94110")]
+    assert (placed.lat, placed.geometry_accuracy) == (pytest.approx(37.75), "rooftop")
+    assert placed.provenance["geometry"] == "a"
+    unplaced = by_postcode[("12", "94014")]
+    assert (unplaced.lat, unplaced.lon, unplaced.geometry_accuracy) == (None, None, None)
+    assert "geometry" not in unplaced.provenance
+
+
 def test_random_pairs_are_sampled_only_when_em_can_use_them(records, clustered):
     pairs = clustered[0]
     enough = SCORING.estimation.model_copy(update={"min_pairs": pairs.count()})

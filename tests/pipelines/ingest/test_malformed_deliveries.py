@@ -128,14 +128,15 @@ def test_a_parquet_file_with_text_coordinates_fails_naming_column_file_and_type(
 
 
 @pytest.mark.parametrize("file_format", ["csv", "json"])
-def test_text_that_is_not_a_number_rejects_only_its_record(spark, tmp_path, file_format):
-    # In CSV and JSON a type is a value's, not a file's: the reader nulls the value and
-    # the record is quarantined with a reason; the rest of the file is ingested.
+def test_text_that_is_not_a_number_costs_only_its_value(spark, tmp_path, file_format):
+    # In CSV and JSON a type is a value's, not a file's: the reader nulls the value, the
+    # record loses its point (its raw record keeps what was delivered) and the rest of
+    # the file is ingested.
     folder, _ = _delivery(tmp_path, file_format, [{**ROW, "rec_id": "2", "longitude": "east"}])
     out = _run_ingest(tmp_path, folder, file_format, "spark.SparkDataset")
     mapped = spark.read.parquet(str(out[0]))
-    reasons = {r.source_record_id: r.reject_reason for r in mapped.collect()}
-    assert reasons == {"1": None, "2": "missing_coordinates"}
+    got = {r.source_record_id: (r.reject_reason, r.lon) for r in mapped.collect()}
+    assert got == {"1": (None, ROW["longitude"]), "2": (None, None)}
 
 
 def test_a_complete_delivery_is_ingested(spark, tmp_path):

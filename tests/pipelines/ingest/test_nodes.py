@@ -71,16 +71,73 @@ def test_invalid_records_get_reason_codes(spark):
     )
     out = map_source_records(raw, SOURCE, _run("2026-11-01"), source_name="county")
     reasons = sorted((r.source_record_id or "", r.reject_reason or "") for r in out.collect())
+    # An unusable point alone rejects no address record (see the next test).
     assert reasons == [
         ("", "missing_record_id"),
-        ("1", "null_island"),
-        ("2", "invalid_coordinates"),
-        ("3", "missing_coordinates"),
+        ("1", ""),
+        ("2", ""),
+        ("3", ""),
         ("5", ""),
         ("5", "duplicate_record_id"),
         ("7", "invalid_delivery_date"),
-        ("8", "missing_coordinates"),
+        ("8", ""),
     ]
+
+
+def test_an_unusable_point_is_dropped_and_the_address_kept_with_its_raw_record(spark):
+    raw = spark.createDataFrame(
+        [
+            ("1", "2026-10-01", "12", "Main St", "0", "0"),
+            ("2", "2026-10-01", "12", "Main St", "-122.4", "123.4"),
+            ("3", "2026-10-01", "12", "Main St", None, "37.7"),
+            ("4", "2026-10-01", "12", "Main St", "abc", "37.7"),
+            ("5", "2026-10-01", "12", "Main St", "-122.4", "37.7"),
+        ],
+        COLUMNS,
+    )
+    out = map_source_records(raw, SOURCE, _run("2026-11-01"), source_name="county")
+    rows = {r.source_record_id: r for r in out.collect()}
+    assert {k: (r.lon, r.lat) for k, r in rows.items()} == {
+        "1": (None, None),
+        "2": (None, None),
+        "3": (None, None),
+        "4": (None, None),
+        "5": (-122.4, 37.7),
+    }
+    assert all(r.reject_reason is None and r.street == "Main St" for r in rows.values())
+    assert '"Y":"123.4"' in rows["2"].raw
+
+
+def test_a_correction_without_a_usable_point_is_rejected_for_it(spark):
+    corrections = SourceParams(
+        kind="corrections",
+        priority=0,
+        geometry_accuracy="rooftop",
+        columns={
+            "source_record_id": "ID",
+            "action": "ACTION",
+            "full_address": "ADDR",
+            "lon": "X",
+            "lat": "Y",
+        },
+        constants={"country": "US"},
+    )
+    raw = spark.createDataFrame(
+        [
+            ("c1", "fix", "1 Main St, Town, CA", None, 37.7),
+            ("c2", "fix", "1 Main St, Town, CA", 0.0, 0.0),
+            ("c3", "fix", "1 Main St, Town, CA", -122.4, 123.4),
+            ("c4", "delete", "1 Main St, Town, CA", None, None),
+        ],
+        "ID string, ACTION string, ADDR string, X double, Y double",
+    )
+    out = map_source_records(raw, corrections, _run("2026-11-01"), source_name="users")
+    assert {r.source_record_id: r.reject_reason for r in out.collect()} == {
+        "c1": "missing_coordinates",
+        "c2": "null_island",
+        "c3": "invalid_coordinates",
+        "c4": "missing_coordinates",
+    }
 
 
 def test_a_missing_mapped_column_names_the_source_and_column(spark):

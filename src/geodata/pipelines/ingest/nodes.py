@@ -182,34 +182,57 @@ def _any(conditions: list[Column]) -> Column:
     return reduce(lambda left, right: left | right, conditions)
 
 
+def _point_problem(lon: Column, lat: Column) -> Column:
+    """Why a record's point is unusable: `missing_coordinates`, `invalid_coordinates`
+    (outside -90..90 / -180..180) or `null_island` (0, 0); null for a usable point."""
+    return (
+        F.when(lon.isNull() | lat.isNull() | F.isnan(lon) | F.isnan(lat), "missing_coordinates")
+        .when((F.abs(lat) > 90) | (F.abs(lon) > 180), "invalid_coordinates")
+        .when((F.abs(lat) < 1e-6) & (F.abs(lon) < 1e-6), "null_island")
+    )
+
+
 def _with_reject_reason(records: DataFrame, source: SourceParams) -> DataFrame:
+    """The records with `reject_reason` (null for valid records).
+
+    A correction is placed by its point, so one without a usable point is rejected
+    for it. An address record without one (a geocoder that failed, a point typed
+    with its axes swapped, a placeholder 0, 0) is still an address when its text is
+    one: its point is dropped (its raw record keeps what was delivered) and it is
+    conflated on its text; normalization rejects it if its text is no address
+    either.
+    """
     lon, lat = F.col("lon"), F.col("lat")
+    point_problem = _point_problem(lon, lat)
     duplicate_rank = F.row_number().over(
         Window.partitionBy("source", "source_record_id").orderBy(F.col("raw").asc_nulls_last())
     )
-    checks: list[tuple[Column, str]] = [
-        (F.col("dt").isNull() & F.lit("dt" in source.columns), "invalid_delivery_date"),
-        (F.col("source_record_id").isNull(), "missing_record_id"),
-        (duplicate_rank > 1, "duplicate_record_id"),
+    checks: list[tuple[Column, Column]] = [
+        (F.col("dt").isNull() & F.lit("dt" in source.columns), F.lit("invalid_delivery_date")),
+        (F.col("source_record_id").isNull(), F.lit("missing_record_id")),
+        (duplicate_rank > 1, F.lit("duplicate_record_id")),
         # Judged on the mapped text, before normalization folds the junk away unseen.
-        (_any([is_too_long(F.col(f), _max_length(f)) for f in TEXT_CHECKED]), "field_too_long"),
-        (_any([is_invalid_text(F.col(f)) for f in TEXT_CHECKED]), "invalid_text"),
-        (lon.isNull() | lat.isNull() | F.isnan(lon) | F.isnan(lat), "missing_coordinates"),
-        ((F.abs(lat) > 90) | (F.abs(lon) > 180), "invalid_coordinates"),
-        ((F.abs(lat) < 1e-6) & (F.abs(lon) < 1e-6), "null_island"),
+        (
+            _any([is_too_long(F.col(f), _max_length(f)) for f in TEXT_CHECKED]),
+            F.lit("field_too_long"),
+        ),
+        (_any([is_invalid_text(F.col(f)) for f in TEXT_CHECKED]), F.lit("invalid_text")),
     ]
     if source.kind == "corrections":
         action = F.lower(F.col("action"))
-        checks.append((~action.isin("add", "fix", "suppress") | action.isNull(), "invalid_action"))
+        checks.append((point_problem.isNotNull(), point_problem))
+        is_invalid_action = ~action.isin("add", "fix", "suppress") | action.isNull()
+        checks.append((is_invalid_action, F.lit("invalid_action")))
     reason = reduce(
-        lambda acc, check: acc.when(check[0], F.lit(check[1])),
+        lambda acc, check: acc.when(check[0], check[1]),
         checks[1:],
-        F.when(checks[0][0], F.lit(checks[0][1])),
+        F.when(checks[0][0], checks[0][1]),
     )
     result = records.withColumn("reject_reason", reason)
     if source.kind == "corrections":
-        result = result.withColumn("action", F.lower(F.col("action")))
-    return result
+        return result.withColumn("action", F.lower(F.col("action")))
+    usable = point_problem.isNull()
+    return result.withColumns({"lon": F.when(usable, lon), "lat": F.when(usable, lat)})
 
 
 def combine_sources(*sources: DataFrame) -> DataFrame:
