@@ -467,6 +467,30 @@ GB_PAF_CASES = [
         "UNIT 4 WILLOW MILL MILL STREET EXAMPLETOWN",
         dict(house_number="WILLOW MILL", street="MILL STREET", unit="UNIT 4"),
     ),
+    # A unit word glued to its number.
+    (
+        "APT1, 15 FITZGERALD PARK, EXAMPLETOWN",
+        dict(house_number="15", street="FITZGERALD PARK", unit="APT 1", unit_id="1"),
+    ),
+    (
+        "FLAT3 HOOPER HALL 4 FIR LANE EXAMPLETOWN",
+        dict(house_number="4", street="FIR LANE", unit="FLAT 3", locality="EXAMPLETOWN"),
+    ),
+    # A number before a building's name and its street is the flat's; the building's
+    # name is the premise.
+    (
+        "11 SCHOFIELD HOUSE FIR LANE EXAMPLETOWN",
+        dict(house_number="SCHOFIELD HOUSE", street="FIR LANE", unit_id="11"),
+    ),
+    (
+        "6, WALSH MANSIONS, WHITE ROAD, NORTHSIDE, EXAMPLETOWN",
+        dict(house_number="WALSH MANSIONS", street="WHITE ROAD", unit_id="6"),
+    ),
+    # ... but a street named like a building keeps its number.
+    (
+        "12 KINGS COURT ROAD EXAMPLETOWN",
+        dict(house_number="12", street="KINGS COURT ROAD", unit=None),
+    ),
 ]
 
 
@@ -515,6 +539,11 @@ FI_AS_WRITTEN_CASES = [
         dict(house_number="12", street="KAIVOKATU", postcode="00100", locality="HELSINKI"),
     ),
     ("Kaivokatu, 12, 00100 Helsinki", dict(house_number="12", street="KAIVOKATU")),
+    ("23 a Haravakuja, 00260 Helsinki", dict(house_number="23A", street="HARAVAKUJA")),
+    (
+        "1 Adolf Lindforsin tie, 00260 Helsinki",
+        dict(house_number="1", street="ADOLF LINDFORSIN TIE"),
+    ),
 ]
 
 
@@ -524,11 +553,55 @@ def test_finnish_addresses_as_written(normalize, text, expected):
     _assert_fields(address, {**expected, "reject_reason": None})
 
 
+# US lines as written: a unit before the number, a house letter written apart.
+US_AS_WRITTEN_CASES = [
+    (
+        "APT 46 31 S TODD GRN, SPRINGFIELD, CA 91107",
+        dict(house_number="31", street="S TODD GRN", unit="APT 46"),
+    ),
+    ("#8 301 HAMMOND PL, SPRINGFIELD, CA 95951", dict(house_number="301", unit_id="8")),
+    (
+        "Suite 107 467 Huffman Way North Springfield CA 90869",
+        dict(house_number="467", street="HUFFMAN WAY", unit="STE 107"),
+    ),
+    ("123 B PARSONS MDWS, SPRINGFIELD, CA 91107", dict(house_number="123B", street="PARSONS MDWS")),
+    ("510 A N Gibson Aly, Springfield, CA 91107", dict(house_number="510A", street="N GIBSON ALY")),
+    # A one-letter street, a directional or a person's initials are no house letter.
+    ("12 B ST, SPRINGFIELD, CA 91107", dict(house_number="12", street="B ST")),
+    ("12 E MAIN ST, SPRINGFIELD, CA 91107", dict(house_number="12", street="E MAIN ST")),
+    ("12 J F KENNEDY BLVD, SPRINGFIELD, CA 91107", dict(house_number="12")),
+    ("12 Main St Apt4, Springfield, CA 91107", dict(house_number="12", unit="APT 4")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), US_AS_WRITTEN_CASES)
+def test_us_addresses_as_written(normalize, text, expected):
+    address = normalize(full_address=text, country="US", region="US-CA")
+    _assert_fields(address, {**expected, "reject_reason": None})
+
+
+@pytest.mark.parametrize(
+    ("street", "expected"),
+    [
+        ("9 59 FITZGERALD PARK", dict(house_number="59", street="FITZGERALD PARK", unit_id="9")),
+        ("19, Henderson Hall, 61 Ford St", dict(house_number="61", unit_id="19")),
+        (
+            "11 SCHOFIELD HOUSE WOODWARD ROAD",
+            dict(house_number="SCHOFIELD HOUSE", street="WOODWARD ROAD", unit_id="11"),
+        ),
+    ],
+)
+def test_a_british_street_field_holding_the_premise(normalize, street, expected):
+    address = normalize(street=street, country="GB", region="GB-ENG")
+    _assert_fields(address, {**expected, "reject_reason": None})
+
+
 @pytest.mark.parametrize(
     ("text", "country", "region"),
     [
         *[(text, "GB", "GB-ENG") for text, _ in GB_PAF_CASES],
         *[(text, "FI", "FI-18") for text, _ in FI_AS_WRITTEN_CASES],
+        *[(text, "US", "US-CA") for text, _ in US_AS_WRITTEN_CASES],
     ],
 )
 def test_addresses_as_written_are_idempotent(normalize, text, country, region):

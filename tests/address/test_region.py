@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geodata.address.region import (
+    country_of_region,
     country_of_region_code,
     find_region_at_end,
     resolve_country,
@@ -73,6 +74,24 @@ def test_resolve_region(raw, iso, expected):
 )
 def test_country_of_region_code(raw, expected):
     assert country_of_region_code(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("US-CA", "US"),
+        ("England", "GB"),
+        ("ENG", "GB"),
+        ("Uusimaa", "FI"),
+        ("California", "US"),
+        # A code or name that regions of several countries have names no country.
+        ("CA", None),
+        ("18", None),
+        ("Calif.", None),
+    ],
+)
+def test_a_region_names_its_country_when_only_one_country_has_it(raw, expected):
+    assert country_of_region(raw) == expected
 
 
 @pytest.mark.parametrize(

@@ -171,6 +171,8 @@ def parse_street_line(
             if len(rest) >= 2 and is_fraction_token(rest[0]):
                 house_number = f"{house_number} {rest[0]}"
                 rest = rest[1:]
+            elif iso_3166_1 == "US" and _is_spaced_house_letter(rest):
+                house_number, rest = house_number + rest[0], rest[1:]
             return _street_unit_locality(house_number, rest, split_locality)
         if not number_first:
             tokens = _split_slashes(tokens)
@@ -191,15 +193,33 @@ def parse_street_line(
                         # letter; a staircase comes with an apartment number ("15 B 12").
                         number, rest = number + rest[0], []
                     return StreetLine(number, _join(tokens[:index]), _join(rest), locality)
-            if (
-                len(tokens) >= 2
-                and is_house_number_token(tokens[0])
-                and tokens[1].endswith(_FI_STREET_ENDINGS)
-            ):
-                # "12 Kaivokatu": the number written before a street that ends in its
-                # type; "4 Linja" (the fourth "line") is a street's name.
-                return _street_unit_locality(tokens[0], tokens[1:], split_locality)
+            if len(tokens) >= 2 and is_house_number_token(tokens[0]):
+                # "12 Kaivokatu", "23 a Haravakuja", "1 Adolf Lindforsin tie": the number
+                # (and its letter) written before a street of up to three words that ends
+                # in its type; "4 Linja" (the fourth "line") is a street's name.
+                number, start = tokens[0], 1
+                if len(tokens) >= 3 and _LETTER.fullmatch(tokens[1]) and number.isdigit():
+                    number, start = number + tokens[1], 2
+                if any(token.endswith(_FI_STREET_ENDINGS) for token in tokens[start : start + 3]):
+                    return _street_unit_locality(number, tokens[start:], split_locality)
     return _street_unit_locality(None, tokens, split_locality)
+
+
+def _is_spaced_house_letter(rest: Sequence[str]) -> bool:
+    """Whether the first word after a house number is its letter, written apart ("123 B
+    PARSONS MDWS", "510 A N GIBSON ALY").
+
+    A lone letter that is no directional, followed by a name that is neither a street
+    type ("12 B ST" is B Street) nor another initial ("12 J F KENNEDY BLVD").
+    """
+    return (
+        len(rest) >= 3
+        and len(rest[0]) == 1
+        and rest[0].isalpha()
+        and rest[0] not in DIRECTIONALS
+        and rest[1] not in STREET_SUFFIXES
+        and (len(rest[1]) > 1 or rest[1] in DIRECTIONALS)
+    )
 
 
 def _trailing_unit_length(tokens: Sequence[str]) -> int:
@@ -341,6 +361,12 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
     street_tokens: list[str] | None = None
     locality_tokens: list[str] | None = None
     for tokens in parts:
+        if street_tokens is None:
+            # "APT 46 31 S TODD GRN": a unit written before the number and its street.
+            leading, rest = _leading_units(tokens)
+            if leading and len(rest) >= 2 and is_house_number_token(rest[0]):
+                units_before.extend(leading)
+                tokens = rest
         if is_unit_tokens(tokens):
             (units_before if street_tokens is None else units_after).extend(tokens)
         elif street_tokens is None:
@@ -401,7 +427,10 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
             unit_tokens = before[:1]
         line = kept[part][index:]
         after = kept[part + 1 :]
-        if len(line) == 1 and after:
+        if len(line) == 1 and len(after) >= 2 and _is_building_name(after[0]):
+            # "6, WALSH MANSIONS, WHITE ROAD": a flat, its building, then the street.
+            line, after = line + after[0] + after[1], after[2:]
+        elif len(line) == 1 and after:
             # "12, FIR LANE, EXAMPLETOWN": the number stands alone before its street.
             line, after = line + after[0], after[1:]
         house_number, street, unit, tail = _british_street_line(line, commas=bool(after))
@@ -430,10 +459,16 @@ def _british_street_field(tokens: list[str], has_house_number: bool) -> StreetLi
         return StreetLine(None, _join(tokens[:end]), unit, None)
     number_at = _premise_number([tokens])
     if number_at is not None:
+        before = tokens[: number_at[1]]
+        if not unit_tokens and before and is_house_number_token(before[0]):
+            # "9 59 FITZGERALD PARK": a bare number before the building's is its flat's.
+            unit = before[0]
         house_number, street, line_unit, _ = _british_street_line(
             tokens[number_at[1] :], commas=True
         )
-        return StreetLine(house_number, street, unit or line_unit, None)
+        return StreetLine(
+            house_number, street, _join([*(unit or "").split(), *(line_unit or "").split()]), None
+        )
     premise, street, _, _, _ = _british_named_premise([tokens]) if tokens else (None,) * 5
     if premise is None:
         end = _british_street_end(tokens, commas=True)
@@ -482,6 +517,16 @@ def _without_building_name(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def _is_building_name(tokens: list[str]) -> bool:
+    """Whether a part is a building's name: a name ending in a building word ("WALSH
+    MANSIONS")."""
+    return (
+        len(tokens) >= 2
+        and tokens[-1] in GB_BUILDING_WORDS
+        and not any(is_house_number_token(token) for token in tokens)
+    )
+
+
 def _leading_units(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Sub-buildings at the start of a British line ("FLAT 8 ...") and the rest.
 
@@ -525,11 +570,19 @@ def _british_street_line(
     tokens: list[str], *, commas: bool
 ) -> tuple[str | None, str | None, str | None, str | None]:
     """House number, street, unit and what follows the street (a locality) of a line
-    that starts with its number ("12 FIR LANE NORTHSIDE EXAMPLETOWN")."""
+    that starts with its number ("12 FIR LANE NORTHSIDE EXAMPLETOWN"); for a number
+    before a building's name ("11 SCHOFIELD HOUSE WOODWARD ROAD") the name is the
+    house number and the number the flat."""
     house_number, rest = tokens[0], tokens[1:]
     if len(rest) >= 2 and is_fraction_token(rest[0]):
         house_number, rest = f"{house_number} {rest[0]}", rest[1:]
     units, rest = _leading_units(rest)
+    street = _without_building_name(rest)
+    if len(street) < len(rest):
+        # "11 SCHOFIELD HOUSE WOODWARD ROAD": a number before a building's name and its
+        # street is the flat's, and the building's name is the premise.
+        units, house_number = [*units, house_number], _join(rest[: len(rest) - len(street)])
+        rest = street
     unit_at = find_unit_start(rest, 1)
     if unit_at is not None:
         units += rest[unit_at : unit_at + 2]

@@ -11,7 +11,7 @@ from functools import lru_cache
 from geodata.address.freetext import parse_free_text, split_street
 from geodata.address.house_number import HouseNumber, normalize_house_number
 from geodata.address.postcode import normalize_postcode
-from geodata.address.region import country_of_region_code, resolve_country, resolve_region
+from geodata.address.region import country_of_region, resolve_country, resolve_region
 from geodata.address.street import normalize_street
 from geodata.address.tables import UNIT_DESIGNATORS
 from geodata.address.text import clean_words
@@ -106,7 +106,7 @@ def normalize_address(
     country, full_address = _given(country), _given(full_address)
     iso_3166_1 = resolve_country(country) if country else None
     if iso_3166_1 is None and region:
-        iso_3166_1 = country_of_region_code(region)
+        iso_3166_1 = country_of_region(region)
 
     number = _house_number(house_number) if house_number else None
     unit_parts = normalize_unit(unit) if unit else None
@@ -131,7 +131,7 @@ def normalize_address(
         region = region or parsed.region
         postcode = postcode or parsed.postcode
         if iso_3166_1 is None and region:
-            iso_3166_1 = country_of_region_code(region)
+            iso_3166_1 = country_of_region(region)
 
     street_parts = normalize_street(street_text, iso_3166_1) if street_text else None
     iso_3166_2 = resolve_region(region, iso_3166_1) if region else None

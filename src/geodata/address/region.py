@@ -113,6 +113,40 @@ def country_of_region_code(raw: str) -> str | None:
     return match.group(1) if code else None
 
 
+@lru_cache(maxsize=1)
+def _countries_by_region() -> dict[str, frozenset[str]]:
+    """Every subdivision name and local code (name key or folded code) -> the countries
+    that have a subdivision of that name or code."""
+    found: dict[str, set[str]] = {}
+    for country in pycountry.countries:
+        codes, names = _subdivisions(country.alpha_2)
+        for key in [*names, *(fold(code.split("-", 1)[1]) for code in codes)]:
+            found.setdefault(key, set()).add(country.alpha_2)
+    return {key: frozenset(countries) for key, countries in found.items()}
+
+
+@lru_cache(maxsize=4096)
+def country_of_region(raw: str) -> str | None:
+    """The country a region names, when it is a full ISO 3166-2 code or the name or local
+    code of a subdivision of exactly one country ("England", "ENG" -> "GB"; "CA" is a
+    subdivision of several countries -> None).
+
+    Args:
+        raw: Region text as given.
+
+    Returns:
+        The alpha-2 country code, or None when the region names no country alone.
+    """
+    by_code = country_of_region_code(raw)
+    if by_code is not None:
+        return by_code
+    text = " ".join(fold(raw).split())
+    countries = _countries_by_region().get(_name_key(text)) or _countries_by_region().get(
+        text.replace(".", "")
+    )
+    return next(iter(countries)) if countries is not None and len(countries) == 1 else None
+
+
 def find_region_at_end(tokens: Sequence[str], iso_3166_1: str) -> int | None:
     """Where a trailing region (code or name of up to four words) starts in a token list.
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from geodata.address.tables import UNIT_DESIGNATORS
+
 # NFKC turns "½" into "1", FRACTION SLASH, "2" glued to the preceding digits ("12½" becomes
 # "121/2"), so vulgar fractions are spelled out with a leading space first.
 _FRACTIONS = {"¼": " 1/4", "½": " 1/2", "¾": " 3/4", "⅓": " 1/3", "⅔": " 2/3"}
@@ -36,10 +38,20 @@ _SPACED_FRACTION_SLASH = re.compile(r"(?<=\d)\s*/[\s/]*(?=\d)")
 _EDGE_JOINER = re.compile(r"(?<![\w])['-]+|['-]+(?![\w])")
 _REPEATED_APOSTROPHE = re.compile(r"'{2,}")
 _HASH = re.compile(r"#")
+# An apostrophe joins letters ("O'NEIL"); beside a digit it separates ("STE'12").
+_APOSTROPHE_BY_DIGIT = re.compile(r"'+(?=\d)|(?<=\d)'+")
 # In free text only a hyphen after a digit joins words ("10 - 12", "12 - A"); elsewhere a
 # spaced hyphen separates ("Main St - Apt 4").
 _DIGIT_HYPHEN = re.compile(r"(?<=\d)\s*-\s*(?=\w)")
 _SPACED_SEPARATOR_HYPHEN = re.compile(r"\s+-+\s*|\s*-+\s+")
+# A unit word glued to its number ("FLAT3", "APT12B") is the word and the number. Only
+# words of three letters or more: two-letter ones ("PH", "RM", "FL") are also the
+# letters of British postcode areas ("PH1", "RM12").
+_GLUED_UNIT = re.compile(
+    "("
+    + "|".join(sorted((w for w in UNIT_DESIGNATORS if len(w) >= 3), key=len, reverse=True))
+    + r")(\d+[A-Z]?)"
+)
 
 
 def fold(text: str) -> str:
@@ -109,7 +121,8 @@ def free_text_tokens(text: str) -> list[str]:
     """Tokens of one comma-separated part of a free-text address.
 
     "#" becomes its own token, "/" (fractions) and hyphens after digits (ranges) are kept,
-    other punctuation separates tokens.
+    other punctuation separates tokens, and a unit word glued to its number ("FLAT3")
+    is two tokens.
 
     Args:
         text: One part of a free-text address, e.g. "123 N. Main St #4".
@@ -120,6 +133,7 @@ def free_text_tokens(text: str) -> list[str]:
     text = fold(text)
     text = _NOT_WORD_FREE_TEXT.sub(" ", text)
     text = _HASH.sub(" # ", text)
+    text = _APOSTROPHE_BY_DIGIT.sub(" ", text)
     text = _DIGIT_HYPHEN.sub("-", text)
     text = _SPACED_SEPARATOR_HYPHEN.sub(" ", text)
     text = _SPACED_FRACTION_SLASH.sub("/", text)
@@ -127,5 +141,12 @@ def free_text_tokens(text: str) -> list[str]:
     for token in text.split():
         token = token.strip("-'/")
         if token:
-            tokens.append(token)
+            tokens.extend(split_glued_unit(token))
     return tokens
+
+
+def split_glued_unit(word: str) -> list[str]:
+    """A unit word glued to its number as the two words ("FLAT3" -> ["FLAT", "3"]); any
+    other word alone."""
+    glued = _GLUED_UNIT.fullmatch(word)
+    return list(glued.groups()) if glued else [word]

@@ -17,7 +17,7 @@ from geodata.address.tables import (
     UNIT_DESIGNATORS,
     UNIT_DESIGNATORS_ALWAYS_UNIT,
 )
-from geodata.address.text import free_text_tokens
+from geodata.address.text import free_text_tokens, split_glued_unit
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _NUMERIC_ORDINAL = re.compile(r"(\d+)(?:ST|ND|RD|TH|D)")
@@ -69,10 +69,15 @@ def unit_from_tokens(tokens: Sequence[str]) -> Unit | None:
         return Unit(f"{tokens[0]} {tokens[1]}", tokens[0] + tokens[1])
 
     parts: list[tuple[str, list[str]]] = []
-    for token in tokens:
-        # Punctuation inside a word is dropped before the designator lookup ("Ap't" is "APT"),
-        # so a printed identifier can never turn into a designator when parsed again.
-        word = token if token == "#" else _NOT_ALNUM.sub("", token)
+    # Punctuation inside a word is dropped before the designator lookup ("Ap't" is "APT"),
+    # so a printed identifier can never turn into a designator when parsed again; a word
+    # it leaves glued to a number ("REAR'12") is split as in free text.
+    words = [
+        piece
+        for token in tokens
+        for piece in ([token] if token == "#" else split_glued_unit(_NOT_ALNUM.sub("", token)))
+    ]
+    for word in words:
         if not word:
             continue
         designator = UNIT_DESIGNATORS.get(word)
