@@ -129,3 +129,52 @@ def test_a_record_without_its_region_is_placed_in_the_region_around_its_point(sp
         "border": ("unknown_region", "US-ZZ"),
     }
     assert len(regions) + len(reasons) == len(rows)
+
+
+def test_a_point_one_source_gives_to_several_streets_is_coarse(spark):
+    centre = {"lat": 37.75, "lon": -122.42, "geometry_accuracy": "parcel"}
+    rows = [
+        # A vendor's geocoder put three streets' addresses at one centre.
+        _placed("v1", street="Oak St", **centre),
+        _placed("v2", street="Elm St", **centre),
+        _placed("v3", street="Pine St", house_number="7", **centre),
+        # Another source's point there is its own; a building's flats and a corner
+        # lot (two streets) share a point legitimately.
+        {**_placed("o1", street="Ash St", **centre), "source": "b"},
+        _placed("flat1", 37.76, -122.41, street="Oak St", unit="1", geometry_accuracy="parcel"),
+        _placed("flat2", 37.76, -122.41, street="Oak St", unit="2", geometry_accuracy="parcel"),
+        _placed("corner1", 37.77, -122.41, street="Oak St"),
+        _placed("corner2", 37.77, -122.41, street="Elm St"),
+    ]
+    valid, _ = normalize_records(_mapped(spark, rows), RunParams(execution_dt="2026-11-01"))
+    accuracy = {r.source_record_id: r.geometry_accuracy for r in valid.collect()}
+    assert accuracy == {
+        "v1": "postal",
+        "v2": "postal",
+        "v3": "postal",
+        "o1": "parcel",
+        "flat1": "parcel",
+        "flat2": "parcel",
+        "corner1": "rooftop",
+        "corner2": "rooftop",
+    }
+
+
+def test_a_record_without_region_or_point_takes_the_region_of_its_postcode_or_town(spark):
+    rows = [
+        *[_placed(f"ca{i}", 37.70 + i * 0.001, -122.40, postcode="94110") for i in range(3)],
+        *[_placed(f"loc{i}", 37.80, -122.30, locality="Oakland") for i in range(2)],
+        _placed("nv", 39.0, -119.0, region="NV", locality="Springfield"),
+        _placed("or", 44.0, -123.0, region="OR", locality="Springfield"),
+        # No point: the postcode, else the town, tells the region.
+        _placed("by-postcode", None, None, region=None, postcode="94110"),
+        _placed("by-town", None, None, region=None, locality="OAKLAND"),
+        # A town name two regions have tells none.
+        _placed("springfield", None, None, region=None, locality="Springfield"),
+    ]
+    valid, rejected = normalize_records(_mapped(spark, rows), RunParams(execution_dt="2026-11-01"))
+    regions = {r.source_record_id: r.iso_3166_2 for r in valid.collect()}
+    assert regions["by-postcode"] == regions["by-town"] == "US-CA"
+    assert {r.source_record_id: r.reason for r in rejected.collect()} == {
+        "springfield": "unknown_region"
+    }

@@ -112,22 +112,35 @@ neighbourhood's."""
 _AROUND = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
 
 
+def _share_of_region(counts: DataFrame) -> DataFrame:
+    """`_id`, `_region` for the records whose neighbours (`_id`, `iso_3166_2`, `_n`) lie at
+    least `NEIGHBOURHOOD_REGION_SHARE` in one region."""
+    record = Window.partitionBy("_id")
+    return (
+        counts.withColumn("_share", F.col("_n") / F.sum("_n").over(record))
+        .where(F.col("_share") >= NEIGHBOURHOOD_REGION_SHARE)
+        .select("_id", F.col("iso_3166_2").alias("_region"))
+    )
+
+
 def with_regions_from_neighbours(normalized: DataFrame) -> DataFrame:
-    """Records rejected only for an unknown region, placed in the region around their point.
+    """Records rejected only for an unknown region, placed in the region of their neighbours.
 
     A source's region column may be empty or unreadable ("Calif.") while the
-    record names its country and stands at a usable point: it lies in the region
-    of the addresses around that point. A record's neighbourhood is its grid cell
-    of `NEIGHBOURHOOD_CELL_DEG` and the eight around it; its region is the one at
-    least `NEIGHBOURHOOD_REGION_SHARE` of the neighbourhood's valid records of the
-    same country lie in (a neighbourhood across a border has none). A placed
-    record is then judged by the reasons after the region's (`missing_street`,
-    `missing_house_number`); one whose neighbourhood tells no region stays
-    rejected.
+    record names its country: it lies in the region of the addresses around it.
+    Its neighbours are the valid records of the same country around its point
+    (its grid cell of `NEIGHBOURHOOD_CELL_DEG` and the eight around it), else, for
+    a record without a point or whose neighbourhood tells no region, those with
+    its postcode, else those with its locality. Its region is the one at least
+    `NEIGHBOURHOOD_REGION_SHARE` of its neighbours lie in (a neighbourhood across
+    a border, or a town name that many regions have, tells none). A placed record
+    is then judged by the reasons after the region's (`missing_street`,
+    `missing_house_number`); one whose neighbours tell no region stays rejected.
 
     Args:
         normalized: Parsed records with `reason` (null when valid), `iso_3166_1`,
-            `iso_3166_2`, `lat`, `lon`, `street`, `house_number`.
+            `iso_3166_2`, `lat`, `lon`, `postcode`, `locality`, `street`,
+            `house_number`.
 
     Returns:
         The same rows and columns, with `iso_3166_2` and `reason` set for the records
@@ -135,52 +148,56 @@ def with_regions_from_neighbours(normalized: DataFrame) -> DataFrame:
     """
     row = F.floor(F.col("lat") / NEIGHBOURHOOD_CELL_DEG)
     column = F.floor(F.col("lon") / NEIGHBOURHOOD_CELL_DEG)
-    counts = (
-        normalized.where(F.col("reason").isNull() & F.col("lat").isNotNull())
+    valid = normalized.where(F.col("reason").isNull())
+    cells = (
+        valid.where(F.col("lat").isNotNull())
         .groupBy("iso_3166_1", row.alias("_row"), column.alias("_col"), "iso_3166_2")
         .agg(F.count("*").alias("_n"))
     )
-    is_unplaced = (
-        (F.col("reason") == "unknown_region")
-        & F.col("iso_3166_1").isNotNull()
-        & F.col("lat").isNotNull()
-        & F.col("lon").isNotNull()
+    # Postcodes and localities are counted together once: few rows, summed per key below.
+    places = valid.groupBy("iso_3166_1", "postcode", "locality", "iso_3166_2").agg(
+        F.count("*").alias("_n")
     )
+    is_unplaced = (F.col("reason") == "unknown_region") & F.col("iso_3166_1").isNotNull()
     # Only the (few) records to place are joined; the others pass through unshuffled.
     unplaced = normalized.where(is_unplaced)
     others = normalized.where(~F.coalesce(is_unplaced, F.lit(False)))
+    keyed = unplaced.withColumn("_id", F.monotonically_increasing_id())
     around = F.explode(
         F.array(*[F.struct(F.lit(dr).alias("dr"), F.lit(dc).alias("dc")) for dr, dc in _AROUND])
     )
-    keyed = unplaced.withColumn("_id", F.monotonically_increasing_id())
     near = (
-        keyed.select(
-            "_id",
-            "iso_3166_1",
-            around.alias("_d"),
-            row.alias("_r0"),
-            column.alias("_c0"),
-        )
+        keyed.where(F.col("lat").isNotNull() & F.col("lon").isNotNull())
+        .select("_id", "iso_3166_1", around.alias("_d"), row.alias("_r0"), column.alias("_c0"))
         .select(
             "_id",
             "iso_3166_1",
             (F.col("_r0") + F.col("_d.dr")).alias("_row"),
             (F.col("_c0") + F.col("_d.dc")).alias("_col"),
         )
-        .join(counts, ["iso_3166_1", "_row", "_col"])
+        .join(cells, ["iso_3166_1", "_row", "_col"])
         .groupBy("_id", "iso_3166_2")
         .agg(F.sum("_n").alias("_n"))
     )
-    record = Window.partitionBy("_id")
-    regions = (
-        near.withColumn("_share", F.col("_n") / F.sum("_n").over(record))
-        .where(F.col("_share") >= NEIGHBOURHOOD_REGION_SHARE)
-        .select("_id", F.col("iso_3166_2").alias("_region"))
-    )
+    by_name = [
+        keyed.where(F.col(key).isNotNull())
+        .select("_id", "iso_3166_1", key)
+        .join(places.where(F.col(key).isNotNull()), ["iso_3166_1", key])
+        .groupBy("_id", "iso_3166_2")
+        .agg(F.sum("_n").alias("_n"))
+        for key in ("postcode", "locality")
+    ]
+    found = [_share_of_region(counts) for counts in (near, *by_name)]
+    located = keyed
+    for rank, regions in enumerate(found):
+        located = located.join(
+            regions.withColumnRenamed("_region", f"_region{rank}"), "_id", "left"
+        )
+    region = F.coalesce(*[F.col(f"_region{rank}") for rank in range(len(found))])
     later_reason = F.when(F.col("street").isNull(), F.lit("missing_street")).when(
         F.col("house_number").isNull(), F.lit("missing_house_number")
     )
-    placed = keyed.join(regions, "_id", "left").select(
+    placed = located.withColumn("_region", region).select(
         *[
             F.coalesce("_region", "iso_3166_2").alias("iso_3166_2")
             if name == "iso_3166_2"
@@ -193,6 +210,55 @@ def with_regions_from_neighbours(normalized: DataFrame) -> DataFrame:
         ]
     )
     return others.unionByName(placed)
+
+
+SHARED_POINT_STREETS = 3
+"""Streets whose records one source puts at one point for it to be a centroid."""
+
+SHARED_POINT_ACCURACY = "postal"
+"""The geometry accuracy of a point a source shares between streets."""
+
+
+def with_shared_points_coarse(records: DataFrame) -> DataFrame:
+    """Records whose source puts addresses of several streets at one point, as coarse.
+
+    A geocoder that finds only the postcode or the town places the address at
+    that area's centre, and some sources still label such a point as their usual
+    accuracy ("parcel"). A point is a rooftop, an entrance or a parcel of one
+    address, of a building's flats, or of a corner lot's two streets; when one
+    source puts records of `SHARED_POINT_STREETS` or more different streets at
+    exactly one point, it is the centre of an area, and those records' geometry
+    accuracy becomes `SHARED_POINT_ACCURACY`: their distance is no evidence, no
+    parcel or building is assigned to it, and survivorship prefers other points.
+
+    Args:
+        records: Canonical records (`source`, `lat`, `lon`, `street_base`,
+            `geometry_accuracy`).
+
+    Returns:
+        The same rows and columns.
+    """
+    shared = (
+        records.where(
+            F.col("lat").isNotNull()
+            & F.col("street_base").isNotNull()
+            & ~F.col("geometry_accuracy").eqNullSafe(SHARED_POINT_ACCURACY)
+        )
+        .groupBy("source", "lat", "lon")
+        .agg(F.countDistinct("street_base").alias("_streets"))
+        .where(F.col("_streets") >= SHARED_POINT_STREETS)
+        .select("source", "lat", "lon", F.lit(True).alias("_shared"))
+    )
+    return (
+        records.join(shared, ["source", "lat", "lon"], "left")
+        .withColumn(
+            "geometry_accuracy",
+            F.when(F.col("_shared"), F.lit(SHARED_POINT_ACCURACY)).otherwise(
+                F.col("geometry_accuracy")
+            ),
+        )
+        .select(*records.columns)
+    )
 
 
 def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, DataFrame]:
@@ -238,8 +304,10 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
         normalized = normalized.where(
             F.col("iso_3166_2").isNull() | (F.col("iso_3166_2") == run.iso_3166_2)
         )
-    valid = normalized.where(F.col("reason").isNull()).select(
-        *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
+    valid = with_shared_points_coarse(
+        normalized.where(F.col("reason").isNull()).select(
+            *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
+        )
     )
     rejected = normalized.where(F.col("reason").isNotNull()).select(
         "source",
