@@ -16,6 +16,7 @@ import jellyfish
 from geodata.address.tables import (
     DIRECTIONAL_PAIRS,
     DIRECTIONALS,
+    FI_SV_STREET_TYPES,
     GB_STREET_TYPE_ABBREVIATIONS,
     ORDINAL_WORDS,
     STREET_SUFFIXES,
@@ -60,7 +61,42 @@ def normalize_street(raw: str, iso_3166_1: str | None) -> Street | None:
         words = text.split()
         if len(words) >= 2 and words[-1] in GB_STREET_TYPE_ABBREVIATIONS:
             text = " ".join([*words[:-1], GB_STREET_TYPE_ABBREVIATIONS[words[-1]]])
+    if iso_3166_1 == "FI":
+        return Street(text, text, None, None, _bilingual_key(text) or street_phonetic(text))
     return Street(text, text, None, None, street_phonetic(text))
+
+
+# Longest first, so that "GATAN" is found before "GATA".
+_FI_SV_TYPE_ENDINGS = sorted(FI_SV_STREET_TYPES, key=len, reverse=True)
+_VOWELS = frozenset("AEIOUYÄÖÅ")
+
+
+def _bilingual_key(text: str) -> str | None:
+    """One phonetic key for the Finnish and the Swedish name of a street.
+
+    The name without its type (`FI_SV_STREET_TYPES`, as an ending or a word of its
+    own) and without a genitive ending (Swedish "-s"; Finnish "-in" after a
+    consonant, else "-n"), as a metaphone key, then the type in Finnish:
+    "RUNOKYLÄNPOLKU" and "RUNOKYLÄSTIGEN" are both "RNKL POLKU", "MANNERHEIMINTIE"
+    and "MANNERHEIMVÄGEN" both "MNRHM TIE". None when the name has no known type.
+    """
+    words = text.split()
+    if len(words) >= 2 and words[-1] in FI_SV_STREET_TYPES:
+        street_type, name = FI_SV_STREET_TYPES[words[-1]], words[:-1]
+    else:
+        ending = next((e for e in _FI_SV_TYPE_ENDINGS if words[-1].endswith(e)), None)
+        if ending is None or len(words[-1]) <= len(ending) + 2:
+            return None
+        street_type, name = FI_SV_STREET_TYPES[ending], [*words[:-1], words[-1][: -len(ending)]]
+    last = name[-1]
+    if last.endswith("S"):
+        last = last[:-1]
+    if len(last) > 3 and last.endswith("IN") and last[-3] not in _VOWELS:
+        last = last[:-2]
+    elif last.endswith("N"):
+        last = last[:-1]
+    key = street_phonetic(" ".join([*name[:-1], last]))
+    return f"{key} {street_type}" if key else None
 
 
 def _us_street(words: list[str]) -> Street | None:

@@ -488,3 +488,29 @@ COUNTRY_ALIASES: dict[str, str] = {
     "finland": "FI",
 }
 """Common country names and abbreviations outside ISO 3166-1 -> alpha-2 code."""
+
+
+# Street types of Finland's two official languages. A bilingual municipality names a
+# street in Finnish and in Swedish, often the same name with each language's type
+# ("Runokylänpolku" / "Runokylästigen", "Sahaajankatu" / "Sahaajagatan"): each type
+# word, written as the name's ending or as a word of its own, maps to one type here.
+FI_SV_STREET_TYPES: dict[str, str] = {
+    **dict.fromkeys(("KATU", "GATAN", "GATA"), "KATU"),
+    **dict.fromkeys(("TIE", "VÄGEN", "VÄG"), "TIE"),
+    **dict.fromkeys(("KUJA", "GRÄND", "GRÄNDEN"), "KUJA"),
+    **dict.fromkeys(("POLKU", "STIGEN", "STIG"), "POLKU"),
+    **dict.fromkeys(("TORI", "TORGET"), "TORI"),
+    **dict.fromkeys(("RANTA", "STRANDEN"), "RANTA"),
+    **dict.fromkeys(("MÄKI", "BACKEN"), "MÄKI"),
+    **dict.fromkeys(("PUISTO", "PARKEN"), "PUISTO"),
+    **dict.fromkeys(("AUKIO", "PLATSEN"), "AUKIO"),
+    **dict.fromkeys(("LAITURI", "KAJEN"), "LAITURI"),
+    **dict.fromkeys(("KAARI", "BÅGEN"), "KAARI"),
+    **dict.fromkeys(("PIHA", "GÅRDEN"), "PIHA"),
+    **dict.fromkeys(("RINNE", "BRINKEN"), "RINNE"),
+    **dict.fromkeys(("SILTA", "BRON"), "SILTA"),
+    **dict.fromkeys(("VÄYLÄ", "LEDEN"), "VÄYLÄ"),
+    **dict.fromkeys(("ESPLANADI", "ESPLANADEN"), "ESPLANADI"),
+    **dict.fromkeys(("BULEVARDI", "BOULEVARDEN"), "BULEVARDI"),
+}
+"""Finnish and Swedish street type -> its type in Finnish."""
