@@ -117,6 +117,22 @@ def test_a_named_premise_blocks_by_its_name_and_never_with_a_number(spark):
     assert pairs == {("a\x1f1", "b\x1f1")}
 
 
+def test_a_record_without_a_point_is_paired_by_its_postcode(spark):
+    rows = [
+        enriched_record("a", "1", "12", "MISSION ST"),
+        # No point, and a typing error the street's sound does not survive.
+        enriched_record("b", "1", "12", "NISSION ST", lat=None, lon=None),
+        # Another number, unit or postcode: not paired.
+        enriched_record("b", "2", "14", "NISSION ST", lat=None, lon=None),
+        enriched_record("b", "3", "12", "NISSION ST", lat=None, lon=None, unit="APT 1"),
+        enriched_record("b", "4", "12", "ORTEGA ST", lat=None, lon=None, postcode="94014"),
+        # Two records with points and different sounds are not paired by postcode.
+        enriched_record("c", "1", "12", "VALENCIA ST", lat=37.80),
+    ]
+    pairs = _pair_set(blocked_pairs(enriched_frame(spark, rows), BLOCKING))
+    assert pairs == {("a\x1f1", "b\x1f1"), ("b\x1f1", "c\x1f1")}
+
+
 def test_only_records_and_add_corrections_are_paired(spark):
     rows = [
         enriched_record("a", "1", "12", "MISSION ST"),

@@ -146,6 +146,30 @@ def _sub_blocks(oversized: DataFrame, members: DataFrame, blocking: BlockingPara
     )
 
 
+_PLACE_KEY = ("iso_3166_2", "hn_int", "hn_suffix_key", "unit_key", "postcode")
+"""What a record without a point shares with the records it is paired with."""
+
+
+def _unplaced_pairs(members: DataFrame) -> DataFrame:
+    """Pairs of each record without a point with the records of its number, unit and
+    postcode.
+
+    The grid-cell rules place a record by its point; one without (`lat` null) is
+    found only by its street's sound, which a typing error in the street defeats.
+    Its postcode stands in for its place: it is paired with every member that has
+    its house number, suffix, unit and postcode. The records without a point are
+    few, so this adds few pairs.
+    """
+    keyed = members.where(
+        reduce(lambda acc, c: acc & F.col(c).isNotNull(), _PLACE_KEY, F.lit(True))
+    ).select("key", *_PLACE_KEY, F.col("lat").isNull().alias("unplaced"))
+    unplaced = keyed.where("unplaced").select(F.col("key").alias("u"), *_PLACE_KEY)
+    pairs = unplaced.join(keyed.select("key", *_PLACE_KEY), list(_PLACE_KEY)).where(
+        F.col("u") != F.col("key")
+    )
+    return pairs.select(F.least("u", "key").alias("key_l"), F.greatest("u", "key").alias("key_r"))
+
+
 NAMED_PREMISE = -1
 """The house number's integer in blocking keys for a premise with a name and no number."""
 
@@ -164,7 +188,9 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
     and same postcode, or same block and same locality, ...: a union, so a pair
     needs to agree on only one of them), and with their `sorted_neighbourhood`
     nearest records in street order, so every record keeps comparisons (a
-    sub-block that is itself oversized relies on those alone).
+    sub-block that is itself oversized relies on those alone). A record without
+    a point is also paired with the records of its number, unit and postcode
+    (`_unplaced_pairs`).
 
     Args:
         records: Enriched canonical records; only cluster members
@@ -224,6 +250,7 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
         _pairs_in_small_groups(blocks, limit),
         _sorted_neighbourhood(oversized, block, blocking.sorted_neighbourhood),
         _pairs_in_small_groups(_grouped_keys(sub_blocks, sub_block), limit),
+        _unplaced_pairs(members),
     ]
     return reduce(DataFrame.unionByName, pairs).distinct()
 
