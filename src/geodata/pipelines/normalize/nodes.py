@@ -249,8 +249,10 @@ def with_shared_points_coarse(records: DataFrame) -> DataFrame:
         .where(F.col("_streets") >= SHARED_POINT_STREETS)
         .select("source", "lat", "lon", F.lit(True).alias("_shared"))
     )
+    # One row per shared point (a few per postcode or town at most): broadcast, so that
+    # the wide records are not shuffled to meet them.
     return (
-        records.join(shared, ["source", "lat", "lon"], "left")
+        records.join(F.broadcast(shared), ["source", "lat", "lon"], "left")
         .withColumn(
             "geometry_accuracy",
             F.when(F.col("_shared"), F.lit(SHARED_POINT_ACCURACY)).otherwise(
