@@ -16,16 +16,17 @@ PARAMS = AliasParams()
 PAIRS = (
     "iso_3166_2_l string, iso_3166_2_r string, hn_int_l long, hn_int_r long, "
     "hn_suffix_l string, hn_suffix_r string, unit_id_l string, unit_id_r string, "
-    "street_l string, street_r string, locality_l string, locality_r string, "
+    "street_l string, street_r string, street_phonetic_l string, street_phonetic_r string, "
+    "locality_l string, locality_r string, "
     "tolerance_m_l double, tolerance_m_r double, distance_ratio double, "
     "building_id_l string, building_id_r string, parcel_id_l string, parcel_id_r string"
 )
 
 
 def _pair(hn, street_l, street_r, *, locality=("SAN FRANCISCO", "SAN FRANCISCO"), ratio=0.1,
-          tolerance=(10.0, 35.0), parcels=(None, None)):  # fmt: skip
-    return ("US-CA", "US-CA", hn, hn, None, None, None, None, street_l, street_r, *locality,
-            *tolerance, ratio, None, None, *parcels)  # fmt: skip
+          tolerance=(10.0, 35.0), parcels=(None, None), phonetic=(None, None)):  # fmt: skip
+    return ("US-CA", "US-CA", hn, hn, None, None, None, None, street_l, street_r, *phonetic,
+            *locality, *tolerance, ratio, None, None, *parcels)  # fmt: skip
 
 
 def _names(frame, field):
@@ -75,6 +76,34 @@ def test_locality_aliases_need_most_of_a_names_disagreements(spark):
         ("SAN FRANCISCO", "NOE VALLEY"),
         ("BRISBANE", "DALY CITY"),
         ("DALY CITY", "BRISBANE"),
+    }
+
+
+def test_a_towns_two_names_are_learned_from_a_streets_two_names(spark):
+    # Bilingual records name the street and the town in one language: the Swedish
+    # street name comes with the Swedish town name. The street's two names share a key.
+    key = ("RNKL POLKU", "RNKL POLKU")
+    pairs = [
+        _pair(
+            hn,
+            "RUNOKYLÄNPOLKU",
+            "RUNOKYLÄSTIGEN",
+            locality=("HELSINKI", "HELSINGFORS"),
+            phonetic=key,
+        )  # fmt: skip
+        for hn in range(1, 7)
+    ]
+    # Names of other streets that only sound alike are no evidence.
+    pairs += [
+        _pair(hn, "SMITH ST", "SMYTH ST", locality=("OAKLAND", "ALAMEDA"), phonetic=("SM0", "SM0"))
+        for hn in range(1, 7)
+    ]
+
+    found = learn_locality_aliases(spark.createDataFrame(pairs, PAIRS), PARAMS)
+
+    assert _names(found, "locality") == {
+        ("HELSINKI", "HELSINGFORS"),
+        ("HELSINGFORS", "HELSINKI"),
     }
 
 

@@ -10,11 +10,11 @@ from functools import lru_cache
 
 from geodata.address.freetext import parse_free_text, split_street
 from geodata.address.house_number import HouseNumber, normalize_house_number
-from geodata.address.postcode import normalize_postcode
+from geodata.address.postcode import is_gb_postcode, normalize_postcode
 from geodata.address.region import country_of_region, resolve_country, resolve_region
 from geodata.address.street import normalize_street
 from geodata.address.tables import UNIT_DESIGNATORS
-from geodata.address.text import clean_words
+from geodata.address.text import clean_words, fold
 from geodata.address.unit import normalize_unit
 
 REJECT_REASONS: tuple[str, ...] = (
@@ -107,6 +107,10 @@ def normalize_address(
     iso_3166_1 = resolve_country(country) if country else None
     if iso_3166_1 is None and region:
         iso_3166_1 = country_of_region(region)
+    if iso_3166_1 is None and postcode and is_gb_postcode(fold(postcode)):
+        # A postcode of the Royal Mail's shape (letters, digits, then digit and two
+        # letters) is written nowhere else.
+        iso_3166_1 = "GB"
 
     number = _house_number(house_number) if house_number else None
     unit_parts = normalize_unit(unit) if unit else None

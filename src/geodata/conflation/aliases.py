@@ -94,6 +94,7 @@ ALIAS_EVIDENCE_COLUMNS = (
         for column in (
             "iso_3166_2",
             "street",
+            "street_phonetic",
             "locality",
             "hn_int",
             "hn_suffix",
@@ -191,6 +192,14 @@ def learn_street_aliases(pairs: DataFrame, params: AliasParams) -> DataFrame:
     return _both_orders(found, "street")
 
 
+def _same_bilingual_street() -> Column:
+    """The two streets share a bilingual key (`geodata.address.street`: a metaphone key,
+    a space and a street type), so they are one street in two languages."""
+    return (F.col("street_phonetic_l") == F.col("street_phonetic_r")) & F.col(
+        "street_phonetic_l"
+    ).contains(" ")
+
+
 def learn_locality_aliases(pairs: DataFrame, params: AliasParams) -> DataFrame:
     """Pairs of locality names that the sources of the same addresses use for one place.
 
@@ -201,8 +210,10 @@ def learn_locality_aliases(pairs: DataFrame, params: AliasParams) -> DataFrame:
     Returns:
         The alias table (`ALIAS_COLUMNS`, field `locality`), both orders of each pair.
     """
+    # One street: the same name, or names with one key (a street's Finnish and
+    # Swedish names, which come with the town's names in the same languages).
     same_address = pairs.where(
-        (F.col("street_l") == F.col("street_r"))
+        ((F.col("street_l") == F.col("street_r")) | _same_bilingual_street())
         & _same_number_and_unit()
         & (F.greatest("tolerance_m_l", "tolerance_m_r") <= params.locality_max_tolerance_m)
         & _co_located(params)
