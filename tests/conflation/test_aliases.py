@@ -83,14 +83,9 @@ def test_a_towns_two_names_are_learned_from_a_streets_two_names(spark):
     # Bilingual records name the street and the town in one language: the Swedish
     # street name comes with the Swedish town name. The street's two names share a key.
     key = ("RNKL POLKU", "RNKL POLKU")
+    towns = ("HELSINKI", "HELSINGFORS")
     pairs = [
-        _pair(
-            hn,
-            "RUNOKYLÄNPOLKU",
-            "RUNOKYLÄSTIGEN",
-            locality=("HELSINKI", "HELSINGFORS"),
-            phonetic=key,
-        )  # fmt: skip
+        _pair(hn, "RUNOKYLÄNPOLKU", "RUNOKYLÄSTIGEN", locality=towns, phonetic=key)
         for hn in range(1, 7)
     ]
     # Names of other streets that only sound alike are no evidence.
