@@ -178,3 +178,22 @@ def test_a_record_without_region_or_point_takes_the_region_of_its_postcode_or_to
     assert {r.source_record_id: r.reason for r in rejected.collect()} == {
         "springfield": "unknown_region"
     }
+
+
+def test_points_with_latitude_and_longitude_swapped_are_swapped_back(spark):
+    town = [
+        _placed(f"t{i}", 52.63 + i * 0.0002, -1.12, country="GB", region="ENG") for i in range(40)
+    ]
+    rows = [
+        *town,
+        # A source that swaps its axes: its records lie together, far from everyone else.
+        *[_placed(f"s{i}", -1.12, 52.63 + i * 0.001, country="GB", region="ENG") for i in range(3)],
+        # A lone address, and one whose swapped point is nobody's neighbourhood, keep theirs.
+        _placed("lone", 54.0, -3.0, country="GB", region="ENG"),
+        _placed("odd", 10.0, 20.0, country="GB", region="ENG"),
+    ]
+    valid, _ = normalize_records(_mapped(spark, rows), RunParams(execution_dt="2026-11-01"))
+    points = {r.source_record_id: (r.lat, r.lon) for r in valid.collect()}
+    assert all(points[f"s{i}"] == (52.63 + i * 0.001, -1.12) for i in range(3))
+    assert points["lone"] == (54.0, -3.0) and points["odd"] == (10.0, 20.0)
+    assert points["t0"] == (52.63, -1.12)

@@ -112,6 +112,107 @@ neighbourhood's."""
 _AROUND = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
 
 
+SWAPPED_POINT_NEIGHBOURS = 5
+"""Records of the country around a swapped-back point for the swap to be believed."""
+
+SWAPPED_POINT_RATIO = 10
+"""How many times more of the country's records must lie around the swapped-back point
+than around the point as written (an order of magnitude)."""
+
+
+def _neighbourhood_counts(records: DataFrame) -> DataFrame:
+    """`iso_3166_1`, `_row`, `_col`, `_n`: per grid cell, how many of `records` (with a
+    point) lie in it and the eight cells around it (few rows: one per occupied cell)."""
+    around = F.explode(
+        F.array(*[F.struct(F.lit(dr).alias("dr"), F.lit(dc).alias("dc")) for dr, dc in _AROUND])
+    )
+    cells = (
+        records.where(F.col("lat").isNotNull())
+        .groupBy(
+            "iso_3166_1",
+            F.floor(F.col("lat") / NEIGHBOURHOOD_CELL_DEG).alias("_r0"),
+            F.floor(F.col("lon") / NEIGHBOURHOOD_CELL_DEG).alias("_c0"),
+        )
+        .agg(F.count("*").alias("_n0"))
+    )
+    return (
+        cells.select("iso_3166_1", "_r0", "_c0", "_n0", around.alias("_d"))
+        .groupBy(
+            "iso_3166_1",
+            (F.col("_r0") + F.col("_d.dr")).alias("_row"),
+            (F.col("_c0") + F.col("_d.dc")).alias("_col"),
+        )
+        .agg(F.sum("_n0").alias("_n"))
+    )
+
+
+def with_swapped_points_restored(normalized: DataFrame) -> DataFrame:
+    """Points written with latitude and longitude swapped, swapped back.
+
+    A point with its axes swapped is still a valid point when the longitude is
+    under 90° (British and Finnish addresses), far from where the address is. A
+    record is taken to have swapped them when at least `SWAPPED_POINT_NEIGHBOURS`
+    valid records of its country lie around the swapped point (its grid cell of
+    `NEIGHBOURHOOD_CELL_DEG` and the eight around it), and `SWAPPED_POINT_RATIO`
+    times more than around the point as written (a source that swaps them all
+    puts its records together, far from everyone else's). A lone rural address
+    has no neighbours where its swapped point would be, and keeps its point.
+
+    Args:
+        normalized: Parsed records with `reason` (null when valid), `iso_3166_1`,
+            `lat`, `lon`.
+
+    Returns:
+        The same rows and columns, with `lat` and `lon` swapped for those records.
+    """
+    # Only valid records count as neighbours; the counts are one row per occupied
+    # cell, so they are broadcast and the records are not shuffled.
+    counts = F.broadcast(_neighbourhood_counts(normalized.where(F.col("reason").isNull())))
+    row, column = (F.floor(F.col(c) / NEIGHBOURHOOD_CELL_DEG) for c in ("lat", "lon"))
+    swapped_row, swapped_column = (
+        F.floor(F.col(c) / NEIGHBOURHOOD_CELL_DEG) for c in ("lon", "lat")
+    )
+    own = counts.select(
+        "iso_3166_1",
+        F.col("_row").alias("_own_row"),
+        F.col("_col").alias("_own_col"),
+        F.col("_n").alias("_own_n"),
+    )
+    other = counts.select(
+        "iso_3166_1",
+        F.col("_row").alias("_sw_row"),
+        F.col("_col").alias("_sw_col"),
+        F.col("_n").alias("_sw_n"),
+    )
+    keyed = normalized.withColumns(
+        {
+            "_own_row": row,
+            "_own_col": column,
+            "_sw_row": F.when(F.abs(F.col("lon")) <= 90, swapped_row),
+            "_sw_col": F.when(F.abs(F.col("lon")) <= 90, swapped_column),
+        }
+    )
+    joined = keyed.join(own, ["iso_3166_1", "_own_row", "_own_col"], "left").join(
+        other, ["iso_3166_1", "_sw_row", "_sw_col"], "left"
+    )
+    swapped_n = F.coalesce("_sw_n", F.lit(0))
+    swap = (
+        F.col("reason").isNull()
+        & (swapped_n >= SWAPPED_POINT_NEIGHBOURS)
+        & (F.coalesce("_own_n", F.lit(0)) * SWAPPED_POINT_RATIO < swapped_n)
+    )
+    return joined.select(
+        *[
+            F.when(swap, F.col("lon" if name == "lat" else "lat"))
+            .otherwise(F.col(name))
+            .alias(name)
+            if name in ("lat", "lon")
+            else F.col(name)
+            for name in normalized.columns
+        ]
+    )
+
+
 def _share_of_region(counts: DataFrame) -> DataFrame:
     """`_id`, `_region` for the records whose neighbours (`_id`, `iso_3166_2`, `_n`) lie at
     least `NEIGHBOURHOOD_REGION_SHARE` in one region."""
@@ -298,8 +399,10 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
     # Both outputs are read from one parse of the records: checkpointed to local disk
     # as the first output is saved, read back for the second.
     normalized = with_regions_from_neighbours(
-        normalized.withColumn("reason", reason).localCheckpoint(
-            eager=False, storageLevel=StorageLevel.DISK_ONLY
+        with_swapped_points_restored(
+            normalized.withColumn("reason", reason).localCheckpoint(
+                eager=False, storageLevel=StorageLevel.DISK_ONLY
+            )
         )
     )
     if run.iso_3166_2:
