@@ -79,23 +79,6 @@ def test_locality_aliases_need_most_of_a_names_disagreements(spark):
     }
 
 
-def test_a_streets_two_names_in_a_bilingual_region_need_no_close_points(spark):
-    key = ("RNKL POLKU", "RNKL POLKU")
-    far = {"ratio": 4.0, "tolerance": (15.0, 2000.0)}
-    pairs = [
-        *[_pair(hn, "RUNOKYLÄNPOLKU", "RUNOKYLÄSTIGEN", phonetic=key, **far) for hn in (2, 4, 6)],
-        # Names that only sound alike still need close points.
-        *[_pair(hn, "SMITH ST", "SMYTH ST", phonetic=("SM0", "SM0"), **far) for hn in (2, 4, 6)],
-    ]
-
-    found = learn_street_aliases(spark.createDataFrame(pairs, PAIRS), PARAMS)
-
-    assert _names(found, "street") == {
-        ("RUNOKYLÄNPOLKU", "RUNOKYLÄSTIGEN"),
-        ("RUNOKYLÄSTIGEN", "RUNOKYLÄNPOLKU"),
-    }
-
-
 def test_a_towns_two_names_are_learned_from_a_streets_two_names(spark):
     # Bilingual records name the street and the town in one language: the Swedish
     # street name comes with the Swedish town name. The street's two names share a key.

@@ -174,20 +174,17 @@ def learn_street_aliases(pairs: DataFrame, params: AliasParams) -> DataFrame:
     Returns:
         The alias table (`ALIAS_COLUMNS`, field `street`), both orders of each pair.
     """
-    # A street's two names in a bilingual region share a key: the key stands in for
-    # the points' closeness (one name's records are often geocoded less precisely).
-    bilingual = _same_bilingual_street()
     compared = pairs.where(
         (F.col("street_l") != F.col("street_r"))
         & _same_number_and_unit()
-        & ((F.greatest("tolerance_m_l", "tolerance_m_r") <= params.max_tolerance_m) | bilingual)
+        & (F.greatest("tolerance_m_l", "tolerance_m_r") <= params.max_tolerance_m)
     )
     named = compared.select(
         F.col("iso_3166_2_l").alias("iso_3166_2"),
         F.least("street_l", "street_r").alias("name"),
         F.greatest("street_l", "street_r").alias("alias"),
         _house_number().alias("house_number"),
-        (_co_located(params) | bilingual).alias("close"),
+        _co_located(params).alias("close"),
     )
     found = (
         named.groupBy("iso_3166_2", "name", "alias")
