@@ -101,11 +101,18 @@ def test_the_run_leaves_its_figures_and_qa_report(project):
 
 def test_invalid_records_are_quarantined_with_reasons(spark, project):
     quarantine = _partition(spark, "geodata.quarantine", D1)
-    reasons = {r.reason for r in quarantine.select("reason").distinct().collect()}
-    # Records without an address are quarantined for their text; a point spoiled alone
-    # (0, 0 or a latitude past 90) costs no address record.
-    assert reasons & {"unparseable_address", "missing_street", "missing_house_number"}
-    assert not reasons & {"null_island", "invalid_coordinates", "missing_coordinates"}
+    reasons = {r.source: set() for r in quarantine.select("source").distinct().collect()}
+    for r in quarantine.select("source", "reason").distinct().collect():
+        reasons[r.source].add(r.reason)
+    # Address records without an address are quarantined for their text; a point spoiled
+    # alone (0, 0 or a latitude past 90) costs no address record. A correction is placed
+    # by its point, so one without a usable point is quarantined for it.
+    addresses = set().union(
+        *(found for source, found in reasons.items() if source != "user_corrections")
+    )
+    assert addresses & {"unparseable_address", "missing_street", "missing_house_number"}
+    assert not addresses & {"null_island", "invalid_coordinates", "missing_coordinates"}
+    assert "null_island" in reasons["user_corrections"]
     invalid = _in_scope(spark, D1).where("invalid").select("source", "source_record_id")
     assert invalid.count() > 0
     lineage = _partition(spark, "geodata.address_lineage", D1)
