@@ -108,20 +108,22 @@ def test_an_unusable_point_is_dropped_and_the_address_kept_with_its_raw_record(s
     assert '"Y":"123.4"' in rows["2"].raw
 
 
+CORRECTIONS = SourceParams(
+    kind="corrections",
+    priority=0,
+    geometry_accuracy="rooftop",
+    columns={
+        "source_record_id": "ID",
+        "action": "ACTION",
+        "full_address": "ADDR",
+        "lon": "X",
+        "lat": "Y",
+    },
+    constants={"country": "US"},
+)
+
+
 def test_a_correction_without_a_usable_point_is_rejected_for_it(spark):
-    corrections = SourceParams(
-        kind="corrections",
-        priority=0,
-        geometry_accuracy="rooftop",
-        columns={
-            "source_record_id": "ID",
-            "action": "ACTION",
-            "full_address": "ADDR",
-            "lon": "X",
-            "lat": "Y",
-        },
-        constants={"country": "US"},
-    )
     raw = spark.createDataFrame(
         [
             ("c1", "fix", "1 Main St, Town, CA", None, 37.7),
@@ -131,7 +133,7 @@ def test_a_correction_without_a_usable_point_is_rejected_for_it(spark):
         ],
         "ID string, ACTION string, ADDR string, X double, Y double",
     )
-    out = map_source_records(raw, corrections, _run("2026-11-01"), source_name="users")
+    out = map_source_records(raw, CORRECTIONS, _run("2026-11-01"), source_name="users")
     assert {r.source_record_id: r.reject_reason for r in out.collect()} == {
         "c1": "missing_coordinates",
         "c2": "null_island",
@@ -150,19 +152,6 @@ def test_a_missing_mapped_column_names_the_source_and_column(spark):
 
 
 def test_corrections_with_unknown_actions_are_rejected(spark):
-    corrections = SourceParams(
-        kind="corrections",
-        priority=0,
-        geometry_accuracy="rooftop",
-        columns={
-            "source_record_id": "ID",
-            "action": "ACTION",
-            "full_address": "ADDR",
-            "lon": "X",
-            "lat": "Y",
-        },
-        constants={"country": "US"},
-    )
     raw = spark.createDataFrame(
         [
             ("c1", "FIX", "1 Main St, Town, CA", -122.4, 37.7),
@@ -170,6 +159,6 @@ def test_corrections_with_unknown_actions_are_rejected(spark):
         ],
         "ID string, ACTION string, ADDR string, X double, Y double",
     )
-    out = map_source_records(raw, corrections, _run("2026-11-01"), source_name="users")
+    out = map_source_records(raw, CORRECTIONS, _run("2026-11-01"), source_name="users")
     got = {r.source_record_id: (r.action, r.reject_reason) for r in out.collect()}
     assert got == {"c1": ("fix", None), "c2": ("delete", "invalid_action")}

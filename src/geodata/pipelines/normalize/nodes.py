@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
@@ -112,6 +112,13 @@ neighbourhood's."""
 _AROUND = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
 
 
+def _around() -> Column:
+    """One row per cell of a 3x3 neighbourhood: its row and column offsets `dr`, `dc`."""
+    return F.explode(
+        F.array(*[F.struct(F.lit(dr).alias("dr"), F.lit(dc).alias("dc")) for dr, dc in _AROUND])
+    )
+
+
 SWAPPED_POINT_NEIGHBOURS = 5
 """Records of the country around a swapped-back point for the swap to be believed."""
 
@@ -123,9 +130,7 @@ than around the point as written (an order of magnitude)."""
 def _neighbourhood_counts(records: DataFrame) -> DataFrame:
     """`iso_3166_1`, `_row`, `_col`, `_n`: per grid cell, how many of `records` (with a
     point) lie in it and the eight cells around it (few rows: one per occupied cell)."""
-    around = F.explode(
-        F.array(*[F.struct(F.lit(dr).alias("dr"), F.lit(dc).alias("dc")) for dr, dc in _AROUND])
-    )
+    around = _around()
     cells = (
         records.where(F.col("lat").isNotNull())
         .groupBy(
@@ -264,9 +269,7 @@ def with_regions_from_neighbours(normalized: DataFrame) -> DataFrame:
     unplaced = normalized.where(is_unplaced)
     others = normalized.where(~F.coalesce(is_unplaced, F.lit(False)))
     keyed = unplaced.withColumn("_id", F.monotonically_increasing_id())
-    around = F.explode(
-        F.array(*[F.struct(F.lit(dr).alias("dr"), F.lit(dc).alias("dc")) for dr, dc in _AROUND])
-    )
+    around = _around()
     near = (
         keyed.where(F.col("lat").isNotNull() & F.col("lon").isNotNull())
         .select("_id", "iso_3166_1", around.alias("_d"), row.alias("_r0"), column.alias("_c0"))
