@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from geodata.conflation import identity
 from geodata.conflation.identity import (
     IdAssignmentConvergenceError,
     greedy_assignment,
@@ -176,7 +177,10 @@ def test_the_first_run_keeps_content_ids(spark):
     assert kept_lineage == [("h1", "s", "1", "US", "US-CA"), ("h2", "s", "2", "US", "US-CA")]
 
 
-def test_kept_ids_replace_content_ids_in_addresses_and_lineage(spark):
+@pytest.mark.parametrize("broadcast_limit", [200_000, 0], ids=["broadcast", "shuffled"])
+def test_kept_ids_replace_content_ids_in_addresses_and_lineage(spark, monkeypatch, broadcast_limit):
+    # Few changed ids are broadcast, many are joined by a shuffle: the same ids either way.
+    monkeypatch.setattr(identity, "BROADCAST_CHANGED_IDS", broadcast_limit)
     kept_addresses, kept_lineage = _keep_ids(
         spark,
         [

@@ -42,35 +42,35 @@ def recover_house_letters(records: DataFrame) -> DataFrame:
         `hn_suffix` and at the end of `house_number` ("15" becomes "15B").
     """
     members = records.where(is_cluster_member() & F.col("hn_int").isNotNull())
-    lettered = (
-        members.where(F.col("hn_suffix").rlike(_HOUSE_LETTER))
+    is_lettered = F.col("hn_suffix").rlike(_HOUSE_LETTER)
+    # One aggregation of the narrow key columns: the letters, and the sources with and
+    # without one, per number on a street (collect_set skips the nulls of `when`).
+    places = (
+        members.where(F.col("hn_suffix").isNull() | is_lettered)
         .groupBy(*_PLACE)
         .agg(
-            F.collect_set("hn_suffix").alias("letters"),
-            F.collect_set("source").alias("lettered_sources"),
+            F.collect_set(F.when(is_lettered, F.col("hn_suffix"))).alias("letters"),
+            F.collect_set(F.when(is_lettered, F.col("source"))).alias("lettered_sources"),
+            F.collect_set(F.when(F.col("hn_suffix").isNull(), F.col("source"))).alias(
+                "plain_sources"
+            ),
         )
     )
-    plain = (
-        members.where(F.col("hn_suffix").isNull())
-        .groupBy(*_PLACE)
-        .agg(F.collect_set("source").alias("plain_sources"))
-    )
-    lost = (
-        lettered.join(plain, list(_PLACE))
-        .where(
-            (F.size("letters") == 1)
-            & (F.size("plain_sources") == 1)
-            & ~F.array_contains("lettered_sources", F.col("plain_sources")[0])
-        )
-        .select(
-            *_PLACE,
-            F.col("plain_sources")[0].alias("source"),
-            F.col("letters")[0].alias("_letter"),
-        )
+    lost = places.where(
+        (F.size("letters") == 1)
+        & (F.size("plain_sources") == 1)
+        & ~F.array_contains("lettered_sources", F.col("plain_sources")[0])
+    ).select(
+        *_PLACE,
+        F.col("plain_sources")[0].alias("source"),
+        F.col("letters")[0].alias("_letter"),
     )
     letter = F.when(F.col("hn_suffix").isNull(), F.col("_letter"))
+    # One row per number whose letter a source lost (a small share of the lettered
+    # numbers, themselves a small share of a region's): broadcast, so that the wide
+    # records are read and written where they stand instead of shuffled to meet it.
     return (
-        records.join(lost, [*_PLACE, "source"], "left")
+        records.join(F.broadcast(lost), [*_PLACE, "source"], "left")
         .withColumn("_letter", letter)
         .withColumn("hn_suffix", F.coalesce("hn_suffix", "_letter"))
         .withColumn(

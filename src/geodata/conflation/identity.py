@@ -17,6 +17,9 @@ from geodata.schemas import RECORD_KEY_COLUMNS
 
 REGION = ("iso_3166_1", "iso_3166_2")
 
+BROADCAST_CHANGED_IDS = 200_000
+"""Changed ids (two short strings each, about 15 MB) up to which they are broadcast."""
+
 
 class IdAssignmentConvergenceError(RuntimeError):
     """The greedy id assignment needed more rounds than allowed."""
@@ -247,10 +250,20 @@ def keep_previous_ids(
     """
     previous = previous_run_lineage(previous_lineage, execution_dt)
     ids = stable_ids(addresses, lineage, previous, max_iterations).localCheckpoint()
+    # Most ids do not change: a new address's content id, and an address that
+    # continues an earlier one with the same content, keep theirs. Only the changed
+    # ones are joined, broadcast when there are few (a region's first run has none),
+    # so that the addresses and lineage are read and written where they stand.
+    changed = ids.where(F.col("stable_id") != F.col("address_id"))
+    if changed.count() <= BROADCAST_CHANGED_IDS:
+        changed = F.broadcast(changed)
 
     def renamed(frame: DataFrame) -> DataFrame:
-        return frame.join(ids, "address_id").select(
-            *[F.col("stable_id").alias(c) if c == "address_id" else F.col(c) for c in frame.columns]
+        return frame.join(changed, "address_id", "left").select(
+            *[
+                F.coalesce("stable_id", "address_id").alias(c) if c == "address_id" else F.col(c)
+                for c in frame.columns
+            ]
         )
 
     return renamed(addresses), renamed(lineage)

@@ -127,31 +127,42 @@ SWAPPED_POINT_RATIO = 10
 than around the point as written (an order of magnitude)."""
 
 
-def _neighbourhood_counts(records: DataFrame) -> DataFrame:
-    """`iso_3166_1`, `_row`, `_col`, `_n`: per grid cell, how many of `records` (with a
-    point) lie in it and the eight cells around it (few rows: one per occupied cell)."""
-    around = _around()
-    cells = (
-        records.where(F.col("lat").isNotNull())
-        .groupBy(
-            "iso_3166_1",
-            F.floor(F.col("lat") / NEIGHBOURHOOD_CELL_DEG).alias("_r0"),
-            F.floor(F.col("lon") / NEIGHBOURHOOD_CELL_DEG).alias("_c0"),
-        )
-        .agg(F.count("*").alias("_n0"))
-    )
+def neighbourhood_cells(normalized: DataFrame) -> DataFrame:
+    """`iso_3166_1`, `_row`, `_col`, `iso_3166_2`, `_n`: how many valid records with a
+    point lie in each grid cell of `NEIGHBOURHOOD_CELL_DEG`, per region, their points
+    as written (few rows: one per occupied cell and region).
+
+    Both the swapped points and the regions from neighbours count these, so a run
+    counts them once: records whose points are swapped back are counted where
+    written, far from the others (which is how they are found).
+    """
     return (
-        cells.select("iso_3166_1", "_r0", "_c0", "_n0", around.alias("_d"))
+        normalized.where(F.col("reason").isNull() & F.col("lat").isNotNull())
         .groupBy(
             "iso_3166_1",
-            (F.col("_r0") + F.col("_d.dr")).alias("_row"),
-            (F.col("_c0") + F.col("_d.dc")).alias("_col"),
+            F.floor(F.col("lat") / NEIGHBOURHOOD_CELL_DEG).alias("_row"),
+            F.floor(F.col("lon") / NEIGHBOURHOOD_CELL_DEG).alias("_col"),
+            "iso_3166_2",
         )
-        .agg(F.sum("_n0").alias("_n"))
+        .agg(F.count("*").alias("_n"))
     )
 
 
-def with_swapped_points_restored(normalized: DataFrame) -> DataFrame:
+def _neighbourhood_counts(cells: DataFrame) -> DataFrame:
+    """`iso_3166_1`, `_row`, `_col`, `_n`: per grid cell, how many of the records counted
+    in `cells` (`neighbourhood_cells`) lie in it and the eight cells around it."""
+    return (
+        cells.select("iso_3166_1", "_row", "_col", "_n", _around().alias("_d"))
+        .groupBy(
+            "iso_3166_1",
+            (F.col("_row") + F.col("_d.dr")).alias("_row"),
+            (F.col("_col") + F.col("_d.dc")).alias("_col"),
+        )
+        .agg(F.sum("_n").alias("_n"))
+    )
+
+
+def with_swapped_points_restored(normalized: DataFrame, cells: DataFrame) -> DataFrame:
     """Points written with latitude and longitude swapped, swapped back.
 
     A point with its axes swapped is still a valid point when the longitude is
@@ -166,13 +177,14 @@ def with_swapped_points_restored(normalized: DataFrame) -> DataFrame:
     Args:
         normalized: Parsed records with `reason` (null when valid), `iso_3166_1`,
             `lat`, `lon`.
+        cells: `neighbourhood_cells` of the records.
 
     Returns:
         The same rows and columns, with `lat` and `lon` swapped for those records.
     """
     # Only valid records count as neighbours; the counts are one row per occupied
     # cell, so they are broadcast and the records are not shuffled.
-    counts = F.broadcast(_neighbourhood_counts(normalized.where(F.col("reason").isNull())))
+    counts = F.broadcast(_neighbourhood_counts(cells))
     row, column = (F.floor(F.col(c) / NEIGHBOURHOOD_CELL_DEG) for c in ("lat", "lon"))
     swapped_row, swapped_column = (
         F.floor(F.col(c) / NEIGHBOURHOOD_CELL_DEG) for c in ("lon", "lat")
@@ -229,7 +241,7 @@ def _share_of_region(counts: DataFrame) -> DataFrame:
     )
 
 
-def with_regions_from_neighbours(normalized: DataFrame) -> DataFrame:
+def with_regions_from_neighbours(normalized: DataFrame, cells: DataFrame) -> DataFrame:
     """Records rejected only for an unknown region, placed in the region of their neighbours.
 
     A source's region column may be empty or unreadable ("Calif.") while the
@@ -247,6 +259,7 @@ def with_regions_from_neighbours(normalized: DataFrame) -> DataFrame:
         normalized: Parsed records with `reason` (null when valid), `iso_3166_1`,
             `iso_3166_2`, `lat`, `lon`, `postcode`, `locality`, `street`,
             `house_number`.
+        cells: `neighbourhood_cells` of the records.
 
     Returns:
         The same rows and columns, with `iso_3166_2` and `reason` set for the records
@@ -255,20 +268,16 @@ def with_regions_from_neighbours(normalized: DataFrame) -> DataFrame:
     row = F.floor(F.col("lat") / NEIGHBOURHOOD_CELL_DEG)
     column = F.floor(F.col("lon") / NEIGHBOURHOOD_CELL_DEG)
     valid = normalized.where(F.col("reason").isNull())
-    cells = (
-        valid.where(F.col("lat").isNotNull())
-        .groupBy("iso_3166_1", row.alias("_row"), column.alias("_col"), "iso_3166_2")
-        .agg(F.count("*").alias("_n"))
-    )
     # Postcodes and localities are counted together once: few rows, summed per key below.
     places = valid.groupBy("iso_3166_1", "postcode", "locality", "iso_3166_2").agg(
         F.count("*").alias("_n")
     )
     is_unplaced = (F.col("reason") == "unknown_region") & F.col("iso_3166_1").isNotNull()
-    # Only the (few) records to place are joined; the others pass through unshuffled.
+    # Only the (few) records to place are joined, read once (checkpointed) for the
+    # three ways of placing them; the others pass through unshuffled.
     unplaced = normalized.where(is_unplaced)
     others = normalized.where(~F.coalesce(is_unplaced, F.lit(False)))
-    keyed = unplaced.withColumn("_id", F.monotonically_increasing_id())
+    keyed = unplaced.withColumn("_id", F.monotonically_increasing_id()).localCheckpoint()
     around = _around()
     near = (
         keyed.where(F.col("lat").isNotNull() & F.col("lon").isNotNull())
@@ -279,7 +288,7 @@ def with_regions_from_neighbours(normalized: DataFrame) -> DataFrame:
             (F.col("_r0") + F.col("_d.dr")).alias("_row"),
             (F.col("_c0") + F.col("_d.dc")).alias("_col"),
         )
-        .join(cells, ["iso_3166_1", "_row", "_col"])
+        .join(F.broadcast(cells), ["iso_3166_1", "_row", "_col"])
         .groupBy("_id", "iso_3166_2")
         .agg(F.sum("_n").alias("_n"))
     )
@@ -313,7 +322,8 @@ def with_regions_from_neighbours(normalized: DataFrame) -> DataFrame:
             for name in normalized.columns
         ]
     )
-    return others.unionByName(placed)
+    # Few rows, read by both of the node's outputs: placed once.
+    return others.unionByName(placed.localCheckpoint())
 
 
 SHARED_POINT_STREETS = 3
@@ -399,15 +409,14 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
         normalized = normalized.where(
             F.col("iso_3166_1").isNull() | (F.col("iso_3166_1") == run.country_filter)
         )
-    # Both outputs are read from one parse of the records: checkpointed to local disk
-    # as the first output is saved, read back for the second.
-    normalized = with_regions_from_neighbours(
-        with_swapped_points_restored(
-            normalized.withColumn("reason", reason).localCheckpoint(
-                eager=False, storageLevel=StorageLevel.DISK_ONLY
-            )
-        )
+    # Both outputs are read from one parse of the records, checkpointed to local disk
+    # as the neighbourhoods are counted (the parse's job), read back for each output.
+    # The neighbourhood counts are small and read by both corrections: counted once.
+    parsed = normalized.withColumn("reason", reason).localCheckpoint(
+        eager=False, storageLevel=StorageLevel.DISK_ONLY
     )
+    cells = neighbourhood_cells(parsed).localCheckpoint()
+    normalized = with_regions_from_neighbours(with_swapped_points_restored(parsed, cells), cells)
     if run.iso_3166_2:
         normalized = normalized.where(
             F.col("iso_3166_2").isNull() | (F.col("iso_3166_2") == run.iso_3166_2)
