@@ -303,12 +303,28 @@ def preferred_names(aliases: DataFrame, records: DataFrame, fields: tuple[str, .
         outnumbered by several aliases is ambiguous ("LINDEN AVE", written for
         both "N LINDEN AVE" and "S LINDEN AVE") and keeps its own name.
     """
-    usage = None
-    for field in fields:
-        counts = records.groupBy(
-            "iso_3166_2", F.lit(field).alias("field"), F.col(field).alias("name")
-        ).agg(F.count("*").alias("records"))
-        usage = counts if usage is None else usage.unionByName(counts)
+    # Only aliased names are counted: the records' names are read once, for every
+    # field, and matched to the (small, broadcast) alias table's names first.
+    names = aliases.select("iso_3166_2", "field", "name").unionByName(
+        aliases.select("iso_3166_2", "field", F.col("alias").alias("name"))
+    )
+    usage = (
+        records.select(
+            "iso_3166_2",
+            F.explode(
+                F.array(
+                    *[
+                        F.struct(F.lit(field).alias("field"), F.col(field).alias("name"))
+                        for field in fields
+                    ]
+                )
+            ).alias("_named"),
+        )
+        .select("iso_3166_2", "_named.field", "_named.name")
+        .join(F.broadcast(names.distinct()), ["iso_3166_2", "field", "name"], "left_semi")
+        .groupBy("iso_3166_2", "field", "name")
+        .agg(F.count("*").alias("records"))
+    )
     counted = aliases.join(usage, ["iso_3166_2", "field", "name"], "left").join(
         usage.withColumnsRenamed({"name": "alias", "records": "alias_records"}),
         ["iso_3166_2", "field", "alias"],

@@ -33,7 +33,7 @@ def recover_house_letters(records: DataFrame) -> DataFrame:
     """`records` with the house letter their source lost put back where the street tells.
 
     Args:
-        records: Enriched canonical records (`hn_int`, `hn_suffix`, `house_number`,
+        records: Canonical records (`hn_int`, `hn_suffix`, `house_number`,
             `street_phonetic`, `iso_3166_2`, `source`); only cluster members are
             read to decide, every row is returned.
 

@@ -140,8 +140,11 @@ def _accuracy_rank() -> Column:
 def _missed_match_probability(clusters: DataFrame, scored_pairs: DataFrame) -> DataFrame:
     """Per cluster, the highest match probability of a pair linking it to another cluster."""
     labels = clusters.select("key", "cluster_key")
+    # A pair of probability 0 (a hard rule holds) changes no maximum: only the others
+    # are looked up.
     across = (
-        scored_pairs.select("key_l", "key_r", "match_probability")
+        scored_pairs.where(F.col("match_probability") > 0)
+        .select("key_l", "key_r", "match_probability")
         .join(labels.withColumnsRenamed({"key": "key_l", "cluster_key": "cluster_l"}), "key_l")
         .join(labels.withColumnsRenamed({"key": "key_r", "cluster_key": "cluster_r"}), "key_r")
         .where(F.col("cluster_l") != F.col("cluster_r"))
@@ -165,7 +168,8 @@ def _voting_values(members: DataFrame, name_aliases: DataFrame) -> DataFrame:
     voting = members.select("*", *[F.col(f).cast("string").alias(f"_v_{f}") for f in VOTING_FIELDS])
     # Aliased names (`geodata.conflation.aliases`) vote together, for the name most
     # records use.
-    renames = preferred_names(name_aliases, members, ALIASED_FIELDS)
+    # Few rows (one per aliased name), read once per field below: resolved once.
+    renames = preferred_names(name_aliases, members, ALIASED_FIELDS).localCheckpoint()
     for field in ALIASED_FIELDS:
         value = f"_v_{field}"
         preferred = F.broadcast(

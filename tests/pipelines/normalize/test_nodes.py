@@ -197,3 +197,15 @@ def test_points_with_latitude_and_longitude_swapped_are_swapped_back(spark):
     assert all(points[f"s{i}"] == (52.63 + i * 0.001, -1.12) for i in range(3))
     assert points["lone"] == (54.0, -3.0) and points["odd"] == (10.0, 20.0)
     assert points["t0"] == (52.63, -1.12)
+
+
+def test_a_house_letter_one_source_lost_is_back_in_the_normalized_records(spark):
+    # Two sources write "15 b"; a third source's numeric column lost the letter.
+    rows = [
+        {"source": src, "source_record_id": "1", "house_number": number,
+         "street": "Kaivokatu", "region": "FI-18", "country": "FI", "lon": 24.94, "lat": 60.17}
+        for src, number in (("a", "15 b"), ("b", "15B"), ("c", "15"))
+    ]  # fmt: skip
+    valid, _ = normalize_records(_mapped(spark, rows), RunParams(execution_dt="2026-11-01"))
+    numbers = {r.source: (r.house_number, r.hn_suffix) for r in valid.collect()}
+    assert numbers == {"a": ("15B", "B"), "b": ("15B", "B"), "c": ("15B", "B")}

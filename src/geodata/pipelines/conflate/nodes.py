@@ -34,20 +34,9 @@ from geodata.conflation.comparisons import (
     pattern_counts,
 )
 from geodata.conflation.corrections import apply_corrections
-from geodata.conflation.house_letters import recover_house_letters as _recover_house_letters
 from geodata.conflation.identity import keep_previous_ids
 from geodata.conflation.survivorship import best_values
 from geodata.params import RunParams
-
-
-def recover_house_letters(records: DataFrame) -> DataFrame:
-    """The enriched records with the house letters their sources lost put back.
-
-    Rows in and out: enriched canonical records, the same rows; a record of "15"
-    becomes "15B" when the other sources give that number on its street with one
-    letter only and none gives it without (`geodata.conflation.house_letters`).
-    """
-    return _recover_house_letters(records)
 
 
 def block_candidate_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:

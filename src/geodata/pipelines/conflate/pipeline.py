@@ -11,26 +11,19 @@ from geodata.pipelines.conflate.nodes import (
     estimate_match_model,
     find_name_aliases,
     keep_address_ids,
-    recover_house_letters,
     sample_random_pairs,
     score_pairs,
 )
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Lost house letters → blocking → name aliases → comparison → EM → scoring →
+    """Blocking → name aliases → comparison → EM → scoring →
     clustering → survivorship → ids → corrections."""
     return Pipeline(
         [
             Node(
-                recover_house_letters,
-                inputs="records",
-                outputs="prm_records",
-                name="recover_house_letters",
-            ),
-            Node(
                 block_candidate_pairs,
-                inputs=["prm_records", "params:blocking"],
+                inputs=["records", "params:blocking"],
                 outputs="fea_candidate_pairs",
                 name="block_candidate_pairs",
             ),
@@ -38,7 +31,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 find_name_aliases,
                 inputs=[
                     "fea_candidate_pairs",
-                    "prm_records",
+                    "records",
                     "params:aliases",
                     "params:clustering",
                 ],
@@ -49,7 +42,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 compare_pairs,
                 inputs=[
                     "fea_candidate_pairs",
-                    "prm_records",
+                    "records",
                     "fea_name_aliases",
                     "params:scoring",
                     "params:clustering",
@@ -59,7 +52,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 sample_random_pairs,
-                inputs=["fea_candidate_pairs", "prm_records", "params:scoring"],
+                inputs=["fea_candidate_pairs", "records", "params:scoring"],
                 outputs="fea_random_pairs",
                 name="sample_random_pairs",
             ),
@@ -67,7 +60,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 compare_pairs,
                 inputs=[
                     "fea_random_pairs",
-                    "prm_records",
+                    "records",
                     "fea_name_aliases",
                     "params:scoring",
                     "params:clustering",
@@ -89,14 +82,14 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 cluster_matches,
-                inputs=["prm_records", "mo_scored_pairs", "params:scoring", "params:clustering"],
+                inputs=["records", "mo_scored_pairs", "params:scoring", "params:clustering"],
                 outputs="mo_clusters",
                 name="cluster_matches",
             ),
             Node(
                 choose_best_values,
                 inputs=[
-                    "prm_records",
+                    "records",
                     "mo_clusters",
                     "mo_scored_pairs",
                     "fea_name_aliases",
@@ -119,7 +112,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 apply_user_corrections,
-                inputs=["mo_kept_addresses", "mo_kept_lineage", "prm_records", "params:clustering"],
+                inputs=["mo_kept_addresses", "mo_kept_lineage", "records", "params:clustering"],
                 outputs=["mo_addresses", "mo_lineage", "mo_rejected"],
                 name="apply_user_corrections",
             ),

@@ -13,6 +13,7 @@ from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.address import NormalizedAddress, normalize_address
+from geodata.conflation.house_letters import recover_house_letters
 from geodata.params import RunParams
 from geodata.schemas import (
     ADDRESS_FIELDS,
@@ -384,7 +385,12 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
     each record in the run's country/region scope goes to exactly one output:
     valid ones to the first (`CANONICAL_SCHEMA`), rejected ones (ingest or
     normalization reason) to the second as quarantine rows. Rejected records
-    whose region cannot be determined are kept under region `ZZ-ZZ`.
+    whose region cannot be determined are kept under region `ZZ-ZZ`. Before they
+    are written, valid records are corrected by what the other records around
+    them show: points with swapped axes (`with_swapped_points_restored`), the
+    region of a record without one (`with_regions_from_neighbours`), points a
+    source shares between streets (`with_shared_points_coarse`) and house
+    letters a source lost (`geodata.conflation.house_letters`).
     """
     passthrough = [f for f in records.schema.fields if f.name not in _INPUT_TEXT]
     passthrough = [f for f in passthrough if not f.name.startswith("fix_")]
@@ -421,9 +427,14 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
         normalized = normalized.where(
             F.col("iso_3166_2").isNull() | (F.col("iso_3166_2") == run.iso_3166_2)
         )
-    valid = with_shared_points_coarse(
-        normalized.where(F.col("reason").isNull()).select(
-            *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
+    # House letters a source lost are put back here, where the records are written
+    # anyway: the evidence is every valid record of the region (a narrow aggregation),
+    # the change a broadcast join (`geodata.conflation.house_letters`).
+    valid = recover_house_letters(
+        with_shared_points_coarse(
+            normalized.where(F.col("reason").isNull()).select(
+                *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
+            )
         )
     )
     rejected = normalized.where(F.col("reason").isNotNull()).select(
