@@ -330,39 +330,35 @@ def best_values(
     # (the designators and the content ids are computed from a few of their
     # columns): it is joined into one row per cluster first, so that the wide
     # addresses are shuffled and matched once, in one join.
-    per_cluster = (
-        content_ids(voted)
-        .join(missed, "cluster_key", "left")
-        .join(designators, "cluster_key", "left")
+    # The ids are read by both outputs (the lineage needs nothing else of the
+    # addresses): numbered once. The addresses themselves are computed once, as they
+    # are written.
+    ids = content_ids(voted).localCheckpoint()
+    per_cluster = ids.join(missed, "cluster_key", "left").join(designators, "cluster_key", "left")
+    addresses = voted.join(per_cluster, "cluster_key").select(
+        "cluster_key",
+        *[
+            with_designator(F.col("unit"), F.col("designator")).alias(f)
+            if f == "unit"
+            else F.col(f)
+            for f in VOTING_FIELDS
+        ],
+        "iso_3166_1",
+        "iso_3166_2",
+        "lat",
+        "lon",
+        "geometry_accuracy",
+        F.size("sources").cast("int").alias("source_count"),
+        "sources",
+        "provenance",
+        (
+            F.col("min_edge_probability")
+            * (F.lit(1.0) - F.coalesce("missed_match_probability", F.lit(0.0)))
+        ).alias("confidence"),
+        *KEY_COLUMNS,
+        "address_id",
     )
-    addresses = (
-        voted.join(per_cluster, "cluster_key")
-        .select(
-            "cluster_key",
-            *[
-                with_designator(F.col("unit"), F.col("designator")).alias(f)
-                if f == "unit"
-                else F.col(f)
-                for f in VOTING_FIELDS
-            ],
-            "iso_3166_1",
-            "iso_3166_2",
-            "lat",
-            "lon",
-            "geometry_accuracy",
-            F.size("sources").cast("int").alias("source_count"),
-            "sources",
-            "provenance",
-            (
-                F.col("min_edge_probability")
-                * (F.lit(1.0) - F.coalesce("missed_match_probability", F.lit(0.0)))
-            ).alias("confidence"),
-            *KEY_COLUMNS,
-            "address_id",
-        )
-        .localCheckpoint()
-    )
-    lineage = members.join(addresses.select("cluster_key", "address_id"), "cluster_key").select(
+    lineage = members.join(ids, "cluster_key").select(
         "address_id", *RECORD_KEY_COLUMNS, "iso_3166_1", "iso_3166_2"
     )
     return addresses, lineage
