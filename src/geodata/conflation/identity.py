@@ -228,6 +228,53 @@ def with_content_ids(addresses: DataFrame) -> DataFrame:
     return addresses.join(content_ids(addresses), "cluster_key")
 
 
+def changed_ids(
+    addresses: DataFrame,
+    lineage: DataFrame,
+    previous_lineage: DataFrame,
+    execution_dt: date,
+    max_iterations: int,
+) -> DataFrame:
+    """The ids that change when earlier runs' ids are kept: `address_id` → `stable_id`.
+
+    Most ids do not change: a new address's content id, and an address that
+    continues an earlier one with the same content, keep theirs; so the result is
+    small (a region's first run has none), and applying it (`with_ids`) reads and
+    writes the addresses and lineage where they stand.
+
+    Args:
+        addresses: This run's addresses with content ids (`address_id`, `cluster_key`).
+        lineage: This run's lineage (`address_id`, record, region).
+        previous_lineage: The `address_lineage` table of earlier runs.
+        execution_dt: This run's date; the previous run is the latest earlier one.
+        max_iterations: Bound on assignment rounds (`greedy_assignment`).
+
+    Returns:
+        `address_id`, `stable_id` for the addresses whose `stable_ids` differ from
+        their content id.
+    """
+    previous = previous_run_lineage(previous_lineage, execution_dt)
+    return stable_ids(addresses, lineage, previous, max_iterations).where(
+        F.col("stable_id") != F.col("address_id")
+    )
+
+
+def with_ids(frame: DataFrame, ids: DataFrame) -> DataFrame:
+    """`frame` with each `address_id` that `ids` (`changed_ids`) changes replaced.
+
+    The same rows and columns. Up to `BROADCAST_CHANGED_IDS` changed ids are
+    broadcast (counting them is one small job), so `frame` is not shuffled.
+    """
+    if ids.count() <= BROADCAST_CHANGED_IDS:
+        ids = F.broadcast(ids)
+    return frame.join(ids, "address_id", "left").select(
+        *[
+            F.coalesce("stable_id", "address_id").alias(c) if c == "address_id" else F.col(c)
+            for c in frame.columns
+        ]
+    )
+
+
 def keep_previous_ids(
     addresses: DataFrame,
     lineage: DataFrame,
@@ -248,22 +295,7 @@ def keep_previous_ids(
         `addresses` and `lineage` with the same columns and rows, `address_id`
         replaced by the `stable_ids` of the addresses.
     """
-    previous = previous_run_lineage(previous_lineage, execution_dt)
-    ids = stable_ids(addresses, lineage, previous, max_iterations).localCheckpoint()
-    # Most ids do not change: a new address's content id, and an address that
-    # continues an earlier one with the same content, keep theirs. Only the changed
-    # ones are joined, broadcast when there are few (a region's first run has none),
-    # so that the addresses and lineage are read and written where they stand.
-    changed = ids.where(F.col("stable_id") != F.col("address_id"))
-    if changed.count() <= BROADCAST_CHANGED_IDS:
-        changed = F.broadcast(changed)
-
-    def renamed(frame: DataFrame) -> DataFrame:
-        return frame.join(changed, "address_id", "left").select(
-            *[
-                F.coalesce("stable_id", "address_id").alias(c) if c == "address_id" else F.col(c)
-                for c in frame.columns
-            ]
-        )
-
-    return renamed(addresses), renamed(lineage)
+    ids = changed_ids(
+        addresses, lineage, previous_lineage, execution_dt, max_iterations
+    ).localCheckpoint()
+    return with_ids(addresses, ids), with_ids(lineage, ids)

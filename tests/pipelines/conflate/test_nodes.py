@@ -163,11 +163,16 @@ def test_user_corrections_fix_and_suppress(spark, records, clustered):
                             fix_street="SOMEWHERE ST"),
         ],
     )  # fmt: skip
+    # The address the fix hits continues an earlier run's address: it keeps that id.
+    twelve = addresses.where(F.col("house_number") == "12").first().address_id
+    changed = spark.createDataFrame([(twelve, "kept-12")], "address_id string, stable_id string")
     fixed, kept_lineage, rejected = apply_user_corrections(
-        addresses, lineage, records.unionByName(corrections), CLUSTERING
+        addresses, lineage, changed, records.unionByName(corrections), CLUSTERING
     )
     mission = fixed.where(F.array_contains("sources", "users")).collect()
     assert len(mission) == 1
+    assert mission[0].address_id == "kept-12"
+    assert fixed.where(F.col("address_id") == twelve).count() == 0
     assert mission[0].postcode == "94103"
     assert mission[0].provenance["postcode"] == "user_correction"
     assert mission[0].provenance["street"] == "a"
@@ -178,8 +183,9 @@ def test_user_corrections_fix_and_suppress(spark, records, clustered):
         ("users", "gone"): "suppressed_by_user",
         ("users", "lost"): "correction_target_not_found",
     }
-    linked = {(r.source, r.source_record_id) for r in kept_lineage.collect()}
-    assert ("users", "fix1") in linked and ("a", "2") not in linked
+    linked = {(r.source, r.source_record_id): r.address_id for r in kept_lineage.collect()}
+    assert linked[("users", "fix1")] == "kept-12"
+    assert ("a", "2") not in linked
 
 
 def test_a_renamed_street_is_learned_as_an_alias_and_takes_the_common_name(spark):

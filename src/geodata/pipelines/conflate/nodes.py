@@ -34,7 +34,7 @@ from geodata.conflation.comparisons import (
     pattern_counts,
 )
 from geodata.conflation.corrections import apply_corrections
-from geodata.conflation.identity import keep_previous_ids
+from geodata.conflation.identity import changed_ids, with_ids
 from geodata.conflation.survivorship import best_values
 from geodata.params import RunParams
 
@@ -231,31 +231,40 @@ def keep_address_ids(
     previous_lineage: DataFrame,
     run: RunParams,
     clustering: ClusteringParams,
-) -> tuple[DataFrame, DataFrame]:
-    """Addresses and lineage with ids kept from the region's previous run where they continue.
+) -> DataFrame:
+    """The address ids that change to keep the ids of the region's previous run.
 
     Rows in: this run's addresses and lineage (content ids from
     `choose_best_values`) and the `address_lineage` table of earlier runs. Rows
-    out: the same rows, with `address_id` replaced: an address sharing lineage
-    records with an address of its region's latest earlier run keeps that
-    address's id (one-to-one, greedy by overlap: splits and merges keep the id
-    on the largest overlap); other addresses get a content id no kept id uses
-    (`geodata.conflation.identity`).
+    out: `address_id`, `stable_id` for each address whose id changes: an address
+    sharing lineage records with an address of its region's latest earlier run
+    keeps that address's id (one-to-one, greedy by overlap: splits and merges
+    keep the id on the largest overlap); other addresses get a content id no
+    kept id uses (`geodata.conflation.identity`). Few rows: most addresses keep
+    their content id; `apply_user_corrections` applies them.
     """
-    return keep_previous_ids(
+    return changed_ids(
         addresses, lineage, previous_lineage, run.execution_dt, clustering.max_iterations
     )
 
 
 def apply_user_corrections(
-    addresses: DataFrame, lineage: DataFrame, records: DataFrame, clustering: ClusteringParams
+    addresses: DataFrame,
+    lineage: DataFrame,
+    address_ids: DataFrame,
+    records: DataFrame,
+    clustering: ClusteringParams,
 ) -> tuple[DataFrame, DataFrame, DataFrame]:
-    """Conflated addresses after end users' `fix` and `suppress` corrections.
+    """Conflated addresses with their kept ids, after end users' `fix` and `suppress` corrections.
+
+    The ids `keep_address_ids` changes are applied first (a broadcast join when
+    they are few, `geodata.conflation.identity.with_ids`), in the same pass.
 
     A correction points at an address by location and text: its target is the
     nearest address within `correction_radius_m` with the same house number,
     suffix and unit and the same street (base name or phonetic key). Rows in:
-    addresses, their lineage and the enriched records (corrections among them).
+    addresses, their lineage, the changed ids and the enriched records
+    (corrections among them).
     Rows out: (1) addresses, minus suppressed ones, with fixed fields (provenance
     `user_correction`, the correction's source added to `sources`); (2) lineage
     of the kept addresses plus one row per applied fix; (3) quarantine rows:
@@ -263,4 +272,9 @@ def apply_user_corrections(
     (`suppressed_by_user`), and corrections whose target is not found
     (`correction_target_not_found`).
     """
-    return apply_corrections(addresses, lineage, records, clustering.correction_radius_m)
+    return apply_corrections(
+        with_ids(addresses, address_ids),
+        with_ids(lineage, address_ids),
+        records,
+        clustering.correction_radius_m,
+    )
