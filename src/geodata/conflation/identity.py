@@ -259,19 +259,22 @@ def changed_ids(
     )
 
 
-def with_ids(frame: DataFrame, ids: DataFrame) -> DataFrame:
-    """`frame` with each `address_id` that `ids` (`changed_ids`) changes replaced.
+def with_ids(ids: DataFrame, *frames: DataFrame) -> tuple[DataFrame, ...]:
+    """Each of `frames` with each `address_id` that `ids` (`changed_ids`) changes replaced.
 
     The same rows and columns. Up to `BROADCAST_CHANGED_IDS` changed ids are
-    broadcast (counting them is one small job), so `frame` is not shuffled.
+    broadcast (counting them is one small job), so the frames are not shuffled.
     """
     if ids.count() <= BROADCAST_CHANGED_IDS:
         ids = F.broadcast(ids)
-    return frame.join(ids, "address_id", "left").select(
-        *[
-            F.coalesce("stable_id", "address_id").alias(c) if c == "address_id" else F.col(c)
-            for c in frame.columns
-        ]
+    return tuple(
+        frame.join(ids, "address_id", "left").select(
+            *[
+                F.coalesce("stable_id", "address_id").alias(c) if c == "address_id" else F.col(c)
+                for c in frame.columns
+            ]
+        )
+        for frame in frames
     )
 
 
@@ -298,4 +301,5 @@ def keep_previous_ids(
     ids = changed_ids(
         addresses, lineage, previous_lineage, execution_dt, max_iterations
     ).localCheckpoint()
-    return with_ids(addresses, ids), with_ids(lineage, ids)
+    kept_addresses, kept_lineage = with_ids(ids, addresses, lineage)
+    return kept_addresses, kept_lineage

@@ -272,9 +272,5 @@ def apply_user_corrections(
     (`suppressed_by_user`), and corrections whose target is not found
     (`correction_target_not_found`).
     """
-    return apply_corrections(
-        with_ids(addresses, address_ids),
-        with_ids(lineage, address_ids),
-        records,
-        clustering.correction_radius_m,
-    )
+    kept_addresses, kept_lineage = with_ids(address_ids, addresses, lineage)
+    return apply_corrections(kept_addresses, kept_lineage, records, clustering.correction_radius_m)
