@@ -11,11 +11,12 @@ import pytest
 from geodata.conflation import identity
 from geodata.conflation.identity import (
     IdAssignmentConvergenceError,
+    changed_ids,
     greedy_assignment,
-    keep_previous_ids,
     previous_run_lineage,
     stable_ids,
     with_content_ids,
+    with_ids,
 )
 from geodata.datasets import HivePartitionedTableDataset
 from geodata.schemas import ADDRESS_LINEAGE_SCHEMA
@@ -151,7 +152,7 @@ def test_records_must_share_the_region_to_continue_an_address(spark):
 
 def _keep_ids(spark, previous_rows):
     """Two addresses of this run (content ids h1, h2; records s:1, s:2) after
-    `keep_previous_ids` against `previous_rows` of `address_lineage`."""
+    the changed ids (`changed_ids`, `with_ids`) against `previous_rows` of `address_lineage`."""
     addresses = spark.createDataFrame(
         [("h1", "k1", "10"), ("h2", "k2", "12")],
         "address_id string, cluster_key string, house_number string",
@@ -160,9 +161,8 @@ def _keep_ids(spark, previous_rows):
         [("h1", "s", "1", "US", "US-CA"), ("h2", "s", "2", "US", "US-CA")], LINEAGE
     )
     previous = spark.createDataFrame(previous_rows, ADDRESS_LINEAGE_SCHEMA)
-    kept_addresses, kept_lineage = keep_previous_ids(
-        addresses, lineage, previous, date(2026, 11, 1), max_iterations=20
-    )
+    ids = changed_ids(addresses, lineage, previous, date(2026, 11, 1), max_iterations=20)
+    kept_addresses, kept_lineage = with_ids(ids, addresses, lineage)
     assert kept_addresses.columns == addresses.columns
     assert kept_lineage.columns == lineage.columns
     return (

@@ -276,30 +276,3 @@ def with_ids(ids: DataFrame, *frames: DataFrame) -> tuple[DataFrame, ...]:
         )
         for frame in frames
     )
-
-
-def keep_previous_ids(
-    addresses: DataFrame,
-    lineage: DataFrame,
-    previous_lineage: DataFrame,
-    execution_dt: date,
-    max_iterations: int,
-) -> tuple[DataFrame, DataFrame]:
-    """Addresses and lineage with ids kept from the region's previous run where they continue.
-
-    Args:
-        addresses: This run's addresses with content ids (`address_id`, `cluster_key`, ...).
-        lineage: This run's lineage (`address_id`, record, region).
-        previous_lineage: The `address_lineage` table of earlier runs.
-        execution_dt: This run's date; the previous run is the latest earlier one.
-        max_iterations: Bound on assignment rounds (`greedy_assignment`).
-
-    Returns:
-        `addresses` and `lineage` with the same columns and rows, `address_id`
-        replaced by the `stable_ids` of the addresses.
-    """
-    ids = changed_ids(
-        addresses, lineage, previous_lineage, execution_dt, max_iterations
-    ).localCheckpoint()
-    kept_addresses, kept_lineage = with_ids(ids, addresses, lineage)
-    return kept_addresses, kept_lineage
