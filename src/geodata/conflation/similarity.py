@@ -1,11 +1,11 @@
-"""String similarities for comparison levels, computed in vectorised pandas UDFs.
+"""String similarities for comparison levels, computed in vectorised Arrow UDFs.
 
 Spark SQL has `levenshtein` and `soundex` but no Jaro-Winkler, the measure that
 record linkage uses for names (Winkler, "String Comparator Metrics and Enhanced
 Decision Rules in the Fellegi-Sunter Model of Record Linkage", 1990): it forgives
 transpositions ("LAEK" / "LAKE") and rewards a shared prefix. The scores come from
-rapidfuzz, one Arrow batch at a time; only candidate pairs are scored, so the
-cost is bounded by blocking.
+rapidfuzz, one Arrow batch at a time (`pyarrow` arrays in and out, no pandas);
+only candidate pairs are scored, so the cost is bounded by blocking.
 """
 
 from __future__ import annotations
@@ -13,40 +13,42 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 
-def _vectorised(metric: str, method: str) -> Callable[[pd.Series, pd.Series], pd.Series]:
+def _vectorised(metric: str, method: str) -> Callable[[pa.Array, pa.Array], pa.Array]:
     # The scorer is looked up by name on the worker: rapidfuzz's compiled
     # functions cannot be pickled.
-    def score(left: pd.Series, right: pd.Series) -> pd.Series:
+    def score(left: pa.Array, right: pa.Array) -> pa.Array:
         from rapidfuzz import distance
         from rapidfuzz.process import cpdist
 
         scorer = getattr(getattr(distance, metric), method)
         # Equal strings never get here (`similarity_column` scores them in Spark).
-        present = ~(left.isna() | right.isna()).to_numpy()
-        values = np.full(len(left), np.nan)
-        if present.any():
-            values[present] = cpdist(
-                left[present].astype(str).tolist(),
-                right[present].astype(str).tolist(),
+        present = pc.and_(pc.is_valid(left), pc.is_valid(right))
+        mask = present.to_numpy(zero_copy_only=False)
+        values = np.zeros(len(left))
+        if mask.any():
+            values[mask] = cpdist(
+                pc.filter(left, present).to_pylist(),
+                pc.filter(right, present).to_pylist(),
                 scorer=scorer,
                 dtype=np.float64,
             )
-        return pd.Series(values, index=left.index, dtype="float64")
+        return pa.array(values, type=pa.float64(), mask=~mask)
 
     return score
 
 
-SIMILARITY_FUNCTIONS: dict[str, Callable[[pd.Series, pd.Series], pd.Series]] = {
+SIMILARITY_FUNCTIONS: dict[str, Callable[[pa.Array, pa.Array], pa.Array]] = {
     "jaro_winkler": _vectorised("JaroWinkler", "normalized_similarity"),
     "damerau_levenshtein": _vectorised("DamerauLevenshtein", "distance"),
 }
-"""Similarity name -> vectorised function of two string Series (null in, null out)."""
+"""Similarity name -> vectorised function of two Arrow string arrays (null in, null out)."""
 
 
 class Similarity(BaseModel):
@@ -67,10 +69,10 @@ class Similarity(BaseModel):
             )
 
 
-def _score_of_equal_strings(function: Callable[[pd.Series, pd.Series], pd.Series]) -> float:
+def _score_of_equal_strings(function: Callable[[pa.Array, pa.Array], pa.Array]) -> float:
     """What `function` gives a string against itself (any string: the measures are
     1 for a similarity and 0 for a distance)."""
-    return float(function(pd.Series(["A"]), pd.Series(["A"])).iloc[0])
+    return float(function(pa.array(["A"]), pa.array(["A"]))[0].as_py())
 
 
 def similarity_column(similarity: Similarity) -> Column:
@@ -82,7 +84,7 @@ def similarity_column(similarity: Similarity) -> Column:
     take the function's score of a string against itself; a null side gives null.
     """
     function = SIMILARITY_FUNCTIONS[similarity.function]
-    udf = F.pandas_udf(function, "double")  # type: ignore[call-overload]
+    udf = F.arrow_udf(function, "double")
     left, right = F.col(similarity.left), F.col(similarity.right)
     differ = left != right  # null when a side is null
     return (
