@@ -41,9 +41,15 @@ def _pipeline_groupings(
     from kedro.framework.project import settings
     from pydantic import ValidationError
 
-    from geodata.orchestration.config import DagConfig, load_project, pipeline_dag_config
+    from geodata.orchestration.config import (
+        DagConfig,
+        group_pipeline_nodes,
+        load_project,
+        pipeline_dag_config,
+    )
 
     project = load_project(env, project_path / settings.CONF_SOURCE)
+    catalog = project.catalog()
     names = list(project.pipelines) if names is None else names
     by_grouping: dict[str, list[str]] = {}
     for name in names:
@@ -56,7 +62,12 @@ def _pipeline_groupings(
             raise click.UsageError(
                 f"conf/{env}/airflow.yml (over conf/base), DAG of pipeline {name!r}: {problems}"
             ) from None
-        by_grouping.setdefault(cli_grouping or config.group_by, []).append(name)
+        grouping = cli_grouping or config.group_by
+        try:  # nodes that hand data over in memory must share a task
+            group_pipeline_nodes(project.pipelines[name], grouping, catalog)
+        except ValueError as error:
+            raise click.UsageError(f"DAG of pipeline {name!r}: {error}") from None
+        by_grouping.setdefault(grouping, []).append(name)
     return by_grouping
 
 
@@ -76,8 +87,8 @@ def _airflow_create_command() -> click.Command:
         elif option.name == "node_grouping":
             option.type = click.Choice(GROUPINGS, case_sensitive=False)
             option.help = (
-                "Nodes per Airflow task: none (one task per node), namespace (one per "
-                "stage and source) or memory; default: each pipeline's group_by in airflow.yml."
+                "Nodes per Airflow task: namespace (one task per stage and source) or none "
+                "(one per node); default: each pipeline's group_by in airflow.yml."
             )
         options.append(option)
 

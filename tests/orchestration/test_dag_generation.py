@@ -18,12 +18,16 @@ from airflow.serialization.encoders import encode_timetable
 from airflow.timetables.base import TimeRestriction
 from kedro.framework.project import settings
 from kedro.io import DataCatalog, MemoryDataset
-from kedro_airflow.grouping import group_memory_nodes
 
 from geodata.hooks import PUBLISH_NODE
 from geodata.orchestration import RemoveWorkingData, make_airflow_dag
 from geodata.orchestration.alerts import alert_pagerduty, log_retry
-from geodata.orchestration.config import DagConfig, dag_id_for, pipeline_dag_config
+from geodata.orchestration.config import (
+    DagConfig,
+    dag_id_for,
+    in_memory_crossings,
+    pipeline_dag_config,
+)
 from geodata.orchestration.dag import group_pipeline_nodes, task_of_node
 from geodata.orchestration.runtime import run_params_for
 from geodata.pipeline_registry import register_pipelines
@@ -76,7 +80,8 @@ def test_plain_kedro_airflow_create_renders_the_project_dag(airflow_project, dag
     assert bag.dag_ids == ["geodata_default_local"]
     _, pipelines = env_config["local"]
     dag = bag.get_dag("geodata_default_local")
-    assert set(dag.task_ids) == {node.name for node in pipelines["__default__"].nodes}
+    # A task per stage and source (the nodes of a stage hand data on in memory).
+    assert set(dag.task_ids) == {node.name.split(".")[0] for node in pipelines["__default__"].nodes}
     assert {type(task).__name__ for task in dag.tasks} == {"KedroNodesOperator"}
 
 
@@ -86,7 +91,8 @@ def test_a_mistake_in_airflow_yml_fails_generation_naming_it(airflow_project, tm
     config.write_text(config.read_text() + "  group_by: stage\n")
     with pytest.raises(
         AssertionError,
-        match=r"DAG of pipeline '__default__': group_by='stage': Input should be 'none'",
+        match=r"DAG of pipeline '__default__': group_by='stage': "
+        r"Input should be 'none' or 'namespace'",
     ):
         generate_dags(project, "local", tmp_path / "dags")
     assert not list((tmp_path / "dags").glob("*.py"))
@@ -114,8 +120,8 @@ def test_task_graph_equals_the_pipeline_node_dependencies(dag_bag, env_config, e
     for name, pipeline in pipelines.items():
         dag = dag_bag.get_dag(dag_id_for(name, env))
         group_by, groups = _grouped(loader, pipelines, name)
-        # local: a task per node; prod: a task per namespace (stage or source).
-        assert group_by == {"local": "none", "prod": "namespace"}[env]
+        # A task per namespace (stage or source) in every environment.
+        assert group_by == "namespace"
         tasks = {task.task_id: task for task in dag.tasks}
         assert set(tasks) == {group.name for group in groups}, name
         # Every node runs in exactly one task...
@@ -220,19 +226,28 @@ def test_make_airflow_dag_takes_overrides_and_region_params(project_env):
     assert dag.params["team"] == "search"
 
 
-@pytest.mark.parametrize("group_by", ["none", "namespace", "memory"])
-def test_make_airflow_dag_groups_nodes_into_tasks(project_env, env_config, group_by):
+def test_make_airflow_dag_groups_nodes_into_tasks(project_env, env_config):
     _, pipelines = env_config["local"]
-    dag, tasks = make_airflow_dag("__default__", "local", "grouped", group_by=group_by)
+    dag, tasks = make_airflow_dag("__default__", "local", "grouped", group_by="namespace")
     nodes = {node.name for node in pipelines["__default__"].nodes}
     assert sorted(n for task in dag.tasks for n in task.node_names) == sorted(nodes)
-    if group_by == "namespace":
-        assert set(tasks) == {name.split(".")[0] for name in nodes}
-        assert tasks["conflate"].upstream_task_ids == {"enrich"}
-        assert task_of_node(tasks, PUBLISH_NODE) is tasks["export"]
-    else:  # no in-memory dataset joins two nodes: memory grouping is a task per node
-        assert set(tasks) == nodes
-        assert task_of_node(tasks, PUBLISH_NODE) is tasks[PUBLISH_NODE]
+    assert set(tasks) == {name.split(".")[0] for name in nodes}
+    assert tasks["conflate"].upstream_task_ids == {"enrich"}
+    assert task_of_node(tasks, PUBLISH_NODE) is tasks["export"]
+
+
+def test_a_task_per_node_is_refused_where_nodes_hand_data_on_in_memory(project_env, env_config):
+    with pytest.raises(
+        ValueError,
+        match=r"group_by='none' puts (conflate\.\w+) and (conflate\.\w+) in different tasks, "
+        r"but \1 hands conflate\.\w+ to \2 in memory \(and \d+ more such hand-overs\): "
+        r"group by namespace",
+    ):
+        make_airflow_dag("__default__", "local", "per_node", group_by="none")
+    # A pipeline whose nodes hand everything over through storage still can.
+    _, pipelines = env_config["local"]
+    _, tasks = make_airflow_dag("ingest", "local", "ingest_per_node", group_by="none")
+    assert set(tasks) == {node.name for node in pipelines["ingest"].nodes}
 
 
 def test_an_unknown_grouping_is_refused_with_the_choices(project_env):
@@ -244,29 +259,39 @@ def test_example_dag_runs_create_index_after_the_tables_are_published(dag_bag, e
     dag = dag_bag.get_dag("example_geodata_with_index")
     _, pipelines = env_config["local"]
     index = dag.get_task("create_index")
-    assert index.upstream_task_ids == {PUBLISH_NODE}
-    # ... which is after every conflation task.
-    conflation = {node.name for node in pipelines["conflate"].nodes}
-    assert conflation <= dag.get_task(PUBLISH_NODE).get_flat_relative_ids(upstream=True)
-    assert set(dag.task_ids) == {n.name for n in pipelines["__default__"].nodes} | {"create_index"}
+    publish = dag.get_task("export")
+    assert PUBLISH_NODE in publish.node_names
+    assert index.upstream_task_ids == {"export"}
+    # ... which is after the conflation task, and so after every other stage.
+    assert "conflate" in publish.get_flat_relative_ids(upstream=True)
+    stages = {n.name.split(".")[0] for n in pipelines["__default__"].nodes}
+    assert set(dag.task_ids) == stages | {"create_index"}
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_no_memory_dataset_crosses_a_task_boundary(env_config, env):
+def test_only_persisted_data_crosses_a_task_boundary(env_config, env):
     loader, pipelines = env_config[env]
     catalog = DataCatalog.from_config(loader["catalog"], credentials={})
+    in_task = set()
     for name, pipeline in pipelines.items():
-        produced = {output for node in pipeline.nodes for output in node.outputs}
-        consumed = {item for node in pipeline.nodes for item in node.inputs}
-        crossing = produced & consumed
-        for dataset in crossing:
-            assert dataset in catalog, (name, dataset)
-            assert not isinstance(catalog.get(dataset), MemoryDataset), (name, dataset)
+        config = DagConfig(**pipeline_dag_config(dict(loader["airflow"]), name))
+        groups = group_pipeline_nodes(pipeline, config.group_by)
+        assert in_memory_crossings(pipeline, groups, catalog) == [], name
+        task_of = {node: group.name for group in groups for node in group.nodes}
+        producer = {out: node.name for node in pipeline.nodes for out in node.outputs}
+        for node in pipeline.nodes:
+            for item in node.inputs:
+                if item not in producer:
+                    continue
+                assert item in catalog, (name, item)  # declared, never a default
+                if isinstance(catalog.get(item), MemoryDataset):
+                    in_task.add(item)
+                    assert task_of[producer[item]] == task_of[node.name], (name, item)
         if name == "__default__":
-            assert len(crossing) >= len(pipeline.nodes) - 1  # every stage hands data on
-        # kedro-airflow's memory grouping agrees: every node can be its own task.
-        groups = group_memory_nodes(catalog, pipeline)
-        assert sorted(len(group.nodes) for group in groups) == [1] * len(pipeline.nodes)
+            stages = {group.name for group in groups}
+            assert {"ingest", "normalize", "enrich", "conflate", "export"} <= stages
+    # The stages that hand data on in memory do so inside themselves only.
+    assert in_task and {item.split(".")[0] for item in in_task} == {"enrich", "conflate"}
 
 
 def test_a_daily_run_writes_the_partition_of_the_day_it_starts(dag_bag):

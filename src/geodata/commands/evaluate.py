@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kedro.framework.hooks import hook_impl
 from kedro.io import DatasetError
 from pydantic import BaseModel
 from pyspark.sql import SparkSession
@@ -120,6 +121,24 @@ def _load_optional(catalog, name: str):
         return None
 
 
+class _KeptInputs:
+    """A run's datasets as its nodes read them.
+
+    Data a stage keeps in memory (`geodata.datasets.InTaskDataset`, such as the
+    candidate pairs) is gone when the run ends; this hook keeps what the nodes were
+    given (the kept rows themselves, not a plan to compute them again).
+    """
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+        self.kept: dict[str, Any] = {}
+
+    @hook_impl
+    def before_node_run(self, inputs: dict[str, Any]) -> None:
+        for name in self.names & inputs.keys():
+            self.kept[name] = inputs[name]
+
+
 def evaluate_project(
     project: Path,
     raw_dir: Path,
@@ -152,6 +171,8 @@ def evaluate_project(
         level_names = _level_names(context.params)
         sources = read_declared_sources(context.config_loader)
         events = sorted(n for n, block in sources.items() if block.get("kind") == "corrections")
+        kept = _KeptInputs({"conflate.fea_candidate_pairs"})
+        session._hook_manager.register(kept)  # Kedro takes hooks from settings only
         started = time.perf_counter()
         session.run()
         pipeline_s = time.perf_counter() - started
@@ -167,7 +188,7 @@ def evaluate_project(
             quarantine=run_partition(
                 catalog.load("quarantine"), run_dt, regions and [*regions, UNKNOWN_REGION]
             ),
-            candidate_pairs=_load_optional(catalog, "conflate.fea_candidate_pairs"),
+            candidate_pairs=kept.kept.get("conflate.fea_candidate_pairs"),
             scored_pairs=_load_optional(catalog, "conflate.mo_scored_pairs"),
         )
         report = evaluate_outputs(

@@ -13,13 +13,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from kedro.pipeline import GroupedNodes, Pipeline
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from geodata.runtime.session import PACKAGE_NAME
 
 PROJECT_PATH_ENV = "GEODATA_PROJECT_PATH"
 CONF_SOURCE_ENV = "GEODATA_CONF_SOURCE"
-Grouping = Literal["none", "namespace", "memory"]
+Grouping = Literal["none", "namespace"]
 GROUPINGS: tuple[str, ...] = get_args(Grouping)
 _DOTTED_PATH = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$"
 
@@ -51,9 +52,10 @@ class DagConfig(BaseModel):
     # forever for executors a cluster never gives (docs/production.md). None = no limit.
     execution_timeout: int | None = Field(4 * 3600, ge=1, description="Seconds per task try.")
     dagrun_timeout: int | None = Field(12 * 3600, ge=1, description="Seconds per DAG run.")
-    # Which nodes share a task (and so one Spark application): none = one task per node,
-    # namespace = one per pipeline stage, memory = nodes joined by in-memory datasets.
-    group_by: Grouping = "none"
+    # Which nodes share a task (and so one Spark application): namespace = one per
+    # pipeline stage and source, none = one per node (only for pipelines whose nodes
+    # hand no data over in memory, see `geodata.orchestration.dag.in_memory_crossings`).
+    group_by: Grouping = "namespace"
     on_failure_callback: str | None = Field(None, pattern=_DOTTED_PATH)
     on_retry_callback: str | None = Field(None, pattern=_DOTTED_PATH)
     params: RegionDefaults = Field(default_factory=RegionDefaults)
@@ -136,7 +138,7 @@ class ProjectConfig:
     loader: Any
 
     def catalog(self):
-        """The environment's catalog (for `group_by: memory`)."""
+        """The environment's catalog (which datasets are kept in memory)."""
         from kedro.config import MissingConfigException
         from kedro.io import DataCatalog
 
@@ -161,3 +163,60 @@ def load_project(env: str, conf_source: str | Path) -> ProjectConfig:
     except MissingConfigException:
         airflow_config = {}
     return ProjectConfig(airflow_config, register_pipelines(read_declared_sources(loader)), loader)
+
+
+def in_memory_crossings(
+    pipeline: Pipeline, groups: list[GroupedNodes], catalog
+) -> list[tuple[str, str, str]]:
+    """Data handed from one node to another in memory across two tasks of a grouping.
+
+    A dataset is in memory when the catalog keeps it in the process (a `MemoryDataset`,
+    such as `geodata.datasets.InTaskDataset`) or does not declare it. Each task is a
+    process of its own, so such data cannot reach a node of another task.
+
+    Returns:
+        (dataset, producing node, consuming node) for each such hand-over, sorted.
+    """
+    from kedro.io import MemoryDataset
+
+    task_of = {node: group.name for group in groups for node in group.nodes}
+    producer = {output: node.name for node in pipeline.nodes for output in node.outputs}
+    crossings = set()
+    for node in pipeline.nodes:
+        for name in node.inputs:
+            if name not in producer or task_of[producer[name]] == task_of[node.name]:
+                continue
+            if name not in catalog or isinstance(catalog.get(name), MemoryDataset):
+                crossings.add((name, producer[name], node.name))
+    return sorted(crossings)
+
+
+def group_pipeline_nodes(pipeline: Pipeline, group_by: str, catalog=None) -> list[GroupedNodes]:
+    """The pipeline's nodes in Airflow tasks, as `kedro airflow create --group-by` groups them.
+
+    Args:
+        pipeline: The pipeline of the DAG.
+        group_by: `namespace` (one task per top-level namespace, i.e. per stage or
+            source) or `none` (one task per node).
+        catalog: The environment's catalog: when given, a grouping that would put two
+            nodes handing data over in memory into different tasks is refused.
+
+    Returns:
+        The groups in dependency order, each with the groups it depends on.
+
+    Raises:
+        ValueError: An unknown grouping, or one that splits an in-memory hand-over.
+    """
+    if group_by not in GROUPINGS:
+        raise ValueError(f"group_by={group_by!r}: expected one of {', '.join(GROUPINGS)}")
+    groups = pipeline.group_nodes_by(group_by=None if group_by == "none" else group_by)
+    crossings = [] if catalog is None else in_memory_crossings(pipeline, groups, catalog)
+    if crossings:
+        dataset, producer, consumer = crossings[0]
+        more = f" (and {len(crossings) - 1} more such hand-overs)" if len(crossings) > 1 else ""
+        raise ValueError(
+            f"group_by={group_by!r} puts {producer} and {consumer} in different tasks, "
+            f"but {producer} hands {dataset} to {consumer} in memory{more}: group by "
+            "namespace, which keeps each stage in one task"
+        )
+    return groups

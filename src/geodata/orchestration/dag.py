@@ -12,11 +12,10 @@ from importlib import import_module
 from typing import Any
 
 from airflow.sdk import DAG, Param
-from kedro.pipeline import GroupedNodes, Pipeline
 
 from geodata.orchestration.config import (
-    GROUPINGS,
     DagConfig,
+    group_pipeline_nodes,
     load_project,
     pipeline_dag_config,
     resolve_project_location,
@@ -81,28 +80,6 @@ def default_args_for(config: DagConfig) -> dict[str, Any]:
     }
 
 
-def group_pipeline_nodes(pipeline: Pipeline, group_by: str, catalog=None) -> list[GroupedNodes]:
-    """The pipeline's nodes in Airflow tasks, as `kedro airflow create --group-by` groups them.
-
-    Args:
-        pipeline: The pipeline of the DAG.
-        group_by: `none` (one task per node), `namespace` (one task per top-level
-            namespace, i.e. per stage or source) or `memory` (nodes joined by in-memory
-            datasets share a task; needs `catalog`).
-        catalog: The environment's catalog, for `memory`.
-
-    Returns:
-        The groups in dependency order, each with the groups it depends on.
-    """
-    if group_by not in GROUPINGS:
-        raise ValueError(f"group_by={group_by!r}: expected one of {', '.join(GROUPINGS)}")
-    if group_by == "memory":
-        from kedro_airflow.grouping import group_memory_nodes
-
-        return group_memory_nodes(catalog, pipeline)
-    return pipeline.group_nodes_by(group_by=None if group_by == "none" else group_by)
-
-
 def make_airflow_dag(
     pipeline_name: str,
     env: str,
@@ -130,8 +107,8 @@ def make_airflow_dag(
             `GEODATA_PROJECT_PATH`.
         conf_source: Config directory or archive; else `project_conf_source` of
             `airflow.yml`, `GEODATA_CONF_SOURCE`, or `<project>/conf`.
-        group_by: `none`, `namespace` or `memory` (see `group_pipeline_nodes`); else
-            `group_by` of `airflow.yml`.
+        group_by: `namespace` or `none` (see `group_pipeline_nodes`); else `group_by`
+            of `airflow.yml`.
 
     Returns:
         The DAG and its tasks by task id (node names, or namespaces when grouped).
@@ -172,9 +149,7 @@ def make_airflow_dag(
 
     dag = DAG(dag_id=dag_id, **kwargs)
     pipeline = project.pipelines[pipeline_name]
-    groups = group_pipeline_nodes(
-        pipeline, group_by, project.catalog() if group_by == "memory" else None
-    )
+    groups = group_pipeline_nodes(pipeline, group_by, project.catalog())
     tasks = {
         group.name: KedroNodesOperator(
             task_id=group.name,
