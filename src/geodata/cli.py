@@ -16,19 +16,48 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-# `python -m geodata` and the `geodata` script run the `run` command of the project's
-# cli.py (kedro.framework.cli.utils.find_run_command): Kedro's own.
-from kedro.framework.cli.project import run
+from kedro.framework.cli.project import run as kedro_run
 
 __all__ = ["cli", "run"]
 
 TEMPLATE = Path(__file__).parent / "orchestration" / "templates" / "airflow_dag.j2"
 
+DEFAULT_RUNNER = "ThreadRunner"
+"""The runner of `kedro run` when `--runner` is not given."""
+
 
 @click.group(name="geodata")
 def cli() -> None:
     """geodata's project commands."""
+
+
+def _run_command() -> click.Command:
+    """Kedro's `run`, whose runner runs nodes that do not depend on each other at once.
+
+    Most of a small region's run is latency: Spark jobs of a fraction of a second
+    with plan analysis and Kedro's loads and saves on the driver between them, while
+    the cores wait. With `ThreadRunner` the nodes that can run together (the source
+    mappings, the random pairs beside alias learning, the comparisons of candidate
+    and random pairs, the report beside the map) overlap that wait
+    (docs/performance.md, "Independent nodes at once"). `--runner SequentialRunner`
+    runs one node at a time. Options and behaviour are Kedro's own otherwise.
+    """
+    options = []
+    for option in kedro_run.params:
+        if option.name == "runner":
+            option = copy.copy(option)  # Kedro's own command stays as it is
+            option.default = DEFAULT_RUNNER
+            option.help = f"{option.help} Default: {DEFAULT_RUNNER} (independent nodes at once)."
+        options.append(option)
+    command = copy.copy(kedro_run)
+    command.params = options
+    return command
+
+
+# `kedro run`, and `python -m geodata` and the `geodata` script, which run the `run`
+# command of the project's cli.py (kedro.framework.cli.utils.find_run_command).
+run = _run_command()
+cli.add_command(run)
 
 
 def _pipeline_groupings(

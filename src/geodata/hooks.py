@@ -4,6 +4,7 @@ progress line per stage and the run's QA report."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -166,6 +167,8 @@ class StageProgressHooks:
         self._started: dict[str, float] = {}
         self._unsaved: dict[str, set[str]] = {}
         self._catalog = None
+        # `ThreadRunner` (the default of `kedro run`) calls hooks from several threads.
+        self._lock = threading.Lock()
 
     @hook_impl
     def before_pipeline_run(self, pipeline: Pipeline, catalog) -> None:
@@ -192,21 +195,24 @@ class StageProgressHooks:
     def after_node_run(self, node) -> None:
         """After the stage's last node, wait for its outputs to be saved (Kedro saves later)."""
         stage = _stage(node)
-        self._remaining[stage] -= 1
-        if self._remaining[stage] == 0:
-            self._unsaved[stage] = set(node.outputs)
+        with self._lock:
+            self._remaining[stage] -= 1
+            if self._remaining[stage] == 0:
+                self._unsaved[stage] = set(node.outputs)
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, node) -> None:
         """Log the stage's line when the last output of its last node is saved."""
         stage = _stage(node)
-        unsaved = self._unsaved.get(stage)
-        if unsaved is None:
-            return
-        unsaved.discard(dataset_name)
-        if not unsaved:
+        with self._lock:
+            unsaved = self._unsaved.get(stage)
+            if unsaved is None:
+                return
+            unsaved.discard(dataset_name)
+            if unsaved:
+                return
             del self._unsaved[stage]
-            self._log_stage(stage, self._catalog)
+        self._log_stage(stage, self._catalog)
 
     def _log_stage(self, stage: str, catalog) -> None:
         seconds = time.perf_counter() - self._started.get(stage, time.perf_counter())
