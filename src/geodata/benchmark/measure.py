@@ -30,6 +30,7 @@ from geodata.benchmark.spark_events import (
 from geodata.evaluation import pairwise_scores, read_truth, records_in_scope, run_partition
 from geodata.runtime.session import project_session
 from geodata.runtime.sources import read_declared_sources
+from geodata.runtime.spark import wait_for_background_start
 
 STAGES = ("ingest", "normalize", "enrich", "conflate", "export")
 """The default pipeline's stages, in order; node names are `<namespace>.<node>`."""
@@ -170,6 +171,9 @@ def measure_size(
         events = sorted(n for n, b in declared.items() if b.get("kind") == "corrections")
         catalog = context.catalog  # starts Spark through the project hook
         spark = SparkSession.getActiveSession()
+        # The session's start-up work in the background (the metastore client, the
+        # Python workers) is done before anything is timed.
+        wait_for_background_start()
         with spark_phase(spark, "floor"):
             raw_rows, floor_s = parquet_floor(catalog, sources, workdir / "floor")
         with spark_phase(spark, "pipeline"):
