@@ -170,7 +170,7 @@ def _start_python_workers_in_background(session: SparkSession) -> threading.Thre
 
     A run's first job with Python in it (normalization's parse) waits for Spark to
     start the Python worker daemon and its workers and for each worker to import
-    pyarrow, pandas and geodata's modules: about 2 s on a laptop, a tenth of a small
+    pyarrow, pandas and geodata's modules: about 2 s on a laptop, a quarter of a small
     region's normalization. Workers are reused between tasks, so a job of one tiny
     task per core, run while the driver loads the catalog and plans the first
     stage, starts them with everything imported. Only for local masters (a cluster
