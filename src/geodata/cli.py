@@ -93,7 +93,8 @@ def _pipeline_groupings(
             ) from None
         grouping = cli_grouping or config.group_by
         try:  # nodes that hand data over in memory must share a task
-            group_pipeline_nodes(project.pipelines[name], grouping, catalog)
+            if name in project.pipelines:  # an unknown name is kedro-airflow's to report
+                group_pipeline_nodes(project.pipelines[name], grouping, catalog)
         except ValueError as error:
             raise click.UsageError(f"DAG of pipeline {name!r}: {error}") from None
         by_grouping.setdefault(grouping, []).append(name)

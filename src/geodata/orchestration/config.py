@@ -54,7 +54,7 @@ class DagConfig(BaseModel):
     dagrun_timeout: int | None = Field(12 * 3600, ge=1, description="Seconds per DAG run.")
     # Which nodes share a task (and so one Spark application): namespace = one per
     # pipeline stage and source, none = one per node (only for pipelines whose nodes
-    # hand no data over in memory, see `geodata.orchestration.dag.in_memory_crossings`).
+    # hand no data over in memory, see `in_memory_crossings`).
     group_by: Grouping = "namespace"
     on_failure_callback: str | None = Field(None, pattern=_DOTTED_PATH)
     on_retry_callback: str | None = Field(None, pattern=_DOTTED_PATH)

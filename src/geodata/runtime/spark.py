@@ -142,7 +142,7 @@ WORKER_MODULES = (
 
 
 WORKER_START_GROUP = "geodata-python-workers"
-"""Spark job group (and `geodata.node` label) of the job that starts the Python workers."""
+"""Spark job group of the job that starts the Python workers (it runs for no node)."""
 
 
 def _import_worker_modules(batches):
@@ -180,7 +180,6 @@ def _start_python_workers_in_background(session: SparkSession) -> threading.Thre
     def start() -> None:
         try:
             context = session.sparkContext
-            context.setLocalProperty("geodata.node", WORKER_START_GROUP)
             context.setJobGroup(WORKER_START_GROUP, "start the Python workers")
             cores = local_cores(context.master)
             session.range(cores, numPartitions=cores).mapInArrow(
