@@ -18,7 +18,6 @@ from geodata.spatial.geometry import (
     local_offsets_m,
     parse_geometries,
     points_in_geometries,
-    polyline_distances_m,
 )
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -223,36 +222,7 @@ def test_distances_m_never_bridge_the_parts_of_a_multilinestring():
     assert np.isnan(distances[1])
 
 
-def test_polyline_distances_from_flat_coordinates_are_the_distances_to_the_lines():
-    # Lines of 2 to 8 vertices (a ring among them) around random points: measured from
-    # their flat coordinates, they are as far as `distances_m` finds them.
-    rng = np.random.default_rng(11)
-    lines, lat, lon = [], [], []
-    for i in range(400):
-        x0, y0 = 24.9 + rng.random() * 0.05, 60.15 + rng.random() * 0.05
-        path = np.column_stack(
-            [
-                x0 + np.cumsum(rng.normal(0, 3e-4, 2 + i % 7)),
-                y0 + np.cumsum(rng.normal(0, 3e-4, 2 + i % 7)),
-            ]
-        )
-        lines.append(shapely.LineString(path))
-        lat.append(y0 + rng.normal(0, 5e-4))
-        lon.append(x0 + rng.normal(0, 5e-4))
-    lines.append(shapely.LinearRing([(24.9, 60.15), (24.901, 60.15), (24.901, 60.151)]))
-    lat.append(60.1505)
-    lon.append(24.9002)
-    lines, lat, lon = np.array(lines, dtype=object), np.array(lat), np.array(lon)
-
-    simple, vertices, counts = line_vertices(lines)
-    distances = polyline_distances_m(lat, lon, vertices, counts)
-
-    assert simple.all()
-    assert counts.sum() * 2 == len(vertices)
-    np.testing.assert_allclose(distances, distances_m(lat, lon, lines), rtol=1e-12, atol=1e-9)
-
-
-def test_line_vertices_leave_out_other_geometries_and_a_line_of_one_vertex_has_no_distance():
+def test_line_vertices_leave_out_other_geometries():
     geoms = np.array(
         [
             shapely.box(0.0, 0.0, 1.0, 1.0),
@@ -268,10 +238,6 @@ def test_line_vertices_leave_out_other_geometries_and_a_line_of_one_vertex_has_n
     assert simple.tolist() == [False, True, False, False]
     assert vertices.tolist() == [0.0, 0.0, 0.001, 0.0]
     assert counts.tolist() == [2]
-    one_vertex = polyline_distances_m(
-        np.array([0.0, 0.0]), np.array([0.0, 0.0]), np.array([5.0, 5.0, 0.0, 0.0]), np.array([1, 1])
-    )
-    assert np.isnan(one_vertex).all()
 
 
 def test_points_in_geometries_inside_outside_boundary_and_null():

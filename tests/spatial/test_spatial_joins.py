@@ -18,6 +18,7 @@ from geodata.spatial import (
     with_geometry_bounds,
 )
 from geodata.spatial.geometry import METRES_PER_DEGREE, distances_m, parse_geometries
+from geodata.spatial.grid import MIN_CELL_DEG, fitted_cell_deg
 
 CELL = 0.002
 LAT0, LON0 = 37.0011, -121.9989  # inside one cell, away from its edges
@@ -166,6 +167,55 @@ def test_explode_cells_one_row_per_touched_cell(spark):
         (60.0, "six"): 9,
     }
     assert {row.cell for row in rows if row.buffer_m == 0.0 and row.gid == "one"} == {point_cell_id}
+
+
+def squares_of_side(spark, sides: list[float]):
+    """One square per side length (degrees), spread west to east, as `gid, wkt` rows."""
+    rows = [
+        (f"g{i}", square(-122.0 + i * 0.01, 37.0, -122.0 + i * 0.01 + side, 37.0 + side))
+        for i, side in enumerate(sides)
+    ]
+    return spark.createDataFrame(rows, "gid STRING, wkt STRING")
+
+
+def test_fitted_cell_is_a_power_of_two_below_the_largest_nearest_the_median_side(spark):
+    # Median side 0.0003 (a 33 m parcel): log2(0.002 / 0.0003) = 2.7, so three halvings.
+    geoms = squares_of_side(spark, [0.0002, 0.0003, 0.0003, 0.0004, 0.01])
+
+    cell = fitted_cell_deg(geoms, 0.002)
+
+    assert cell == 0.002 / 8
+    assert 0.0003 / math.sqrt(2) <= cell <= 0.0003 * math.sqrt(2)
+
+
+def test_fitted_cell_never_exceeds_the_largest_or_falls_below_the_smallest(spark):
+    assert fitted_cell_deg(squares_of_side(spark, [0.05, 0.08]), 0.002) == 0.002
+    tiny = fitted_cell_deg(squares_of_side(spark, [1e-9, 1e-9]), 0.002)
+    assert MIN_CELL_DEG <= tiny < 2 * MIN_CELL_DEG
+
+
+def test_fitted_cell_is_the_largest_when_no_geometry_has_a_side(spark):
+    geoms = spark.createDataFrame(
+        [("pt", "POINT (-122 37)"), ("bad", "nonsense"), ("null", None)], "gid STRING, wkt STRING"
+    )
+
+    assert fitted_cell_deg(geoms, 0.002) == 0.002
+
+
+def test_points_in_polygons_finds_the_same_polygons_on_any_cell(parcels, parcel_points):
+    found = [
+        as_dict(
+            points_in_polygons(
+                parcel_points, parcels, point_key=["pid"], polygon_id="parcel_id", cell_deg=cell
+            ),
+            "pid",
+            "parcel_id",
+        )
+        for cell in (CELL, fitted_cell_deg(parcels, CELL), CELL / 16)
+    ]
+
+    assert found[0] == found[1] == found[2]
+    assert len(found[0]) == 6
 
 
 # --- points in polygons --------------------------------------------------------------
@@ -427,6 +477,45 @@ def test_nearest_lines_measure_multi_part_and_non_line_geometries_too(spark):
         0.0003 * METRES_PER_DEGREE * math.cos(math.radians(37.1005)), rel=1e-3
     )
     assert distances["p2"] == 0.0
+
+
+def test_nearest_lines_measured_natively_are_the_distances_to_the_lines(spark):
+    # Lines of 2 to 8 vertices (a ring among them), each alone with its point (pairs 5 km
+    # apart, a 1 km radius): measured in Spark segment by segment, each is as far as
+    # `distances_m` finds it.
+    rng = np.random.default_rng(11)
+    lines, lat, lon = [], [], []
+    for i in range(120):
+        x0, y0 = -122.0 + (i % 12) * 0.05, 37.0 + (i // 12) * 0.05
+        path = np.column_stack(
+            [
+                x0 + np.cumsum(rng.normal(0, 3e-4, 2 + i % 7)),
+                y0 + np.cumsum(rng.normal(0, 3e-4, 2 + i % 7)),
+            ]
+        )
+        lines.append(shapely.LineString(path))
+        lat.append(y0 + rng.normal(0, 5e-4))
+        lon.append(x0 + rng.normal(0, 5e-4))
+    lines[-1] = shapely.LinearRing(
+        [(lon[-1] - 1e-3, lat[-1]), (lon[-1], lat[-1] + 1e-3), (lon[-1] + 1e-3, lat[-1])]
+    )
+    roads = spark.createDataFrame(
+        [(f"r{i}", "Random Way", geom.wkt) for i, geom in enumerate(lines)],
+        "road_id STRING, name STRING, wkt STRING",
+    )
+    points = spark.createDataFrame(
+        [(f"r{i}", float(y), float(x)) for i, (y, x) in enumerate(zip(lat, lon, strict=True))],
+        POINTS_SCHEMA,
+    )
+    expected = distances_m(np.array(lat), np.array(lon), np.array(lines, dtype=object))
+
+    found = _nearest(points, roads, radius_m=1000.0)
+
+    assert as_dict(found, "pid", "road_id") == {f"r{i}": f"r{i}" for i in range(len(lines))}
+    distances = as_dict(found, "pid", "distance_m")
+    np.testing.assert_allclose(
+        [distances[f"r{i}"] for i in range(len(lines))], expected, rtol=1e-9, atol=1e-6
+    )
 
 
 def test_nearest_lines_plan_has_no_cross_join(roads, road_points):

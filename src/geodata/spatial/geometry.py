@@ -234,31 +234,9 @@ def _segment_distances_m(lat: np.ndarray, lon: np.ndarray, lines: np.ndarray) ->
     return _nearest_on_segments(lat, lon, coords[:, 0], coords[:, 1], part_of, part_owner[part_of])
 
 
-def polyline_distances_m(
-    lat: np.ndarray, lon: np.ndarray, vertices: np.ndarray, counts: np.ndarray
-) -> np.ndarray:
-    """Metres from each point to its polyline, the polylines given as flat coordinates.
-
-    The same distance as `distances_m` gives for a LineString of those vertices, with
-    no geometry object built: the vertices come as one array, so a batch of
-    candidate rows is measured in a few numpy passes whatever its size.
-
-    Args:
-        lat: Point latitudes, degrees.
-        lon: Point longitudes, degrees.
-        vertices: Every polyline's vertices as `lon, lat, lon, lat, ...`, the first
-            point's polyline first.
-        counts: The number of vertices of each point's polyline.
-
-    Returns:
-        Distances in metres; NaN for a polyline of fewer than two vertices.
-    """
-    owner = np.repeat(np.arange(len(lat)), counts)
-    return _nearest_on_segments(lat, lon, vertices[0::2], vertices[1::2], owner, owner)
-
-
 def line_vertices(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The flat coordinates `polyline_distances_m` reads, for the single lines among `geoms`.
+    """The flat coordinates of the single lines among `geoms` (cut into segments for the
+    native distance of `geodata.spatial.joins`).
 
     Args:
         geoms: Shapely geometries (lon/lat).

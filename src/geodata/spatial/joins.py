@@ -2,8 +2,9 @@
 
 Candidates come from an equi-join on the grid cell (no cross join), less those whose
 bounding box the point is not in (native Spark); the exact test runs vectorised in
-`mapInPandas` with shapely (polygons) or numpy over lines' flat coordinates
-(`mapInArrow`); the winner per point is a native aggregation.
+`mapInPandas` with shapely (polygons), or natively over a line's flat coordinates (a
+polygon or point part of a road: shapely in `mapInArrow`); the winner per point is a
+native aggregation.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -21,12 +21,12 @@ from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.spatial.geometry import (
+    METRES_PER_DEGREE,
     distances_m,
     line_pieces,
     line_vertices,
     parse_geometries,
     points_in_geometries,
-    polyline_distances_m,
 )
 from geodata.spatial.grid import (
     BOUNDS_COLUMNS,
@@ -40,7 +40,7 @@ from geodata.spatial.grid import (
 _PREFIX = "_sj_"
 _LAT, _LON = f"{_PREFIX}lat", f"{_PREFIX}lon"
 _ID, _NAME, _GEOM = f"{_PREFIX}id", f"{_PREFIX}name", f"{_PREFIX}geom"
-_VERTICES = f"{_PREFIX}vertices"
+_SEGMENT = tuple(f"{_PREFIX}{end}" for end in ("a_lon", "a_lat", "b_lon", "b_lat"))
 _AREA, _DIST, _BEST = f"{_PREFIX}area", f"{_PREFIX}distance", f"{_PREFIX}best"
 
 DEFAULT_MAX_BBOX_CELLS = 64
@@ -147,24 +147,25 @@ def points_in_polygons(
     return best.select(*key, F.col(f"{_BEST}.{_ID}").alias(polygon_id))
 
 
-def _line_piece_bounds(
+def _line_segments(
     lines: DataFrame, cell_deg: float, buffer_m: float, max_bbox_cells: int
 ) -> DataFrame:
-    """Lines (`_ID`, `_NAME`, WKT `_GEOM`) → one row per single part of each piece, with
-    its bounds: a LineString or LinearRing as flat coordinates (`_VERTICES`, `lon, lat,
-    ...`), any other part (a point, a polygon) as WKB `_GEOM`.
+    """Lines (`_ID`, `_NAME`, WKT `_GEOM`) → one row per segment of each single-line part
+    of each piece (its ends in `_SEGMENT`: lon, lat of A then of B) and one row per
+    other part (a point, a polygon: WKB in `_GEOM`), each with its bounds.
 
-    A piece's distance is the least over its parts, and a point within the radius of a
-    part is inside that part's buffered bounds, so measuring parts loses no hit; as
-    flat coordinates, the candidates of a part are measured without building a
-    geometry per candidate row (`polyline_distances_m`).
+    A line's distance is the least over its segments and other parts, and a point
+    within the radius of a segment is inside that segment's buffered bounds, so
+    measuring each on its own loses no hit. A segment's bounds are also tighter than its
+    line's, so fewer candidates pass `in_buffered_bounds`; its candidates are measured
+    in Spark (`_with_segment_distance`), with no geometry and no Python worker.
     """
     schema = T.StructType(
         [
             T.StructField(_ID, lines.schema[_ID].dataType, True),
             T.StructField(_NAME, lines.schema[_NAME].dataType, True),
             T.StructField(_GEOM, T.BinaryType(), True),
-            T.StructField(_VERTICES, T.ArrayType(T.DoubleType(), False), True),
+            *(T.StructField(c, T.DoubleType(), True) for c in _SEGMENT),
             *(T.StructField(c, T.DoubleType(), True) for c in BOUNDS_COLUMNS),
         ]
     )
@@ -174,51 +175,84 @@ def _line_piece_bounds(
             pieces = line_pieces(parse_geometries(batch[_GEOM]), cell_deg, buffer_m, max_bbox_cells)
             parts, piece = shapely.get_parts(pieces.geometry, return_index=True)
             simple, vertices, counts = line_vertices(parts)
-            flat = np.full(len(parts), None, dtype=object)
-            # One array per line (a list assigned through a mask would become a 2-d array
-            # when the lines have equal lengths).
-            if simple.any():
-                ends = np.cumsum(2 * counts)[:-1]
-                for row, line in zip(np.flatnonzero(simple), np.split(vertices, ends), strict=True):
-                    flat[row] = line
-            wkb = np.full(len(parts), None, dtype=object)
-            wkb[~simple] = shapely.to_wkb(parts[~simple])
-            owners = batch[[_ID, _NAME]].iloc[pieces.owner[piece]].reset_index(drop=True)
-            bounds = shapely.bounds(parts)
-            yield owners.assign(
-                **{_GEOM: wkb, _VERTICES: flat},
-                **{c: bounds[:, i] for i, c in enumerate(BOUNDS_COLUMNS)},
+            coords = vertices.reshape(-1, 2)
+            line = np.repeat(np.flatnonzero(simple), counts)
+            joined = line[1:] == line[:-1]  # consecutive vertices of one line: a segment
+            start, end = coords[:-1][joined], coords[1:][joined]
+            others = np.flatnonzero(~simple)
+            part_of_row = np.concatenate([line[:-1][joined], others])
+            ends = np.concatenate([np.hstack([start, end]), np.full((len(others), 4), np.nan)])
+            wkb = np.concatenate(
+                [np.full(len(start), None, dtype=object), shapely.to_wkb(parts[others])]
+            )
+            bounds = np.concatenate(
+                [
+                    np.hstack([np.minimum(start, end), np.maximum(start, end)]),
+                    shapely.bounds(parts[others]).reshape(-1, 4),
+                ]
+            )
+            owner = pieces.owner[piece[part_of_row]]
+            yield (
+                batch[[_ID, _NAME]]
+                .iloc[owner]
+                .reset_index(drop=True)
+                .assign(
+                    **{_GEOM: wkb},
+                    **{c: ends[:, i] for i, c in enumerate(_SEGMENT)},
+                    **{c: bounds[:, i] for i, c in enumerate(BOUNDS_COLUMNS)},
+                )
             )
 
     return lines.mapInPandas(cut, schema)
 
 
+def _with_segment_distance(candidates: DataFrame, key: Sequence[str]) -> DataFrame:
+    """Each candidate's key, line and metres from its point to its segment (`_SEGMENT`).
+
+    Measured natively in the local projection centred on the point (x scaled by
+    cos(latitude), as `geometry.local_offsets_m`): the distance to segment AB is the
+    distance to A + t·(B - A), t the projection of the point clamped to [0, 1]
+    (`geometry.distances_m` measures lines the same way). Each step is its own
+    projection: a step used twice is computed once rather than inlined into each use
+    (one inlined expression held the cosine thirty times and was too large to compile).
+    """
+    a_lon, a_lat, b_lon, b_lat = (F.col(c) for c in _SEGMENT)
+    lat, lon = F.col(_LAT), F.col(_LON)
+    east = F.cos(F.radians(lat))
+    offsets = candidates.select(
+        *key,
+        _ID,
+        _NAME,
+        ((a_lon - lon) * east).alias("_sj_ax"),
+        (a_lat - lat).alias("_sj_ay"),
+        ((b_lon - a_lon) * east).alias("_sj_dx"),
+        (b_lat - a_lat).alias("_sj_dy"),
+    )
+    ax, ay, dx, dy = (F.col(c) for c in ("_sj_ax", "_sj_ay", "_sj_dx", "_sj_dy"))
+    length2 = dx * dx + dy * dy
+    along = F.when(length2 > 0, -(ax * dx + ay * dy) / length2).otherwise(F.lit(0.0))
+    projected = offsets.withColumn("_sj_t", F.least(F.greatest(along, F.lit(0.0)), F.lit(1.0)))
+    t = F.col("_sj_t")
+    return projected.select(
+        *key,
+        _ID,
+        _NAME,
+        (F.hypot(ax + t * dx, ay + t * dy) * F.lit(METRES_PER_DEGREE)).alias(_DIST),
+    )
+
+
 def _within_radius(
     key: Sequence[str], radius_m: float, schema: pa.Schema
 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """A `mapInArrow` body: the candidates within `radius_m`, with their distance."""
+    """A `mapInArrow` body: the candidates within `radius_m` of a WKB geometry (a part
+    that is not a single line), with their distance."""
 
     def keep(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             lat = batch.column(_LAT).to_numpy(zero_copy_only=False)
             lon = batch.column(_LON).to_numpy(zero_copy_only=False)
-            distance = np.full(batch.num_rows, np.nan)
-            lines = batch.column(_VERTICES)
-            simple = pc.is_valid(lines).to_numpy(zero_copy_only=False)
-            if simple.any():
-                lines = pc.filter(lines, simple)
-                distance[simple] = polyline_distances_m(
-                    lat[simple],
-                    lon[simple],
-                    pc.list_flatten(lines).to_numpy(zero_copy_only=False),
-                    pc.list_value_length(lines).to_numpy(zero_copy_only=False) // 2,
-                )
-            other = pc.is_valid(batch.column(_GEOM)).to_numpy(zero_copy_only=False)
-            if other.any():
-                geoms = pc.filter(batch.column(_GEOM), other).to_numpy(zero_copy_only=False)
-                distance[other] = distances_m(
-                    lat[other], lon[other], parse_geometries(geoms, wkb=True)
-                )
+            geoms = batch.column(_GEOM).to_numpy(zero_copy_only=False)
+            distance = distances_m(lat, lon, parse_geometries(geoms, wkb=True))
             near = distance <= radius_m  # NaN (unparsable geometry) is never near
             columns = [batch.column(c).filter(pa.array(near)) for c in (*key, _ID, _NAME)]
             yield pa.RecordBatch.from_arrays([*columns, pa.array(distance[near])], schema=schema)
@@ -280,17 +314,27 @@ def nearest_lines(
     shapes = lines.where(F.col(line_id).isNotNull() & F.col(wkt_col).isNotNull()).select(
         F.col(line_id).alias(_ID), F.col(line_name).alias(_NAME), F.col(wkt_col).alias(_GEOM)
     )
-    pieces = _line_piece_bounds(shapes, cell_deg, radius_m, max_bbox_cells)
-    line_cells = explode_cells(pieces, cell_deg, buffer_m=radius_m).select(
-        _ID, _NAME, _GEOM, _VERTICES, "cell", *BOUNDS_COLUMNS
+    parts = explode_cells(
+        _line_segments(shapes, cell_deg, radius_m, max_bbox_cells), cell_deg, buffer_m=radius_m
     )
-    candidates = (
-        located.join(line_cells, on="cell")
-        .where(in_buffered_bounds(F.col(_LAT), F.col(_LON), radius_m))
-        .drop("cell", *BOUNDS_COLUMNS)
-    )
-
     key = list(point_key)
+
+    def candidates(kind: DataFrame) -> DataFrame:
+        return (
+            located.join(kind, on="cell")
+            .where(in_buffered_bounds(F.col(_LAT), F.col(_LON), radius_m))
+            .drop("cell", *BOUNDS_COLUMNS)
+        )
+
+    # Segments (nearly every road) are measured in Spark; other parts (a polygon
+    # "road", a point of a collection) in Python. Each side joins only its own parts,
+    # so no candidate row goes to Python unless its part needs it.
+    segments = parts.where(F.col(_GEOM).isNull()).select(
+        _ID, _NAME, *_SEGMENT, "cell", *BOUNDS_COLUMNS
+    )
+    # Not filtered by the radius before the aggregation: Spark would push the filter
+    # into the join, the distance inlined there whole.
+    segments_near = _with_segment_distance(candidates(segments), key)
     schema = T.StructType(
         [
             *_key_fields(points, key),
@@ -299,9 +343,18 @@ def nearest_lines(
             T.StructField(_DIST, T.DoubleType(), True),
         ]
     )
-
-    near = candidates.mapInArrow(_within_radius(key, radius_m, to_arrow_schema(schema)), schema)
-    best = near.groupBy(*key).agg(F.min(F.struct(_DIST, _ID, _NAME)).alias(_BEST))
+    others = parts.where(F.col(_GEOM).isNotNull()).select(
+        _ID, _NAME, _GEOM, "cell", *BOUNDS_COLUMNS
+    )
+    others_near = candidates(others).mapInArrow(
+        _within_radius(key, radius_m, to_arrow_schema(schema)), schema
+    )
+    near = segments_near.unionByName(others_near)
+    best = (
+        near.groupBy(*key)
+        .agg(F.min(F.struct(_DIST, _ID, _NAME)).alias(_BEST))
+        .where(F.col(f"{_BEST}.{_DIST}") <= radius_m)
+    )
     return best.select(
         *key,
         F.col(f"{_BEST}.{_ID}").alias(line_id),

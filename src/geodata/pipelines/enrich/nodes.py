@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 
 from geodata.schemas import RECORD_KEY_COLUMNS
 from geodata.spatial import nearest_lines, points_in_polygons
-from geodata.spatial.grid import MIN_CELL_DEG
+from geodata.spatial.grid import MIN_CELL_DEG, fitted_cell_deg
 
 ENRICHMENT_COLUMNS = ("parcel_id", "building_id", "road_id", "road_name", "road_distance_m")
 """Columns `join_enrichments` appends, in order (null when nothing was found)."""
@@ -27,7 +27,10 @@ class EnrichParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     cell_size_deg: float = Field(
-        ge=MIN_CELL_DEG, le=1, description="Grid cell size in degrees for all enrichment joins."
+        ge=MIN_CELL_DEG,
+        le=1,
+        description="Grid cell size in degrees for the road join, and the largest cell "
+        "the parcel and building joins may fit to their polygons.",
     )
     road_search_radius_m: float = Field(
         gt=0, le=1000, description="Farthest a road may be from an address, in metres."
@@ -65,13 +68,18 @@ def _settings(params: EnrichParams | Mapping[str, Any]) -> EnrichParams:
 def _assign_polygons(
     addresses: DataFrame, polygons: DataFrame, polygon_id: str, params: EnrichParams
 ) -> DataFrame:
-    """Record key + `polygon_id` of the smallest polygon containing each address point."""
+    """Record key + `polygon_id` of the smallest polygon containing each address point.
+
+    The grid cell is fitted to the polygons' typical size (`fitted_cell_deg`), at most
+    `cell_size_deg`: parcels and buildings are far smaller than a road's search area.
+    """
+    shapes = polygons.select(F.col(polygon_id).cast("string").alias(polygon_id), "wkt")
     return points_in_polygons(
         _locatable(addresses, params),
-        polygons.select(F.col(polygon_id).cast("string").alias(polygon_id), "wkt"),
+        shapes,
         point_key=list(RECORD_KEY_COLUMNS),
         polygon_id=polygon_id,
-        cell_deg=_settings(params).cell_size_deg,
+        cell_deg=fitted_cell_deg(shapes, _settings(params).cell_size_deg),
     )
 
 
@@ -131,22 +139,25 @@ def join_enrichments(
     replaced) and gains `parcel_id`, `building_id`, `road_id`, `road_name` and
     `road_distance_m`, null where nothing was found. The assignments are unique per
     (`source`, `source_record_id`), so the left joins neither drop nor repeat rows.
+    They are hash joins: the addresses, the wide side, are not sorted.
     """
     passthrough = [c for c in addresses.columns if c not in ENRICHMENT_COLUMNS]
     enriched = (
         addresses.select(*passthrough)
         .join(
-            parcels.select(*RECORD_KEY_COLUMNS, "parcel_id"),
+            parcels.select(*RECORD_KEY_COLUMNS, "parcel_id").hint("shuffle_hash"),
             on=list(RECORD_KEY_COLUMNS),
             how="left",
         )
         .join(
-            buildings.select(*RECORD_KEY_COLUMNS, "building_id"),
+            buildings.select(*RECORD_KEY_COLUMNS, "building_id").hint("shuffle_hash"),
             on=list(RECORD_KEY_COLUMNS),
             how="left",
         )
         .join(
-            roads.select(*RECORD_KEY_COLUMNS, "road_id", "road_name", "road_distance_m"),
+            roads.select(*RECORD_KEY_COLUMNS, "road_id", "road_name", "road_distance_m").hint(
+                "shuffle_hash"
+            ),
             on=list(RECORD_KEY_COLUMNS),
             how="left",
         )
