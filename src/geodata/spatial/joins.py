@@ -283,10 +283,11 @@ def nearest_lines(
     projection centred on the point (see `geometry.local_offsets_m`). Nearest wins,
     ties to the smallest id, then the smallest name.
 
-    Scaling: a line costs rows in proportion to its buffered bbox area in cells, up to
-    `max_bbox_cells`; beyond that it is indexed by its segments (densified to at most
-    one cell long), so a 50 km diagonal highway costs rows in proportion to its length
-    (~ length / cell · (1 + 2·radius / cell)) rather than to the square of it.
+    Scaling: a line is indexed by its segments, each costing rows in proportion to its
+    buffered bbox area in cells; a line whose whole buffered bbox spans more than
+    `max_bbox_cells` is first densified to segments at most one cell long, so a 50 km
+    diagonal highway costs rows in proportion to its length (~ length / cell ·
+    (1 + 2·radius / cell)) rather than to the square of it.
 
     Args:
         points: Rows with the `point_key` columns and `lat_col`/`lon_col` (degrees).
