@@ -211,7 +211,12 @@ def measure_size(
             }
         settings = {
             key: spark.conf.get(key, None)
-            for key in ("spark.master", "spark.driver.memory", "spark.sql.shuffle.partitions")
+            for key in (
+                "spark.master",
+                "spark.driver.memory",
+                "spark.driver.extraJavaOptions",
+                "spark.sql.shuffle.partitions",
+            )
         }
     spark.stop()  # completes the event log
     event_log = find_event_log(event_dir)
