@@ -15,7 +15,12 @@ import sys
 import pandas as pd
 import pytest
 
-from geodata.benchmark.measure import python_peak_rss_mb, stage_seconds
+from geodata.benchmark.measure import (
+    cpu_between,
+    jvm_cpu_seconds,
+    python_peak_rss_mb,
+    stage_seconds,
+)
 from geodata.benchmark.sizing import in_scope_record_count
 from geodata.benchmark.spark_events import NODE_PROPERTY, PHASE_PROPERTY, read_phase_totals
 from geodata.commands.benchmark import main, parse_records, parse_spark_setting
@@ -80,6 +85,13 @@ def test_benchmark_of_a_tiny_region_with_splink(workdir, capsys):
     assert spark["shuffle_write_bytes"] > 0
     assert pipeline["memory"]["driver_jvm_peak_rss_mb"] > 0
     assert pipeline["memory"]["python_peak_rss_mb"] > 0
+    # The driver JVM's CPU over the run, with the compiler's and the collector's apart.
+    cpu = pipeline["jvm_cpu_s"]
+    assert cpu["total"] > 0
+    assert cpu["compiler"] > 0
+    assert cpu["gc"] >= 0
+    assert cpu["compiler"] + cpu["gc"] <= cpu["total"]
+    assert "of it JIT compiler" in printed
 
     scores = pipeline["pairwise"]
     assert 0 <= scores["precision"] <= 1
@@ -227,3 +239,21 @@ def test_a_process_reports_its_own_peak_memory_not_its_parents():
     del held
     assert parent >= 400
     assert 0 < int(child.stdout.split()[-1]) < parent - 300
+
+
+def test_jvm_cpu_counts_the_whole_process_and_its_compiler_and_collector_threads(spark):
+    pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+    before = jvm_cpu_seconds(pid)
+    spark.range(2_000_000).selectExpr("sum(id * 7 % 13)").collect()
+    after = jvm_cpu_seconds(pid)
+    spent = cpu_between(before, after)
+
+    assert set(before) == {"total", "compiler", "gc"}
+    assert after["total"] > before["total"] > 0
+    # A JVM compiles as it runs: its compiler threads have used CPU since it started.
+    assert after["compiler"] > 0
+    assert after["compiler"] + after["gc"] <= after["total"]
+    assert spent["total"] > 0
+    assert cpu_between(None, after) is None
+    # A process that is not there has no figures.
+    assert jvm_cpu_seconds(2**22 + 1) is None

@@ -103,9 +103,14 @@ def peak_rss_mb(pid: int) -> int | None:
     return None
 
 
+def jvm_pid(spark: SparkSession) -> int:
+    """The process id of the session's driver JVM."""
+    return spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+
+
 def jvm_peak_rss_mb(spark: SparkSession) -> int | None:
     """Peak resident memory of the driver JVM so far, in MB (`peak_rss_mb`)."""
-    return peak_rss_mb(spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid())
+    return peak_rss_mb(jvm_pid(spark))
 
 
 def python_peak_rss_mb() -> int:
@@ -115,6 +120,55 @@ def python_peak_rss_mb() -> int:
     if peak is None:
         peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return peak
+
+
+JVM_THREAD_GROUPS = {
+    "compiler": ("C1 CompilerThre", "C2 CompilerThre"),
+    "gc": ("GC Thread", "G1 ", "VM Thread"),
+}
+"""Driver JVM threads whose CPU is reported apart, by name prefix (Linux truncates a
+thread's name to 15 characters): the just-in-time compilers and the collector."""
+
+
+def jvm_cpu_seconds(pid: int) -> dict[str, float] | None:
+    """CPU seconds of process `pid` so far: `total`, and each `JVM_THREAD_GROUPS` group's.
+
+    `total` is the process's (user + system, threads that ended included); a group
+    sums the threads alive now, which for the compiler and collector threads, started
+    with the JVM, is all of theirs. None where there is no /proc.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def cpu(stat: str) -> float:
+        # Fields after the parenthesised name: utime and stime are the 12th and 13th.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    try:
+        figures = {"total": cpu(Path(f"/proc/{pid}/stat").read_text())}
+        threads = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return None
+    groups = dict.fromkeys(JVM_THREAD_GROUPS, 0.0)
+    for thread in threads:
+        try:
+            stat = (thread / "stat").read_text()
+        except OSError:  # ended since it was listed
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        for group, prefixes in JVM_THREAD_GROUPS.items():
+            if name.startswith(prefixes):
+                groups[group] += cpu(stat)
+    return {**figures, **groups}
+
+
+def cpu_between(
+    before: dict[str, float] | None, after: dict[str, float] | None
+) -> dict[str, float] | None:
+    """The CPU seconds (`jvm_cpu_seconds`) spent from `before` to `after`, rounded."""
+    if before is None or after is None:
+        return None
+    return {key: round(after[key] - before[key], 1) for key in after}
 
 
 def _scores(predicted: DataFrame, truth: DataFrame) -> dict[str, float]:
@@ -176,10 +230,12 @@ def measure_size(
         wait_for_background_start()
         with spark_phase(spark, "floor"):
             raw_rows, floor_s = parquet_floor(catalog, sources, workdir / "floor")
+        cpu_before = jvm_cpu_seconds(jvm_pid(spark))
         with spark_phase(spark, "pipeline"):
             started = time.perf_counter()
             session.run()
             pipeline_s = time.perf_counter() - started
+        pipeline_cpu = cpu_between(cpu_before, jvm_cpu_seconds(jvm_pid(spark)))
         pipeline_memory = {
             "driver_jvm_peak_rss_mb": jvm_peak_rss_mb(spark),
             "python_peak_rss_mb": python_peak_rss_mb(),
@@ -253,6 +309,9 @@ def measure_size(
                 if node in timings
             },
             "memory": pipeline_memory,
+            # The driver JVM's CPU during the run: tasks and Spark's own threads, and
+            # apart the compiler's and the collector's (both share the cores).
+            "jvm_cpu_s": pipeline_cpu,
             "pairwise": pipeline_scores,
         },
         "peers": peer_figures,
