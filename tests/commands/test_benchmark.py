@@ -18,6 +18,7 @@ import pytest
 from geodata.benchmark.measure import (
     cpu_between,
     jvm_cpu_seconds,
+    jvm_pid,
     python_peak_rss_mb,
     stage_seconds,
 )
@@ -242,7 +243,7 @@ def test_a_process_reports_its_own_peak_memory_not_its_parents():
 
 
 def test_jvm_cpu_counts_the_whole_process_and_its_compiler_and_collector_threads(spark):
-    pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+    pid = jvm_pid(spark)
     before = jvm_cpu_seconds(pid)
     spark.range(2_000_000).selectExpr("sum(id * 7 % 13)").collect()
     after = jvm_cpu_seconds(pid)
