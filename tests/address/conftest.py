@@ -21,14 +21,16 @@ INPUT_FIELDS = (
 )
 
 
-def call_normalize(**fields: str | None) -> NormalizedAddress:
+def call_normalize(*, has_point: bool = False, **fields: str | None) -> NormalizedAddress:
     """normalize_address with every field defaulting to None."""
     unknown = set(fields) - set(INPUT_FIELDS)
     assert not unknown, f"not an input field: {unknown}"
-    return normalize_address(**{name: fields.get(name) for name in INPUT_FIELDS})
+    return normalize_address(
+        **{name: fields.get(name) for name in INPUT_FIELDS}, has_point=has_point
+    )
 
 
-def fed_back(address: NormalizedAddress) -> NormalizedAddress:
+def fed_back(address: NormalizedAddress, *, has_point: bool = False) -> NormalizedAddress:
     """Normalize the output fields again, as the idempotence contract describes."""
     return normalize_address(
         house_number=address.house_number,
@@ -39,6 +41,7 @@ def fed_back(address: NormalizedAddress) -> NormalizedAddress:
         postcode=address.postcode,
         country=address.iso_3166_1,
         full_address=None,
+        has_point=has_point,
     )
 
 
@@ -46,9 +49,9 @@ def fed_back(address: NormalizedAddress) -> NormalizedAddress:
 def normalize() -> Callable[..., NormalizedAddress]:
     """normalize_address with keyword fields defaulting to None; asserts idempotence on the way."""
 
-    def _normalize(**fields: str | None) -> NormalizedAddress:
-        address = call_normalize(**fields)
-        assert fed_back(address) == address, f"not idempotent for {fields}"
+    def _normalize(*, has_point: bool = False, **fields: str | None) -> NormalizedAddress:
+        address = call_normalize(has_point=has_point, **fields)
+        assert fed_back(address, has_point=has_point) == address, f"not idempotent for {fields}"
         return address
 
     return _normalize

@@ -292,13 +292,13 @@ def test_unparseable_free_text_keeps_what_parsed(normalize):
     assert address.locality == "SAN FRANCISCO"
 
 
-def test_street_without_number_is_missing_house_number(normalize):
+def test_a_street_without_number_is_an_address_without_number(normalize):
     address = normalize(full_address="Main St, Springfield, IL")
     _assert_fields(
         address,
         dict(street="MAIN ST", locality="SPRINGFIELD", iso_3166_2="US-IL", house_number=None),
     )
-    assert address.reject_reason == "missing_house_number"
+    assert address.reject_reason is None
 
 
 def test_unknown_layout_without_country_is_unknown_country(normalize):
@@ -532,6 +532,22 @@ FI_AS_WRITTEN_CASES = [
         dict(house_number="7", street="HÄMEENTIE", unit="B 220"),
     ),
     ("Mannerheimintie 12 as. 5, 00100 Helsinki", dict(house_number="12", unit="AS 5")),
+    # A house letter written apart, then a staircase and apartment or "as" and a number.
+    (
+        "Mannerheimintie 15 b A 3, 00100 Helsinki",
+        dict(house_number="15B", street="MANNERHEIMINTIE", unit="A 3", locality="HELSINKI"),
+    ),
+    (
+        "Mannerheimintie 15 b A 3 Helsinki",
+        dict(house_number="15B", unit="A 3", locality="HELSINKI"),
+    ),
+    (
+        "Mannerheimintie 15 B as 2 00100 HELSINKI",
+        dict(house_number="15B", unit="AS 2", postcode="00100", locality="HELSINKI"),
+    ),
+    ("Fredrikinkatu 2 G B 12", dict(house_number="2G", street="FREDRIKINKATU", unit="B 12")),
+    # Without a letter after it, the letter is the staircase's.
+    ("Fredrikinkatu 2 G 12", dict(house_number="2", street="FREDRIKINKATU", unit="G 12")),
     # The number before the street, or in a part of its own.
     ("12 Kaivokatu, 00100 Helsinki", dict(house_number="12", street="KAIVOKATU")),
     (

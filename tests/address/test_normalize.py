@@ -54,8 +54,6 @@ def test_public_api_shape():
         "unparseable_address",
         "unknown_country",
         "unknown_region",
-        "missing_street",
-        "missing_house_number",
     )
     address = normalize_address(
         house_number="1",
@@ -221,23 +219,17 @@ def test_british_street_fields_as_written(normalize, fields, expected):
         (dict(house_number="1", street="Main St", country="US"), "unknown_region"),
         (dict(house_number="1", street="Main St", country="US", region="XX"), "unknown_region"),
         (dict(house_number="1", street="Main St", country="US", region="FI-18"), "unknown_region"),
-        (dict(house_number="1", country="US", region="CA"), "missing_street"),
-        (dict(street="Main St", country="US", region="CA"), "missing_house_number"),
+        # A house number, a street or a point is an address with the parts it has.
+        (dict(house_number="1", country="US", region="CA"), None),
+        (dict(street="Main St", country="US", region="CA"), None),
+        (dict(house_number="Willow Mill", country="GB", region="GB-ENG"), None),
+        (dict(locality="Springfield", country="US", region="CA", has_point=True), None),
+        (dict(locality="Springfield", country="US", region="CA"), "unparseable_address"),
         # Placeholders a source writes for "no value" count as no value.
         (dict(house_number="N/A", street="N/A", country="US", region="CA"), "unparseable_address"),
         (
-            dict(house_number="UNKNOWN", street="Main St", country="US", region="CA"),
-            "missing_house_number",
-        ),
-        (dict(house_number="12", street="???", country="US", region="CA"), "missing_street"),
-        # A unit word alone names no premise; a building's name does.
-        (
-            dict(house_number="Rear", street="Main St", country="US", region="CA"),
-            "missing_house_number",
-        ),
-        (
-            dict(house_number="x", street="Fir Lane", country="GB", region="GB-ENG"),
-            "missing_house_number",
+            dict(house_number="UNKNOWN", street="???", country="US", region="CA"),
+            "unparseable_address",
         ),
         (dict(house_number="Willow Mill", street="Fir Lane", country="GB", region="GB-ENG"), None),
         (
@@ -247,12 +239,32 @@ def test_british_street_fields_as_written(normalize, fields, expected):
         # Check order: the first applicable reason wins.
         (dict(house_number="1", country="Narnia"), "unknown_country"),
         (dict(street="Main St", country="US"), "unknown_region"),
+        (dict(country="Narnia", has_point=True), "unknown_country"),
     ],
 )
 def test_reject_reasons(normalize, fields, reason):
     address = normalize(**fields)
     assert address.reject_reason == reason
     assert reason is None or reason in REJECT_REASONS
+
+
+@pytest.mark.parametrize(
+    ("fields", "house_number"),
+    [
+        # A placeholder or a unit word alone names no premise; a building's name does.
+        (dict(house_number="UNKNOWN", street="Main St", country="US", region="CA"), None),
+        (dict(house_number="Rear", street="Main St", country="US", region="CA"), None),
+        (dict(house_number="x", street="Fir Lane", country="GB", region="GB-ENG"), None),
+        (
+            dict(house_number="Willow Mill", street="Fir Lane", country="GB", region="GB-ENG"),
+            "WILLOW MILL",
+        ),
+    ],
+)
+def test_only_a_number_or_a_building_name_is_a_premise(normalize, fields, house_number):
+    address = normalize(**fields)
+    assert address.house_number == house_number
+    assert address.street is not None and address.reject_reason is None
 
 
 def test_rejected_record_keeps_parsed_parts(normalize):
@@ -587,3 +599,25 @@ def test_idempotent_on_random_messy_input(normalize, seed):
     for _ in range(500):
         # The fixture asserts that feeding the output back in returns the same address.
         normalize(**_random_record(rng))
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (dict(house_number="15 b A 3", street="Mannerheimintie", country="FI"), ("15B", "A 3")),
+        (dict(house_number="15 B as. 2", street="Mannerheimintie", country="FI"), ("15B", "AS 2")),
+        (dict(house_number="12 Flat 3", street="Fir Lane", country="GB"), ("12", "FLAT 3")),
+        (dict(house_number="12 Apt 4B", street="Main St", country="US"), ("12", "APT 4B")),
+        # Nothing after the number that is a unit: the field is the house number.
+        (dict(house_number="12 1/2", street="Main St", country="US"), ("12 1/2", None)),
+        (dict(house_number="12 B", street="Main St", country="US"), ("12B", None)),
+        # A unit of its own wins; the number field is then read whole.
+        (
+            dict(house_number="15 b", unit="as 2", street="Mannerheimintie", country="FI"),
+            ("15B", "AS 2"),
+        ),
+    ],
+)
+def test_a_unit_in_the_house_number_field_is_the_unit(normalize, fields, expected):
+    address = normalize(**fields)
+    assert (address.house_number, address.unit) == expected

@@ -36,7 +36,7 @@ LINEAGE = [
     ("x2", "E", "US-CA"),
 ]
 QUARANTINE = [
-    ("f3", "missing_house_number", "FI-18"),
+    ("f3", "unknown_region", "FI-18"),
     ("x1", "unparseable_address", "FI-18"),
     ("x3", "unparseable_address", "FI-ZZ"),
 ]
@@ -101,7 +101,7 @@ def test_each_region_is_scored_on_its_own_records(report):
     assert fi.pairwise.recall == 0.0
     assert (fi.quarantine.quarantined, fi.quarantine.correct) == (2, 1)
     assert fi.quarantine.precision == pytest.approx(0.5)
-    assert fi.wrongly_quarantined == {"missing_house_number": 1}
+    assert fi.wrongly_quarantined == {"unknown_region": 1}
     assert us.wrongly_quarantined == {}
     # Field accuracy against each address's majority truth: D has another postcode.
     assert fi.fields.addresses == 2
@@ -110,13 +110,13 @@ def test_each_region_is_scored_on_its_own_records(report):
 
 
 def test_the_report_carries_the_regions_and_the_quarantine_reasons(report):
-    assert report.wrongly_quarantined == {"missing_house_number": 1}
+    assert report.wrongly_quarantined == {"unknown_region": 1}
     figures = json.loads(json.dumps(report.as_dict()))
     assert figures["per_region"]["FI-18"]["quarantine"]["precision"] == pytest.approx(0.5)
     assert figures["per_region"]["US-CA"]["pairwise"]["f1"] == pytest.approx(0.5)
     assert "percentiles_m" not in figures["per_region"]["US-CA"]["geometry"]
     table = report.render_table()
     assert "per region" in table
-    assert "valid records quarantined: missing_house_number" in table
+    assert "valid records quarantined: unknown_region" in table
     rows = {line.split()[0]: line.split() for line in table.splitlines()[-2:]}
     assert rows["FI-18"][1] == "4"

@@ -15,9 +15,9 @@ RUN_REPORT: dict[str, Any] = {
         "quarantine_by_source": {"alpha": 5, "beta": 2},
     },
     "quarantine_reasons": {
-        "alpha/missing_street": 3,
+        "alpha/unknown_region": 3,
         "alpha/null_island": 2,
-        "beta/missing_street": 2,
+        "beta/unknown_region": 2,
     },
     "merges": {
         "candidate_pairs": 400,

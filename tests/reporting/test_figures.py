@@ -46,7 +46,7 @@ def test_record_outcomes_stack_to_the_records_in_scope():
         ends[source] = max(ends.get(source, 0), bar.get_x() + bar.get_width())
     assert ends == {0: 100, 1: 80}  # in scope: every record is in lineage or quarantine
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["lineage", "missing_street", "null_island"]
+    assert legend == ["lineage", "null_island", "unknown_region"]
 
 
 def test_region_cluster_and_confidence_bars_hold_the_reports_counts():

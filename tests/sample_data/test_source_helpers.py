@@ -36,8 +36,10 @@ def test_corrupt_invalid_changes_only_the_invalid_records_as_their_kind_says():
     assert (lon[0], lat[0], street[0], house_number[0]) == (10.0, 50.0, "MAIN ST", "1")
     assert (lon[1], lat[1]) == (0.0, 0.0)
     assert lat[2] in OUT_OF_RANGE_LATITUDES and lon[2] == 12.0
-    assert street[3] == "" and house_number[3] == "4"
+    # The two text kinds are no address at all: no number, no street and no point.
+    assert street[3] == "" and house_number[3] == ""
     assert street[4] in GARBAGE and house_number[4] == street[4]
+    assert np.isnan(lon[3:]).all() and np.isnan(lat[3:]).all()
 
 
 def test_repeat_deliveries_repeats_each_record_in_the_deliveries_it_is_in():

@@ -182,6 +182,11 @@ def parse_street_line(
             for index in range(1, len(tokens) if unit_at is None else unit_at):
                 if is_house_number_token(tokens[index]):
                     number, rest = tokens[index], tokens[index + 1 :]
+                    if number.isdigit() and _is_letter_before_unit(rest):
+                        # "Mannerheimintie 15 b A 3", "15 B as 2": a lone letter with a
+                        # staircase and apartment (or "as" and a number) after it is the
+                        # house's letter.
+                        number, rest = number + rest[0], rest[1:]
                     locality = None
                     if split_locality:
                         # "Hämeentie 7 B 22 Helsinki": the unit is a staircase and an
@@ -219,6 +224,41 @@ def _is_spaced_house_letter(rest: Sequence[str]) -> bool:
         and rest[0] not in DIRECTIONALS
         and rest[1] not in STREET_SUFFIXES
         and (len(rest[1]) > 1 or rest[1] in DIRECTIONALS)
+    )
+
+
+@lru_cache(maxsize=65536)
+def split_house_number_field(raw: str) -> tuple[str, str | None]:
+    """A house number field that also holds the unit, split into the two.
+
+    "15 b A 3" (the house's letter, a staircase and an apartment), "15 as 2",
+    "12 FLAT 3": the number (with its letter) and the unit after it. A field with
+    nothing after the number, or words that are no unit ("12 REAR" is a number the
+    house number normalizer keeps), is returned whole.
+
+    Args:
+        raw: The house number field as given.
+
+    Returns:
+        The house number text and the unit text (None when the field holds no unit).
+    """
+    tokens = free_text_tokens(raw)
+    if len(tokens) >= 3 and tokens[0].isdigit() and _is_letter_before_unit(tokens[1:]):
+        return tokens[0] + tokens[1], " ".join(tokens[2:])
+    if len(tokens) >= 3 and is_house_number_token(tokens[0]) and is_unit_tokens(tokens[1:]):
+        return tokens[0], " ".join(tokens[1:])
+    return raw, None
+
+
+def _is_letter_before_unit(rest: Sequence[str]) -> bool:
+    """Whether the words after a number-after-street house number start with its letter
+    and then a unit: a lone letter, then a staircase letter or unit designator and a
+    number ("B A 3", "B AS 2", "G B 12")."""
+    return (
+        len(rest) >= 3
+        and _LETTER.fullmatch(rest[0]) is not None
+        and (_LETTER.fullmatch(rest[1]) is not None or rest[1] in UNIT_DESIGNATORS)
+        and _BARE_UNIT.fullmatch(rest[2]) is not None
     )
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geodata.address.freetext import parse_free_text, split_street
+from geodata.address.freetext import parse_free_text, split_house_number_field, split_street
 from geodata.address.house_number import HouseNumber, normalize_house_number
 from geodata.address.postcode import is_gb_postcode, normalize_postcode
 from geodata.address.region import country_of_region, resolve_country, resolve_region
@@ -21,10 +21,11 @@ REJECT_REASONS: tuple[str, ...] = (
     "unparseable_address",
     "unknown_country",
     "unknown_region",
-    "missing_street",
-    "missing_house_number",
 )
-"""Reject reason codes, in the order they are checked (the first that applies is reported)."""
+"""Reject reason codes, in the order they are checked (the first that applies is reported).
+
+Only what cannot be an address is rejected: a record with a house number or a
+building's name, a street or a usable point is an address with the parts it has."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ def normalize_address(
     postcode: str | None,
     country: str | None,
     full_address: str | None,
+    has_point: bool = False,
 ) -> NormalizedAddress:
     """Normalize one address record.
 
@@ -84,7 +86,8 @@ def normalize_address(
     house_number is empty) and a unit (used when unit is empty). Empty strings count as None.
 
     Feeding the output back in (house_number, street, unit, locality, region=iso_3166_2,
-    postcode, country=iso_3166_1, full_address=None) returns the same result.
+    postcode, country=iso_3166_1, full_address=None, the same has_point) returns the same
+    result.
 
     Args:
         house_number: House number as given ("12 a", "10 - 12").
@@ -95,11 +98,13 @@ def normalize_address(
         postcode: Postcode as given ("94103-1234").
         country: Country as code or name ("US", "United States", "UK", "Finland").
         full_address: One-line free-text address.
+        has_point: The record has a usable point (one the ingest kept).
 
     Returns:
         The normalized address. reject_reason is the first of REJECT_REASONS that applies:
-        no house number and no street at all, country unrecognised, region missing or not in
-        the country, no street, no house number. Rejected records keep every part that parsed.
+        neither a house number (or building name) nor a street nor a point, country
+        unrecognised, region missing or not in the country. A record missing its street or
+        its number is an address all the same. Rejected records keep every part that parsed.
     """
     house_number, street, unit = _given(house_number), _given(street), _given(unit)
     locality, region, postcode = _given(locality), _given(region), _given(postcode)
@@ -112,6 +117,9 @@ def normalize_address(
         # letters) is written nowhere else.
         iso_3166_1 = "GB"
 
+    if house_number and not unit:
+        # "15 b A 3", "12 FLAT 3": a unit written in the house number's field.
+        house_number, unit = split_house_number_field(house_number)
     number = _house_number(house_number) if house_number else None
     unit_parts = normalize_unit(unit) if unit else None
     street_text = None
@@ -154,7 +162,9 @@ def normalize_address(
         postcode=normalize_postcode(postcode, iso_3166_1) if postcode else None,
         iso_3166_1=iso_3166_1,
         iso_3166_2=iso_3166_2,
-        reject_reason=_reject_reason(number, street_parts is not None, iso_3166_1, iso_3166_2),
+        reject_reason=_reject_reason(
+            number is not None or street_parts is not None or has_point, iso_3166_1, iso_3166_2
+        ),
     )
 
 
@@ -171,27 +181,17 @@ def normalize_locality(raw: str) -> str | None:
     return clean_words(raw) or None
 
 
-def _reject_reason(
-    number: HouseNumber | None,
-    has_street: bool,
-    iso_3166_1: str | None,
-    iso_3166_2: str | None,
-) -> str | None:
+def _reject_reason(is_address: bool, iso_3166_1: str | None, iso_3166_2: str | None) -> str | None:
     """First applicable reject reason, in REJECT_REASONS order."""
-    # Without both parts there is nothing to compare; judged on the parsed parts (not on
-    # whether free text was given) so a record fed back in gets the same verdict.
-    if number is None and not has_street:
+    # Judged on the parsed parts (not on whether free text was given) so a record fed
+    # back in gets the same verdict. A house number has a digit, or is a building's name
+    # that identifies its premise where there is no number ("WILLOW MILL").
+    if not is_address:
         return "unparseable_address"
     if iso_3166_1 is None:
         return "unknown_country"
     if iso_3166_2 is None:
         return "unknown_region"
-    if not has_street:
-        return "missing_street"
-    # A house number has a digit, or is a building's name that identifies its premise
-    # where there is no number ("WILLOW MILL"): `_house_number` keeps nothing else.
-    if number is None:
-        return "missing_house_number"
     return None
 
 

@@ -109,15 +109,20 @@ def corrupt_invalid(
     `lon`, `lat` and the text arrays hold one value per row of `records` (see
     `plan_records`): `null_island` zeroes the point, `latitude_out_of_range` puts the
     latitude off the globe, `empty_street` blanks `street` (the street or the whole
-    address text), `garbage_text` writes one garbage value into `street` and every
-    array of `other_text`. Valid records are left alone.
+    address text) and every array of `other_text`, `garbage_text` writes one garbage
+    value into them. Those two lose their point too: a record with a house number, a
+    street or a usable point is an address, so an invalid record has none of them.
+    Valid records are left alone.
     """
     kind = records["invalid_kind"].to_numpy()
     rows = np.nonzero(kind == "null_island")[0]
     lon[rows], lat[rows] = 0.0, 0.0
     rows = np.nonzero(kind == "latitude_out_of_range")[0]
     lat[rows] = rng.choice(OUT_OF_RANGE_LATITUDES, size=len(rows))
-    street[kind == "empty_street"] = ""
+    rows = np.nonzero((kind == "empty_street") | (kind == "garbage_text"))[0]
+    lon[rows], lat[rows] = np.nan, np.nan
+    for values in (street, *other_text):
+        values[kind == "empty_street"] = ""
     rows = np.nonzero(kind == "garbage_text")[0]
     garbage = rng.choice(np.array(GARBAGE, dtype=object), size=len(rows))
     for values in (street, *other_text):

@@ -31,9 +31,9 @@ def test_every_record_is_counted_once_by_source_and_quarantine_reasons_add_up(sp
     )
     quarantine = "source STRING, source_record_id STRING, reason STRING"
     normalize_rejected = _rows(
-        spark, quarantine, [("a", "3", "missing_house_number"), ("b", "2", "unparseable_address")]
+        spark, quarantine, [("a", "3", "unknown_region"), ("b", "2", "unparseable_address")]
     )
-    conflate_rejected = _rows(spark, quarantine, [("a", "2", "missing_house_number")])
+    conflate_rejected = _rows(spark, quarantine, [("a", "2", "unknown_region")])
     lineage = _rows(
         spark,
         "address_id STRING, source STRING, source_record_id STRING, iso_3166_2 STRING",
@@ -69,7 +69,7 @@ def test_every_record_is_counted_once_by_source_and_quarantine_reasons_add_up(sp
     assert records["lineage_by_source"] == {"a": 1, "b": 1}
     assert records["quarantine_by_source"] == {"a": 2, "b": 1}
     assert report["quarantine_reasons"] == {
-        "a/missing_house_number": 2,
+        "a/unknown_region": 2,
         "b/unparseable_address": 1,
     }
     assert report["accounting"] == {

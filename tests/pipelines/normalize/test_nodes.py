@@ -44,7 +44,9 @@ def test_records_become_canonical_or_rejected(spark):
         (f.name, f.dataType) for f in CANONICAL_SCHEMA
     ]
     by_id = {r.source_record_id: r for r in valid.collect()}
-    assert set(by_id) == {"1", "2", "3"}
+    # A house number and a point without a street is an address with the parts it has.
+    assert set(by_id) == {"1", "2", "3", "4"}
+    assert (by_id["4"].house_number, by_id["4"].street) == ("12", None)
     one, two = by_id["1"], by_id["2"]
     for field in ("house_number", "street", "unit_id", "postcode", "iso_3166_2", "hn_int"):
         assert one[field] == two[field], field
@@ -54,9 +56,9 @@ def test_records_become_canonical_or_rejected(spark):
 
     reasons = {r.source_record_id: (r.reason, r.iso_3166_2) for r in rejected.collect()}
     assert reasons == {
-        "4": ("missing_street", "US-CA"),
         "bad-ingest": ("null_island", "US-CA"),
-        "6": ("unparseable_address", "ZZ-ZZ"),
+        # Its point makes it an address, but nothing tells in which country.
+        "6": ("unknown_country", "ZZ-ZZ"),
     }
 
 
@@ -110,7 +112,7 @@ def test_a_record_without_its_region_is_placed_in_the_region_around_its_point(sp
         # The region column empty or unreadable, the point among Californian records.
         _placed("empty", 37.701, -122.401, region=None),
         _placed("abbreviated", 37.702, -122.402, region="Calif."),
-        # Placed, then judged by the next reasons: no street.
+        # Placed: without a street it is still an address.
         _placed("no-street", 37.703, -122.403, region=None, street=None),
         # Far from every record with a region: stays unknown.
         _placed("alone", 40.0, -100.0, region=None),
@@ -121,10 +123,9 @@ def test_a_record_without_its_region_is_placed_in_the_region_around_its_point(sp
     ]
     valid, rejected = normalize_records(_mapped(spark, rows), RunParams(execution_dt="2026-11-01"))
     regions = {r.source_record_id: r.iso_3166_2 for r in valid.collect()}
-    assert regions["empty"] == regions["abbreviated"] == "US-CA"
+    assert regions["empty"] == regions["abbreviated"] == regions["no-street"] == "US-CA"
     reasons = {r.source_record_id: (r.reason, r.iso_3166_2) for r in rejected.collect()}
     assert reasons == {
-        "no-street": ("missing_street", "US-CA"),
         "alone": ("unknown_region", "US-ZZ"),
         "border": ("unknown_region", "US-ZZ"),
     }

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
@@ -34,11 +35,14 @@ _TEXT_COLUMNS = (*_INPUT_TEXT, *[f"fix_{name}" for name in ADDRESS_FIELDS])
 """Columns parsed in Python; the fix columns are replaced by their normalized values."""
 
 
-def _normalize_texts(texts: dict[str, list[str | None]]) -> dict[str, list]:
+def _normalize_texts(
+    texts: dict[str, list[str | None]], has_point: list[bool] | None = None
+) -> dict[str, list]:
     """Parsed fields, normalized fix values and the verdict for each record of a batch.
 
     Args:
         texts: The batch's text columns (`TEXT_FIELDS` and `fix_<field>`) as lists.
+        has_point: Per record, whether it has a point (all False when not given).
 
     Returns:
         One list per `_PARSED_FIELDS` name, per `fix_<field>` and `normalize_reason`.
@@ -47,12 +51,13 @@ def _normalize_texts(texts: dict[str, list[str | None]]) -> dict[str, list]:
     fixes: dict[str, list] = {f"fix_{name}": [] for name in ADDRESS_FIELDS}
     reasons = []
     fix_columns = [texts[f"fix_{name}"] for name in ADDRESS_FIELDS]
-    for row, given_fixes in zip(
-        zip(*(texts[name] for name in _INPUT_TEXT), strict=True),
-        zip(*fix_columns, strict=True),
-        strict=True,
+    rows = zip(*(texts[name] for name in _INPUT_TEXT), strict=True)
+    if has_point is None:
+        has_point = [False] * len(fix_columns[0])
+    for row, given_fixes, point in zip(
+        rows, zip(*fix_columns, strict=True), has_point, strict=True
     ):
-        parsed = normalize_address(**dict(zip(_INPUT_TEXT, row, strict=True)))
+        parsed = normalize_address(**dict(zip(_INPUT_TEXT, row, strict=True)), has_point=point)
         for name, _ in _PARSED_FIELDS:
             columns[name].append(getattr(parsed, name))
         reasons.append(parsed.reject_reason)
@@ -92,7 +97,9 @@ def _normalize_batch(batch: pa.RecordBatch, out_schema: pa.Schema) -> pa.RecordB
     record) pass through as Arrow arrays, untouched.
     """
     texts = {name: _strings(batch.column(name)) for name in _TEXT_COLUMNS}
-    parsed = _normalize_texts(texts)
+    # The ingest keeps only usable points (a point off the globe or at 0, 0 is dropped).
+    has_point = pc.and_(batch.column("lat").is_valid(), batch.column("lon").is_valid())
+    parsed = _normalize_texts(texts, has_point.to_pylist())
     arrays = [
         pa.array(parsed[field.name], type=field.type)
         if field.name in parsed
@@ -253,13 +260,12 @@ def with_regions_from_neighbours(normalized: DataFrame, cells: DataFrame) -> Dat
     its postcode, else those with its locality. Its region is the one at least
     `NEIGHBOURHOOD_REGION_SHARE` of its neighbours lie in (a neighbourhood across
     a border, or a town name that many regions have, tells none). A placed record
-    is then judged by the reasons after the region's (`missing_street`,
-    `missing_house_number`); one whose neighbours tell no region stays rejected.
+    is valid (no reason comes after the region's); one whose neighbours tell no
+    region stays rejected.
 
     Args:
         normalized: Parsed records with `reason` (null when valid), `iso_3166_1`,
-            `iso_3166_2`, `lat`, `lon`, `postcode`, `locality`, `street`,
-            `house_number`.
+            `iso_3166_2`, `lat`, `lon`, `postcode`, `locality`.
         cells: `neighbourhood_cells` of the records.
 
     Returns:
@@ -308,16 +314,11 @@ def with_regions_from_neighbours(normalized: DataFrame, cells: DataFrame) -> Dat
             regions.withColumnRenamed("_region", f"_region{rank}"), "_id", "left"
         )
     region = F.coalesce(*[F.col(f"_region{rank}") for rank in range(len(found))])
-    later_reason = F.when(F.col("street").isNull(), F.lit("missing_street")).when(
-        F.col("house_number").isNull(), F.lit("missing_house_number")
-    )
     placed = located.withColumn("_region", region).select(
         *[
             F.coalesce("_region", "iso_3166_2").alias("iso_3166_2")
             if name == "iso_3166_2"
-            else F.when(F.col("_region").isNotNull(), later_reason)
-            .otherwise(F.col("reason"))
-            .alias("reason")
+            else F.when(F.col("_region").isNull(), F.col("reason")).alias("reason")
             if name == "reason"
             else F.col(name)
             for name in normalized.columns
