@@ -494,6 +494,33 @@ GB_PAF_CASES = [
 ]
 
 
+# British premises named, not numbered, with or without a street.
+GB_NAMED_PREMISE_CASES = [
+    (
+        "THE OLD RECTORY, CHURCH LANE",
+        dict(house_number="THE OLD RECTORY", street="CHURCH LANE", locality=None),
+    ),
+    (
+        "WILLOW MILL NORTHSIDE EXAMPLETOWN",
+        dict(house_number="WILLOW MILL", street=None, locality="NORTHSIDE EXAMPLETOWN"),
+    ),
+    (
+        "WILLOW MILL, NORTHSIDE, EXAMPLETOWN",
+        dict(house_number="WILLOW MILL", street=None, locality="EXAMPLETOWN"),
+    ),
+    ("THE COTTAGE", dict(house_number="THE COTTAGE", street=None)),
+    # A court is a street as well as a building: with no other street it is the street.
+    ("ROSE COURT, EXAMPLETOWN", dict(house_number=None, street="ROSE COURT")),
+    ("FIR LANE, EXAMPLETOWN", dict(house_number=None, street="FIR LANE")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GB_NAMED_PREMISE_CASES)
+def test_british_named_premises(normalize, text, expected):
+    address = normalize(full_address=text, country="GB", region="GB-ENG")
+    _assert_fields(address, {**expected, "reject_reason": None})
+
+
 @pytest.mark.parametrize(("text", "expected"), GB_PAF_CASES)
 def test_british_addresses_as_written(normalize, text, expected):
     address = normalize(full_address=text, country="GB", region="GB-ENG")

@@ -236,6 +236,15 @@ def test_british_street_fields_as_written(normalize, fields, expected):
             dict(full_address="WILLOW MILL, FIR LANE, EXAMPLETOWN", country="GB", region="GB-ENG"),
             None,
         ),
+        # Placeholders and keyboard mash in the street field are no street.
+        (dict(street="TBC", country="GB", region="GB-ENG"), "unparseable_address"),
+        (dict(street="Not known", country="GB", region="GB-ENG"), "unparseable_address"),
+        (dict(street="qwerty", country="GB", region="GB-ENG"), "unparseable_address"),
+        (dict(street="XXXXX", country="US", region="CA"), "unparseable_address"),
+        (dict(street="lkjh", country="US", region="CA"), "unparseable_address"),
+        # A name that holds a few neighbouring keys, or has a Welsh vowel, is a name.
+        (dict(street="Liberty", country="US", region="CA"), None),
+        (dict(street="Bwlch", country="GB", region="GB-WLS"), None),
         # Check order: the first applicable reason wins.
         (dict(house_number="1", country="Narnia"), "unknown_country"),
         (dict(street="Main St", country="US"), "unknown_region"),

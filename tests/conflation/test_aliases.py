@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from geodata.address.street import normalize_street
 from geodata.conflation.aliases import (
     ALIAS_EVIDENCE_COLUMNS,
     AliasParams,
     alias_evidence,
+    bilingual_street_names,
     learn_locality_aliases,
     learn_street_aliases,
     preferred_names,
@@ -170,3 +172,36 @@ def test_pairs_are_flagged_by_field(spark):
         ("SOUTH SAN FRANCISCO", None),
         (None, None),
     ]
+
+
+def _named(spark, rows):
+    return spark.createDataFrame(
+        [(c, r, s, k) for c, r, s, k, n in rows for _ in range(n)],
+        "iso_3166_1 string, iso_3166_2 string, street string, street_phonetic string",
+    )
+
+
+def test_a_finnish_streets_less_used_name_of_the_other_language_takes_the_more_used(spark):
+    def fi(name):
+        return normalize_street(name, "FI").phonetic
+
+    rows = [
+        ("FI", "FI-18", "RUNOKYLÄNPOLKU", fi("RUNOKYLÄNPOLKU"), 5),
+        ("FI", "FI-18", "RUNOKYLÄSTIGEN", fi("RUNOKYLÄSTIGEN"), 2),
+        # The Swedish name used more: the Finnish one takes it.
+        ("FI", "FI-18", "ANNANKATU", fi("ANNANKATU"), 1),
+        ("FI", "FI-18", "ANNAGATAN", fi("ANNAGATAN"), 3),
+        # Two Finnish names of one key are two streets.
+        ("FI", "FI-18", "KALEVANKATU", "KLF KATU", 4),
+        ("FI", "FI-18", "KALEVINKATU", "KLF KATU", 1),
+        # Equal use: neither is preferred.
+        ("FI", "FI-18", "MANNERHEIMINTIE", fi("MANNERHEIMINTIE"), 2),
+        ("FI", "FI-18", "MANNERHEIMVÄGEN", fi("MANNERHEIMVÄGEN"), 2),
+    ]
+    assert fi("RUNOKYLÄNPOLKU") == fi("RUNOKYLÄSTIGEN")
+    renames = {
+        (r.name, r.preferred)
+        for r in bilingual_street_names(_named(spark, rows)).collect()
+        if r.field == "street"
+    }
+    assert renames == {("RUNOKYLÄSTIGEN", "RUNOKYLÄNPOLKU"), ("ANNANKATU", "ANNAGATAN")}

@@ -668,12 +668,24 @@ def _british_named_premise(
     street of a British address without a building number."""
     if len(parts) >= 2:
         first, second = parts[0], parts[1]
-        # "WILLOW MILL, FIR LANE, EXAMPLETOWN": a name part, then a street part.
-        if len(parts) >= 3 and second[-1] in GB_THOROUGHFARE_TYPES:
+        # "WILLOW MILL, FIR LANE, EXAMPLETOWN", "THE OLD RECTORY, CHURCH LANE": a name
+        # part, then a street part (a part with a thoroughfare word of its own first is
+        # the street, with its locality after it).
+        names_no_street = not any(word in GB_THOROUGHFARE_TYPES for word in first)
+        if second[-1] in GB_THOROUGHFARE_TYPES and (len(parts) >= 3 or names_no_street):
             return _join(first), _join(second), None, None, parts[2:]
+        if _is_building_name(first) and not _has_thoroughfare_word(parts):
+            # "WILLOW MILL, NORTHSIDE, EXAMPLETOWN": a named building, no street.
+            return _join(first), None, None, None, parts[1:]
         end = _british_street_end(first, commas=True)
         return None, _join(first[:end]), None, _join(first[end:]), parts[1:]
     tokens = parts[0] if parts else []
+    if not _has_thoroughfare_word(parts):
+        # "WILLOW MILL NORTHSIDE EXAMPLETOWN", "THE COTTAGE": a named building and the
+        # places after it, without a street.
+        for index in range(len(tokens) - 1, 0, -1):
+            if tokens[index] in GB_BUILDING_WORDS:
+                return _join(tokens[: index + 1]), None, None, _join(tokens[index + 1 :]), []
     # "WILLOW MILL FIR LANE EXAMPLETOWN": the building name ends at a building word,
     # the street at the thoroughfare word after it.
     for index, token in enumerate(tokens[:-1]):
@@ -684,6 +696,11 @@ def _british_named_premise(
                 return _join(tokens[: index + 1]), _join(rest[:end]), None, _join(rest[end:]), []
     end = _british_street_end(tokens, commas=False)
     return None, _join(tokens[:end]), None, _join(tokens[end:]), []
+
+
+def _has_thoroughfare_word(parts: list[list[str]]) -> bool:
+    """Whether any part has a thoroughfare word ("LANE", "ROAD", "COURT")."""
+    return any(word in GB_THOROUGHFARE_TYPES for tokens in parts for word in tokens)
 
 
 def _number_parts_joined(parts: list[list[str]]) -> list[list[str]]:

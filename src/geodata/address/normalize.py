@@ -220,7 +220,29 @@ def _is_premise_name(display: str) -> bool:
 # Values sources write instead of leaving a field empty.
 _PLACEHOLDERS = frozenset(
     {"N/A", "NA", "N.A.", "N.A", "UNKNOWN", "UNK", "NONE", "NULL", "NIL", "TBD", "NOT AVAILABLE"}
+    | {"TBC", "TBA", "NOT KNOWN", "NOT GIVEN", "NOT APPLICABLE", "NO ADDRESS", "UNKNOWN ADDRESS"}
 )
+
+_KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
+_KEY_RUN = 4
+"""A word that is this many or more keys next to each other in one row of a keyboard
+is typed, not written: "QWERTY", "ASDF", "LKJH" (but "LIBERTY" only holds one)."""
+_ROWS_BOTH_WAYS = (*_KEYBOARD_ROWS, *(row[::-1] for row in _KEYBOARD_ROWS))
+# Vowels, with Welsh "W" ("CWM", "BWLCH") and "Y".
+_VOWELS = frozenset("AEIOUYWÅÄÖÆØÉÈÜ")
+
+
+def _is_keyboard_mash(word: str) -> bool:
+    """Whether one word is keys struck rather than a name: one letter repeated ("XXXXX",
+    "ZZZ"), neighbouring keys of a keyboard row ("QWERTY", "ASDF"), or five or more
+    letters without a vowel."""
+    if len(word) < 3 or not word.isalpha():
+        return False
+    if len(set(word)) == 1:
+        return True
+    if len(word) >= _KEY_RUN and any(word in row for row in _ROWS_BOTH_WAYS):
+        return True
+    return len(word) >= 5 and not any(letter in _VOWELS for letter in word)
 
 
 # A letter or digit of any script: exactly the characters `str.isalnum` accepts
@@ -229,11 +251,17 @@ _ALPHANUMERIC = re.compile(r"[^\W_]")
 
 
 def _given(value: str | None) -> str | None:
-    """The value, or None if it is empty, blank, only punctuation or a placeholder like N/A."""
+    """The value, or None if it is empty, blank, only punctuation, a placeholder like N/A
+    or keyboard mash ("ASDF", "XXXXX")."""
     if not value:
         return None
     stripped = value.strip()
-    if not stripped or stripped.upper() in _PLACEHOLDERS or not _ALPHANUMERIC.search(stripped):
+    if not stripped:
+        return None
+    upper = stripped.upper()
+    if upper in _PLACEHOLDERS or not _ALPHANUMERIC.search(stripped):
+        return None
+    if " " not in upper and _is_keyboard_mash(upper):
         return None
     return value
 

@@ -30,6 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from geodata.address.tables import FI_SV_STREET_TYPES
+
 
 class AliasParams(BaseModel):
     """How much evidence makes two names aliases."""
@@ -336,4 +338,62 @@ def preferred_names(aliases: DataFrame, records: DataFrame, fields: tuple[str, .
         .agg(F.count("*").alias("better"), F.first("alias").alias("preferred"))
         .where(F.col("better") == 1)
         .select("iso_3166_2", "field", "name", "preferred")
+    )
+
+
+_SWEDISH_TYPE_ENDING = (
+    "("
+    + "|".join(
+        sorted((t for t, fi in FI_SV_STREET_TYPES.items() if t != fi), key=len, reverse=True)
+    )
+    + ")$"
+)
+"""A street name ending in a Swedish street type ("ANNEGATAN", "RUNOKYLÄSTIGEN")."""
+
+
+def bilingual_street_names(records: DataFrame) -> DataFrame:
+    """The Finnish or Swedish name of a street that its other name outnumbers.
+
+    Finland's bilingual municipalities name a street in both languages, and the
+    two names share the street's bilingual phonetic key (the name without type and
+    genitive, then the type in Finnish: `geodata.address.street`), so they block
+    and compare as one street. An address carries one of them: the one most of
+    the region's records use. Only names of the two languages are paired: two
+    Finnish names that happen to share a key are two streets.
+
+    Args:
+        records: Records with `iso_3166_1`, `iso_3166_2`, `street`, `street_phonetic`.
+
+    Returns:
+        `iso_3166_2`, `field` ("street"), `name`, `preferred`, as `preferred_names`:
+        each name that exactly one name of the other language and the same key
+        outnumbers in records, with that name.
+    """
+    # A bilingual key has the Finnish type after a space; other keys have none.
+    counted = (
+        records.where(
+            (F.col("iso_3166_1") == "FI")
+            & F.col("street").isNotNull()
+            & F.col("street_phonetic").contains(" ")
+        )
+        .groupBy("iso_3166_2", "street_phonetic", "street")
+        .agg(F.count("*").alias("records"))
+        .withColumn("swedish", F.col("street").rlike(_SWEDISH_TYPE_ENDING))
+    )
+    other = counted.select(
+        "iso_3166_2",
+        "street_phonetic",
+        F.col("street").alias("preferred"),
+        F.col("records").alias("preferred_records"),
+        F.col("swedish").alias("preferred_swedish"),
+    )
+    better = counted.join(other, ["iso_3166_2", "street_phonetic"]).where(
+        (F.col("swedish") != F.col("preferred_swedish"))
+        & (F.col("preferred_records") > F.col("records"))
+    )
+    return (
+        better.groupBy("iso_3166_2", F.col("street").alias("name"))
+        .agg(F.count("*").alias("better"), F.first("preferred").alias("preferred"))
+        .where(F.col("better") == 1)
+        .select("iso_3166_2", F.lit("street").alias("field"), "name", "preferred")
     )

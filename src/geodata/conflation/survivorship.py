@@ -19,7 +19,11 @@ from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.address.tables import UNIT_DESIGNATORS
-from geodata.conflation.aliases import ALIASED_FIELDS, preferred_names
+from geodata.conflation.aliases import (
+    ALIASED_FIELDS,
+    bilingual_street_names,
+    preferred_names,
+)
 from geodata.conflation.blocking import is_cluster_member
 from geodata.conflation.identity import content_ids
 from geodata.conflation.voting import KEY_COLUMNS, vote_batches
@@ -167,9 +171,14 @@ def _voting_values(members: DataFrame, name_aliases: DataFrame) -> DataFrame:
     """
     voting = members.select("*", *[F.col(f).cast("string").alias(f"_v_{f}") for f in VOTING_FIELDS])
     # Aliased names (`geodata.conflation.aliases`) vote together, for the name most
-    # records use.
+    # records use; so do a Finnish street's Finnish and Swedish names. A name with a
+    # learned alias follows it.
     # Few rows (one per aliased name), read once per field below: resolved once.
-    renames = preferred_names(name_aliases, members, ALIASED_FIELDS).localCheckpoint()
+    learned = preferred_names(name_aliases, members, ALIASED_FIELDS)
+    bilingual = bilingual_street_names(members).join(
+        learned, ["iso_3166_2", "field", "name"], "left_anti"
+    )
+    renames = learned.unionByName(bilingual).localCheckpoint()
     for field in ALIASED_FIELDS:
         value = f"_v_{field}"
         preferred = F.broadcast(

@@ -15,6 +15,7 @@ from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.address import NormalizedAddress, normalize_address
 from geodata.conflation.house_letters import recover_house_letters
+from geodata.conflation.localities import with_post_towns
 from geodata.params import RunParams
 from geodata.schemas import (
     ADDRESS_FIELDS,
@@ -390,8 +391,9 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
     are written, valid records are corrected by what the other records around
     them show: points with swapped axes (`with_swapped_points_restored`), the
     region of a record without one (`with_regions_from_neighbours`), points a
-    source shares between streets (`with_shared_points_coarse`) and house
-    letters a source lost (`geodata.conflation.house_letters`).
+    source shares between streets (`with_shared_points_coarse`), a dependent
+    locality run together with its post town (`geodata.conflation.localities`)
+    and house letters a source lost (`geodata.conflation.house_letters`).
     """
     passthrough = [f for f in records.schema.fields if f.name not in _INPUT_TEXT]
     passthrough = [f for f in passthrough if not f.name.startswith("fix_")]
@@ -432,9 +434,11 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
     # anyway: the evidence is every valid record of the region (a narrow aggregation),
     # the change a broadcast join (`geodata.conflation.house_letters`).
     valid = recover_house_letters(
-        with_shared_points_coarse(
-            normalized.where(F.col("reason").isNull()).select(
-                *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
+        with_post_towns(
+            with_shared_points_coarse(
+                normalized.where(F.col("reason").isNull()).select(
+                    *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
+                )
             )
         )
     )
