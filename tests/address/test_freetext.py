@@ -509,10 +509,39 @@ GB_NAMED_PREMISE_CASES = [
         dict(house_number="WILLOW MILL", street=None, locality="EXAMPLETOWN"),
     ),
     ("THE COTTAGE", dict(house_number="THE COTTAGE", street=None)),
+    (
+        "Apartment 5, Maple Court, Fir Lane",
+        dict(house_number="MAPLE COURT", street="FIR LANE", unit="APT 5"),
+    ),
     # A court is a street as well as a building: with no other street it is the street.
     ("ROSE COURT, EXAMPLETOWN", dict(house_number=None, street="ROSE COURT")),
     ("FIR LANE, EXAMPLETOWN", dict(house_number=None, street="FIR LANE")),
 ]
+
+
+# A mistyped thoroughfare word still ends the street, and is put right.
+GB_MISTYPED_TYPE_CASES = [
+    (
+        "96 WOODWARD RAOD ANDREWSTON",
+        dict(house_number="96", street="WOODWARD ROAD", locality="ANDREWSTON"),
+    ),
+    ("4 CHESTNUT AVNUE EXAMPLETOWN", dict(street="CHESTNUT AVENUE", locality="EXAMPLETOWN")),
+    ("58 RHODES CRESDENT", dict(street="RHODES CRESCENT")),
+    # A name word that a slip of a thoroughfare word would make is left alone.
+    ("12 FIELD END", dict(house_number="12", street="FIELD END")),
+    ("3 LIBERTY WAY", dict(street="LIBERTY WAY")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GB_MISTYPED_TYPE_CASES)
+def test_a_mistyped_british_thoroughfare_word_ends_the_street(normalize, text, expected):
+    address = normalize(full_address=text, country="GB", region="GB-ENG")
+    _assert_fields(address, {**expected, "reject_reason": None})
+
+
+def test_a_mistyped_thoroughfare_word_in_a_street_field_drops_the_town_after_it(normalize):
+    address = normalize(street="96 WOODWARD RAOD ANDREWSTON BA3 3BE", country="GB")
+    assert (address.house_number, address.street) == ("96", "WOODWARD ROAD")
 
 
 @pytest.mark.parametrize(("text", "expected"), GB_NAMED_PREMISE_CASES)
@@ -573,6 +602,11 @@ FI_AS_WRITTEN_CASES = [
         dict(house_number="15B", unit="AS 2", postcode="00100", locality="HELSINKI"),
     ),
     ("Fredrikinkatu 2 G B 12", dict(house_number="2G", street="FREDRIKINKATU", unit="B 12")),
+    # A staircase and its apartment written together.
+    (
+        "Kaivokatu 1 B12 Helsinki",
+        dict(house_number="1", street="KAIVOKATU", unit_id="B12", locality="HELSINKI"),
+    ),
     # Without a letter after it, the letter is the staircase's.
     ("Fredrikinkatu 2 G 12", dict(house_number="2", street="FREDRIKINKATU", unit="G 12")),
     # The number before the street, or in a part of its own.

@@ -76,6 +76,7 @@ _TRAILING_UNIT_COUNTRIES = frozenset({"US"})
 """Countries where a bare number after the street type is a unit ("MAIN ST 4")."""
 
 _BARE_UNIT = re.compile(r"\d+[A-Z]?")
+_GLUED_STAIRCASE = re.compile(r"[A-Z]\d+")
 _LETTER = re.compile(r"[^\W\d_]")
 # A Finnish postcode stored as a number lost its leading zeros ("100" for "00100").
 _FI_POSTCODE_WITHOUT_ZEROS = re.compile(r"\d{3,4}")
@@ -270,6 +271,9 @@ def _trailing_unit_length(tokens: Sequence[str]) -> int:
     """
     if not tokens:
         return 0
+    if _GLUED_STAIRCASE.fullmatch(tokens[0]):
+        # "Kaivokatu 1 B12": a staircase letter and its apartment written together.
+        return 1
     first_is_prefix = _LETTER.fullmatch(tokens[0]) or tokens[0] in UNIT_DESIGNATORS
     if first_is_prefix and len(tokens) >= 2 and _BARE_UNIT.fullmatch(tokens[1]):
         return 2
@@ -523,7 +527,7 @@ def _british_words(tokens: Sequence[str]) -> list[str]:
     that can be the building's, which is part of the house number ("12 1/2").
     """
     words: list[str] = []
-    for word in _street_line_words(tokens, "GB"):
+    for word in _thoroughfare_spelled(_street_line_words(tokens, "GB")):
         if (
             is_fraction_token(word)
             and words
@@ -534,6 +538,55 @@ def _british_words(tokens: Sequence[str]) -> list[str]:
         else:
             words.extend(_split_slashes([word]))
     return words
+
+
+def _keying_slips(word: str) -> set[str]:
+    """What one slip of the keys makes of a thoroughfare word: two neighbouring letters
+    swapped ("RAOD", "LAEN"), and for a word of five letters or more a letter lost
+    ("AVNUE") or struck wrong ("CRESDENT"). A letter added is left out (it makes plurals
+    and surnames of the shorter words: "GROVES", "GREENE"), and so is a slip shorter
+    than five letters or the word without its last letter ("FIELD" for "FIELDS"): too
+    often a word of its own."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    slips = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    if len(word) >= 5:
+        typed = {word[:i] + word[i + 1 :] for i in range(len(word))}
+        typed |= {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in letters}
+        slips |= {slip for slip in typed if len(slip) >= 5} - {word[:-1]}
+    return slips - {word}
+
+
+def _misspelled_thoroughfares() -> dict[str, str]:
+    """A keying slip of one spelled-out thoroughfare word (four letters or more) -> the
+    word, where the slip is no thoroughfare, building or unit word itself and no slip of
+    another thoroughfare word."""
+    known = GB_THOROUGHFARE_TYPES | GB_BUILDING_WORDS | frozenset(UNIT_DESIGNATORS)
+    found: dict[str, set[str]] = {}
+    for word in GB_THOROUGHFARE_TYPES:
+        if len(word) >= 4 and word.isalpha():
+            for slip in _keying_slips(word):
+                found.setdefault(slip, set()).add(word)
+    return {
+        slip: next(iter(words))
+        for slip, words in found.items()
+        if len(words) == 1 and slip not in known
+    }
+
+
+_MISSPELLED_THOROUGHFARES = _misspelled_thoroughfares()
+"""A thoroughfare word mistyped ("RAOD", "AVNUE", "CRESDENT") -> the word."""
+
+
+def _thoroughfare_spelled(words: list[str]) -> list[str]:
+    """British words with a mistyped thoroughfare word after a name word put right
+    ("WOODWARD RAOD" is WOODWARD ROAD): the street then ends where it does, instead of
+    running on over the town. The first word, or one after a number, is a name."""
+    return [
+        _MISSPELLED_THOROUGHFARES.get(word, word)
+        if index > 0 and words[index - 1].isalpha() and words[index - 1] not in UNIT_DESIGNATORS
+        else word
+        for index, word in enumerate(words)
+    ]
 
 
 _NAMED_DESIGNATORS = frozenset(UNIT_DESIGNATORS) - {"#"}
@@ -668,11 +721,12 @@ def _british_named_premise(
     street of a British address without a building number."""
     if len(parts) >= 2:
         first, second = parts[0], parts[1]
-        # "WILLOW MILL, FIR LANE, EXAMPLETOWN", "THE OLD RECTORY, CHURCH LANE": a name
-        # part, then a street part (a part with a thoroughfare word of its own first is
-        # the street, with its locality after it).
+        # "WILLOW MILL, FIR LANE, EXAMPLETOWN", "THE OLD RECTORY, CHURCH LANE", "MAPLE
+        # COURT, FIR LANE": a name part, then a street part (a first part with a
+        # thoroughfare word that is no building's is the street, its locality after it).
         names_no_street = not any(word in GB_THOROUGHFARE_TYPES for word in first)
-        if second[-1] in GB_THOROUGHFARE_TYPES and (len(parts) >= 3 or names_no_street):
+        is_name = names_no_street or _is_building_name(first)
+        if second[-1] in GB_THOROUGHFARE_TYPES and (len(parts) >= 3 or is_name):
             return _join(first), _join(second), None, None, parts[2:]
         if _is_building_name(first) and not _has_thoroughfare_word(parts):
             # "WILLOW MILL, NORTHSIDE, EXAMPLETOWN": a named building, no street.
