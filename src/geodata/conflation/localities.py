@@ -89,10 +89,11 @@ def with_post_towns(records: DataFrame) -> DataFrame:
     Returns:
         The same rows and columns.
     """
-    # One row per value run together (a few per region): broadcast, so that the wide
-    # records are not shuffled to meet them.
+    # One row per value run together (a few per region): computed once and broadcast,
+    # so that the wide records are not shuffled to meet them.
+    towns = post_towns(records).localCheckpoint()
     return (
-        records.join(F.broadcast(post_towns(records)), ["iso_3166_2", "locality"], "left")
+        records.join(F.broadcast(towns), ["iso_3166_2", "locality"], "left")
         .withColumn("locality", F.coalesce("_town", "locality"))
         .select(*records.columns)
     )

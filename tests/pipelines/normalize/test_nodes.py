@@ -44,9 +44,17 @@ def test_records_become_canonical_or_rejected(spark):
         (f.name, f.dataType) for f in CANONICAL_SCHEMA
     ]
     by_id = {r.source_record_id: r for r in valid.collect()}
-    # A house number and a point without a street is an address with the parts it has.
-    assert set(by_id) == {"1", "2", "3", "4"}
+    # A house number and a point without a street is an address with the parts it has;
+    # so is a point alone, in the country and region of the records around it.
+    assert set(by_id) == {"1", "2", "3", "4", "6"}
     assert (by_id["4"].house_number, by_id["4"].street) == ("12", None)
+    six = by_id["6"]
+    assert (six.iso_3166_1, six.iso_3166_2, six.house_number, six.street) == (
+        "US",
+        "US-CA",
+        None,
+        None,
+    )
     one, two = by_id["1"], by_id["2"]
     for field in ("house_number", "street", "unit_id", "postcode", "iso_3166_2", "hn_int"):
         assert one[field] == two[field], field
@@ -55,11 +63,7 @@ def test_records_become_canonical_or_rejected(spark):
     assert by_id["3"].street == "MANNERHEIMINTIE"
 
     reasons = {r.source_record_id: (r.reason, r.iso_3166_2) for r in rejected.collect()}
-    assert reasons == {
-        "bad-ingest": ("null_island", "US-CA"),
-        # Its point makes it an address, but nothing tells in which country.
-        "6": ("unknown_country", "ZZ-ZZ"),
-    }
+    assert reasons == {"bad-ingest": ("null_island", "US-CA")}
 
 
 def test_region_filter_keeps_only_the_region_and_unknown_rejects(spark):
@@ -178,6 +182,29 @@ def test_a_record_without_region_or_point_takes_the_region_of_its_postcode_or_to
     assert regions["by-postcode"] == regions["by-town"] == "US-CA"
     assert {r.source_record_id: r.reason for r in rejected.collect()} == {
         "springfield": "unknown_region"
+    }
+
+
+def test_a_record_without_country_or_region_is_placed_by_its_point_or_street(spark):
+    rows = [
+        *[_placed(f"ca{i}", 37.70 + i * 0.001, -122.40, street="Oak St") for i in range(3)],
+        *[
+            _placed(f"ny{i}", 40.70 + i * 0.001, -74.00, region="NY", street="Elm St")
+            for i in range(3)
+        ],
+        # No country and no region: the records around its point tell both.
+        _placed("no-country", 37.701, -122.401, region=None, country=None, street="Pine St"),
+        # No point, postcode or town: the records on its street tell the region.
+        _placed("by-street", None, None, region=None, street="Elm St"),
+        # Nothing to go by.
+        _placed("nowhere", None, None, region=None, country=None, street="Birch St"),
+    ]
+    valid, rejected = normalize_records(_mapped(spark, rows), RunParams(execution_dt="2026-11-01"))
+    placed = {r.source_record_id: (r.iso_3166_1, r.iso_3166_2) for r in valid.collect()}
+    assert placed["no-country"] == ("US", "US-CA")
+    assert placed["by-street"] == ("US", "US-NY")
+    assert {r.source_record_id: r.reason for r in rejected.collect()} == {
+        "nowhere": "unknown_country"
     }
 
 

@@ -251,62 +251,73 @@ def _share_of_region(counts: DataFrame) -> DataFrame:
 
 
 def with_regions_from_neighbours(normalized: DataFrame, cells: DataFrame) -> DataFrame:
-    """Records rejected only for an unknown region, placed in the region of their neighbours.
+    """Records rejected only for an unknown region or country, placed where their
+    neighbours are.
 
-    A source's region column may be empty or unreadable ("Calif.") while the
-    record names its country: it lies in the region of the addresses around it.
-    Its neighbours are the valid records of the same country around its point
-    (its grid cell of `NEIGHBOURHOOD_CELL_DEG` and the eight around it), else, for
-    a record without a point or whose neighbourhood tells no region, those with
-    its postcode, else those with its locality. Its region is the one at least
+    A source's region column may be empty or unreadable ("Calif."), and some
+    files name no country at all: the record lies in the region of the addresses
+    around it. Its neighbours are the valid records around its point (its grid
+    cell of `NEIGHBOURHOOD_CELL_DEG` and the eight around it; of its own country
+    when it names one), else, for a record without a point or whose neighbourhood
+    tells no region, those with its postcode, else those with its locality, else
+    those on its street (the street's phonetic key). Its region is the one at least
     `NEIGHBOURHOOD_REGION_SHARE` of its neighbours lie in (a neighbourhood across
-    a border, or a town name that many regions have, tells none). A placed record
-    is valid (no reason comes after the region's); one whose neighbours tell no
-    region stays rejected.
+    a border, or a town or street name that many regions have, tells none), and
+    its country that region's. A placed record is valid (no reason comes after
+    the region's); one whose neighbours tell no region stays rejected.
 
     Args:
         normalized: Parsed records with `reason` (null when valid), `iso_3166_1`,
-            `iso_3166_2`, `lat`, `lon`, `postcode`, `locality`.
+            `iso_3166_2`, `lat`, `lon`, `postcode`, `locality`, `street_phonetic`.
         cells: `neighbourhood_cells` of the records.
 
     Returns:
-        The same rows and columns, with `iso_3166_2` and `reason` set for the records
-        placed.
+        The same rows and columns, with `iso_3166_1`, `iso_3166_2` and `reason` set
+        for the records placed.
     """
     row = F.floor(F.col("lat") / NEIGHBOURHOOD_CELL_DEG)
     column = F.floor(F.col("lon") / NEIGHBOURHOOD_CELL_DEG)
     valid = normalized.where(F.col("reason").isNull())
-    # Postcodes and localities are counted together once: few rows, summed per key below.
-    places = valid.groupBy("iso_3166_1", "postcode", "locality", "iso_3166_2").agg(
-        F.count("*").alias("_n")
-    )
-    is_unplaced = (F.col("reason") == "unknown_region") & F.col("iso_3166_1").isNotNull()
+    keys = ("postcode", "locality", "street_phonetic")
+    # Postcodes, localities and streets are counted together once: summed per key below.
+    places = valid.groupBy("iso_3166_1", *keys, "iso_3166_2").agg(F.count("*").alias("_n"))
+    is_unplaced = F.col("reason").isin("unknown_region", "unknown_country")
     # Only the (few) records to place are joined, read once (checkpointed) for the
-    # three ways of placing them; the others pass through unshuffled.
+    # four ways of placing them; the others pass through unshuffled.
     unplaced = normalized.where(is_unplaced)
     others = normalized.where(~F.coalesce(is_unplaced, F.lit(False)))
     keyed = unplaced.withColumn("_id", F.monotonically_increasing_id()).localCheckpoint()
+    # A record that names its country meets that country's records only.
+    same_country = F.col("_country").isNull() | (F.col("_country") == F.col("iso_3166_1"))
     around = _around()
     near = (
         keyed.where(F.col("lat").isNotNull() & F.col("lon").isNotNull())
-        .select("_id", "iso_3166_1", around.alias("_d"), row.alias("_r0"), column.alias("_c0"))
         .select(
             "_id",
-            "iso_3166_1",
+            F.col("iso_3166_1").alias("_country"),
+            around.alias("_d"),
+            row.alias("_r0"),
+            column.alias("_c0"),
+        )
+        .select(
+            "_id",
+            "_country",
             (F.col("_r0") + F.col("_d.dr")).alias("_row"),
             (F.col("_c0") + F.col("_d.dc")).alias("_col"),
         )
-        .join(F.broadcast(cells), ["iso_3166_1", "_row", "_col"])
+        .join(F.broadcast(cells), ["_row", "_col"])
+        .where(same_country)
         .groupBy("_id", "iso_3166_2")
         .agg(F.sum("_n").alias("_n"))
     )
     by_name = [
         keyed.where(F.col(key).isNotNull())
-        .select("_id", "iso_3166_1", key)
-        .join(places.where(F.col(key).isNotNull()), ["iso_3166_1", key])
+        .select("_id", F.col("iso_3166_1").alias("_country"), key)
+        .join(places.where(F.col(key).isNotNull()), key)
+        .where(same_country)
         .groupBy("_id", "iso_3166_2")
         .agg(F.sum("_n").alias("_n"))
-        for key in ("postcode", "locality")
+        for key in keys
     ]
     found = [_share_of_region(counts) for counts in (near, *by_name)]
     located = keyed
@@ -315,10 +326,14 @@ def with_regions_from_neighbours(normalized: DataFrame, cells: DataFrame) -> Dat
             regions.withColumnRenamed("_region", f"_region{rank}"), "_id", "left"
         )
     region = F.coalesce(*[F.col(f"_region{rank}") for rank in range(len(found))])
+    # An ISO 3166-2 code begins with its country's ISO 3166-1 code.
+    country = F.split(F.col("_region"), "-").getItem(0)
     placed = located.withColumn("_region", region).select(
         *[
             F.coalesce("_region", "iso_3166_2").alias("iso_3166_2")
             if name == "iso_3166_2"
+            else F.coalesce("iso_3166_1", country).alias("iso_3166_1")
+            if name == "iso_3166_1"
             else F.when(F.col("_region").isNull(), F.col("reason")).alias("reason")
             if name == "reason"
             else F.col(name)
