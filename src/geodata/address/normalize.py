@@ -106,9 +106,9 @@ def normalize_address(
         unrecognised, region missing or not in the country. A record missing its street or
         its number is an address all the same. Rejected records keep every part that parsed.
     """
-    house_number, street, unit = _given(house_number), _given(street), _given(unit)
+    house_number, street, unit = _given(house_number), _given_text(street), _given(unit)
     locality, region, postcode = _given(locality), _given(region), _given(postcode)
-    country, full_address = _given(country), _given(full_address)
+    country, full_address = _given(country), _given_text(full_address)
     iso_3166_1 = resolve_country(country) if country else None
     if iso_3166_1 is None and region:
         iso_3166_1 = country_of_region(region)
@@ -251,17 +251,23 @@ _ALPHANUMERIC = re.compile(r"[^\W_]")
 
 
 def _given(value: str | None) -> str | None:
-    """The value, or None if it is empty, blank, only punctuation, a placeholder like N/A
-    or keyboard mash ("ASDF", "XXXXX")."""
+    """The value, or None if it is empty, blank, only punctuation or a placeholder like N/A."""
     if not value:
         return None
     stripped = value.strip()
-    if not stripped:
+    if not stripped or stripped.upper() in _PLACEHOLDERS or not _ALPHANUMERIC.search(stripped):
         return None
-    upper = stripped.upper()
-    if upper in _PLACEHOLDERS or not _ALPHANUMERIC.search(stripped):
+    return value
+
+
+def _given_text(value: str | None) -> str | None:
+    """A street or free-text address as `_given` reads it, and None for keyboard mash
+    ("ASDF", "XXXXX"): one word that is no name is no street."""
+    value = _given(value)
+    if value is None:
         return None
-    if " " not in upper and _is_keyboard_mash(upper):
+    stripped = value.strip()
+    if " " not in stripped and _is_keyboard_mash(stripped.upper()):
         return None
     return value
 
