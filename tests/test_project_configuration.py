@@ -70,7 +70,8 @@ def _write_permits(project: Path, raw: Path) -> pd.DataFrame:
             }
         )
     rows += [
-        {"PERMIT_NO": "BAD1", "ADDR": "???", "X": "-122.43", "Y": "37.75", "ISSUED": "2026-10-20"},
+        {"PERMIT_NO": "BAD1", "ADDR": "???", "X": "", "Y": "", "ISSUED": "2026-10-20"},
+        {"PERMIT_NO": "POINT", "ADDR": "???", "X": "-122.43", "Y": "37.75", "ISSUED": "2026-10-20"},
         {"PERMIT_NO": "BAD2", "ADDR": "1 Main St, Daly City, CA", "X": "0", "Y": "0",
          "ISSUED": "2026-10-20"},
         {"PERMIT_NO": "LATER", "ADDR": "1 Main St, Daly City, CA", "X": "-122.43", "Y": "37.75",
@@ -120,7 +121,9 @@ def test_a_source_added_by_configuration_flows_to_the_output(spark, project_with
     linked = {r.source_record_id for r in lineage.collect()}
     rejected = {r.source_record_id: r.reason for r in quarantine.collect()}
     # BAD2's point is a placeholder (0, 0) but its text is an address: conflated on it.
-    assert "BAD2" in linked and len(linked) == PERMITS + 1
+    # POINT's text is none, but its point is: an address with the parts it has. BAD1
+    # has neither.
+    assert {"BAD2", "POINT"} <= linked and len(linked) == PERMITS + 2
     assert rejected == {"BAD1": "unparseable_address"}  # LATER: a future permit
 
     conflated = spark.table(TABLE).where(F.col("execution_dt") == RUN_DT)
@@ -149,7 +152,7 @@ def test_a_source_added_by_configuration_flows_to_the_output(spark, project_with
 
     report = json.loads((project / "data/08_reporting/run_report.json").read_text())
     assert report["accounting"]["balanced"] is True
-    assert report["records"]["in_scope_by_source"]["city_permits"] == PERMITS + 2
+    assert report["records"]["in_scope_by_source"]["city_permits"] == PERMITS + 3
 
 
 def test_csv_export_writes_the_run_partition_with_a_header(spark, project_with_new_source):
