@@ -630,3 +630,16 @@ def test_idempotent_on_random_messy_input(normalize, seed):
 def test_a_unit_in_the_house_number_field_is_the_unit(normalize, fields, expected):
     address = normalize(**fields)
     assert (address.house_number, address.unit) == expected
+
+
+@pytest.mark.parametrize("unit", ["A3", "a 3", "#A3", "A 3"])
+def test_a_finnish_staircase_and_apartment_written_together_are_written_apart(normalize, unit):
+    address = normalize(
+        house_number="1", street="Kaivokatu", unit=unit, country="FI", region="FI-18"
+    )
+    assert (address.unit, address.unit_id) == ("A 3", "A3")
+
+
+def test_a_letter_and_number_unit_elsewhere_keeps_its_form(normalize):
+    address = normalize(house_number="1", street="Main St", unit="A3", country="US", region="CA")
+    assert (address.unit, address.unit_id) == ("# A3", "A3")

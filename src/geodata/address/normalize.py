@@ -15,7 +15,7 @@ from geodata.address.region import country_of_region, resolve_country, resolve_r
 from geodata.address.street import normalize_street
 from geodata.address.tables import UNIT_DESIGNATORS
 from geodata.address.text import clean_words, fold
-from geodata.address.unit import normalize_unit
+from geodata.address.unit import Unit, normalize_unit
 
 REJECT_REASONS: tuple[str, ...] = (
     "unparseable_address",
@@ -145,6 +145,8 @@ def normalize_address(
         if iso_3166_1 is None and region:
             iso_3166_1 = country_of_region(region)
 
+    if unit_parts is not None and iso_3166_1 == "FI":
+        unit_parts = _finnish_staircase(unit_parts)
     street_parts = normalize_street(street_text, iso_3166_1) if street_text else None
     iso_3166_2 = resolve_region(region, iso_3166_1) if region else None
     return NormalizedAddress(
@@ -193,6 +195,20 @@ def _reject_reason(is_address: bool, iso_3166_1: str | None, iso_3166_2: str | N
     if iso_3166_2 is None:
         return "unknown_region"
     return None
+
+
+_GLUED_STAIRCASE = re.compile(r"# ([A-Z])(\d+[A-Z]?)")
+"""A unit without designator that is a letter and a number written together ("# A3")."""
+
+
+def _finnish_staircase(unit: Unit) -> Unit:
+    """A Finnish unit written as a letter and a number together ("A3") is a staircase and
+    an apartment, displayed apart as Finnish addresses write them ("A 3"); its id, and so
+    what it is compared on, stays."""
+    match = _GLUED_STAIRCASE.fullmatch(unit.display)
+    if match is None:
+        return unit
+    return Unit(f"{match.group(1)} {match.group(2)}", unit.unit_id)
 
 
 def _house_number(raw: str) -> HouseNumber | None:
