@@ -27,7 +27,7 @@ ENRICHED = [*CANONICAL_SCHEMA.fieldNames(), "parcel_id", "building_id", "road_id
 
 def enriched_record(source, record_id, hn, street, *, unit=None, lat=37.75, lon=-122.43, **extra):
     """An enriched canonical record with sensible defaults for one Californian address."""
-    base, _, street_type = street.rpartition(" ")
+    base, _, street_type = (street or "").rpartition(" ")
     values = {
         "source": source,
         "source_record_id": record_id,
@@ -47,10 +47,10 @@ def enriched_record(source, record_id, hn, street, *, unit=None, lat=37.75, lon=
         "priority": {"a": 1, "b": 2, "c": 3}.get(source, 0),
         "hn_int": int("".join(ch for ch in hn if ch.isdigit()) or 0),
         "hn_suffix": hn.lstrip("0123456789") or None,
-        "street_base": base.split(" ", 1)[-1] if base.startswith(("N ", "S ")) else base,
-        "street_type": street_type,
+        "street_base": (base.split(" ", 1)[-1] if base.startswith(("N ", "S ")) else base) or None,
+        "street_type": street_type or None,
         "street_dir": base.split(" ", 1)[0] if base.startswith(("N ", "S ")) else None,
-        "street_phonetic": base.replace(" ", "")[:4],
+        "street_phonetic": base.replace(" ", "")[:4] or None,
         "unit_id": unit.split()[-1] if unit else None,
         "raw": "{}",
         "building_id": None,

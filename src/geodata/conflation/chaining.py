@@ -9,7 +9,7 @@ components at a time; `cluster_records` builds the clusters with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -68,8 +68,16 @@ def _log_odds(probability: Column) -> Column:
     return F.log2(clipped / (F.lit(1.0) - clipped))
 
 
+PairJudge = Callable[[DataFrame], DataFrame]
+"""Given pairs (`key_l`, `key_r`, key_l < key_r), the same pairs with `hard_rule`: the
+first hard rule of the scoring model that separates them, null if none does."""
+
+
 def drop_inconsistent_edges(
-    edges: DataFrame, scored_pairs: DataFrame, threshold: float
+    edges: DataFrame,
+    scored_pairs: DataFrame,
+    threshold: float,
+    judge_unscored: PairJudge | None = None,
 ) -> DataFrame:
     """Match edges without the weaker edge of every triangle that cannot hold together.
 
@@ -85,11 +93,20 @@ def drop_inconsistent_edges(
     keeps its edges. One pass over the triangles (each record's edge pairs), so
     the cost is bounded.
 
+    B and C need not have been compared: blocking pairs records that share a
+    key, and a free-text record can share one with 17 CHESTNUT AVE and another
+    with 17 ELDER GROVE, two streets apart and never paired. Such third pairs
+    go to `judge_unscored`, and one that a hard rule separates (different
+    streets, numbers or units) is a non-match of probability 0, so the weaker
+    edge of its triangle always goes.
+
     Args:
         edges: `src`, `dst` (src < dst), `match_probability`, one row per edge.
         scored_pairs: Every compared pair: `key_l`, `key_r` (key_l < key_r),
             `match_probability` (0 under a hard rule).
         threshold: Pairs below this probability are non-matches.
+        judge_unscored: The hard rules for third pairs that were not compared
+            (`PairJudge`); without it, only compared pairs break triangles.
 
     Returns:
         `edges` minus the dropped ones (same columns).
@@ -109,13 +126,27 @@ def drop_inconsistent_edges(
         F.col("key_r").alias("c"),
         F.col("match_probability").alias("p_bc"),
     )
-    conflicts = triangles.select(
+    triangles = triangles.select(
         F.col("x.a").alias("a"),
         F.col("x.b").alias("b"),
         F.col("x.p").alias("p_b"),
         F.col("y.b").alias("c"),
         F.col("y.p").alias("p_c"),
-    ).join(non_matches, ["b", "c"])
+    )
+    if judge_unscored is not None:
+        compared = scored_pairs.select(F.col("key_l").alias("b"), F.col("key_r").alias("c"))
+        unscored = triangles.select("b", "c").distinct().join(compared, ["b", "c"], "left_anti")
+        judged = judge_unscored(
+            unscored.select(F.col("b").alias("key_l"), F.col("c").alias("key_r"))
+        )
+        non_matches = non_matches.unionByName(
+            judged.where(F.col("hard_rule").isNotNull()).select(
+                F.col("key_l").alias("b"),
+                F.col("key_r").alias("c"),
+                F.lit(0.0).cast("double").alias("p_bc"),
+            )
+        )
+    conflicts = triangles.join(non_matches, ["b", "c"])
     weaker_odds = _log_odds(F.least("p_b", "p_c"))
     broken = conflicts.where(weaker_odds + _log_odds(F.col("p_bc")) < 0)
     # The weaker edge goes; on a tie, the one to the larger key (deterministic).
@@ -373,6 +404,7 @@ def cluster_records(
     max_distance_ratio: float,
     max_iterations: int,
     local_component_edges: int = LOCAL_COMPONENT_EDGES,
+    judge_unscored: PairJudge | None = None,
 ) -> DataFrame:
     """Every cluster member record with the cluster it belongs to.
 
@@ -392,6 +424,8 @@ def cluster_records(
         max_iterations: Bound on the rounds of connected components.
         local_component_edges: The largest match graph labelled in one task
             (`geodata.conflation.clustering.connected_components`).
+        judge_unscored: The hard rules for a triangle's third pair that was not
+            compared (`drop_inconsistent_edges`).
 
     Returns:
         `key`, `cluster_key`, `min_edge_probability` (the weakest edge inside the
@@ -403,6 +437,7 @@ def cluster_records(
         ),
         scored_pairs,
         match_threshold,
+        judge_unscored,
     ).localCheckpoint()
     components = connected_components(
         edges.select("src", "dst"), max_iterations, local_limit=local_component_edges

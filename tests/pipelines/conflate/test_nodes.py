@@ -61,7 +61,7 @@ def _conflate(records):
     )
     model = estimate_match_model(levels, random_levels, SCORING)
     scored = score_pairs(levels, model, SCORING).localCheckpoint()
-    clusters = cluster_matches(records, scored, SCORING, CLUSTERING)
+    clusters = cluster_matches(records, scored, aliases, SCORING, CLUSTERING)
     return pairs, aliases, scored, clusters
 
 
@@ -276,3 +276,36 @@ def test_comparing_no_pairs_gives_the_comparison_schema_without_reading_records(
     # The empty result is a plan over no relation at all: no scan, join or Python UDF.
     plan = nothing._jdf.queryExecution().optimizedPlan().toString()
     assert "LocalRelation" in plan and "Join" not in plan and "ArrowEvalPython" not in plan
+
+
+def test_two_streets_are_not_joined_through_a_record_that_matches_both(spark):
+    """17 CHESTNUT AVE and 17 ELDER GROVE, 350 m apart in different postcodes, never
+    share a block; a record without a street matches both. The third pair is judged
+    by the hard rules all the same: the weaker edge goes, and two addresses stay two.
+    Under names the records learned as aliases, the same triangle holds together."""
+    rows = [
+        enriched_record("a", "1", "17", "CHESTNUT AVE", postcode="94110"),
+        enriched_record("b", "1", "17", "ELDER GROVE", postcode="94112", lat=37.75 + 350 * METRE),
+        enriched_record("c", "1", "17", None, lat=37.75 + 175 * METRE),
+    ]
+    records = enriched_frame(spark, rows)
+    key = {r: f"{r[0]}\x1f1" for r in "abc"}
+    scored = spark.createDataFrame(
+        [(key["a"], key["c"], 0.9), (key["b"], key["c"], 0.8)],
+        "key_l string, key_r string, match_probability double",
+    )
+    no_aliases = spark.createDataFrame(
+        [], "iso_3166_2 string, field string, name string, alias string"
+    )
+    clusters = cluster_matches(records, scored, no_aliases, SCORING, CLUSTERING)
+    assert _groups(clusters) == [["a:1", "c:1"], ["b:1"]]
+
+    aliases = spark.createDataFrame(
+        [
+            ("US-CA", "street", "CHESTNUT AVE", "ELDER GROVE"),
+            ("US-CA", "street", "ELDER GROVE", "CHESTNUT AVE"),
+        ],
+        "iso_3166_2 string, field string, name string, alias string",
+    )
+    clusters = cluster_matches(records, scored, aliases, SCORING, CLUSTERING)
+    assert _groups(clusters) == [["a:1", "b:1", "c:1"]]

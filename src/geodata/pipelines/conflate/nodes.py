@@ -96,6 +96,22 @@ def find_name_aliases(
     )
 
 
+def _compared(
+    pairs: DataFrame,
+    records: DataFrame,
+    name_aliases: DataFrame,
+    scoring: ScoringParams,
+    clustering: ClusteringParams,
+) -> DataFrame:
+    """`pairs` with both records' columns, the similarities, levels and `hard_rule`."""
+    attributes = with_name_aliases(
+        pair_attributes(pairs, records, clustering.geometry_tolerance_m),
+        name_aliases,
+        ALIASED_FIELDS,
+    )
+    return compare(attributes, scoring)
+
+
 def compare_pairs(
     pairs: DataFrame,
     records: DataFrame,
@@ -111,12 +127,7 @@ def compare_pairs(
     both records' columns, `distance_m`, `distance_ratio`, `tolerance_m_l/_r`,
     `street_alias` and `locality_alias`.
     """
-    attributes = with_name_aliases(
-        pair_attributes(pairs, records, clustering.geometry_tolerance_m),
-        name_aliases,
-        ALIASED_FIELDS,
-    )
-    compared = compare(attributes, scoring).select(
+    compared = _compared(pairs, records, name_aliases, scoring, clustering).select(
         "key_l",
         "key_r",
         "distance_m",
@@ -163,15 +174,18 @@ def score_pairs(
 def cluster_matches(
     records: DataFrame,
     scored_pairs: DataFrame,
+    name_aliases: DataFrame,
     scoring: ScoringParams,
     clustering: ClusteringParams,
 ) -> DataFrame:
     """Every cluster member record with the cluster it belongs to.
 
-    Rows in: enriched records and scored pairs. Rows out: one row per cluster
-    member record (`key`, `cluster_key`, `min_edge_probability`): pairs at or
-    above the match threshold are edges, less the weaker edge of every
-    triangle whose third pair is a non-match (`drop_inconsistent_edges`);
+    Rows in: enriched records, scored pairs and the name aliases. Rows out: one
+    row per cluster member record (`key`, `cluster_key`, `min_edge_probability`):
+    pairs at or above the match threshold are edges, less the weaker edge of
+    every triangle whose third pair is a non-match (`drop_inconsistent_edges`;
+    a third pair blocking never formed is judged by the hard rules, so two
+    streets are not joined through a record that matches both);
     connected components, re-split where
     they chain distinct addresses (`geodata.conflation.chaining`), are clusters;
     a record without matches is its own cluster. `min_edge_probability` is the
@@ -185,6 +199,9 @@ def cluster_matches(
         max_distance_ratio=clustering.max_distance_ratio,
         max_iterations=clustering.max_iterations,
         local_component_edges=clustering.local_component_edges,
+        judge_unscored=lambda pairs: _compared(
+            pairs, records, name_aliases, scoring, clustering
+        ).select("key_l", "key_r", "hard_rule"),
     )
 
 

@@ -82,7 +82,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 cluster_matches,
-                inputs=["records", "mo_scored_pairs", "params:scoring", "params:clustering"],
+                inputs=[
+                    "records",
+                    "mo_scored_pairs",
+                    "fea_name_aliases",
+                    "params:scoring",
+                    "params:clustering",
+                ],
                 outputs="mo_clusters",
                 name="cluster_matches",
             ),
