@@ -491,6 +491,26 @@ GB_PAF_CASES = [
         "12 KINGS COURT ROAD EXAMPLETOWN",
         dict(house_number="12", street="KINGS COURT ROAD", unit=None),
     ),
+    # A flat named by its floor or its place in the house is a sub-building too.
+    (
+        "GROUND FLOOR FLAT 12 HIGH STREET EXAMPLETOWN",
+        dict(house_number="12", street="HIGH STREET", unit="GROUND FLOOR FLAT"),
+    ),
+    (
+        "First Floor Flat, 12 High Street, Exampletown",
+        dict(house_number="12", street="HIGH STREET", unit="FIRST FLOOR FLAT"),
+    ),
+    ("1ST FLR FLAT 12 HIGH ST", dict(house_number="12", unit="FIRST FLOOR FLAT")),
+    (
+        "FLAT GROUND FLOOR, 7 CHURCH ROAD, EXAMPLETOWN",
+        dict(house_number="7", street="CHURCH ROAD", unit="GROUND FLOOR FLAT"),
+    ),
+    (
+        "BASEMENT FLAT 7 CHURCH ROAD NORTHSIDE EXAMPLETOWN",
+        dict(house_number="7", street="CHURCH ROAD", unit="BASEMENT FLAT"),
+    ),
+    ("GARDEN FLAT, 7 CHURCH ROAD", dict(house_number="7", unit="GARDEN FLAT")),
+    ("TOP FLAT 3 CHURCH ROAD", dict(house_number="3", unit="TOP FLOOR FLAT")),
 ]
 
 

@@ -49,6 +49,42 @@ def test_normalize_unit(raw, display, unit_id):
     assert normalize_unit(display) == Unit(display, unit_id)
 
 
+@pytest.mark.parametrize(
+    ("raw", "display", "unit_id"),
+    [
+        ("Ground Floor Flat", "GROUND FLOOR FLAT", "FLAT-GROUND"),
+        ("GROUND FLR FLAT", "GROUND FLOOR FLAT", "FLAT-GROUND"),
+        ("GFF", "GROUND FLOOR FLAT", "FLAT-GROUND"),
+        ("Flat, Ground Floor", "GROUND FLOOR FLAT", "FLAT-GROUND"),
+        ("Lower Ground Floor Flat", "LOWER GROUND FLOOR FLAT", "FLAT-LOWER-GROUND"),
+        ("First Floor Flat", "FIRST FLOOR FLAT", "FLAT-FIRST"),
+        ("1st floor flat", "FIRST FLOOR FLAT", "FLAT-FIRST"),
+        ("Second Floor Flat", "SECOND FLOOR FLAT", "FLAT-SECOND"),
+        ("Top Flat", "TOP FLOOR FLAT", "FLAT-TOP"),
+        ("Basement Flat", "BASEMENT FLAT", "FLAT-BASEMENT"),
+        ("Garden Flat", "GARDEN FLAT", "FLAT-GARDEN"),
+        ("Rear Flat", "REAR FLAT", "FLAT-REAR"),
+    ],
+)
+def test_a_british_flat_named_by_its_floor_or_place(raw, display, unit_id):
+    assert normalize_unit(raw) == Unit(display, unit_id)
+    assert normalize_unit(display) == Unit(display, unit_id)
+    assert is_unit_tokens(free_text_tokens(raw))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ground Floor Flat", "First Floor Flat"),
+        ("Ground Floor Flat", "Flat 1"),
+        ("Basement Flat", "Lower Ground Floor Flat"),
+        ("First Floor Flat", "1st floor"),  # a floor without FLAT is a floor (offices too)
+    ],
+)
+def test_flats_on_different_floors_stay_different(a, b):
+    assert normalize_unit(a).unit_id != normalize_unit(b).unit_id
+
+
 @pytest.mark.parametrize("raw", ["APT 4", "#4", "# 4", "Unit 4", "4", "Apartment 4", "Ste 4"])
 def test_designators_do_not_change_the_unit_id(raw):
     assert normalize_unit(raw).unit_id == "4"

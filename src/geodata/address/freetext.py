@@ -24,7 +24,7 @@ from geodata.address.tables import (
     UNIT_DESIGNATORS,
 )
 from geodata.address.text import clean_words, free_text_tokens
-from geodata.address.unit import find_unit_start, is_unit_tokens
+from geodata.address.unit import find_unit_start, is_unit_tokens, leading_unit_length
 
 _PART_SEPARATOR = re.compile(r"[,;\n]+")
 _FI_POSTCODE = re.compile(r"(?:FI-?)?\d{5}")
@@ -456,10 +456,11 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     kept: list[list[str]] = []
     for tokens in parts:
         tokens = _british_words(tokens)
-        if is_unit_tokens(tokens):
-            # A sub-building ("FLAT 8"), alone or at the start of a part.
-            unit_tokens.extend(tokens[:2])
-            tokens = tokens[2:]
+        length = leading_unit_length(tokens)
+        if length:
+            # A sub-building ("FLAT 8", "GROUND FLOOR FLAT"), alone or at the start of a part.
+            unit_tokens.extend(tokens[:length])
+            tokens = tokens[length:]
         if tokens:
             kept.append(tokens)
     number_at = _premise_number(kept)
@@ -623,12 +624,13 @@ def _is_building_name(tokens: list[str]) -> bool:
 def _leading_units(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Sub-buildings at the start of a British line ("FLAT 8 ...") and the rest.
 
-    Each is a designator and its identifier with words left after it: "LOT 5" alone
-    is a street, so a printed street never loses its first words when parsed again.
+    Each is a designator and its identifier, or a flat named by its floor ("GROUND
+    FLOOR FLAT"), with words left after it: "LOT 5" alone is a street, so a printed
+    street never loses its first words when parsed again.
     """
     units: list[str] = []
-    while len(tokens) > 2 and is_unit_tokens(tokens):
-        units, tokens = units + tokens[:2], tokens[2:]
+    while (length := leading_unit_length(tokens)) and len(tokens) > length:
+        units, tokens = units + tokens[:length], tokens[length:]
     if units and is_fraction_token(tokens[0]):
         # A fraction after a sub-building's number is no house number's.
         tokens = _split_slashes(tokens[:1]) + tokens[1:]

@@ -33,6 +33,85 @@ class Unit(NamedTuple):
     unit_id: str
 
 
+# A British flat named by its floor or its place in the house, as Royal Mail's
+# Postcode Address File writes such sub-building names ("GROUND FLOOR FLAT",
+# "FIRST FLOOR FLAT", "BASEMENT FLAT", "GARDEN FLAT"). Its id is the level or the
+# place, however the floor is written ("1ST FLR FLAT", "FLAT FIRST FLOOR").
+_FLOORS: dict[str, str] = {
+    "GROUND": "GROUND",
+    "GRND": "GROUND",
+    "GRD": "GROUND",
+    "TOP": "TOP",
+    **{spelled: spelled for spelled in ORDINAL_WORDS},
+    **{numeric: spelled for spelled, numeric in ORDINAL_WORDS.items()},
+}
+_FLOOR_WORDS = frozenset({"FLOOR", "FLR", "FL"})
+_FLAT_PLACES: dict[str, str] = {
+    "BASEMENT": "BASEMENT",
+    "BSMT": "BASEMENT",
+    "GARDEN": "GARDEN",
+    "REAR": "REAR",
+    "BACK": "REAR",
+    "FRONT": "FRONT",
+    "FRNT": "FRONT",
+    "UPPER": "UPPER",
+    "UPPR": "UPPER",
+    "LOWER": "LOWER",
+    "LOWR": "LOWER",
+    "MIDDLE": "MIDDLE",
+}
+_FLOOR_FLAT_INITIALS = {"GFF": "GROUND", "FFF": "FIRST", "SFF": "SECOND"}
+
+
+def _floor(tokens: Sequence[str], at: int) -> tuple[str, int] | None:
+    """The floor named at `at` ("LOWER GROUND", "FIRST", "1ST") and the index after it."""
+    if tokens[at : at + 1] == ["LOWER"] and tokens[at + 1 : at + 2] in (["GROUND"], ["GRND"]):
+        return "LOWER GROUND", at + 2
+    if at < len(tokens) and tokens[at] in _FLOORS:
+        return _FLOORS[tokens[at]], at + 1
+    return None
+
+
+def _floor_flat(tokens: Sequence[str]) -> tuple[Unit, int] | None:
+    """A flat named by its floor or place at the start of `tokens`, and its length.
+
+    "GROUND FLOOR FLAT", "1ST FLR FLAT", "TOP FLAT", "FLAT FIRST FLOOR", "GFF",
+    "BASEMENT FLAT", "GARDEN FLAT"; the word FLAT is needed ("FIRST FLOOR" alone is a
+    floor, of offices as often as of a flat).
+    """
+    tokens = list(tokens)
+    if not tokens:
+        return None
+    if tokens[0] in _FLOOR_FLAT_INITIALS:
+        level, end = _FLOOR_FLAT_INITIALS[tokens[0]], 1
+    elif tokens[0] == "FLAT" and (found := _floor(tokens, 1)) is not None:
+        # "FLAT FIRST FLOOR": the floor word is needed after the level here.
+        level, end = found
+        if tokens[end : end + 1] and tokens[end] in _FLOOR_WORDS:
+            end += 1
+        else:
+            return None
+    elif (found := _floor(tokens, 0)) is not None:
+        level, end = found
+        if tokens[end : end + 1] and tokens[end] in _FLOOR_WORDS:
+            end += 1
+        if tokens[end : end + 1] != ["FLAT"]:
+            return None
+        end += 1
+    elif tokens[0] in _FLAT_PLACES and tokens[1:2] == ["FLAT"]:
+        place = _FLAT_PLACES[tokens[0]]
+        return Unit(f"{place} FLAT", f"FLAT-{place}"), 2
+    else:
+        return None
+    return Unit(f"{level} FLOOR FLAT", f"FLAT-{level.replace(' ', '-')}"), end
+
+
+def floor_flat_length(tokens: Sequence[str]) -> int:
+    """How many tokens at the start name a flat by its floor or place (0 if none)."""
+    found = _floor_flat(tokens)
+    return found[1] if found else 0
+
+
 @lru_cache(maxsize=65536)
 def normalize_unit(raw: str) -> Unit | None:
     """Canonical form of a secondary unit.
@@ -60,6 +139,13 @@ def unit_from_tokens(tokens: Sequence[str]) -> Unit | None:
     """
     if not tokens:
         return None
+    floor_flat = _floor_flat(tokens)
+    if floor_flat is not None:
+        unit, length = floor_flat
+        rest = unit_from_tokens(tokens[length:])
+        if rest is None:
+            return unit
+        return Unit(f"{unit.display} {rest.display}", f"{unit.unit_id}-{rest.unit_id}")
     if (
         len(tokens) == 2
         and len(tokens[0]) == 1
@@ -157,4 +243,10 @@ def is_unit_tokens(tokens: Sequence[str]) -> bool:
     Returns:
         True if the part starts with a designator followed by an identifier.
     """
-    return bool(tokens) and find_unit_start(tokens, 0) == 0
+    return bool(tokens) and (find_unit_start(tokens, 0) == 0 or floor_flat_length(tokens) > 0)
+
+
+def leading_unit_length(tokens: Sequence[str]) -> int:
+    """How many tokens at the start are one unit: a flat named by its floor
+    ("GROUND FLOOR FLAT") or a designator and its identifier ("FLAT 8"); 0 if none."""
+    return floor_flat_length(tokens) or (2 if find_unit_start(tokens, 0) == 0 else 0)
