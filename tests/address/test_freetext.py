@@ -511,6 +511,17 @@ GB_PAF_CASES = [
     ),
     ("GARDEN FLAT, 7 CHURCH ROAD", dict(house_number="7", unit="GARDEN FLAT")),
     ("TOP FLAT 3 CHURCH ROAD", dict(house_number="3", unit="TOP FLOOR FLAT")),
+    # A house letter written apart from its number is the number's.
+    ("27 A QUEENS ROAD EXAMPLETOWN", dict(house_number="27A", street="QUEENS ROAD")),
+    ("12 B ROAD", dict(house_number="12", street="B ROAD")),
+    # A compass point after the thoroughfare word ends the street's name when it ends
+    # the line; followed by more words it may begin a town's ("EAST GRINSTEAD").
+    ("12 Station Road East", dict(street="STATION ROAD EAST", street_dir="E")),
+    (
+        "12 STATION ROAD WEST, EXAMPLETOWN",
+        dict(street="STATION ROAD WEST", street_base="STATION ROAD", locality="EXAMPLETOWN"),
+    ),
+    ("12 HIGH STREET EAST GRINSTEAD", dict(street="HIGH STREET", locality="EAST GRINSTEAD")),
 ]
 
 

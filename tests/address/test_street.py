@@ -152,6 +152,21 @@ def test_gb_abbreviated_street_type_is_spelled_out(raw, expected):
     assert normalize_street(result.street, "GB") == result
 
 
+def test_a_british_compass_point_after_the_type_is_the_streets_directional():
+    east, west = (
+        normalize_street("Station Road East", "GB"),
+        normalize_street("Station Rd West", "GB"),
+    )
+    assert (east.street, west.street) == ("STATION ROAD EAST", "STATION ROAD WEST")
+    assert east.base == west.base == "STATION ROAD"
+    assert (east.directional, west.directional) == ("E", "W")
+    assert east.phonetic == west.phonetic  # they block together; the directionals part them
+    assert normalize_street(east.street, "GB") == east
+    # A compass point that begins the name, or follows no thoroughfare word, is the name.
+    assert normalize_street("West Street", "GB").directional is None
+    assert normalize_street("Kensington Gore North", "GB").street == "KENSINGTON GORE NORTH"
+
+
 @pytest.mark.parametrize(
     ("finnish", "swedish"),
     [

@@ -671,6 +671,8 @@ def _british_street_line(
     house_number, rest = tokens[0], tokens[1:]
     if len(rest) >= 2 and is_fraction_token(rest[0]):
         house_number, rest = f"{house_number} {rest[0]}", rest[1:]
+    elif house_number.isdigit() and _is_spaced_british_letter(rest):
+        house_number, rest = house_number + rest[0], rest[1:]
     units, rest = _leading_units(rest)
     street = _without_building_name(rest)
     if len(street) < len(rest):
@@ -687,11 +689,30 @@ def _british_street_line(
     return house_number, _join(rest[:end]), unit, _join(rest[end:])
 
 
+def _is_spaced_british_letter(rest: Sequence[str]) -> bool:
+    """Whether the first word after a British house number is its letter, written apart
+    ("27 A QUEENS ROAD" is 27A): a lone letter, no compass point, before a name of two
+    letters or more that is no thoroughfare word ("12 B ROAD" stays as written)."""
+    return (
+        len(rest) >= 3
+        and len(rest[0]) == 1
+        and rest[0].isalpha()
+        and rest[0] not in DIRECTIONALS
+        and len(rest[1]) > 1
+        and rest[1] not in GB_THOROUGHFARE_TYPES
+    )
+
+
+_COMPASS_WORDS = frozenset({"NORTH", "SOUTH", "EAST", "WEST"})
+
+
 def _british_street_end(tokens: list[str], *, commas: bool) -> int:
     """Where a British street ends in words that may go on with localities.
 
     At its first thoroughfare word, extended over thoroughfare words right after it
-    ("PARK VIEW", "GREEN LANE"). Without one, a line between commas is all street;
+    ("PARK VIEW", "GREEN LANE"), and over a compass point that ends the line
+    ("STATION ROAD EAST"; with words after it, it may begin a town's name: "EAST
+    GRINSTEAD"). Without a thoroughfare word, a line between commas is all street;
     without commas the street is one name word ("BROADWAY", "THE STRAND") and the
     rest is the locality.
     """
@@ -702,6 +723,8 @@ def _british_street_end(tokens: list[str], *, commas: bool) -> int:
         if token in GB_THOROUGHFARE_TYPES and (index >= 1 or first_of_two):
             end = index + 1
             while end < len(tokens) and tokens[end] in GB_THOROUGHFARE_TYPES:
+                end += 1
+            if end == len(tokens) - 1 and tokens[end] in _COMPASS_WORDS:
                 end += 1
             return end
     if commas or len(tokens) <= 1:

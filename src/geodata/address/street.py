@@ -18,6 +18,7 @@ from geodata.address.tables import (
     DIRECTIONALS,
     FI_SV_STREET_TYPES,
     GB_STREET_TYPE_ABBREVIATIONS,
+    GB_THOROUGHFARE_TYPES,
     ORDINAL_WORDS,
     STREET_SUFFIXES,
 )
@@ -49,8 +50,9 @@ def normalize_street(raw: str, iso_3166_1: str | None) -> Street | None:
     Returns:
         For the US: "N MAIN ST" with base "MAIN", type "ST", directional "N". Elsewhere the
         folded, punctuation-free text ("HÄMEENTIE", "HIGH STREET") as street and base; in GB
-        an abbreviated type at the end is spelled out ("High St" -> "HIGH STREET"). None if
-        nothing is left.
+        an abbreviated type at the end is spelled out ("High St" -> "HIGH STREET"), and a
+        compass point after it is the directional ("STATION ROAD EAST": base "STATION
+        ROAD", directional "E"). None if nothing is left.
     """
     if iso_3166_1 == "US":
         return _us_street(clean_words(raw, keep_apostrophe=False).split())
@@ -58,11 +60,27 @@ def normalize_street(raw: str, iso_3166_1: str | None) -> Street | None:
     if not text:
         return None
     if iso_3166_1 == "GB":
-        words = text.split()
-        if len(words) >= 2 and words[-1] in GB_STREET_TYPE_ABBREVIATIONS:
-            text = " ".join([*words[:-1], GB_STREET_TYPE_ABBREVIATIONS[words[-1]]])
+        return _british_street(text.split())
     if iso_3166_1 == "FI":
         return Street(text, text, None, None, _bilingual_key(text) or street_phonetic(text))
+    return Street(text, text, None, None, street_phonetic(text))
+
+
+_GB_COMPASS_WORDS = frozenset({"NORTH", "SOUTH", "EAST", "WEST"})
+
+
+def _british_street(words: list[str]) -> Street:
+    """A British street: an abbreviated type at the end spelled out ("HIGH ST" is HIGH
+    STREET), and a compass point after the type ("STATION ROAD EAST") its directional,
+    so that STATION ROAD EAST and STATION ROAD WEST are two streets of one base name."""
+    compass = words[-1] if len(words) >= 3 and words[-1] in _GB_COMPASS_WORDS else None
+    name = words[:-1] if compass else words
+    if len(name) >= 2 and name[-1] in GB_STREET_TYPE_ABBREVIATIONS:
+        name = [*name[:-1], GB_STREET_TYPE_ABBREVIATIONS[name[-1]]]
+    base = " ".join(name)
+    if compass and name[-1] in GB_THOROUGHFARE_TYPES:
+        return Street(f"{base} {compass}", base, None, compass[0], street_phonetic(base))
+    text = " ".join([*name, compass] if compass else name)
     return Street(text, text, None, None, street_phonetic(text))
 
 
