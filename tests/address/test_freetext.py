@@ -301,6 +301,33 @@ def test_a_street_without_number_is_an_address_without_number(normalize):
     assert address.reject_reason is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "12 HIGH STREET EXAMPLETOWN EX1 2AB UNITED KINGDOM",
+            dict(iso_3166_1="GB", postcode="EX1 2AB", locality="EXAMPLETOWN"),
+        ),
+        (
+            "12 Main St Springfield CA 94110 USA",
+            dict(iso_3166_1="US", iso_3166_2="US-CA", postcode="94110", locality="SPRINGFIELD"),
+        ),
+        (
+            "Kauppakatu 3 A 4 00100 Helsinki Finland",
+            dict(iso_3166_1="FI", postcode="00100", locality="HELSINKI"),
+        ),
+    ],
+)
+def test_a_country_written_at_the_end_without_a_comma_is_the_country(normalize, text, expected):
+    _assert_fields(normalize(full_address=text), expected)
+
+
+def test_a_place_named_like_a_country_stays_a_place(normalize):
+    # Georgia is a state here, not the country: the layout says so.
+    address = normalize(full_address="12 Main St, Atlanta, Georgia 30301")
+    _assert_fields(address, dict(iso_3166_1="US", iso_3166_2="US-GA", locality="ATLANTA"))
+
+
 def test_unknown_layout_without_country_is_unknown_country(normalize):
     address = normalize(full_address="Hauptstraße 5, 10115 Berlin")
     assert address.reject_reason == "unknown_country"
@@ -590,6 +617,15 @@ def test_british_addresses_as_written(normalize, text, expected):
 # Finnish addresses as written: a premise before the street, house letters with or
 # without a space, staircases with apartments, postcodes that lost leading zeros.
 FI_AS_WRITTEN_CASES = [
+    # A number, staircase and apartment written together.
+    (
+        "Kauppakatu 12b24, 00100 Helsinki",
+        dict(house_number="12", street="KAUPPAKATU", unit="B 24", postcode="00100"),
+    ),
+    (
+        "Kauppakatu 3 A 4 Helsinki Finland",
+        dict(house_number="3", unit="A 4", locality="HELSINKI"),
+    ),
     (
         "Asemahalli, Kaivokatu 1, 00100 Helsinki",
         dict(house_number="1", street="KAIVOKATU", unit=None, postcode="00100"),
@@ -663,6 +699,10 @@ def test_finnish_addresses_as_written(normalize, text, expected):
 
 # US lines as written: a unit before the number, a house letter written apart.
 US_AS_WRITTEN_CASES = [
+    (
+        "12 Main St Springfield CA 94110 USA",
+        dict(house_number="12", street="MAIN ST", locality="SPRINGFIELD", postcode="94110"),
+    ),
     (
         "APT 46 31 S TODD GRN, SPRINGFIELD, CA 91107",
         dict(house_number="31", street="S TODD GRN", unit="APT 46"),

@@ -302,7 +302,18 @@ def _street_line_words(tokens: Sequence[str], iso_3166_1: str | None) -> list[st
         words.pop(0)
     if words and "/" in words[0]:
         words[:1] = _split_slashes(words[:1])
+    if iso_3166_1 == "FI":
+        words = [piece for word in words for piece in _finnish_glued_unit(word)]
     return words
+
+
+def _finnish_glued_unit(word: str) -> list[str]:
+    """ "3A4": a Finnish number, staircase and apartment written together ("3 A 4")."""
+    match = _FI_GLUED_UNIT.fullmatch(word)
+    return list(match.groups()) if match else [word]
+
+
+_FI_GLUED_UNIT = re.compile(r"(\d+)([A-Z])(\d+)")
 
 
 def _split_slashes(tokens: Sequence[str]) -> list[str]:
@@ -380,8 +391,14 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
         if named is not None and country in (None, named):
             country = named
             parts.pop()
+    if parts:
+        country = _pop_trailing_country(parts, country)
     if country is None and parts:
         country = _guess_country(parts)
+    if country == "FI":
+        parts = [
+            [piece for token in tokens for piece in _finnish_glued_unit(token)] for tokens in parts
+        ]
 
     region = locality = postcode = None
     if parts:
@@ -845,6 +862,28 @@ def _country_named_by(tokens: list[str]) -> str | None:
     if len(text) <= 3 and text.casefold() not in COUNTRY_ALIASES:
         return None
     return resolve_country(text)
+
+
+def _pop_trailing_country(parts: list[list[str]], country: str | None) -> str | None:
+    """Take a country name off the end of the last part, written without a comma ("...
+    CA 94110 USA", "... EX1 2AB UNITED KINGDOM"), and return the country.
+
+    It is taken off when it is the known country, or, the country unknown, the one the
+    layout of the rest implies: a place named like a country ("... ATLANTA GEORGIA")
+    stays a place.
+    """
+    last = parts[-1]
+    for size in (3, 2, 1):
+        if len(last) <= size:
+            continue
+        named = _country_named_by(last[-size:])
+        if named is None:
+            continue
+        rest = [*parts[:-1], last[:-size]]
+        if named == country or (country is None and _guess_country(rest) == named):
+            parts[-1] = last[:-size]
+            return named
+    return country
 
 
 def _guess_country(parts: list[list[str]]) -> str | None:
