@@ -745,6 +745,25 @@ def test_a_british_street_field_holding_the_premise(normalize, street, expected)
 
 
 @pytest.mark.parametrize(
+    ("street", "expected"),
+    [
+        # A building's name before its street, whose first word is a thoroughfare word
+        # only as a name ("CROSS AVENUE"), is left out of the street.
+        ("PRITCHARD MILL, CROSS AVENUE", "CROSS AVENUE"),
+        ("PRITCHARD MILL CROSS AVENUE", "CROSS AVENUE"),
+        ("WESTON COURT ELLIS PARK", "ELLIS PARK"),
+        # A building word inside one street's name stays.
+        ("KINGS COURT ROAD", "KINGS COURT ROAD"),
+    ],
+)
+def test_a_british_street_field_with_the_building_name_and_a_house_number(
+    normalize, street, expected
+):
+    address = normalize(house_number="35", street=street, country="GB", region="GB-ENG")
+    _assert_fields(address, dict(house_number="35", street=expected, reject_reason=None))
+
+
+@pytest.mark.parametrize(
     ("text", "country", "region"),
     [
         *[(text, "GB", "GB-ENG") for text, _ in GB_PAF_CASES],

@@ -615,13 +615,15 @@ def _without_building_name(tokens: list[str]) -> list[str]:
     """A street field without the building's name in front ("WESTON COURT ELLIS PARK").
 
     The name ends at a building word with a street of two or more words after it
-    whose first is no thoroughfare word ("KINGS COURT ROAD" is one street).
+    whose first is a name word ("KINGS COURT ROAD" is one street): no thoroughfare
+    word, or one that another follows ("PRITCHARD MILL CROSS AVENUE" is Pritchard
+    Mill on Cross Avenue).
     """
     for index in range(1, len(tokens) - 2):
         rest = tokens[index + 1 :]
         if (
             tokens[index] in GB_BUILDING_WORDS
-            and rest[0] not in GB_THOROUGHFARE_TYPES
+            and (rest[0] not in GB_THOROUGHFARE_TYPES or rest[1] in GB_THOROUGHFARE_TYPES)
             and any(word in GB_THOROUGHFARE_TYPES for word in rest[1:])
         ):
             return rest
