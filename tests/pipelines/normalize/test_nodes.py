@@ -237,3 +237,30 @@ def test_a_house_letter_one_source_lost_is_back_in_the_normalized_records(spark)
     valid, _ = normalize_records(_mapped(spark, rows), RunParams(execution_dt="2026-11-01"))
     numbers = {r.source: (r.house_number, r.hn_suffix) for r in valid.collect()}
     assert numbers == {"a": ("15B", "B"), "b": ("15B", "B"), "c": ("15B", "B")}
+
+
+def test_a_record_placed_in_a_country_is_parsed_by_its_rules(spark):
+    """Without a country, "FLAT 1 46 KING AVENUE" reads as number 1 of a street FLAT;
+    placed among British records, it is parsed again as a flat of 46 King Avenue."""
+    gb = {"country": "GB", "region": "GB-ENG", "house_number": None}
+    rows = [
+        *[
+            _placed(f"gb{i}", 52.63 + i * 0.001, -1.12, street=f"{i + 1} KING AVENUE", **gb)
+            for i in range(3)
+        ],
+        _placed(
+            "no-country", 52.631, -1.121, region=None, country=None, house_number=None,
+            street="FLAT 1 46 King Avenue", locality="Andrewston",
+        ),
+        # A record that names no country and is placed nowhere keeps its first parse.
+        _placed("nowhere", None, None, region=None, country=None, house_number=None,
+                street="FLAT 2 47 Queen Road"),
+    ]  # fmt: skip
+    valid, rejected = normalize_records(_mapped(spark, rows), RunParams(execution_dt="2026-11-01"))
+    placed = next(r for r in valid.collect() if r.source_record_id == "no-country")
+    assert (placed.iso_3166_1, placed.iso_3166_2) == ("GB", "GB-ENG")
+    assert (placed.house_number, placed.street, placed.unit) == ("46", "KING AVENUE", "FLAT 1")
+    assert (placed.unit_id, placed.locality) == ("1", "ANDREWSTON")
+    assert [(r.source_record_id, r.reason) for r in rejected.collect()] == [
+        ("nowhere", "unknown_country")
+    ]

@@ -84,6 +84,14 @@ def _normalize_texts(
     return {**columns, **fixes, "normalize_reason": reasons}
 
 
+COUNTRYLESS_TEXT = "countryless_text"
+"""The text fields as given, kept for a record whose country is unknown, so that it is
+parsed again by its country's rules once its neighbours place it
+(`reparsed_in_placed_country`); null for every other record."""
+
+_COUNTRYLESS_TYPE = T.StructType([T.StructField(n, T.StringType(), True) for n in _INPUT_TEXT])
+
+
 def _strings(column: pa.Array) -> list[str | None]:
     """A column's values as Python strings (None for nulls)."""
     if not pa.types.is_string(column.type):
@@ -101,13 +109,67 @@ def _normalize_batch(batch: pa.RecordBatch, out_schema: pa.Schema) -> pa.RecordB
     # The ingest keeps only usable points (a point off the globe or at 0, 0 is dropped).
     has_point = pc.and_(batch.column("lat").is_valid(), batch.column("lon").is_valid())
     parsed = _normalize_texts(texts, has_point.to_pylist())
+    countryless = pa.array([country is None for country in parsed["iso_3166_1"]])
+    parsed[COUNTRYLESS_TEXT] = pa.StructArray.from_arrays(
+        [pa.array(texts[name], type=pa.string()) for name in _INPUT_TEXT],
+        fields=list(out_schema.field(COUNTRYLESS_TEXT).type),
+        mask=pc.invert(countryless),
+    )
     arrays = [
-        pa.array(parsed[field.name], type=field.type)
+        parsed[field.name]
+        if isinstance(parsed.get(field.name), pa.Array)
+        else pa.array(parsed[field.name], type=field.type)
         if field.name in parsed
         else batch.column(field.name)
         for field in out_schema
     ]
     return pa.RecordBatch.from_arrays(arrays, schema=out_schema)
+
+
+def _reparse_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """`reparsed_in_placed_country` on one Arrow batch (same schema out)."""
+    texts = batch.column(COUNTRYLESS_TEXT)
+    given = {name: texts.field(name).to_pylist() for name in _INPUT_TEXT}
+    valid = texts.is_valid().to_pylist()
+    countries = batch.column("iso_3166_1").to_pylist()
+    regions = batch.column("iso_3166_2").to_pylist()
+    reasons = batch.column("reason").to_pylist()
+    points = pc.and_(batch.column("lat").is_valid(), batch.column("lon").is_valid()).to_pylist()
+    columns = {name: batch.column(name).to_pylist() for name, _ in _PARSED_FIELDS}
+    for i, kept in enumerate(valid):
+        if not kept or countries[i] is None or reasons[i] is not None:
+            continue
+        fields = {name: given[name][i] for name in _INPUT_TEXT}
+        again = normalize_address(
+            **{**fields, "country": countries[i], "region": regions[i]}, has_point=points[i]
+        )
+        if again.reject_reason is None:
+            for name, _ in _PARSED_FIELDS:
+                columns[name][i] = getattr(again, name)
+    arrays = [
+        pa.array(columns[field.name], type=field.type)
+        if field.name in columns
+        else batch.column(field.name)
+        for field in batch.schema
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=batch.schema)
+
+
+def reparsed_in_placed_country(placed: DataFrame) -> DataFrame:
+    """Records placed in a country by their neighbours, parsed again by its rules.
+
+    A record without a country is parsed by no country's conventions ("FLAT 1 46
+    KING AVENUE" reads as number 1 of FLAT); once `with_regions_from_neighbours`
+    has placed it, its text as given (`COUNTRYLESS_TEXT`) is parsed with the
+    country and region it was placed in. The new parse replaces the old unless it
+    rejects the record. Other rows pass unchanged.
+    """
+
+    def reparse(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield _reparse_batch(batch)
+
+    return placed.mapInArrow(reparse, placed.schema)
 
 
 NEIGHBOURHOOD_CELL_DEG = 0.02
@@ -264,7 +326,9 @@ def with_regions_from_neighbours(normalized: DataFrame, cells: DataFrame) -> Dat
     `NEIGHBOURHOOD_REGION_SHARE` of its neighbours lie in (a neighbourhood across
     a border, or a town or street name that many regions have, tells none), and
     its country that region's. A placed record is valid (no reason comes after
-    the region's); one whose neighbours tell no region stays rejected.
+    the region's); one whose neighbours tell no region stays rejected. A record
+    placed in a country it did not name is parsed again by that country's rules
+    (`reparsed_in_placed_country`) when the rows carry `COUNTRYLESS_TEXT`.
 
     Args:
         normalized: Parsed records with `reason` (null when valid), `iso_3166_1`,
@@ -340,6 +404,8 @@ def with_regions_from_neighbours(normalized: DataFrame, cells: DataFrame) -> Dat
             for name in normalized.columns
         ]
     )
+    if COUNTRYLESS_TEXT in normalized.columns:
+        placed = reparsed_in_placed_country(placed)
     # Few rows, read by both of the node's outputs: placed once.
     return others.unionByName(placed.localCheckpoint())
 
@@ -418,6 +484,7 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
             *[T.StructField(n, t, True) for n, t in _PARSED_FIELDS],
             *[T.StructField(f"fix_{n}", T.StringType(), True) for n in ADDRESS_FIELDS],
             T.StructField("normalize_reason", T.StringType(), True),
+            T.StructField(COUNTRYLESS_TEXT, _COUNTRYLESS_TYPE, True),
         ]
     )
 
