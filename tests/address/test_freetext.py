@@ -617,6 +617,11 @@ def test_british_addresses_as_written(normalize, text, expected):
 # Finnish addresses as written: a premise before the street, house letters with or
 # without a space, staircases with apartments, postcodes that lost leading zeros.
 FI_AS_WRITTEN_CASES = [
+    # A number range written with a typographic dash.
+    (
+        "Kalevankatu 12\u201314 A 6, 00100 Helsinki",
+        dict(house_number="12-14", street="KALEVANKATU", unit="A 6"),
+    ),
     # A number, staircase and apartment written together.
     (
         "Kauppakatu 12b24, 00100 Helsinki",

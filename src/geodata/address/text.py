@@ -15,7 +15,8 @@ from geodata.address.tables import UNIT_DESIGNATORS
 # "121/2"), so vulgar fractions are spelled out with a leading space first.
 _FRACTIONS = {"¼": " 1/4", "½": " 1/2", "¾": " 3/4", "⅓": " 1/3", "⅔": " 2/3"}
 _FRACTION_RE = re.compile("[" + "".join(_FRACTIONS) + "]")
-# Typographic apostrophes and the fraction slash have ASCII equivalents NFKC does not map.
+# Typographic apostrophes, the fraction slash and dashes have ASCII equivalents NFKC does
+# not map.
 _CHAR_MAP = str.maketrans(
     {
         "\u2019": "'",  # RIGHT SINGLE QUOTATION MARK
@@ -23,6 +24,13 @@ _CHAR_MAP = str.maketrans(
         "\u02bc": "'",  # MODIFIER LETTER APOSTROPHE
         "\u00b4": "'",  # ACUTE ACCENT
         "\u2044": "/",  # FRACTION SLASH
+        # Dashes a word processor puts in a number range ("12–14"): a hyphen.
+        "\u2010": "-",  # HYPHEN
+        "\u2011": "-",  # NON-BREAKING HYPHEN
+        "\u2012": "-",  # FIGURE DASH
+        "\u2013": "-",  # EN DASH
+        "\u2014": "-",  # EM DASH
+        "\u2212": "-",  # MINUS SIGN
     }
 )
 
