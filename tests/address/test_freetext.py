@@ -538,6 +538,9 @@ GB_PAF_CASES = [
     ),
     ("GARDEN FLAT, 7 CHURCH ROAD", dict(house_number="7", unit="GARDEN FLAT")),
     ("TOP FLAT 3 CHURCH ROAD", dict(house_number="3", unit="TOP FLOOR FLAT")),
+    # A floor is a sub-building too ("FIRST FLOOR" of offices above a shop).
+    ("FIRST FLOOR, 2 HIGH STREET, EXAMPLETOWN", dict(house_number="2", unit="FL 1")),
+    ("FLAT 2 FIRST FLOOR 12 HIGH STREET", dict(house_number="12", unit="FLAT 2")),
     # A house letter written apart from its number is the number's.
     ("27 A QUEENS ROAD EXAMPLETOWN", dict(house_number="27A", street="QUEENS ROAD")),
     ("12 B ROAD", dict(house_number="12", street="B ROAD")),

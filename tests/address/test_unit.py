@@ -34,6 +34,10 @@ from geodata.address.unit import Unit, find_unit_start, is_unit_tokens, normaliz
         ("Rear", "REAR", "REAR"),
         ("Basement", "BSMT", "BSMT"),
         ("Bldg 2 Apt 4", "BLDG 2 APT 4", "2-4"),
+        ("First Floor", "FL 1", "1"),
+        # A floor beside a unit with an identifier says where the unit is, not which.
+        ("Flat 2, First Floor", "FLAT 2", "2"),
+        ("Apt 4 2nd floor", "APT 4", "4"),
         ("Flat 2", "FLAT 2", "2"),
         ("flat 2a", "FLAT 2A", "2A"),
         ("A 5", "A 5", "A5"),

@@ -473,9 +473,9 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     kept: list[list[str]] = []
     for tokens in parts:
         tokens = _british_words(tokens)
-        length = leading_unit_length(tokens)
-        if length:
-            # A sub-building ("FLAT 8", "GROUND FLOOR FLAT"), alone or at the start of a part.
+        while length := leading_unit_length(tokens):
+            # Sub-buildings ("FLAT 8", "GROUND FLOOR FLAT", "FLAT 2 FIRST FLOOR"), alone
+            # or at the start of a part.
             unit_tokens.extend(tokens[:length])
             tokens = tokens[length:]
         if tokens:

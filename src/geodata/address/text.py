@@ -24,7 +24,7 @@ _CHAR_MAP = str.maketrans(
         "\u02bc": "'",  # MODIFIER LETTER APOSTROPHE
         "\u00b4": "'",  # ACUTE ACCENT
         "\u2044": "/",  # FRACTION SLASH
-        # Dashes a word processor puts in a number range ("12–14"): a hyphen.
+        # Dashes a word processor puts in a number range ("12\u201314"): a hyphen.
         "\u2010": "-",  # HYPHEN
         "\u2011": "-",  # NON-BREAKING HYPHEN
         "\u2012": "-",  # FIGURE DASH

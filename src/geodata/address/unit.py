@@ -112,6 +112,15 @@ def floor_flat_length(tokens: Sequence[str]) -> int:
     return found[1] if found else 0
 
 
+def _floor_length(tokens: Sequence[str]) -> int:
+    """How many tokens at the start name a floor ("FIRST FLOOR", "2ND FLR"; 0 if none)."""
+    found = _floor(list(tokens), 0) if tokens else None
+    if found is None or found[0] == "TOP":
+        return 0
+    end = found[1]
+    return end + 1 if tokens[end : end + 1] and tokens[end] in _FLOOR_WORDS else 0
+
+
 @lru_cache(maxsize=65536)
 def normalize_unit(raw: str) -> Unit | None:
     """Canonical form of a secondary unit.
@@ -190,15 +199,31 @@ def unit_from_tokens(tokens: Sequence[str]) -> Unit | None:
 
 
 def _merge_ordinal_floor(parts: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
-    """Turn "2ND FL" (identifier before the designator) into "FL 2"."""
+    """Turn "2ND FL" (identifier before the designator) into "FL 2", and drop a floor
+    beside a unit with an identifier of its own ("FLAT 2, FIRST FLOOR" is flat 2: the
+    floor says where the flat is, not which)."""
     merged: list[tuple[str, list[str]]] = []
     for designator, ids in parts:
-        if designator == "FL" and not ids and merged and merged[-1][0] == "#":
-            floor = "".join(merged[-1][1])
+        if designator == "FL" and not ids and merged and merged[-1][1]:
+            before, before_ids = merged[-1]
+            floor = ORDINAL_WORDS.get(before_ids[-1], before_ids[-1])  # "FIRST" is "1ST"
             match = _NUMERIC_ORDINAL.fullmatch(floor)
-            merged[-1] = ("FL", [match.group(1) if match else floor])
+            if before == "#" and len(before_ids) > 1 and match is None:
+                floor = "".join(before_ids)
+                merged.pop()
+            elif before == "#" or match is not None or floor == "GROUND":
+                merged[-1] = (before, before_ids[:-1])
+                if not merged[-1][1] and before == "#":
+                    merged.pop()
+            else:
+                merged.append((designator, ids))
+                continue
+            match = _NUMERIC_ORDINAL.fullmatch(floor)
+            merged.append(("FL", [match.group(1) if match else floor]))
             continue
         merged.append((designator, ids))
+    if any(designator != "FL" and ids for designator, ids in merged):
+        merged = [(designator, ids) for designator, ids in merged if designator != "FL"]
     return merged
 
 
@@ -243,10 +268,19 @@ def is_unit_tokens(tokens: Sequence[str]) -> bool:
     Returns:
         True if the part starts with a designator followed by an identifier.
     """
-    return bool(tokens) and (find_unit_start(tokens, 0) == 0 or floor_flat_length(tokens) > 0)
+    return bool(tokens) and (
+        find_unit_start(tokens, 0) == 0
+        or floor_flat_length(tokens) > 0
+        or _floor_length(tokens) == len(tokens)
+    )
 
 
 def leading_unit_length(tokens: Sequence[str]) -> int:
     """How many tokens at the start are one unit: a flat named by its floor
-    ("GROUND FLOOR FLAT") or a designator and its identifier ("FLAT 8"); 0 if none."""
-    return floor_flat_length(tokens) or (2 if find_unit_start(tokens, 0) == 0 else 0)
+    ("GROUND FLOOR FLAT"), a floor ("FIRST FLOOR") or a designator and its
+    identifier ("FLAT 8"); 0 if none."""
+    return (
+        floor_flat_length(tokens)
+        or _floor_length(tokens)
+        or (2 if find_unit_start(tokens, 0) == 0 else 0)
+    )
