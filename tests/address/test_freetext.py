@@ -541,6 +541,13 @@ GB_PAF_CASES = [
     # A floor is a sub-building too ("FIRST FLOOR" of offices above a shop).
     ("FIRST FLOOR, 2 HIGH STREET, EXAMPLETOWN", dict(house_number="2", unit="FL 1")),
     ("FLAT 2 FIRST FLOOR 12 HIGH STREET", dict(house_number="12", unit="FLAT 2")),
+    ("Studio 3, 1 Church Street", dict(house_number="1", street="CHURCH STREET", unit="STUDIO 3")),
+    # A county after the post town is no locality.
+    (
+        "12 Acacia Avenue, Exampletown, Devon, EX1 2AB",
+        dict(street="ACACIA AVENUE", locality="EXAMPLETOWN", postcode="EX1 2AB"),
+    ),
+    ("12 ACACIA AVENUE EXAMPLETOWN WEST BERKSHIRE", dict(locality="EXAMPLETOWN")),
     # A house letter written apart from its number is the number's.
     ("27 A QUEENS ROAD EXAMPLETOWN", dict(house_number="27A", street="QUEENS ROAD")),
     ("12 B ROAD", dict(house_number="12", street="B ROAD")),

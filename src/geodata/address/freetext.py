@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from geodata.address.house_number import is_fraction_token, is_house_number_token
 from geodata.address.postcode import is_gb_postcode, is_us_zip
-from geodata.address.region import find_region_at_end, resolve_country
+from geodata.address.region import british_counties, find_region_at_end, resolve_country
 from geodata.address.tables import (
     COUNTRY_ALIASES,
     DIRECTIONALS,
@@ -499,9 +499,30 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
         premise = house_number
     else:
         premise, street, unit, tail, after = _british_named_premise(kept)
-    locality = _join(after[-1]) if after else tail
+    if len(after) >= 2 and _county_length(after[-1]) == len(after[-1]):
+        # "..., EXAMPLETOWN, DEVON": the county after the post town is no locality.
+        after = after[:-1]
+    locality = _join(after[-1]) if after else _without_county(tail)
     unit = _join([*unit_tokens, *(unit or "").split()])
     return ParsedAddress(premise, street, unit, locality, None, postcode, "GB")
+
+
+def _county_length(tokens: Sequence[str]) -> int:
+    """How many words at the end of `tokens` name a British county (0 if none)."""
+    counties = british_counties()
+    for size in (3, 2, 1):
+        if len(tokens) >= size and " ".join(tokens[-size:]) in counties:
+            return size
+    return 1 if tokens and tokens[-1].endswith("SHIRE") else 0
+
+
+def _without_county(tail: str | None) -> str | None:
+    """A British locality tail without a county after the town ("EXAMPLETOWN DEVON")."""
+    if tail is None:
+        return None
+    words = tail.split()
+    size = _county_length(words)
+    return _join(words[:-size]) if 0 < size < len(words) else tail
 
 
 def _british_street_field(tokens: list[str], has_house_number: bool) -> StreetLine:

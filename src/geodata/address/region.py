@@ -65,6 +65,24 @@ def _subdivisions(iso_3166_1: str) -> tuple[frozenset[str], dict[str, str]]:
     return frozenset(codes), names
 
 
+@lru_cache(maxsize=1)
+def british_counties() -> frozenset[str]:
+    """Upper-case names of British counties as people add them to an address ("DEVON",
+    "BERKSHIRE"): the two-tier counties among the ISO 3166-2 subdivisions of GB, and
+    every subdivision name ending in a shire, with the shire's own name ("WEST
+    BERKSHIRE" and "BERKSHIRE"). Counties have not been part of a postal address
+    since 1996, but many still write them after the post town."""
+    found: set[str] = set()
+    for subdivision in pycountry.subdivisions.get(country_code="GB") or ():
+        name = " ".join(subdivision.name.replace("]", "").split("[")[0].upper().split())
+        last = name.rsplit(" ", 1)[-1]
+        if subdivision.type == "Two-tier county":
+            found.add(name)
+        if last.endswith("SHIRE"):
+            found.update({name, last})
+    return frozenset(found)
+
+
 @lru_cache(maxsize=4096)
 def resolve_region(raw: str, iso_3166_1: str | None) -> str | None:
     """ISO 3166-2 code of a region given by full code, local code or name.

@@ -395,7 +395,7 @@ DIRECTIONAL_PAIRS: dict[tuple[str, str], str] = {
 """Two consecutive single directionals (already abbreviated) that form one compound directional."""
 
 # USPS Publication 28, Appendix C2 (secondary unit designators), plus "#" which Pub 28 uses
-# when the designator is unknown, the British "FLAT" and the Finnish "AS".
+# when the designator is unknown, the British "FLAT" and "STUDIO" and the Finnish "AS".
 _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     "APT": ("APARTMENT", "APPT", "APTS"),
     "BSMT": ("BASEMENT",),
@@ -422,6 +422,8 @@ _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     "UNIT": (),
     "UPPR": ("UPPER",),
     "FLAT": (),
+    # A British studio flat ("STUDIO 3, 1 CHURCH STREET").
+    "STUDIO": (),
     # Finnish "as" (asunto, apartment): "Kauppakatu 3 as 4".
     "AS": ("ASUNTO",),
     "#": (),
