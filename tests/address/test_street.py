@@ -175,6 +175,11 @@ def test_a_british_compass_point_after_the_type_is_the_streets_directional():
         ("Mannerheimintie", "Mannerheimvägen"),
         ("Aleksanterinkatu", "Alexandersgatan"),
         ("Gneissikuja", "Gneissigränd"),
+        # The adjective that begins the name is translated, not shared.
+        ("Eteläesplanadi", "Södra Esplanaden"),
+        ("Pohjoisesplanadi", "Norra esplanaden"),
+        ("Iso Roobertinkatu", "Stora Robertsgatan"),
+        ("Pieni Roobertinkatu", "Lilla Robertsgatan"),
     ],
 )
 def test_the_finnish_and_swedish_names_of_a_street_share_a_phonetic_key(finnish, swedish):
@@ -186,6 +191,8 @@ def test_the_finnish_and_swedish_names_of_a_street_share_a_phonetic_key(finnish,
     [
         ("Runokylänpolku", "Runokyläntie"),  # one name, two types: two streets
         ("Kaivokatu", "Brunnsgatan"),  # a name translated, not shared
+        ("Pohjoisesplanadi", "Eteläesplanadi"),  # north and south of one park: two streets
+        ("Iso Roobertinkatu", "Pieni Roobertinkatu"),
     ],
 )
 def test_streets_of_other_names_or_types_keep_other_keys(one, other):

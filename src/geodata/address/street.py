@@ -16,6 +16,7 @@ import jellyfish
 from geodata.address.tables import (
     DIRECTIONAL_PAIRS,
     DIRECTIONALS,
+    FI_SV_NAME_ADJECTIVES,
     FI_SV_STREET_TYPES,
     GB_STREET_TYPE_ABBREVIATIONS,
     GB_THOROUGHFARE_TYPES,
@@ -96,7 +97,10 @@ def _bilingual_key(text: str) -> str | None:
     own) and without a genitive ending (Swedish "-s"; Finnish "-in" after a
     consonant, else "-n"), as a metaphone key, then the type in Finnish:
     "RUNOKYLÄNPOLKU" and "RUNOKYLÄSTIGEN" are both "RNKL POLKU", "MANNERHEIMINTIE"
-    and "MANNERHEIMVÄGEN" both "MNRHM TIE". None when the name has no known type.
+    and "MANNERHEIMVÄGEN" both "MNRHM TIE". An adjective that begins the name is read
+    in Finnish (`FI_SV_NAME_ADJECTIVES`): "SÖDRA ESPLANADEN" and "ETELÄESPLANADI",
+    "STORA ROBERTSGATAN" and "ISO ROOBERTINKATU" share their keys. None when the name
+    has no known type.
     """
     words = text.split()
     if len(words) >= 2 and words[-1] in FI_SV_STREET_TYPES:
@@ -106,6 +110,7 @@ def _bilingual_key(text: str) -> str | None:
         if ending is None or len(words[-1]) <= len(ending) + 2:
             return None
         street_type, name = FI_SV_STREET_TYPES[ending], [*words[:-1], words[-1][: -len(ending)]]
+    name = [FI_SV_NAME_ADJECTIVES.get(name[0], name[0]), *name[1:]]
     last = name[-1]
     if last.endswith("S"):
         last = last[:-1]

@@ -516,3 +516,17 @@ FI_SV_STREET_TYPES: dict[str, str] = {
     **dict.fromkeys(("BULEVARDI", "BOULEVARDEN"), "BULEVARDI"),
 }
 """Finnish and Swedish street type -> its type in Finnish."""
+
+FI_SV_NAME_ADJECTIVES: dict[str, str] = {
+    **dict.fromkeys(("POHJOINEN", "POHJOIS", "NORRA"), "POHJOIS"),
+    **dict.fromkeys(("ETELÄINEN", "ETELÄ", "SÖDRA"), "ETELÄ"),
+    **dict.fromkeys(("ITÄINEN", "ITÄ", "ÖSTRA"), "ITÄ"),
+    **dict.fromkeys(("LÄNTINEN", "LÄNSI", "VÄSTRA"), "LÄNSI"),
+    **dict.fromkeys(("ISO", "STORA"), "ISO"),
+    **dict.fromkeys(("PIENI", "PIKKU", "LILLA"), "PIKKU"),
+    **dict.fromkeys(("VANHA", "GAMLA"), "VANHA"),
+    **dict.fromkeys(("UUSI", "NYA"), "UUSI"),
+}
+"""The adjectives that begin Finnish and Swedish street names (north, south, east,
+west, great, little, old, new), in either language and as a Finnish name joins them
+to the next word ("Eteläesplanadi" / "Södra esplanaden") -> one Finnish form."""
