@@ -180,6 +180,8 @@ def test_a_british_compass_point_after_the_type_is_the_streets_directional():
         ("Pohjoisesplanadi", "Norra esplanaden"),
         ("Iso Roobertinkatu", "Stora Robertsgatan"),
         ("Pieni Roobertinkatu", "Lilla Robertsgatan"),
+        # A Finnish adjective keeps its own sound, typing errors and all.
+        ("Pieni Iso Roobertinkatu", "Pieno Iso Roobertinkatu"),
     ],
 )
 def test_the_finnish_and_swedish_names_of_a_street_share_a_phonetic_key(finnish, swedish):

@@ -518,15 +518,16 @@ FI_SV_STREET_TYPES: dict[str, str] = {
 """Finnish and Swedish street type -> its type in Finnish."""
 
 FI_SV_NAME_ADJECTIVES: dict[str, str] = {
-    **dict.fromkeys(("POHJOINEN", "POHJOIS", "NORRA"), "POHJOIS"),
-    **dict.fromkeys(("ETELÄINEN", "ETELÄ", "SÖDRA"), "ETELÄ"),
-    **dict.fromkeys(("ITÄINEN", "ITÄ", "ÖSTRA"), "ITÄ"),
-    **dict.fromkeys(("LÄNTINEN", "LÄNSI", "VÄSTRA"), "LÄNSI"),
-    **dict.fromkeys(("ISO", "STORA"), "ISO"),
-    **dict.fromkeys(("PIENI", "PIKKU", "LILLA"), "PIKKU"),
-    **dict.fromkeys(("VANHA", "GAMLA"), "VANHA"),
-    **dict.fromkeys(("UUSI", "NYA"), "UUSI"),
+    "NORRA": "POHJOIS",
+    "SÖDRA": "ETELÄ",
+    "ÖSTRA": "ITÄ",
+    "VÄSTRA": "LÄNSI",
+    "STORA": "ISO",
+    "LILLA": "PIENI",
+    "GAMLA": "VANHA",
+    "NYA": "UUSI",
 }
-"""The adjectives that begin Finnish and Swedish street names (north, south, east,
-west, great, little, old, new), in either language and as a Finnish name joins them
-to the next word ("Eteläesplanadi" / "Södra esplanaden") -> one Finnish form."""
+"""The Swedish adjectives that begin street names (north, south, east, west, great,
+little, old, new) -> the Finnish word as a Finnish name begins with it, joined to the
+next word or not ("Södra esplanaden" / "Eteläesplanadi"). Finnish words keep their
+own spelling, so a typing error in one still sounds like it."""

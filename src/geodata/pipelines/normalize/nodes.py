@@ -109,12 +109,24 @@ def _normalize_batch(batch: pa.RecordBatch, out_schema: pa.Schema) -> pa.RecordB
     # The ingest keeps only usable points (a point off the globe or at 0, 0 is dropped).
     has_point = pc.and_(batch.column("lat").is_valid(), batch.column("lon").is_valid())
     parsed = _normalize_texts(texts, has_point.to_pylist())
-    countryless = pa.array([country is None for country in parsed["iso_3166_1"]])
-    parsed[COUNTRYLESS_TEXT] = pa.StructArray.from_arrays(
-        [pa.array(texts[name], type=pa.string()) for name in _INPUT_TEXT],
-        fields=list(out_schema.field(COUNTRYLESS_TEXT).type),
-        mask=pc.invert(countryless),
-    )
+    # Only a record without a country keeps its text: the others carry nulls, which
+    # cost nothing to write and read back.
+    countryless = [country is None for country in parsed["iso_3166_1"]]
+    struct_type = out_schema.field(COUNTRYLESS_TEXT).type
+    if any(countryless):
+        parsed[COUNTRYLESS_TEXT] = pa.StructArray.from_arrays(
+            [
+                pa.array(
+                    [v if kept else None for v, kept in zip(texts[name], countryless, strict=True)],
+                    type=pa.string(),
+                )
+                for name in _INPUT_TEXT
+            ],
+            fields=list(struct_type),
+            mask=pa.array([not kept for kept in countryless]),
+        )
+    else:
+        parsed[COUNTRYLESS_TEXT] = pa.nulls(len(countryless), type=struct_type)
     arrays = [
         parsed[field.name]
         if isinstance(parsed.get(field.name), pa.Array)
