@@ -121,11 +121,6 @@ def drop_inconsistent_edges(
     )
     one, other = ends.alias("x"), ends.alias("y")
     triangles = one.join(other, (F.col("x.a") == F.col("y.a")) & (F.col("x.b") < F.col("y.b")))
-    non_matches = scored_pairs.where(F.col("match_probability") < threshold).select(
-        F.col("key_l").alias("b"),
-        F.col("key_r").alias("c"),
-        F.col("match_probability").alias("p_bc"),
-    )
     triangles = triangles.select(
         F.col("x.a").alias("a"),
         F.col("x.b").alias("b"),
@@ -133,20 +128,32 @@ def drop_inconsistent_edges(
         F.col("y.b").alias("c"),
         F.col("y.p").alias("p_c"),
     )
-    if judge_unscored is not None:
-        compared = scored_pairs.select(F.col("key_l").alias("b"), F.col("key_r").alias("c"))
-        unscored = triangles.select("b", "c").distinct().join(compared, ["b", "c"], "left_anti")
+    third = scored_pairs.select(
+        F.col("key_l").alias("b"),
+        F.col("key_r").alias("c"),
+        F.col("match_probability").alias("p_bc"),
+    )
+    if judge_unscored is None:
+        conflicts = triangles.join(third.where(F.col("p_bc") < threshold), ["b", "c"])
+    else:
+        # One pass over the triangles finds the compared third pairs and the others
+        # (a null probability); only the others, distinct, go to the judge.
+        known = triangles.join(third, ["b", "c"], "left").localCheckpoint()
+        unscored = known.where(F.col("p_bc").isNull()).select("b", "c").distinct()
         judged = judge_unscored(
             unscored.select(F.col("b").alias("key_l"), F.col("c").alias("key_r"))
+        ).where(F.col("hard_rule").isNotNull())
+        separated = judged.select(
+            F.col("key_l").alias("b"), F.col("key_r").alias("c"), F.lit(True).alias("_hard")
         )
-        non_matches = non_matches.unionByName(
-            judged.where(F.col("hard_rule").isNotNull()).select(
-                F.col("key_l").alias("b"),
-                F.col("key_r").alias("c"),
-                F.lit(0.0).cast("double").alias("p_bc"),
+        conflicts = (
+            known.join(separated, ["b", "c"], "left")
+            .withColumn(
+                "p_bc",
+                F.when(F.col("_hard"), F.lit(0.0)).otherwise(F.col("p_bc")),
             )
+            .where(F.col("p_bc") < threshold)
         )
-    conflicts = triangles.join(non_matches, ["b", "c"])
     weaker_odds = _log_odds(F.least("p_b", "p_c"))
     broken = conflicts.where(weaker_odds + _log_odds(F.col("p_bc")) < 0)
     # The weaker edge goes; on a tie, the one to the larger key (deterministic).
