@@ -47,10 +47,10 @@ def enriched_record(source, record_id, hn, street, *, unit=None, lat=37.75, lon=
         "priority": {"a": 1, "b": 2, "c": 3}.get(source, 0),
         "hn_int": int("".join(ch for ch in hn if ch.isdigit()) or 0),
         "hn_suffix": hn.lstrip("0123456789") or None,
-        "street_base": (base.split(" ", 1)[-1] if base.startswith(("N ", "S ")) else base) or None,
-        "street_type": street_type or None,
+        "street_base": base.split(" ", 1)[-1] if base.startswith(("N ", "S ")) else base,
+        "street_type": street_type,
         "street_dir": base.split(" ", 1)[0] if base.startswith(("N ", "S ")) else None,
-        "street_phonetic": base.replace(" ", "")[:4] or None,
+        "street_phonetic": base.replace(" ", "")[:4],
         "unit_id": unit.split()[-1] if unit else None,
         "raw": "{}",
         "building_id": None,
@@ -58,6 +58,9 @@ def enriched_record(source, record_id, hn, street, *, unit=None, lat=37.75, lon=
         "road_id": None,
         "road_name": None,
     }
+    if street is None:
+        # A record without a street has none of its parts either.
+        values.update(street_base=None, street_type=None, street_phonetic=None)
     values.update(extra)
     return tuple(values.get(name) for name in ENRICHED)
 
