@@ -19,6 +19,7 @@ from geodata.address.tables import (
     COUNTRY_ALIASES,
     DIRECTIONALS,
     GB_BUILDING_WORDS,
+    GB_COMPASS_WORDS,
     GB_THOROUGHFARE_TYPES,
     STREET_SUFFIXES,
     UNIT_DESIGNATORS,
@@ -743,9 +744,6 @@ def _is_spaced_british_letter(rest: Sequence[str]) -> bool:
     )
 
 
-_COMPASS_WORDS = frozenset({"NORTH", "SOUTH", "EAST", "WEST"})
-
-
 def _british_street_end(tokens: list[str], *, commas: bool) -> int:
     """Where a British street ends in words that may go on with localities.
 
@@ -764,7 +762,7 @@ def _british_street_end(tokens: list[str], *, commas: bool) -> int:
             end = index + 1
             while end < len(tokens) and tokens[end] in GB_THOROUGHFARE_TYPES:
                 end += 1
-            if end == len(tokens) - 1 and tokens[end] in _COMPASS_WORDS:
+            if end == len(tokens) - 1 and tokens[end] in GB_COMPASS_WORDS:
                 end += 1
             return end
     if commas or len(tokens) <= 1:

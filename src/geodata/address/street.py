@@ -18,6 +18,7 @@ from geodata.address.tables import (
     DIRECTIONALS,
     FI_SV_NAME_ADJECTIVES,
     FI_SV_STREET_TYPES,
+    GB_COMPASS_WORDS,
     GB_STREET_TYPE_ABBREVIATIONS,
     GB_THOROUGHFARE_TYPES,
     ORDINAL_WORDS,
@@ -67,14 +68,11 @@ def normalize_street(raw: str, iso_3166_1: str | None) -> Street | None:
     return Street(text, text, None, None, street_phonetic(text))
 
 
-_GB_COMPASS_WORDS = frozenset({"NORTH", "SOUTH", "EAST", "WEST"})
-
-
 def _british_street(words: list[str]) -> Street:
     """A British street: an abbreviated type at the end spelled out ("HIGH ST" is HIGH
     STREET), and a compass point after the type ("STATION ROAD EAST") its directional,
     so that STATION ROAD EAST and STATION ROAD WEST are two streets of one base name."""
-    compass = words[-1] if len(words) >= 3 and words[-1] in _GB_COMPASS_WORDS else None
+    compass = words[-1] if len(words) >= 3 and words[-1] in GB_COMPASS_WORDS else None
     name = words[:-1] if compass else words
     if len(name) >= 2 and name[-1] in GB_STREET_TYPE_ABBREVIATIONS:
         name = [*name[:-1], GB_STREET_TYPE_ABBREVIATIONS[name[-1]]]

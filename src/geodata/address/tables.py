@@ -517,6 +517,9 @@ FI_SV_STREET_TYPES: dict[str, str] = {
 }
 """Finnish and Swedish street type -> its type in Finnish."""
 
+GB_COMPASS_WORDS: frozenset[str] = frozenset({"NORTH", "SOUTH", "EAST", "WEST"})
+"""Compass points a British street name may end with ("STATION ROAD EAST")."""
+
 FI_SV_NAME_ADJECTIVES: dict[str, str] = {
     "NORRA": "POHJOIS",
     "SÖDRA": "ETELÄ",

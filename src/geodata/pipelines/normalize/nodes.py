@@ -99,6 +99,28 @@ def _strings(column: pa.Array) -> list[str | None]:
     return column.to_pylist()
 
 
+def _has_point(batch: pa.RecordBatch) -> pa.Array:
+    """Per record, whether it has a point (the ingest keeps only usable ones: a point
+    off the globe or at 0, 0 is dropped)."""
+    return pc.and_(batch.column("lat").is_valid(), batch.column("lon").is_valid())
+
+
+def _batch_with(
+    batch: pa.RecordBatch, values: dict[str, list | pa.Array], schema: pa.Schema
+) -> pa.RecordBatch:
+    """`batch` in `schema`, with the columns in `values` (Arrow arrays, or lists typed
+    by the schema) replacing or adding to its own."""
+    arrays = [
+        values[field.name]
+        if isinstance(values.get(field.name), pa.Array)
+        else pa.array(values[field.name], type=field.type)
+        if field.name in values
+        else batch.column(field.name)
+        for field in schema
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
 def _normalize_batch(batch: pa.RecordBatch, out_schema: pa.Schema) -> pa.RecordBatch:
     """One Arrow batch of mapped records with its text replaced by canonical fields.
 
@@ -106,9 +128,7 @@ def _normalize_batch(batch: pa.RecordBatch, out_schema: pa.Schema) -> pa.RecordB
     record) pass through as Arrow arrays, untouched.
     """
     texts = {name: _strings(batch.column(name)) for name in _TEXT_COLUMNS}
-    # The ingest keeps only usable points (a point off the globe or at 0, 0 is dropped).
-    has_point = pc.and_(batch.column("lat").is_valid(), batch.column("lon").is_valid())
-    parsed = _normalize_texts(texts, has_point.to_pylist())
+    parsed = _normalize_texts(texts, _has_point(batch).to_pylist())
     # Only a record without a country keeps its text: the others carry nulls, which
     # cost nothing to write and read back.
     countryless = [country is None for country in parsed["iso_3166_1"]]
@@ -127,15 +147,7 @@ def _normalize_batch(batch: pa.RecordBatch, out_schema: pa.Schema) -> pa.RecordB
         )
     else:
         parsed[COUNTRYLESS_TEXT] = pa.nulls(len(countryless), type=struct_type)
-    arrays = [
-        parsed[field.name]
-        if isinstance(parsed.get(field.name), pa.Array)
-        else pa.array(parsed[field.name], type=field.type)
-        if field.name in parsed
-        else batch.column(field.name)
-        for field in out_schema
-    ]
-    return pa.RecordBatch.from_arrays(arrays, schema=out_schema)
+    return _batch_with(batch, parsed, out_schema)
 
 
 def _reparse_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -146,7 +158,7 @@ def _reparse_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     countries = batch.column("iso_3166_1").to_pylist()
     regions = batch.column("iso_3166_2").to_pylist()
     reasons = batch.column("reason").to_pylist()
-    points = pc.and_(batch.column("lat").is_valid(), batch.column("lon").is_valid()).to_pylist()
+    points = _has_point(batch).to_pylist()
     columns = {name: batch.column(name).to_pylist() for name, _ in _PARSED_FIELDS}
     for i, kept in enumerate(valid):
         if not kept or countries[i] is None or reasons[i] is not None:
@@ -158,13 +170,7 @@ def _reparse_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         if again.reject_reason is None:
             for name, _ in _PARSED_FIELDS:
                 columns[name][i] = getattr(again, name)
-    arrays = [
-        pa.array(columns[field.name], type=field.type)
-        if field.name in columns
-        else batch.column(field.name)
-        for field in batch.schema
-    ]
-    return pa.RecordBatch.from_arrays(arrays, schema=batch.schema)
+    return _batch_with(batch, columns, batch.schema)
 
 
 def reparsed_in_placed_country(placed: DataFrame) -> DataFrame:
