@@ -11,6 +11,7 @@ import pytest
 import yaml
 from pyspark.sql import functions as F
 
+from geodata.conflation.neighbours import NEIGHBOURS_PROVENANCE
 from geodata.evaluation import read_truth, records_in_scope
 from geodata.reporting.html import QA_FIGURES
 from tests.runs import D1, D2, DEMO_RAW, REPO
@@ -154,11 +155,13 @@ def test_output_matches_the_contract_and_ids_are_unique(spark, project):
         | (F.col("source_count") != F.size("sources"))
     )
     assert bad.count() == 0
-    # Every field value names its source, and that source is one of the address's sources.
+    # Every field value names its source, and that source is one of the address's sources
+    # (or an end user's correction, or the street's other addresses).
     provenance_ok = conflated.select(
         F.forall(
             F.map_values("provenance"),
-            lambda s: F.array_contains(F.col("sources"), s) | (s == "user_correction"),
+            lambda s: F.array_contains(F.col("sources"), s)
+            | s.isin("user_correction", NEIGHBOURS_PROVENANCE),
         ).alias("ok")
     )
     assert provenance_ok.where(~F.col("ok")).count() == 0

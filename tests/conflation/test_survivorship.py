@@ -9,6 +9,7 @@ import pytest
 from pyspark.sql import functions as F
 
 from geodata.conflation.aliases import ALIAS_COLUMNS
+from geodata.conflation.neighbours import NEIGHBOURS_PROVENANCE
 from geodata.conflation.survivorship import best_values, building_designators, with_designator
 from tests.conflation.records import CLUSTERING, METRE, enriched_frame, enriched_record
 
@@ -189,3 +190,19 @@ def test_a_unit_without_its_own_designator_takes_its_buildings(spark):
     addresses, _, _ = _survive(spark, rows, clusters)
 
     assert (addresses["u1"].unit, addresses["u2"].unit) == ("APT 1", "APT 2")
+
+
+def test_a_postcode_no_source_gives_comes_from_its_building_marked_as_such(spark):
+    rows = [
+        enriched_record("a", "1", "12", "MISSION ST", unit="APT 1"),
+        enriched_record("b", "2", "12", "MISSION ST", unit="APT 2", postcode=None),
+    ]
+    clusters = [("a:1", "u1", 1.0), ("b:2", "u2", 1.0)]
+
+    addresses, _, _ = _survive(spark, rows, clusters)
+
+    flat = addresses["u2"]
+    assert flat.postcode == addresses["u1"].postcode == "94110"
+    assert flat.provenance["postcode"] == NEIGHBOURS_PROVENANCE
+    assert flat.provenance["street"] == "b" and addresses["u1"].provenance["postcode"] == "a"
+    assert flat.sources == ["b"], "a value from the neighbours adds no source"

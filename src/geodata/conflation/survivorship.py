@@ -26,6 +26,7 @@ from geodata.conflation.aliases import (
 )
 from geodata.conflation.blocking import is_cluster_member
 from geodata.conflation.identity import content_ids
+from geodata.conflation.neighbours import values_from_neighbours, with_values_from_neighbours
 from geodata.conflation.voting import KEY_COLUMNS, vote_batches
 from geodata.schemas import ADDRESS_FIELDS, GEOMETRY_ACCURACY_RANK, RECORD_KEY_COLUMNS, record_key
 
@@ -342,13 +343,24 @@ def best_values(
     # The ids are read by both outputs (the lineage needs nothing else of the
     # addresses): numbered once. The addresses themselves are computed once, as they
     # are written.
+    # The content ids are of the values the sources gave; a locality or postcode that
+    # only the street's other addresses tell is filled in after them.
     ids = content_ids(voted).localCheckpoint()
-    per_cluster = ids.join(missed, "cluster_key", "left").join(designators, "cluster_key", "left")
+    per_cluster = (
+        ids.join(missed, "cluster_key", "left")
+        .join(designators, "cluster_key", "left")
+        .join(values_from_neighbours(voted), "cluster_key", "left")
+    )
+    filled = with_values_from_neighbours(
+        {name: F.col(name) for name in ("locality", "postcode", "provenance")}
+    )
     addresses = voted.join(per_cluster, "cluster_key").select(
         "cluster_key",
         *[
             with_designator(F.col("unit"), F.col("designator")).alias(f)
             if f == "unit"
+            else filled[f].alias(f)
+            if f in filled
             else F.col(f)
             for f in VOTING_FIELDS
         ],
@@ -359,7 +371,7 @@ def best_values(
         "geometry_accuracy",
         F.size("sources").cast("int").alias("source_count"),
         "sources",
-        "provenance",
+        filled["provenance"].alias("provenance"),
         (
             F.col("min_edge_probability")
             * (F.lit(1.0) - F.coalesce("missed_match_probability", F.lit(0.0)))
