@@ -14,8 +14,8 @@ from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.address import NormalizedAddress, normalize_address
+from geodata.conflation.house_letters import recover_house_letters
 from geodata.conflation.localities import with_post_towns
-from geodata.conflation.lost_parts import recover_lost_parts
 from geodata.params import RunParams
 from geodata.schemas import (
     ADDRESS_FIELDS,
@@ -492,7 +492,7 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
     region of a record without one (`with_regions_from_neighbours`), points a
     source shares between streets (`with_shared_points_coarse`), a dependent
     locality run together with its post town (`geodata.conflation.localities`)
-    and house letters and flats a source lost (`geodata.conflation.lost_parts`).
+    and house letters a source lost (`geodata.conflation.house_letters`).
     """
     passthrough = [f for f in records.schema.fields if f.name not in _INPUT_TEXT]
     passthrough = [f for f in passthrough if not f.name.startswith("fix_")]
@@ -530,10 +530,10 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
         normalized = normalized.where(
             F.col("iso_3166_2").isNull() | (F.col("iso_3166_2") == run.iso_3166_2)
         )
-    # House letters and flats a source lost are put back here, where the records are
-    # written anyway: the evidence is every valid record of the region (a narrow
-    # aggregation each), the change a broadcast join (`geodata.conflation.lost_parts`).
-    valid = recover_lost_parts(
+    # House letters a source lost are put back here, where the records are written
+    # anyway: the evidence is every valid record of the region (a narrow aggregation),
+    # the change a broadcast join (`geodata.conflation.house_letters`).
+    valid = recover_house_letters(
         with_post_towns(
             with_shared_points_coarse(
                 normalized.where(F.col("reason").isNull()).select(

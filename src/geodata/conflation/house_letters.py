@@ -1,0 +1,84 @@
+"""House letters a source lost: "Kaivokatu 15" where the house is "Kaivokatu 15 b".
+
+A house letter ("15b", "2 G") is part of the house number: 15 and 15B are two
+addresses where both exist, and the hard rules keep them apart. Some sources
+drop the letter, though (a numeric column, a form without room for it), and then
+their record of 15B reads 15. What the records of a street say settles which:
+
+- a record without a letter takes the letter when the other sources give its
+  number on its street with exactly one letter,
+- and never when another source gives that number there without a letter (15
+  then exists as an address of its own), or when its own source gives the number
+  with a letter there too (a source that writes both knows both).
+
+"There" is the region, the street's phonetic key (so that a typo in the street
+still counts) and the number's integer.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from geodata.conflation.blocking import is_cluster_member
+
+_PLACE = ("iso_3166_2", "street_phonetic", "hn_int")
+"""What "the same number on the same street" compares."""
+
+_HOUSE_LETTER = "^[A-Z]$"
+"""A suffix that is one letter (not a range "-12" or a fraction "1/2")."""
+
+
+def recover_house_letters(records: DataFrame) -> DataFrame:
+    """`records` with the house letter their source lost put back where the street tells.
+
+    Args:
+        records: Canonical records (`hn_int`, `hn_suffix`, `house_number`,
+            `street_phonetic`, `iso_3166_2`, `source`); only cluster members are
+            read to decide, every row is returned.
+
+    Returns:
+        The same rows and columns; a record whose letter is recovered has it as
+        `hn_suffix` and at the end of `house_number` ("15" becomes "15B").
+    """
+    members = records.where(is_cluster_member() & F.col("hn_int").isNotNull())
+    is_lettered = F.col("hn_suffix").rlike(_HOUSE_LETTER)
+    # One aggregation of the narrow key columns: the letters, and the sources with and
+    # without one, per number on a street (collect_set skips the nulls of `when`).
+    places = (
+        members.where(F.col("hn_suffix").isNull() | is_lettered)
+        .groupBy(*_PLACE)
+        .agg(
+            F.collect_set(F.when(is_lettered, F.col("hn_suffix"))).alias("letters"),
+            F.collect_set(F.when(is_lettered, F.col("source"))).alias("lettered_sources"),
+            F.collect_set(F.when(F.col("hn_suffix").isNull(), F.col("source"))).alias(
+                "plain_sources"
+            ),
+        )
+    )
+    lost = places.where(
+        (F.size("letters") == 1)
+        & (F.size("plain_sources") == 1)
+        & ~F.array_contains("lettered_sources", F.col("plain_sources")[0])
+    ).select(
+        *_PLACE,
+        F.col("plain_sources")[0].alias("source"),
+        F.col("letters")[0].alias("_letter"),
+    )
+    letter = F.when(F.col("hn_suffix").isNull(), F.col("_letter"))
+    # One row per number whose letter a source lost (a small share of the lettered
+    # numbers, themselves a small share of a region's): broadcast, so that the wide
+    # records are read and written where they stand instead of shuffled to meet it.
+    return (
+        records.join(F.broadcast(lost), [*_PLACE, "source"], "left")
+        .withColumn("_letter", letter)
+        .withColumn("hn_suffix", F.coalesce("hn_suffix", "_letter"))
+        .withColumn(
+            "house_number",
+            F.when(
+                F.col("_letter").isNotNull(),
+                F.concat(F.col("hn_int").cast("string"), F.col("_letter")),
+            ).otherwise(F.col("house_number")),
+        )
+        .select(*records.columns)
+    )
