@@ -41,19 +41,20 @@ _SEVERAL = "\u0000"
 
 
 def _single(column: str) -> Column:
-    """The one distinct non-null value of `column` in a group, `_SEVERAL` if more, else null."""
-    return (
-        F.when(F.countDistinct(column) == 1, F.first(column, ignorenulls=True))
-        .when(F.countDistinct(column) > 1, F.lit(_SEVERAL))
-        .alias(column)
-    )
+    """The one distinct non-null value of `column` in a group, `_SEVERAL` if more, else null.
+
+    A set of the values (a hash aggregation of objects), not a distinct count and a first
+    value, which Spark aggregates by sorting the rows.
+    """
+    values = F.collect_set(column)
+    return F.when(F.size(values) == 1, values[0]).when(F.size(values) > 1, F.lit(_SEVERAL))
 
 
 def _localities(addresses: DataFrame) -> DataFrame:
-    """`cluster_key`, `_neighbours_locality` for the addresses without a locality that
-    their street tells."""
+    """`cluster_key`, `_neighbours_locality` for the addresses (all with a street) without
+    a locality that their street tells."""
     streets = (
-        addresses.where(F.col("locality").isNotNull() & F.col("street").isNotNull())
+        addresses.where(F.col("locality").isNotNull())
         .groupBy("iso_3166_2", "street")
         .agg(
             _single("locality").alias("_neighbours_locality"),
@@ -75,7 +76,7 @@ def _localities(addresses: DataFrame) -> DataFrame:
         )
     )
     return (
-        addresses.where(F.col("locality").isNull() & F.col("street").isNotNull())
+        addresses.where(F.col("locality").isNull())
         .select("cluster_key", "iso_3166_2", "street", "lat", "lon")
         .join(streets, ["iso_3166_2", "street"])
         .where(near)
@@ -88,14 +89,12 @@ def _postcodes(addresses: DataFrame) -> DataFrame:
     their house number or their neighbours on their side of the street tell.
 
     Args:
-        addresses: `cluster_key`, `iso_3166_2`, `street`, `locality` (given or from
-            the street), `hn_int`, `postcode`.
+        addresses: `cluster_key`, `iso_3166_2`, `street` (never null), `locality`
+            (given or from the street), `hn_int`, `postcode`.
     """
     street = ("iso_3166_2", "locality", "street")
-    numbered = addresses.where(
-        F.col("street").isNotNull() & F.col("locality").isNotNull() & F.col("hn_int").isNotNull()
-    )
-    numbers = numbered.groupBy(*street, "hn_int").agg(_single("postcode"))
+    numbered = addresses.where(F.col("locality").isNotNull() & F.col("hn_int").isNotNull())
+    numbers = numbered.groupBy(*street, "hn_int").agg(_single("postcode").alias("postcode"))
     side = Window.partitionBy(*street, F.col("hn_int") % 2).orderBy("hn_int")
     below = F.last("postcode", ignorenulls=True).over(
         side.rowsBetween(Window.unboundedPreceding, -1)
@@ -131,8 +130,11 @@ def values_from_neighbours(addresses: DataFrame) -> DataFrame:
         addresses missing either that their street tells (null where it tells
         nothing); the others are absent.
     """
-    localities = _localities(addresses)
-    located = addresses.join(localities, "cluster_key", "left").withColumn(
+    # Read by every step below: the few columns they need, kept once.
+    read = ("cluster_key", "iso_3166_2", "street", "locality", "postcode", "hn_int", "lat", "lon")
+    streets = addresses.where(F.col("street").isNotNull()).select(*read).localCheckpoint()
+    localities = _localities(streets)
+    located = streets.join(localities, "cluster_key", "left").withColumn(
         "locality", F.coalesce("locality", "_neighbours_locality")
     )
     return localities.join(_postcodes(located), "cluster_key", "full").select(
