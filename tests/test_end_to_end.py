@@ -160,8 +160,10 @@ def test_output_matches_the_contract_and_ids_are_unique(spark, project):
     provenance_ok = conflated.select(
         F.forall(
             F.map_values("provenance"),
-            lambda s: F.array_contains(F.col("sources"), s)
-            | s.isin("user_correction", NEIGHBOURS_PROVENANCE),
+            lambda s: (
+                F.array_contains(F.col("sources"), s)
+                | s.isin("user_correction", NEIGHBOURS_PROVENANCE)
+            ),
         ).alias("ok")
     )
     assert provenance_ok.where(~F.col("ok")).count() == 0

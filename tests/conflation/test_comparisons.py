@@ -119,3 +119,20 @@ def test_pair_attributes_carry_both_records_and_their_distance_in_tolerances(spa
     assert row.distance_m == pytest.approx(90, rel=0.01)
     assert row.distance_ratio == pytest.approx(row.distance_m / 45)
     assert {f"{c}_{side}" for c in PAIR_COLUMNS for side in "lr"} <= set(row.asDict())
+
+
+def test_pairs_carry_the_columns_derived_once_per_record(spark):
+    records = enriched_frame(
+        spark,
+        [
+            enriched_record("a", "1", "12", "12TH ST", locality="NORTHSIDE EXAMPLETOWN"),
+            enriched_record("b", "1", "12", "MISSION ST", locality=None),
+        ],
+    )
+    key = "{}\u001f{}".format
+    pairs = spark.createDataFrame([(key("a", "1"), key("b", "1"))], "key_l string, key_r string")
+
+    (row,) = pair_attributes(pairs, records, {"rooftop": 10, "parcel": 35}).collect()
+
+    assert (row.street_digits_l, row.street_digits_r) == ("12", "")
+    assert (row.locality_words_l, row.locality_words_r) == (" NORTHSIDE EXAMPLETOWN ", None)

@@ -56,6 +56,20 @@ PAIR_COLUMNS = (
 """Record columns a pair carries for each side (`<column>_l`, `<column>_r`)."""
 
 
+def derived_pair_columns() -> dict[str, Column]:
+    """Columns derived from a record that a pair carries for each side too, by name:
+    computed once per record rather than in a level condition for every pair.
+
+    `street_digits` is the number in a street's base name ("12TH" gives "12"; "" for a
+    name without digits); `locality_words` the locality between two spaces, so that a
+    substring search finds whole words (" NORTHSIDE EXAMPLETOWN " holds " EXAMPLETOWN ").
+    """
+    return {
+        "street_digits": F.regexp_replace("street_base", "[^0-9]", ""),
+        "locality_words": F.concat(F.lit(" "), "locality", F.lit(" ")),
+    }
+
+
 class ComparisonLevel(BaseModel):
     """One level of a comparison: a condition and its m/u probabilities."""
 
@@ -136,11 +150,15 @@ def pair_attributes(
         geometry_tolerance_m: Tolerance (metres) of a point by its geometry accuracy class.
 
     Returns:
-        `pairs` with `<column>_l` and `<column>_r` for each of `PAIR_COLUMNS`,
-        `distance_m`, each point's `tolerance_m_l` / `tolerance_m_r` and
+        `pairs` with `<column>_l` and `<column>_r` for each of `PAIR_COLUMNS`
+        and `derived_pair_columns`, `distance_m`, each point's `tolerance_m_l` / `tolerance_m_r` and
         `distance_ratio` (distance over the sum of the tolerances).
     """
-    attrs = records.where(is_cluster_member()).select(record_key().alias("key"), *PAIR_COLUMNS)
+    attrs = records.where(is_cluster_member()).select(
+        record_key().alias("key"),
+        *PAIR_COLUMNS,
+        *[column.alias(name) for name, column in derived_pair_columns().items()],
+    )
     left = attrs.select(*[F.col(c).alias(f"{c}_l") for c in attrs.columns])
     right = attrs.select(*[F.col(c).alias(f"{c}_r") for c in attrs.columns])
     tolerance = F.create_map(
