@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from pyspark.sql import functions as F
 
+from geodata.conflation.aliases import ALIAS_COLUMNS
 from geodata.pipelines.conflate.nodes import (
     apply_user_corrections,
     block_candidate_pairs,
@@ -309,3 +310,45 @@ def test_two_streets_are_not_joined_through_a_record_that_matches_both(spark):
     )
     clusters = cluster_matches(records, scored, aliases, SCORING, CLUSTERING)
     assert _groups(clusters) == [["a:1", "b:1", "c:1"]]
+
+
+HOTSPOT_HUGE_METHOD_BYTES = 8000
+"""HotSpot leaves a method of more bytecode than this to its interpreter
+(`-XX:+DontCompileHugeMethods`, the default)."""
+
+
+def test_the_shipped_levels_generate_code_the_jvm_compiles(spark):
+    # Spark compiles the levels and hard rules of a pair into one generated method per
+    # stage; past HotSpot's limit it runs interpreted, several times slower, on every
+    # candidate pair.
+    records = enriched_frame(
+        spark,
+        [enriched_record(s, str(i), str(10 + i), "MISSION ST") for s in "ab" for i in range(3)],
+    )
+    keys = records.select(F.concat_ws("\u001f", "source", "source_record_id").alias("key"))
+    pairs = (
+        keys.alias("l")
+        .join(keys.alias("r"), F.col("l.key") < F.col("r.key"))
+        .select(F.col("l.key").alias("key_l"), F.col("r.key").alias("key_r"))
+    )
+    aliases = spark.createDataFrame([], ", ".join(f"{c} string" for c in ALIAS_COLUMNS))
+    # The tests' session generates no code (`tests/conftest.py`): this test does.
+    codegen = {"spark.sql.codegen.wholeStage": "true", "spark.sql.codegen.factoryMode": "FALLBACK"}
+    previous = {name: spark.conf.get(name) for name in codegen}
+    for name, value in codegen.items():
+        spark.conf.set(name, value)
+    try:
+        compared = compare_pairs(pairs, records, aliases, SCORING, CLUSTERING)
+        plan = compared._jdf.queryExecution().executedPlan()
+        debug = spark._jvm.org.apache.spark.sql.execution.debug.package
+        stages = debug.codegenStringSeq(plan)
+        sizes = [stages.apply(i)._3().maxMethodCodeSize() for i in range(stages.size())]
+    finally:
+        for name, value in previous.items():
+            spark.conf.set(name, value)
+
+    assert sizes, "the comparison's plan has generated stages"
+    assert max(sizes) <= HOTSPOT_HUGE_METHOD_BYTES, (
+        f"a generated method of the comparison has {max(sizes)} bytes of bytecode: "
+        "move what a condition computes per record into derived_pair_columns"
+    )

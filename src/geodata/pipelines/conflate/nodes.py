@@ -124,8 +124,9 @@ def compare_pairs(
     Rows in: pairs (`key_l`, `key_r`), the enriched records and the name aliases.
     Rows out: one row per pair: `key_l`, `key_r`, `distance_m`, the declared
     similarities, `level_<comparison>` and `hard_rule`. Level conditions may use
-    both records' columns, `distance_m`, `distance_ratio`, `tolerance_m_l/_r`,
-    `street_alias` and `locality_alias`.
+    both records' columns and the columns derived from them
+    (`geodata.conflation.comparisons.derived_pair_columns`), `distance_m`,
+    `distance_ratio`, `tolerance_m_l/_r`, `street_alias` and `locality_alias`.
     """
     compared = _compared(pairs, records, name_aliases, scoring, clustering).select(
         "key_l",
