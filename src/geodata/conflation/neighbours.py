@@ -10,7 +10,7 @@ addresses of its street tell it:
   taken on the name), is in that locality. A name two towns share leaves the
   locality out.
 - **postcode**: a postcode covers a building's units and runs along one side of
-  a street between its ends (Royal Mail's PAF delivery points, ZIP Codes by
+  a street between its ends (Royal Mail's PAF delivery points, ZIP+4 codes by
   block face, Finnish postal areas), so an address takes the postcode of the
   other addresses at its house number when they carry one postcode, else the
   one its nearest numbered neighbours on its side of the street (same parity)
@@ -37,7 +37,8 @@ INFERRED_COLUMNS = ("_neighbours_locality", "_neighbours_postcode")
 """Columns of `values_from_neighbours` besides `cluster_key`."""
 
 _SEVERAL = "\u0000"
-"""Stands for "several postcodes" at one house number: never a postcode itself."""
+"""Stands for "several values" in a group (a street's localities, a number's postcodes):
+never a locality or postcode itself."""
 
 
 def _single(column: str) -> Column:
