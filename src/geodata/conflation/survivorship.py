@@ -282,7 +282,9 @@ def best_values(
     sources do not settle it. Geometry comes from the most accurate (then
     highest-priority) source, averaged over that source's records.
     `confidence` = the weakest match probability among the cluster's edges x
-    (1 - the highest match probability of a pair to another cluster).
+    (1 - the highest match probability of a pair to another cluster). A
+    locality or postcode that no source gives is the one the street's other
+    addresses tell (`geodata.conflation.neighbours`), after the content id.
 
     Args:
         records: Enriched records; only cluster members count.

@@ -230,7 +230,9 @@ def choose_best_values(
     P(it should not join another cluster) = the weakest match probability among
     its edges x (1 - the highest match probability of a pair to another cluster);
     `address_id` is a hash of the canonical address (`keep_address_ids` then
-    carries earlier runs' ids over).
+    carries earlier runs' ids over); a locality or postcode that no source gives
+    is the one the street's other addresses tell, with provenance
+    `street_neighbours` (`geodata.conflation.neighbours`).
     (2) one lineage row per member record (`address_id`, `source`, `source_record_id`).
     """
     return best_values(
