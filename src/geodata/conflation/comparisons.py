@@ -150,9 +150,9 @@ def pair_attributes(
         geometry_tolerance_m: Tolerance (metres) of a point by its geometry accuracy class.
 
     Returns:
-        `pairs` with `<column>_l` and `<column>_r` for each of `PAIR_COLUMNS`
-        and `derived_pair_columns`, `distance_m`, each point's `tolerance_m_l` / `tolerance_m_r` and
-        `distance_ratio` (distance over the sum of the tolerances).
+        `pairs` with `<column>_l` and `<column>_r` for each of `PAIR_COLUMNS` and
+        `derived_pair_columns`, `distance_m`, each point's `tolerance_m_l` /
+        `tolerance_m_r` and `distance_ratio` (distance over the sum of the tolerances).
     """
     attrs = records.where(is_cluster_member()).select(
         record_key().alias("key"),

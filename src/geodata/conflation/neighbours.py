@@ -143,11 +143,11 @@ def values_from_neighbours(addresses: DataFrame) -> DataFrame:
     )
 
 
-def with_values_from_neighbours(address: dict[str, Column]) -> dict[str, Column]:
-    """An address's `locality`, `postcode` and `provenance` columns, with the values of
+def with_values_from_neighbours() -> dict[str, Column]:
+    """The address's `locality`, `postcode` and `provenance` columns, with the values of
     `values_from_neighbours` (joined beside them) where the sources gave none."""
     taken = {
-        field: address[field].isNull() & F.col(inferred).isNotNull()
+        field: F.col(field).isNull() & F.col(inferred).isNotNull()
         for field, inferred in zip(("locality", "postcode"), INFERRED_COLUMNS, strict=True)
     }
     entries = F.filter(
@@ -165,11 +165,11 @@ def with_values_from_neighbours(address: dict[str, Column]) -> dict[str, Column]
     # Few addresses take a value: the map functions run only for those.
     provenance = F.when(
         taken["locality"] | taken["postcode"],
-        F.map_concat(address["provenance"], F.map_from_entries(entries)),
-    ).otherwise(address["provenance"])
+        F.map_concat(F.col("provenance"), F.map_from_entries(entries)),
+    ).otherwise(F.col("provenance"))
     return {
         **{
-            field: F.when(is_taken, F.col(inferred)).otherwise(address[field])
+            field: F.when(is_taken, F.col(inferred)).otherwise(F.col(field))
             for (field, is_taken), inferred in zip(taken.items(), INFERRED_COLUMNS, strict=True)
         },
         "provenance": provenance,

@@ -353,9 +353,7 @@ def best_values(
         .join(designators, "cluster_key", "left")
         .join(values_from_neighbours(voted), "cluster_key", "left")
     )
-    filled = with_values_from_neighbours(
-        {name: F.col(name) for name in ("locality", "postcode", "provenance")}
-    )
+    filled = with_values_from_neighbours()
     addresses = voted.join(per_cluster, "cluster_key").select(
         "cluster_key",
         *[

@@ -19,6 +19,7 @@ from geodata.pipelines.conflate.nodes import (
     sample_random_pairs,
     score_pairs,
 )
+from geodata.schemas import record_key
 from tests.conflation.records import (
     ALIASES,
     BLOCKING,
@@ -325,7 +326,7 @@ def test_the_shipped_levels_generate_code_the_jvm_compiles(spark):
         spark,
         [enriched_record(s, str(i), str(10 + i), "MISSION ST") for s in "ab" for i in range(3)],
     )
-    keys = records.select(F.concat_ws("\u001f", "source", "source_record_id").alias("key"))
+    keys = records.select(record_key().alias("key"))
     pairs = (
         keys.alias("l")
         .join(keys.alias("r"), F.col("l.key") < F.col("r.key"))
