@@ -270,3 +270,15 @@ def test_components_sharing_a_partition_are_split_independently():
         "d": ("d", 0.7),
         "e": ("d", 0.7),
     }
+
+
+def test_a_region_where_nothing_matched_has_nothing_to_split(spark):
+    # No edge, so no component to split: the guard's input is empty, and a task with
+    # no rows gets no batch at all.
+    members = spark.createDataFrame([_member("a"), _member("b", hn="12")], MEMBERS)
+    edges = spark.createDataFrame([], "src string, dst string, match_probability double")
+    components = spark.createDataFrame([], "key string, component string")
+    result = split_chained_clusters(
+        members, edges, components, tolerance_m=TOLERANCE, max_distance_ratio=10.0
+    )
+    assert result.collect() == []

@@ -395,9 +395,10 @@ def split_chained_clusters(
     graph = keyed.unionByName(edge_rows).repartition("component")
 
     def split(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        rows = pd.concat(list(batches), ignore_index=True)
-        if len(rows):
-            yield _split_partition(rows, max_distance_ratio)
+        # An empty partition (the shuffle put no component in it) sends no batch.
+        received = [batch for batch in batches if len(batch)]
+        if received:
+            yield _split_partition(pd.concat(received, ignore_index=True), max_distance_ratio)
 
     return graph.mapInPandas(split, "key string, cluster_key string, min_edge_probability double")
 
