@@ -392,6 +392,8 @@ def test_split_street(raw, iso, has_number, expected):
         ("403 3RD ST SOUTH SAN FRANCISCO CA 94080", "3RD ST", "SOUTH SAN FRANCISCO"),
         ("12 Main St North Highlands CA 95660", "MAIN ST", "NORTH HIGHLANDS"),
         ("12 MAIN ST N SACRAMENTO CA 95814", "MAIN ST N", "SACRAMENTO"),
+        # No town is one letter: a directional that ends the text is the street's.
+        ("12 MAIN ST N", "MAIN ST N", None),
     ],
 )
 def test_directional_after_suffix_without_commas(text, street, locality):
@@ -627,6 +629,11 @@ def test_british_addresses_as_written(normalize, text, expected):
 # Finnish addresses as written: a premise before the street, house letters with or
 # without a space, staircases with apartments, postcodes that lost leading zeros.
 FI_AS_WRITTEN_CASES = [
+    # The older international prefix before the postcode.
+    (
+        "Kaivokatu 1, FIN-00100 Helsinki",
+        dict(house_number="1", street="KAIVOKATU", postcode="00100", locality="HELSINKI"),
+    ),
     # A number range written with a typographic dash.
     (
         "Kalevankatu 12\u201314 A 6, 00100 Helsinki",
@@ -734,6 +741,19 @@ US_AS_WRITTEN_CASES = [
     ("12 E MAIN ST, SPRINGFIELD, CA 91107", dict(house_number="12", street="E MAIN ST")),
     ("12 J F KENNEDY BLVD, SPRINGFIELD, CA 91107", dict(house_number="12")),
     ("12 Main St Apt4, Springfield, CA 91107", dict(house_number="12", unit="APT 4")),
+    # A numbered route keeps its number: a town is never a bare number.
+    (
+        "123 County Road 12 Woodland CA 95695",
+        dict(house_number="123", street="COUNTY ROAD 12", locality="WOODLAND"),
+    ),
+    (
+        "123 State Route 1 Pacifica CA 94044",
+        dict(house_number="123", street="STATE ROUTE 1", locality="PACIFICA"),
+    ),
+    ("123 Highway 1 Pacifica CA", dict(street="HIGHWAY 1", locality="PACIFICA")),
+    ("123 US Hwy 101 S Salinas CA", dict(street="US HWY 101 S", locality="SALINAS")),
+    # A plain road's number after it is no route number.
+    ("123 Main Rd 4 Springfield CA", dict(street="MAIN RD")),
 ]
 
 

@@ -24,6 +24,7 @@ from geodata.address.postcode import is_gb_postcode, is_us_zip, normalize_postco
         ("ABCDE", "US", None),
         ("00100", "FI", "00100"),
         ("FI-00100", "FI", "00100"),
+        ("FIN-00100", "FI", "00100"),  # the older international prefix
         ("100", "FI", "00100"),
         ("530", "FI", "00530"),
         ("2100", "FI", "02100"),

@@ -28,7 +28,7 @@ from geodata.address.text import clean_words, free_text_tokens
 from geodata.address.unit import find_unit_start, is_unit_tokens, leading_unit_length
 
 _PART_SEPARATOR = re.compile(r"[,;\n]+")
-_FI_POSTCODE = re.compile(r"(?:FI-?)?\d{5}")
+_FI_POSTCODE = re.compile(r"(?:FIN?-?)?\d{5}")
 # Elsewhere in Europe postcodes are 4-6 digits written before the locality.
 _GENERIC_POSTCODE = re.compile(r"\d{4,6}")
 _US_ZIP4_ADDON = re.compile(r"\d{4}")
@@ -326,6 +326,20 @@ def _split_slashes(tokens: Sequence[str]) -> list[str]:
     return [piece for token in tokens for piece in token.split("/") if piece]
 
 
+_ROUTE_TYPES = frozenset({"RTE", "HWY", "FWY", "EXPY", "TPKE"})
+"""USPS types of numbered routes ("STATE ROUTE 1", "US HIGHWAY 101")."""
+_NUMBERED_ROAD_KINDS = frozenset({"COUNTY", "STATE", "FOREST", "FARM"})
+"""First words of roads known by a number ("COUNTY ROAD 12"); a plain "MAIN RD" is not."""
+
+
+def _is_route_number(street: list[str], word: str) -> bool:
+    """Whether `word` is the number of the route `street` ends with (its type last)."""
+    if not street or not word.isdigit() or street[-1] not in STREET_SUFFIXES:
+        return False
+    kind = STREET_SUFFIXES[street[-1]]
+    return kind in _ROUTE_TYPES or (kind == "RD" and street[0] in _NUMBERED_ROAD_KINDS)
+
+
 def _street_unit_locality(
     house_number: str | None, tokens: list[str], split_locality: bool
 ) -> StreetLine:
@@ -351,13 +365,25 @@ def _street_unit_locality(
             (index + 1 for index in range(1, search_end) if tokens[index] in STREET_SUFFIXES),
             search_end,
         )
+        # A route named by its type and number alone ("HIGHWAY 1 PACIFICA").
+        if (
+            search_end >= 2
+            and _is_route_number(tokens[:1], tokens[1])
+            and (street_end == search_end or street_end > 2)
+        ):
+            street_end = 2
         while street_end < search_end - 1 and tokens[street_end] in STREET_SUFFIXES:
+            street_end += 1
+        # A numbered route's number follows its type ("STATE ROUTE 1 PACIFICA", "US
+        # HIGHWAY 101 S", "COUNTY ROAD 12 WOODLAND"): a town is never a bare number.
+        if street_end < search_end and _is_route_number(tokens[:street_end], tokens[street_end]):
             street_end += 1
         # An abbreviated directional after the suffix is the street's ("MAIN ST N SPRINGFIELD");
         # a spelled-out one with more words after it starts the town ("3RD ST SOUTH SAN
         # FRANCISCO"), since files that spell directionals out also spell them in town names.
+        # At the end of the text it is the street's all the same: no town is one letter.
         if (
-            street_end < search_end - 1
+            street_end < search_end
             and tokens[street_end] in DIRECTIONALS
             and len(tokens[street_end]) <= 2
         ):

@@ -17,7 +17,7 @@ from geodata.address.text import fold
 # ZIP+4 is dropped: the 4-digit add-on is missing from most sources and would split matches.
 _US_ZIP = re.compile(r"(\d{5})(?:[ -]?\d{4})?")
 _US_ZIP_WITHOUT_ZEROS = re.compile(r"(\d{3,5})(?:[ -]\d{4})?")
-_FI_POSTCODE = re.compile(r"(?:FI-?)?(\d{3,5})")
+_FI_POSTCODE = re.compile(r"(?:FIN?-?)?(\d{3,5})")
 _POSTCODE_DIGITS = 5
 # Royal Mail postcode shape: outward code (area, district) + inward code (sector, unit);
 # "GIR 0AA" is the one historic exception.

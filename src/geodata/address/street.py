@@ -21,6 +21,7 @@ from geodata.address.tables import (
     GB_COMPASS_WORDS,
     GB_STREET_TYPE_ABBREVIATIONS,
     GB_THOROUGHFARE_TYPES,
+    NAME_WORD_SHORT_FORMS,
     ORDINAL_WORDS,
     STREET_SUFFIXES,
 )
@@ -54,7 +55,9 @@ def normalize_street(raw: str, iso_3166_1: str | None) -> Street | None:
         folded, punctuation-free text ("HÄMEENTIE", "HIGH STREET") as street and base; in GB
         an abbreviated type at the end is spelled out ("High St" -> "HIGH STREET"), and a
         compass point after it is the directional ("STATION ROAD EAST": base "STATION
-        ROAD", directional "E"). None if nothing is left.
+        ROAD", directional "E"). A US or British base is the name's comparison key
+        (`name_key`: "SAINT MARY'S ROAD" has the base "ST MARYS ROAD"). None if
+        nothing is left.
     """
     if iso_3166_1 == "US":
         return _us_street(clean_words(raw, keep_apostrophe=False).split())
@@ -68,19 +71,46 @@ def normalize_street(raw: str, iso_3166_1: str | None) -> Street | None:
     return Street(text, text, None, None, street_phonetic(text))
 
 
+def name_key(words: Sequence[str], *, ends_with_type: bool = True) -> str:
+    """A street name as its comparison key: the words a writer may spell out or
+    shorten (`NAME_WORD_SHORT_FORMS`) short, no leading article ("THE AVENUE" is
+    often written "AVENUE"), and no apostrophes or hyphens ("BRIDGE-END ROAD" /
+    "BRIDGE END ROAD"). "SAINT MARY'S ROAD" and "ST MARYS ROAD" are one name
+    written two ways, and so one key; the street as written stays as it is.
+
+    Args:
+        words: The name's words.
+        ends_with_type: The last word is the street's type (a British name), which
+            is no title ("HILL MOUNT"); else (a US base name, its type apart) every
+            word of a name of two or more is read as one.
+    """
+    if len(words) >= 2 and words[0] == "THE":
+        words = words[1:]
+    titles = len(words) - 1 if ends_with_type or len(words) < 2 else len(words)
+    return " ".join(
+        (NAME_WORD_SHORT_FORMS.get(word, word) if i < titles else word)
+        .replace("'", "")
+        .replace("-", " ")
+        for i, word in enumerate(words)
+    )
+
+
 def _british_street(words: list[str]) -> Street:
     """A British street: an abbreviated type at the end spelled out ("HIGH ST" is HIGH
     STREET), and a compass point after the type ("STATION ROAD EAST") its directional,
-    so that STATION ROAD EAST and STATION ROAD WEST are two streets of one base name."""
+    so that STATION ROAD EAST and STATION ROAD WEST are two streets of one base name.
+    The base is the name's comparison key (`name_key`)."""
     compass = words[-1] if len(words) >= 3 and words[-1] in GB_COMPASS_WORDS else None
     name = words[:-1] if compass else words
     if len(name) >= 2 and name[-1] in GB_STREET_TYPE_ABBREVIATIONS:
         name = [*name[:-1], GB_STREET_TYPE_ABBREVIATIONS[name[-1]]]
-    base = " ".join(name)
+    base = name_key(name)
     if compass and name[-1] in GB_THOROUGHFARE_TYPES:
-        return Street(f"{base} {compass}", base, None, compass[0], street_phonetic(base))
+        street = " ".join([*name, compass])
+        return Street(street, base, None, compass[0], street_phonetic(base))
     text = " ".join([*name, compass] if compass else name)
-    return Street(text, text, None, None, street_phonetic(text))
+    key = name_key([*name, compass]) if compass else base
+    return Street(text, key, None, None, street_phonetic(key))
 
 
 # Longest first, so that "GATAN" is found before "GATA".
@@ -142,9 +172,10 @@ def _us_street(words: list[str]) -> Street | None:
         pre, words = pair, words[2:]
     elif len(words) >= 2 and words[0] in DIRECTIONALS:
         pre, words = DIRECTIONALS[words[0]], words[1:]
-    base = " ".join(_numeric_ordinal(word) for word in words)
-    street = " ".join(part for part in (pre, base, street_type, post) if part)
+    name = [_numeric_ordinal(word) for word in words]
+    street = " ".join(part for part in (pre, " ".join(name), street_type, post) if part)
     directional = "|".join(part for part in (pre, post) if part) or None
+    base = name_key(name, ends_with_type=False)
     return Street(street, base, street_type, directional, street_phonetic(base))
 
 

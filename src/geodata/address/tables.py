@@ -520,6 +520,21 @@ FI_SV_STREET_TYPES: dict[str, str] = {
 GB_COMPASS_WORDS: frozenset[str] = frozenset({"NORTH", "SOUTH", "EAST", "WEST"})
 """Compass points a British street name may end with ("STATION ROAD EAST")."""
 
+NAME_WORD_SHORT_FORMS: dict[str, str] = {
+    "SAINT": "ST",
+    "SAINTE": "STE",
+    "MOUNT": "MT",
+    "FORT": "FT",
+    "DOCTOR": "DR",
+    "JUNIOR": "JR",
+}
+"""Words of English street names written spelled out or short by different writers
+("Saint Mary's Road" / "St Mary's Road", "Mount Vernon Ave" / "Mt Vernon Ave",
+"Fort Washington Ave" / "Ft Washington Ave", "Doctor Martin Luther King Junior
+Blvd" / "Dr Martin Luther King Jr Blvd") -> the short form. Only words that
+begin or stand inside a name are such titles; a street type at the end keeps its
+own handling ("HILL MOUNT" is a thoroughfare of the type MOUNT)."""
+
 FI_SV_NAME_ADJECTIVES: dict[str, str] = {
     "NORRA": "POHJOIS",
     "SÖDRA": "ETELÄ",

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from pyspark.sql import functions as F
 
+from geodata.address.street import normalize_street
 from geodata.conflation.aliases import ALIAS_COLUMNS
 from geodata.pipelines.conflate.nodes import (
     apply_user_corrections,
@@ -353,3 +354,38 @@ def test_the_shipped_levels_generate_code_the_jvm_compiles(spark):
         f"a generated method of the comparison has {max(sizes)} bytes of bytecode: "
         "move what a condition computes per record into derived_pair_columns"
     )
+
+
+def test_a_street_written_with_its_title_spelled_out_is_the_same_street(spark):
+    """SAINT MARY'S ROAD and ST MARYS ROAD, the same number at the same point, are one
+    address: the spelling of a title word or an apostrophe is no other street (the
+    street hard rule reads the names' comparison keys). A record of ST JOHN'S ROAD,
+    the same number beside them, stays another address."""
+
+    def british(source, street, lat):
+        parts = normalize_street(street, "GB")
+        return enriched_record(
+            source,
+            "1",
+            "12",
+            parts.street,
+            lat=lat,
+            locality="EXAMPLETOWN",
+            postcode="AB1 2CD",
+            iso_3166_1="GB",
+            iso_3166_2="GB-ENG",
+            street_base=parts.base,
+            street_type=None,
+            street_phonetic=parts.phonetic,
+        )
+
+    records = enriched_frame(
+        spark,
+        [
+            british("a", "Saint Mary's Road", 51.5),
+            british("b", "St Marys Rd", 51.5 + 5 * METRE),
+            british("c", "St John's Road", 51.5 + 10 * METRE),
+        ],
+    )
+    _, _, _, clusters = _conflate(records)
+    assert _groups(clusters) == [["a:1", "b:1"], ["c:1"]]
