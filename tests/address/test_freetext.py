@@ -752,8 +752,16 @@ US_AS_WRITTEN_CASES = [
     ),
     ("123 Highway 1 Pacifica CA", dict(street="HIGHWAY 1", locality="PACIFICA")),
     ("123 US Hwy 101 S Salinas CA", dict(street="US HWY 101 S", locality="SALINAS")),
-    # A plain road's number after it is no route number.
-    ("123 Main Rd 4 Springfield CA", dict(street="MAIN RD")),
+    # A plain road's number after it is no route number: a unit without its
+    # designator, as after any other street's type.
+    (
+        "123 Main Rd 4 Springfield CA",
+        dict(street="MAIN RD", unit_id="4", locality="SPRINGFIELD"),
+    ),
+    (
+        "123 Main St 4B San Francisco CA 94110",
+        dict(street="MAIN ST", unit_id="4B", locality="SAN FRANCISCO", postcode="94110"),
+    ),
 ]
 
 

@@ -175,7 +175,7 @@ def parse_street_line(
                 rest = rest[1:]
             elif iso_3166_1 == "US" and _is_spaced_house_letter(rest):
                 house_number, rest = house_number + rest[0], rest[1:]
-            return _street_unit_locality(house_number, rest, split_locality)
+            return _street_unit_locality(house_number, rest, split_locality, iso_3166_1)
         if not number_first:
             tokens = _split_slashes(tokens)
             # The number must come before any unit, so the street left in front of it holds no
@@ -208,8 +208,8 @@ def parse_street_line(
                 if len(tokens) >= 3 and _LETTER.fullmatch(tokens[1]) and number.isdigit():
                     number, start = number + tokens[1], 2
                 if any(token.endswith(_FI_STREET_ENDINGS) for token in tokens[start : start + 3]):
-                    return _street_unit_locality(number, tokens[start:], split_locality)
-    return _street_unit_locality(None, tokens, split_locality)
+                    return _street_unit_locality(number, tokens[start:], split_locality, iso_3166_1)
+    return _street_unit_locality(None, tokens, split_locality, iso_3166_1)
 
 
 def _is_spaced_house_letter(rest: Sequence[str]) -> bool:
@@ -326,8 +326,6 @@ def _split_slashes(tokens: Sequence[str]) -> list[str]:
     return [piece for token in tokens for piece in token.split("/") if piece]
 
 
-_ROUTE_TYPES = frozenset({"RTE", "HWY", "FWY", "EXPY", "TPKE"})
-"""USPS types of numbered routes ("STATE ROUTE 1", "US HIGHWAY 101")."""
 _NUMBERED_ROAD_KINDS = frozenset({"COUNTY", "STATE", "FOREST", "FARM"})
 """First words of roads known by a number ("COUNTY ROAD 12"); a plain "MAIN RD" is not."""
 
@@ -337,11 +335,13 @@ def _is_route_number(street: list[str], word: str) -> bool:
     if not street or not word.isdigit() or street[-1] not in STREET_SUFFIXES:
         return False
     kind = STREET_SUFFIXES[street[-1]]
-    return kind in _ROUTE_TYPES or (kind == "RD" and street[0] in _NUMBERED_ROAD_KINDS)
+    if kind == "RD":
+        return street[0] in _NUMBERED_ROAD_KINDS
+    return kind in _NUMBERED_ROUTE_TYPES
 
 
 def _street_unit_locality(
-    house_number: str | None, tokens: list[str], split_locality: bool
+    house_number: str | None, tokens: list[str], split_locality: bool, iso_3166_1: str | None
 ) -> StreetLine:
     """Split the tokens after the house number into street, unit and (optionally) locality."""
     tokens = _split_slashes(tokens)
@@ -389,6 +389,21 @@ def _street_unit_locality(
         ):
             street_end += 1
     if unit_at is None:
+        if (
+            iso_3166_1 in _TRAILING_UNIT_COUNTRIES
+            and street_end < len(tokens)
+            and _BARE_UNIT.fullmatch(tokens[street_end])
+            and tokens[street_end - 1] in STREET_SUFFIXES
+            and street_end >= 2
+        ):
+            # "123 MAIN ST 4 SAN FRANCISCO": a bare number after the street's type is a
+            # unit whose designator was dropped (as in a street field), not a town.
+            return StreetLine(
+                house_number,
+                _join(tokens[:street_end]),
+                f"# {tokens[street_end]}",
+                _join(tokens[street_end + 1 :]),
+            )
         return StreetLine(
             house_number, _join(tokens[:street_end]), None, _join(tokens[street_end:])
         )
