@@ -758,6 +758,8 @@ US_AS_WRITTEN_CASES = [
         "123 Main Rd 4 Springfield CA",
         dict(street="MAIN RD", unit_id="4", locality="SPRINGFIELD"),
     ),
+    # Also as a part of its own, between the street and the town.
+    ("123 Main St, 4, San Francisco, CA", dict(unit_id="4", locality="SAN FRANCISCO")),
     (
         "123 Main St 4B San Francisco CA 94110",
         dict(street="MAIN ST", unit_id="4B", locality="SAN FRANCISCO", postcode="94110"),

@@ -472,6 +472,16 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
                 tokens = rest
         if is_unit_tokens(tokens):
             (units_before if street_tokens is None else units_after).extend(tokens)
+        elif (
+            country in _TRAILING_UNIT_COUNTRIES
+            and street_tokens is not None
+            and locality_tokens is None
+            and len(tokens) == 1
+            and _BARE_UNIT.fullmatch(tokens[0])
+        ):
+            # "123 Main St, 4, San Francisco": a bare number of its own right after the
+            # street is its unit, the designator dropped; no town is a number.
+            units_after.extend(["#", tokens[0]])
         elif street_tokens is None:
             street_tokens = tokens
         else:
