@@ -366,11 +366,7 @@ def _street_unit_locality(
             search_end,
         )
         # A route named by its type and number alone ("HIGHWAY 1 PACIFICA").
-        if (
-            search_end >= 2
-            and _is_route_number(tokens[:1], tokens[1])
-            and (street_end == search_end or street_end > 2)
-        ):
+        if search_end >= 2 and _is_route_number(tokens[:1], tokens[1]):
             street_end = 2
         while street_end < search_end - 1 and tokens[street_end] in STREET_SUFFIXES:
             street_end += 1
