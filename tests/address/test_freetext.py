@@ -378,6 +378,9 @@ def test_parse_free_text_returns_raw_parts():
         # ... but routes are numbered, and a name alone has no type to follow.
         ("US Highway 101", "US", True, (None, "US HIGHWAY 101", None)),
         ("County Road 12", "US", True, (None, "COUNTY ROAD 12", None)),
+        ("Old County Road 12", "US", True, (None, "OLD COUNTY ROAD 12", None)),
+        # A plain road is no route: read as the same words in a line of free text are.
+        ("Main Rd 4", "US", True, (None, "MAIN RD", "# 4")),
         ("Broadway 5", "US", True, (None, "BROADWAY 5", None)),
     ],
 )
@@ -745,6 +748,10 @@ US_AS_WRITTEN_CASES = [
     (
         "123 County Road 12 Woodland CA 95695",
         dict(house_number="123", street="COUNTY ROAD 12", locality="WOODLAND"),
+    ),
+    (
+        "123 Old County Road 12 Woodland CA 95695",
+        dict(house_number="123", street="OLD COUNTY ROAD 12", locality="WOODLAND"),
     ),
     (
         "123 State Route 1 Pacifica CA 94044",

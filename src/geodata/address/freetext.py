@@ -82,8 +82,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 # A Finnish postcode stored as a number lost its leading zeros ("100" for "00100").
 _FI_POSTCODE_WITHOUT_ZEROS = re.compile(r"\d{3,4}")
 
-_NUMBERED_ROUTE_TYPES = frozenset({"HWY", "RTE", "FWY", "EXPY", "TPKE", "PIKE", "RD", "CR"})
-"""Street types (Pub 28 abbreviations) that routes carry with a number ("COUNTY ROAD 12")."""
+_NUMBERED_ROUTE_TYPES = frozenset({"HWY", "RTE", "FWY", "EXPY", "TPKE", "PIKE", "CR"})
+"""Street types (Pub 28 abbreviations) that routes carry with a number ("US HWY 101"); a
+road ("RD") only after a word that makes it one (`_NUMBERED_ROAD_KINDS`)."""
 
 
 class ParsedAddress(NamedTuple):
@@ -131,11 +132,12 @@ def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> St
         if (
             len(words) >= 2
             and _BARE_UNIT.fullmatch(last)
-            and STREET_SUFFIXES.get(words[-1]) not in _NUMBERED_ROUTE_TYPES
             and words[-1] in STREET_SUFFIXES
+            and not _is_route_number(words, last)
         ):
             # "SKYLINE DR 1503": a bare number after the street type is a unit whose
-            # designator the file dropped (a route is numbered: "US HIGHWAY 101").
+            # designator the file dropped (a route is numbered: "US HIGHWAY 101"), read
+            # as in a line of free text.
             return line._replace(street=" ".join(words), unit=f"# {last}")
     return line
 
@@ -336,7 +338,8 @@ def _is_route_number(street: list[str], word: str) -> bool:
         return False
     kind = STREET_SUFFIXES[street[-1]]
     if kind == "RD":
-        return street[0] in _NUMBERED_ROAD_KINDS
+        # "COUNTY ROAD 12", "OLD COUNTY ROAD 12"; not "MAIN RD" with a unit after it.
+        return any(word in _NUMBERED_ROAD_KINDS for word in street[:-1])
     return kind in _NUMBERED_ROUTE_TYPES
 
 
