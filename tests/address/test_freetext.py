@@ -382,6 +382,11 @@ def test_parse_free_text_returns_raw_parts():
         # A plain road is no route: read as the same words in a line of free text are.
         ("Main Rd 4", "US", True, (None, "MAIN RD", "# 4")),
         ("Broadway 5", "US", True, (None, "BROADWAY 5", None)),
+        # A unit that needs no identifier, after the street's type or directional ...
+        ("Main St Rear", "US", True, (None, "MAIN ST", "REAR")),
+        ("Main St N Upper", "US", True, (None, "MAIN ST N", "UPPER")),
+        # ... but not a word of the street's name before its type.
+        ("Ocean Front Walk", "US", True, (None, "OCEAN FRONT WALK", None)),
     ],
 )
 def test_split_street(raw, iso, has_number, expected):
@@ -637,6 +642,19 @@ FI_AS_WRITTEN_CASES = [
         "Kaivokatu 1, FIN-00100 Helsinki",
         dict(house_number="1", street="KAIVOKATU", postcode="00100", locality="HELSINKI"),
     ),
+    # The prefix written apart, with and without commas.
+    (
+        "Kaivokatu 1, FIN 00100 Helsinki",
+        dict(
+            house_number="1", street="KAIVOKATU", unit=None, postcode="00100", locality="HELSINKI"
+        ),
+    ),
+    (
+        "Hämeentie 7 B 22 FI 00530 Helsinki",
+        dict(
+            house_number="7", street="HÄMEENTIE", unit="B 22", postcode="00530", locality="HELSINKI"
+        ),
+    ),
     # A number range written with a typographic dash.
     (
         "Kalevankatu 12\u201314 A 6, 00100 Helsinki",
@@ -765,6 +783,12 @@ US_AS_WRITTEN_CASES = [
         "123 Main Rd 4 Springfield CA",
         dict(street="MAIN RD", unit_id="4", locality="SPRINGFIELD"),
     ),
+    # A unit that needs no identifier after the street is no part of the town.
+    (
+        "123 Main St Rear Springfield CA 91107",
+        dict(street="MAIN ST", unit="REAR", locality="SPRINGFIELD", postcode="91107"),
+    ),
+    ("123 Main St Basement, Springfield, CA", dict(street="MAIN ST", unit="BSMT")),
     # Also as a part of its own, between the street and the town.
     ("123 Main St, 4, San Francisco, CA", dict(unit_id="4", locality="SAN FRANCISCO")),
     (

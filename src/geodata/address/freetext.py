@@ -23,6 +23,7 @@ from geodata.address.tables import (
     GB_THOROUGHFARE_TYPES,
     STREET_SUFFIXES,
     UNIT_DESIGNATORS,
+    UNIT_DESIGNATORS_WITHOUT_ID,
 )
 from geodata.address.text import clean_words, free_text_tokens
 from geodata.address.unit import find_unit_start, is_unit_tokens, leading_unit_length
@@ -343,6 +344,22 @@ def _is_route_number(street: list[str], word: str) -> bool:
     return kind in _NUMBERED_ROUTE_TYPES
 
 
+def _is_unit_without_id(tokens: Sequence[str], at: int, iso_3166_1: str | None) -> bool:
+    """Whether `tokens[at]` is a unit that needs no identifier, right after a street.
+
+    Pub 28 lets "REAR", "UPPER", "LOWER", "BASEMENT", "FRONT", "SIDE", "LOBBY",
+    "OFFICE" and "PENTHOUSE" stand alone; after the street's type or its
+    directional ("MAIN ST REAR", "MAIN ST N UPPER") such a word names the part of
+    the building, never the street's name or the town.
+    """
+    return (
+        iso_3166_1 in _TRAILING_UNIT_COUNTRIES
+        and 2 <= at < len(tokens)
+        and UNIT_DESIGNATORS.get(tokens[at]) in UNIT_DESIGNATORS_WITHOUT_ID
+        and (tokens[at - 1] in STREET_SUFFIXES or tokens[at - 1] in DIRECTIONALS)
+    )
+
+
 def _street_unit_locality(
     house_number: str | None, tokens: list[str], split_locality: bool, iso_3166_1: str | None
 ) -> StreetLine:
@@ -353,6 +370,8 @@ def _street_unit_locality(
     unit_at = find_unit_start(tokens, 1)
     if not split_locality:
         if unit_at is None:
+            if _is_unit_without_id(tokens, len(tokens) - 1, iso_3166_1):
+                return StreetLine(house_number, _join(tokens[:-1]), tokens[-1], None)
             return StreetLine(house_number, _join(tokens), None, None)
         return StreetLine(house_number, _join(tokens[:unit_at]), _join(tokens[unit_at:]), None)
 
@@ -403,6 +422,14 @@ def _street_unit_locality(
                 f"# {tokens[street_end]}",
                 _join(tokens[street_end + 1 :]),
             )
+        if _is_unit_without_id(tokens, street_end, iso_3166_1):
+            # "123 MAIN ST REAR SPRINGFIELD": the part of the building, not the town's.
+            return StreetLine(
+                house_number,
+                _join(tokens[:street_end]),
+                tokens[street_end],
+                _join(tokens[street_end + 1 :]),
+            )
         return StreetLine(
             house_number, _join(tokens[:street_end]), None, _join(tokens[street_end:])
         )
@@ -438,7 +465,10 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
         country = _guess_country(parts)
     if country == "FI":
         parts = [
-            [piece for token in tokens for piece in _finnish_glued_unit(token)] for tokens in parts
+            _country_prefix_joined(
+                [piece for token in tokens for piece in _finnish_glued_unit(token)]
+            )
+            for tokens in parts
         ]
 
     region = locality = postcode = None
@@ -1013,6 +1043,22 @@ def _pop_gb_postcode(parts: list[list[str]]) -> str | None:
     if len(parts) >= 2 and len(last) <= 2 and is_gb_postcode("".join(last)):
         return " ".join(parts.pop())
     return None
+
+
+_COUNTRY_PREFIXES = frozenset({"FI", "FIN"})
+"""Country prefixes written before a Finnish postcode ("FIN-00100", "FIN 00100")."""
+_FIVE_DIGITS = re.compile(r"\d{5}")
+
+
+def _country_prefix_joined(tokens: list[str]) -> list[str]:
+    """Tokens with a country prefix and the postcode after it as one ("FIN 00100")."""
+    joined: list[str] = []
+    for token in tokens:
+        if joined and joined[-1] in _COUNTRY_PREFIXES and _FIVE_DIGITS.fullmatch(token):
+            joined[-1] = f"{joined[-1]}-{token}"
+        else:
+            joined.append(token)
+    return joined
 
 
 def _pop_leading_postcode(
