@@ -136,7 +136,8 @@ def apply_corrections(
         addresses: Conflated addresses (`address_id`, the address fields, comparison
             keys, `lat`/`lon`, `sources`, `source_count`, `provenance`, ...).
         lineage: Their lineage (`address_id`, record key, region).
-        records: Enriched records, the `fix` and `suppress` corrections among them.
+        records: Canonical records with their `raw` text, the `fix` and `suppress`
+            corrections among them.
         radius_m: How far from the correction's point its target may be.
 
     Returns:

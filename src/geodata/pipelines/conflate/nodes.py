@@ -283,8 +283,9 @@ def apply_user_corrections(
     A correction points at an address by location and text: its target is the
     nearest address within `correction_radius_m` with the same house number,
     suffix and unit and the same street (base name or phonetic key). Rows in:
-    addresses, their lineage, the changed ids and the enriched records
-    (corrections among them).
+    addresses, their lineage, the changed ids and the canonical records
+    (corrections among them; with their raw records, which the enriched ones do
+    not carry, for the quarantine rows).
     Rows out: (1) addresses, minus suppressed ones, with fixed fields (provenance
     `user_correction`, the correction's source added to `sources`); (2) lineage
     of the kept addresses plus one row per applied fix; (3) quarantine rows:

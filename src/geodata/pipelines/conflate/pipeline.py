@@ -122,7 +122,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "mo_chosen_addresses",
                     "mo_chosen_lineage",
                     "mo_address_ids",
-                    "records",
+                    "canonical_records",
                     "params:clustering",
                 ],
                 outputs=["mo_addresses", "mo_lineage", "mo_rejected"],
@@ -130,7 +130,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         namespace="conflate",
-        inputs={"records": "enrich.prm_addresses"},
+        inputs={"records": "enrich.prm_addresses", "canonical_records": "normalize.int_addresses"},
         parameters={"params:run": "params:run"},
         tags=["conflate"],
     )

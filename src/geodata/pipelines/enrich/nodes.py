@@ -135,13 +135,16 @@ def join_enrichments(
 ) -> DataFrame:
     """Rows in: canonical addresses and the three assignments. Rows out: every address, once.
 
-    Each address keeps all its columns (an existing column named like an enrichment is
-    replaced) and gains `parcel_id`, `building_id`, `road_id`, `road_name` and
-    `road_distance_m`, null where nothing was found. The assignments are unique per
+    Each address keeps its columns but its raw record (an existing column named like
+    an enrichment is replaced) and gains `parcel_id`, `building_id`, `road_id`,
+    `road_name` and `road_distance_m`, null where nothing was found. The raw record,
+    most of a canonical record's bytes, is read only to quarantine what end users
+    suppress: `conflate` reads it from the canonical records, so this stage neither
+    shuffles nor writes it. The assignments are unique per
     (`source`, `source_record_id`), so the left joins neither drop nor repeat rows.
     They are hash joins: the addresses, the wide side, are not sorted.
     """
-    passthrough = [c for c in addresses.columns if c not in ENRICHMENT_COLUMNS]
+    passthrough = [c for c in addresses.columns if c not in (*ENRICHMENT_COLUMNS, "raw")]
     enriched = (
         addresses.select(*passthrough)
         .join(
