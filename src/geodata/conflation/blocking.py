@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.checkpoints import checkpointed
 from geodata.schemas import record_key
 from geodata.spatial import point_cell
 
@@ -230,9 +231,7 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
     # Blocks are listed once (one shuffle, of three narrow columns): the small ones
     # are paired from their lists, the oversized ones' members go on to sub-blocking.
     # (A block's rule is part of its hash: grouping by both is grouping by block.)
-    blocks = _grouped_keys(
-        _block_memberships(members, blocking), [*block, "rule"]
-    ).localCheckpoint()
+    blocks = checkpointed(_grouped_keys(_block_memberships(members, blocking), [*block, "rule"]))
     # Only the members of oversized blocks need their street and sub-blocking keys.
     oversized = _sub_blocks(
         blocks.where(F.size("keys") > limit).select(

@@ -16,6 +16,7 @@ import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from geodata.checkpoints import checkpointed
 from geodata.conflation.blocking import is_cluster_member
 from geodata.conflation.clustering import (
     LOCAL_COMPONENT_EDGES,
@@ -138,7 +139,7 @@ def drop_inconsistent_edges(
     else:
         # One pass over the triangles finds the compared third pairs and the others
         # (a null probability); only the others, distinct, go to the judge.
-        known = triangles.join(third, ["b", "c"], "left").localCheckpoint()
+        known = triangles.join(third, ["b", "c"], "left").transform(checkpointed)
         unscored = known.where(F.col("p_bc").isNull()).select("b", "c").distinct()
         judged = judge_unscored(
             unscored.select(F.col("b").alias("key_l"), F.col("c").alias("key_r"))
@@ -446,7 +447,7 @@ def cluster_records(
         scored_pairs,
         match_threshold,
         judge_unscored,
-    ).localCheckpoint()
+    ).transform(checkpointed)
     components = connected_components(
         edges.select("src", "dst"), max_iterations, local_limit=local_component_edges
     )

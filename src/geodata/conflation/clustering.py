@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from geodata.checkpoints import checkpointed
+
 LOCAL_COMPONENT_EDGES = 8_000_000
 """Match graphs with at most this many edges are labelled in one task (see
 `connected_components`); larger ones by label propagation across the cluster.
@@ -150,24 +152,24 @@ def connected_components(
     Raises:
         ClusteringConvergenceError: Labels still changed after `max_iterations` rounds.
     """
-    edges = edges.select("src", "dst").localCheckpoint()  # counted, then read again
+    edges = edges.select("src", "dst").transform(checkpointed)  # counted, then read again
     if local_limit and edges.limit(local_limit + 1).count() <= local_limit:
         vertex_type = edges.schema["src"].dataType.simpleString()
         return (
             edges.groupBy(F.lit(0).alias("graph"))
             .applyInArrow(label_arrow, f"vertex {vertex_type}, component {vertex_type}")
-            .localCheckpoint()
+            .transform(checkpointed)
         )
     both = (
         edges.select(F.col("src").alias("a"), F.col("dst").alias("b"))
         .unionByName(edges.select(F.col("dst").alias("a"), F.col("src").alias("b")))
-        .localCheckpoint()
+        .transform(checkpointed)
     )
     labels = (
         both.groupBy("a")
         .agg(F.least(F.col("a"), F.min("b")).alias("component"))
         .withColumnRenamed("a", "vertex")
-        .localCheckpoint()
+        .transform(checkpointed)
     )
     no_label = F.lit(None).cast(labels.schema["component"].dataType)
     for _ in range(max_iterations):
@@ -181,7 +183,7 @@ def connected_components(
             .unionByName(from_neighbours)
             .groupBy("vertex")
             .agg(F.min("component").alias("component"), F.min("previous").alias("previous"))
-            .localCheckpoint()
+            .transform(checkpointed)
         )
         labels = updated.select("vertex", "component")
         if updated.where(F.col("component") != F.col("previous")).isEmpty():

@@ -10,6 +10,7 @@ from functools import reduce
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.checkpoints import checkpointed
 from geodata.conflation.chaining import distance_m
 from geodata.schemas import ADDRESS_FIELDS, RECORD_KEY_COLUMNS
 
@@ -163,7 +164,7 @@ def apply_corrections(
     # users' records, orders of magnitude fewer than addresses: they and what derives
     # from them are broadcast, so the addresses, lineage and records are read where they
     # lie instead of being shuffled to meet a handful of rows.
-    matched = _targets(corrections, addresses, radius_m).localCheckpoint()
+    matched = _targets(corrections, addresses, radius_m).transform(checkpointed)
     unmatched = corrections.join(
         matched.select(*RECORD_KEY_COLUMNS), list(RECORD_KEY_COLUMNS), "left_anti"
     )

@@ -13,6 +13,7 @@ from datetime import date
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.checkpoints import checkpointed
 from geodata.schemas import RECORD_KEY_COLUMNS
 
 REGION = ("iso_3166_1", "iso_3166_2")
@@ -90,7 +91,7 @@ def greedy_assignment(candidates: DataFrame, max_iterations: int) -> DataFrame:
     by_previous = Window.partitionBy("previous_id").orderBy(
         F.col("overlap").desc(), F.col("address_id")
     )
-    remaining = candidates.select("address_id", "previous_id", "overlap").localCheckpoint()
+    remaining = candidates.select("address_id", "previous_id", "overlap").transform(checkpointed)
     kept = remaining.select("address_id", "previous_id").limit(0)
     rounds = 0
     while not remaining.isEmpty():  # a region's first run has no candidates at all
@@ -106,13 +107,13 @@ def greedy_assignment(candidates: DataFrame, max_iterations: int) -> DataFrame:
         dominant = (
             ranked.where((F.col("rc") == 1) & (F.col("rp") == 1))
             .select("address_id", "previous_id")
-            .localCheckpoint()
+            .transform(checkpointed)
         )
         kept = kept.unionByName(dominant)
         remaining = (
             remaining.join(dominant.select("address_id"), "address_id", "left_anti")
             .join(dominant.select("previous_id"), "previous_id", "left_anti")
-            .localCheckpoint()
+            .transform(checkpointed)
         )
     return kept
 

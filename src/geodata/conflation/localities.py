@@ -16,6 +16,8 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from geodata.checkpoints import checkpointed
+
 TOWN_MIN_RECORDS = 3
 """Records of the region that must write a locality on its own for it to be taken as
 a post town."""
@@ -36,7 +38,7 @@ def post_towns(records: DataFrame) -> DataFrame:
         records.where(F.col("locality").isNotNull())
         .groupBy("iso_3166_2", "locality")
         .agg(F.count("*").alias("_n"))
-        .localCheckpoint()
+        .transform(checkpointed)
     )
     words = F.split("locality", " ")
     # Every way to cut a value of two or more words into its first `_k` words and the
@@ -91,7 +93,7 @@ def with_post_towns(records: DataFrame) -> DataFrame:
     """
     # One row per value run together (a few per region): computed once and broadcast,
     # so that the wide records are not shuffled to meet them.
-    towns = post_towns(records).localCheckpoint()
+    towns = post_towns(records).transform(checkpointed)
     return (
         records.join(F.broadcast(towns), ["iso_3166_2", "locality"], "left")
         .withColumn("locality", F.coalesce("_town", "locality"))

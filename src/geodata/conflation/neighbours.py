@@ -26,6 +26,8 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.checkpoints import checkpointed
+
 NEIGHBOURS_PROVENANCE = "street_neighbours"
 """Provenance of a value no source gave, taken from the addresses of the street around it."""
 
@@ -133,7 +135,7 @@ def values_from_neighbours(addresses: DataFrame) -> DataFrame:
     """
     # Read by every step below: the few columns they need, kept once.
     read = ("cluster_key", "iso_3166_2", "street", "locality", "postcode", "hn_int", "lat", "lon")
-    streets = addresses.where(F.col("street").isNotNull()).select(*read).localCheckpoint()
+    streets = addresses.where(F.col("street").isNotNull()).select(*read).transform(checkpointed)
     localities = _localities(streets)
     located = streets.join(localities, "cluster_key", "left").withColumn(
         "locality", F.coalesce("locality", "_neighbours_locality")

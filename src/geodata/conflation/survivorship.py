@@ -19,6 +19,7 @@ from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.address.tables import UNIT_DESIGNATORS
+from geodata.checkpoints import checkpointed
 from geodata.conflation.aliases import (
     ALIASED_FIELDS,
     bilingual_street_names,
@@ -179,7 +180,7 @@ def _voting_values(members: DataFrame, name_aliases: DataFrame) -> DataFrame:
     bilingual = bilingual_street_names(members).join(
         learned, ["iso_3166_2", "field", "name"], "left_anti"
     )
-    renames = learned.unionByName(bilingual).localCheckpoint()
+    renames = learned.unionByName(bilingual).transform(checkpointed)
     for field in ALIASED_FIELDS:
         value = f"_v_{field}"
         preferred = F.broadcast(
@@ -314,7 +315,7 @@ def best_values(
     members = (
         members.join(clusters, "key")
         .withColumn("accuracy_rank", _accuracy_rank())
-        .localCheckpoint()
+        .transform(checkpointed)
     )
     # The members are shuffled by cluster once, right before the vote, so that each
     # partition holds whole clusters whatever the joins before it did; the vote runs
@@ -332,7 +333,7 @@ def best_values(
             VOTING_FIELDS, accuracy_weight, recency_half_life_days, to_arrow_schema(schema)
         ),
         schema,
-    ).localCheckpoint()
+    ).transform(checkpointed)
     unit_votes = voted.select("cluster_key", F.explode("unit_votes").alias("vote")).select(
         "cluster_key", "vote.value", "vote.support"
     )
@@ -347,7 +348,7 @@ def best_values(
     # are written.
     # The content ids are of the values the sources gave; a locality or postcode that
     # only the street's other addresses tell is filled in after them.
-    ids = content_ids(voted).localCheckpoint()
+    ids = content_ids(voted).transform(checkpointed)
     per_cluster = (
         ids.join(missed, "cluster_key", "left")
         .join(designators, "cluster_key", "left")

@@ -7,6 +7,8 @@ from typing import Any
 from kedro.io import MemoryDataset
 from pyspark.sql import DataFrame
 
+from geodata.checkpoints import checkpointed
+
 
 class InTaskDataset(MemoryDataset):
     """A Spark DataFrame that stays in the process between two nodes of one stage.
@@ -20,8 +22,8 @@ class InTaskDataset(MemoryDataset):
     - `checkpoint: false` (the default) hands the plan itself on, so the consumer's
       job computes it. For data read once, by one node.
     - `checkpoint: true` computes the rows once as the dataset is saved and keeps
-      them in the executors' block stores (memory, then local disk;
-      `DataFrame.localCheckpoint`). For data read several times.
+      them in the executors' block stores (memory, then local disk, as bytes;
+      `geodata.checkpoints.checkpointed`). For data read several times.
 
     Being a `MemoryDataset`, it makes kedro-airflow's and geodata's DAG grouping
     keep its producer and consumers in one task.
@@ -39,7 +41,7 @@ class InTaskDataset(MemoryDataset):
         """Keep `data`: its plan, or its rows when `checkpoint` is set."""
         if not isinstance(data, DataFrame):
             raise TypeError(f"InTaskDataset keeps Spark DataFrames; got {type(data).__name__}")
-        super().save(data.localCheckpoint(eager=True) if self._checkpoint else data)
+        super().save(checkpointed(data) if self._checkpoint else data)
 
     def _describe(self) -> dict[str, Any]:
         return {**super()._describe(), "checkpoint": self._checkpoint}

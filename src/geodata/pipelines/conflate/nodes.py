@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from pyspark.sql import DataFrame
 
+from geodata.checkpoints import checkpointed
 from geodata.conflation.aliases import (
     ALIASED_FIELDS,
     AliasParams,
@@ -90,7 +91,7 @@ def find_name_aliases(
     # Read by both learners: joined once, and only the pairs that can show an alias kept.
     attributes = alias_evidence(
         pair_attributes(candidate_pairs, records, clustering.geometry_tolerance_m)
-    ).localCheckpoint()
+    ).transform(checkpointed)
     return learn_street_aliases(attributes, aliases).unionByName(
         learn_locality_aliases(attributes, aliases)
     )

@@ -14,6 +14,7 @@ from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.address import NormalizedAddress, normalize_address
+from geodata.checkpoints import checkpointed
 from geodata.conflation.house_letters import recover_house_letters
 from geodata.conflation.localities import with_post_towns
 from geodata.params import RunParams
@@ -368,7 +369,7 @@ def with_regions_from_neighbours(normalized: DataFrame, cells: DataFrame) -> Dat
     # four ways of placing them; the others pass through unshuffled.
     unplaced = normalized.where(is_unplaced)
     others = normalized.where(~F.coalesce(is_unplaced, F.lit(False)))
-    keyed = unplaced.withColumn("_id", F.monotonically_increasing_id()).localCheckpoint()
+    keyed = unplaced.withColumn("_id", F.monotonically_increasing_id()).transform(checkpointed)
     # A record that names its country meets that country's records only.
     same_country = F.col("_country").isNull() | (F.col("_country") == F.col("iso_3166_1"))
     around = _around()
@@ -425,7 +426,7 @@ def with_regions_from_neighbours(normalized: DataFrame, cells: DataFrame) -> Dat
     if COUNTRYLESS_TEXT in normalized.columns:
         placed = reparsed_in_placed_country(placed)
     # Few rows, read by both of the node's outputs: placed once.
-    return others.unionByName(placed.localCheckpoint())
+    return others.unionByName(placed.transform(checkpointed))
 
 
 SHARED_POINT_STREETS = 3
@@ -524,7 +525,7 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
     parsed = normalized.withColumn("reason", reason).localCheckpoint(
         eager=False, storageLevel=StorageLevel.DISK_ONLY
     )
-    cells = neighbourhood_cells(parsed).localCheckpoint()
+    cells = neighbourhood_cells(parsed).transform(checkpointed)
     normalized = with_regions_from_neighbours(with_swapped_points_restored(parsed, cells), cells)
     if run.iso_3166_2:
         normalized = normalized.where(
