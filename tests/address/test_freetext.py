@@ -561,6 +561,9 @@ GB_PAF_CASES = [
     # A house letter written apart from its number is the number's.
     ("27 A QUEENS ROAD EXAMPLETOWN", dict(house_number="27A", street="QUEENS ROAD")),
     ("12 B ROAD", dict(house_number="12", street="B ROAD")),
+    ("12 B ROAD EXAMPLETOWN", dict(house_number="12", street="B ROAD", locality="EXAMPLETOWN")),
+    # A thoroughfare word that begins the street's name is no street of one letter.
+    ("14 A Park Road, Exampletown", dict(house_number="14A", street="PARK ROAD")),
     # A compass point after the thoroughfare word ends the street's name when it ends
     # the line; followed by more words it may begin a town's ("EAST GRINSTEAD").
     ("12 Station Road East", dict(street="STATION ROAD EAST", street_dir="E")),

@@ -813,14 +813,15 @@ def _british_street_line(
 def _is_spaced_british_letter(rest: Sequence[str]) -> bool:
     """Whether the first word after a British house number is its letter, written apart
     ("27 A QUEENS ROAD" is 27A): a lone letter, no compass point, before a name of two
-    letters or more that is no thoroughfare word ("12 B ROAD" stays as written)."""
+    letters or more that is no thoroughfare word ending the street ("12 B ROAD" stays as
+    written; in "14 A PARK ROAD" the thoroughfare word PARK begins the name)."""
     return (
         len(rest) >= 3
         and len(rest[0]) == 1
         and rest[0].isalpha()
         and rest[0] not in DIRECTIONALS
         and len(rest[1]) > 1
-        and rest[1] not in GB_THOROUGHFARE_TYPES
+        and (rest[1] not in GB_THOROUGHFARE_TYPES or rest[2] in GB_THOROUGHFARE_TYPES)
     )
 
 
