@@ -792,6 +792,12 @@ US_AS_WRITTEN_CASES = [
         dict(street="MAIN ST", unit="REAR", locality="SPRINGFIELD", postcode="91107"),
     ),
     ("123 Main St Basement, Springfield, CA", dict(street="MAIN ST", unit="BSMT")),
+    # So is a floor written by its ordinal.
+    ("123 Main St 2nd Floor, Springfield, CA", dict(street="MAIN ST", unit="FL 2")),
+    (
+        "123 Main St Second Floor Springfield CA 91107",
+        dict(street="MAIN ST", unit="FL 2", locality="SPRINGFIELD"),
+    ),
     # Also as a part of its own, between the street and the town.
     ("123 Main St, 4, San Francisco, CA", dict(unit_id="4", locality="SAN FRANCISCO")),
     (

@@ -344,20 +344,24 @@ def _is_route_number(street: list[str], word: str) -> bool:
     return kind in _NUMBERED_ROUTE_TYPES
 
 
-def _is_unit_without_id(tokens: Sequence[str], at: int, iso_3166_1: str | None) -> bool:
-    """Whether `tokens[at]` is a unit that needs no identifier, right after a street.
+def _unit_length_after_street(tokens: Sequence[str], at: int, iso_3166_1: str | None) -> int:
+    """How many tokens at `at`, right after a US street's type or directional, are a unit
+    written without a designator and identifier pair (0 if none).
 
     Pub 28 lets "REAR", "UPPER", "LOWER", "BASEMENT", "FRONT", "SIDE", "LOBBY",
-    "OFFICE" and "PENTHOUSE" stand alone; after the street's type or its
-    directional ("MAIN ST REAR", "MAIN ST N UPPER") such a word names the part of
-    the building, never the street's name or the town.
+    "OFFICE" and "PENTHOUSE" stand alone ("MAIN ST REAR", "MAIN ST N UPPER"), and a
+    floor is written by its ordinal ("MAIN ST 2ND FLOOR"): after the street, such
+    words name a part of the building, never the street's name or the town.
     """
-    return (
-        iso_3166_1 in _TRAILING_UNIT_COUNTRIES
-        and 2 <= at < len(tokens)
-        and UNIT_DESIGNATORS.get(tokens[at]) in UNIT_DESIGNATORS_WITHOUT_ID
-        and (tokens[at - 1] in STREET_SUFFIXES or tokens[at - 1] in DIRECTIONALS)
-    )
+    if (
+        iso_3166_1 not in _TRAILING_UNIT_COUNTRIES
+        or not 2 <= at < len(tokens)
+        or (tokens[at - 1] not in STREET_SUFFIXES and tokens[at - 1] not in DIRECTIONALS)
+    ):
+        return 0
+    if UNIT_DESIGNATORS.get(tokens[at]) in UNIT_DESIGNATORS_WITHOUT_ID:
+        return 1
+    return leading_unit_length(tokens[at:])
 
 
 def _street_unit_locality(
@@ -370,8 +374,9 @@ def _street_unit_locality(
     unit_at = find_unit_start(tokens, 1)
     if not split_locality:
         if unit_at is None:
-            if _is_unit_without_id(tokens, len(tokens) - 1, iso_3166_1):
-                return StreetLine(house_number, _join(tokens[:-1]), tokens[-1], None)
+            for at in range(2, len(tokens)):
+                if _unit_length_after_street(tokens, at, iso_3166_1) == len(tokens) - at:
+                    return StreetLine(house_number, _join(tokens[:at]), _join(tokens[at:]), None)
             return StreetLine(house_number, _join(tokens), None, None)
         return StreetLine(house_number, _join(tokens[:unit_at]), _join(tokens[unit_at:]), None)
 
@@ -422,13 +427,13 @@ def _street_unit_locality(
                 f"# {tokens[street_end]}",
                 _join(tokens[street_end + 1 :]),
             )
-        if _is_unit_without_id(tokens, street_end, iso_3166_1):
+        if length := _unit_length_after_street(tokens, street_end, iso_3166_1):
             # "123 MAIN ST REAR SPRINGFIELD": the part of the building, not the town's.
             return StreetLine(
                 house_number,
                 _join(tokens[:street_end]),
-                tokens[street_end],
-                _join(tokens[street_end + 1 :]),
+                _join(tokens[street_end : street_end + length]),
+                _join(tokens[street_end + length :]),
             )
         return StreetLine(
             house_number, _join(tokens[:street_end]), None, _join(tokens[street_end:])
