@@ -232,7 +232,9 @@ def test_make_airflow_dag_groups_nodes_into_tasks(project_env, env_config):
     nodes = {node.name for node in pipelines["__default__"].nodes}
     assert sorted(n for task in dag.tasks for n in task.node_names) == sorted(nodes)
     assert set(tasks) == {name.split(".")[0] for name in nodes}
-    assert tasks["conflate"].upstream_task_ids == {"enrich"}
+    # Conflation reads the enriched records, and the canonical ones for the raw
+    # records of what end users suppress.
+    assert tasks["conflate"].upstream_task_ids == {"enrich", "normalize"}
     assert task_of_node(tasks, PUBLISH_NODE) is tasks["export"]
 
 
