@@ -4,8 +4,8 @@
 executors' block stores for the reads that follow. By default the JVM keeps them
 as row objects (Spark's `MEMORY_AND_DISK`: deserialized), which stay live on the
 heap until the session drops them: at 1 M records the collector then copied and
-marked gigabytes of such rows again and again (17 full collections of about
-0.8 s each). Kept as serialized bytes (PySpark's `StorageLevel.MEMORY_AND_DISK`
+marked gigabytes of such rows again and again (17 full collections of 0.5 to
+0.9 s each). Kept as serialized bytes (PySpark's `StorageLevel.MEMORY_AND_DISK`
 is Spark's `MEMORY_AND_DISK_SER`), they are a few large arrays the collector
 skips over; reading them back costs a decode. Measured in docs/performance.md.
 """
