@@ -1,9 +1,17 @@
 """Project settings: hooks and the config loader's file patterns."""
 
+import warnings
+
 from geodata.hooks import ProjectHooks, RunTimingHooks, StageProgressHooks
 from geodata.runtime.environment import CheckedConfigLoader, env
 from geodata.runtime.run_lock import RunLockHooks
 from geodata.runtime.working_data import run_key
+
+# Kedro's config loader registers its resolvers with a call that OmegaConf 2.4 marks
+# as deprecated; the warning is about Kedro's code, and every command would print it.
+warnings.filterwarnings(
+    "ignore", message=r"register_new_resolver\(\) is deprecated", category=UserWarning
+)
 
 HOOKS = (ProjectHooks(), RunTimingHooks(), StageProgressHooks(), RunLockHooks())
 
