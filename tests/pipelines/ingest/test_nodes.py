@@ -55,6 +55,21 @@ def test_a_run_before_the_first_delivery_has_no_records(spark):
     assert out.count() == 0
 
 
+def test_a_record_with_an_unreadable_date_is_kept_whatever_the_deliveries(spark):
+    raw = spark.createDataFrame(
+        [
+            ("1", "2026-09-01", "12", "Main St", "-122.4", "37.7"),
+            ("2", "someday", "14", "Main St", "-122.4", "37.7"),
+        ],
+        COLUMNS,
+    )
+    for day, kept in (("2026-08-01", ["2"]), ("2026-10-01", ["1", "2"])):
+        out = map_source_records(raw, SOURCE, _run(day), source_name="county")
+        rows = sorted(out.collect(), key=lambda r: r.source_record_id)
+        assert [r.source_record_id for r in rows] == kept
+        assert rows[-1].reject_reason == "invalid_delivery_date"
+
+
 def test_invalid_records_get_reason_codes(spark):
     raw = spark.createDataFrame(
         [

@@ -144,19 +144,18 @@ def _latest_delivery(mapped: DataFrame, source: SourceParams, run: RunParams) ->
     if "dt" not in source.columns:
         return mapped
     run_dt = F.lit(run.execution_dt)
-    unreadable = mapped.where(F.col("dt").isNull())
+    unreadable = F.col("dt").isNull()
     if source.kind == "corrections":
         # Corrections are events, not snapshots: every one made by the run date counts.
-        return mapped.where(F.col("dt") <= run_dt).unionByName(unreadable)
-    latest = (
-        mapped.where(F.col("dt") <= run_dt)
-        .agg(F.max("dt").alias("delivery_dt"))
-        .where(F.col("delivery_dt").isNotNull())
+        return mapped.where((F.col("dt") <= run_dt) | unreadable)
+    # One row, whatever the data (null when no delivery is on or before the run date):
+    # set beside every row, so that the delivery is read once more only for its date.
+    latest = mapped.where(F.col("dt") <= run_dt).agg(F.max("dt").alias("delivery_dt"))
+    return (
+        mapped.crossJoin(F.broadcast(latest))
+        .where((F.col("dt") == F.col("delivery_dt")) | unreadable)
+        .drop("delivery_dt")
     )
-    chosen = mapped.join(F.broadcast(latest), mapped["dt"] == latest["delivery_dt"]).drop(
-        "delivery_dt"
-    )
-    return chosen.unionByName(unreadable)
 
 
 def is_too_long(value: Column, max_length: int) -> Column:
