@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from pyspark.sql import DataFrame
 from geodata.pipeline_registry import STAGES
 from geodata.reporting.publish import QA_NODES, write_qa_report
 from geodata.runtime.environment import check_services_reachable
-from geodata.runtime.sources import read_declared_sources, use_sources
+from geodata.runtime.sources import read_declared_sources, session_sources, use_sources
 
 logger = logging.getLogger(__name__)
 
@@ -54,19 +55,49 @@ class ProjectHooks:
         self._context = context
 
     @hook_impl
-    def after_catalog_created(self) -> None:
+    def after_catalog_created(self, catalog) -> None:
         """Start (or reuse) the SparkSession once parameters have been validated."""
-        from geodata.runtime.spark import build_spark_session, resolve_spark_config
+        from pyspark import SparkContext
+
+        from geodata.runtime.spark import (
+            build_spark_session,
+            resolve_spark_config,
+            sizes_small_runs,
+        )
 
         context = self._context
-        config = resolve_spark_config(
-            dict(context.config_loader["spark"]), Path(context.project_path)
-        )
+        spark_yml = dict(context.config_loader["spark"])
+        # A session that is already running keeps its options: the size is not needed.
+        starts = SparkContext._active_spark_context is None
+        sized = starts and sizes_small_runs(spark_yml)
+        source_bytes = source_files_bytes(catalog, session_sources()) if sized else None
+        config = resolve_spark_config(spark_yml, Path(context.project_path), source_bytes)
         check_services_reachable(config)
         spark = build_spark_session(config, hive=True)
         ui_url = spark.sparkContext.uiWebUrl
         if ui_url:
             logger.info("Spark UI: %s", ui_url)
+
+
+def source_files_bytes(catalog, sources: Iterable[str]) -> int | None:
+    """Bytes of the files of the sources' raw deliveries (`<source>.raw`), or None if unknown.
+
+    Unknown when a source's raw dataset is not a `DeliveryDataset` or its files
+    cannot be listed (a store that does not answer is reported by the run itself).
+    """
+    from geodata.datasets import DeliveryDataset
+
+    total = 0
+    for name in sources:
+        dataset = catalog.get(f"{name}.raw")
+        if not isinstance(dataset, DeliveryDataset):
+            return None
+        try:
+            total += dataset.delivered_bytes()
+        except Exception:  # the run's own read reports it
+            logger.debug("size of %s.raw not known", name, exc_info=True)
+            return None
+    return total
 
 
 PUBLISH_NODE = "export.build_output_tables"

@@ -262,6 +262,10 @@ class DeliveryDataset(AbstractDataset[DataFrame, DataFrame]):
     def _exists(self) -> bool:
         return self._reader.exists()
 
+    def delivered_bytes(self) -> int:
+        """Bytes of the delivery's files, every delivery (listed as they are read)."""
+        return sum(_file_size(url, self._storage_options) for url in self._list_files())
+
     def _save(self, data: DataFrame) -> None:
         self._reader.save(data)
 

@@ -30,19 +30,41 @@ _STARTING: list[threading.Thread] = []
 """Background start-up threads of this process's session (`wait_for_background_start`)."""
 
 
-def resolve_spark_config(config: dict[str, Any], project_path: Path) -> dict[str, str]:
+SMALL_RUN_MAX_SOURCE_MB = "geodata.small_run.max_source_mb"
+SMALL_RUN_JAVA_OPTIONS = "geodata.small_run.driver_java_options"
+
+
+def sizes_small_runs(config: Mapping[str, Any]) -> bool:
+    """Whether `spark.yml` gives small runs their own driver options (and so needs their size)."""
+    return config.get(SMALL_RUN_MAX_SOURCE_MB) not in (None, "")
+
+
+def resolve_spark_config(
+    config: dict[str, Any], project_path: Path, source_bytes: int | None = None
+) -> dict[str, str]:
     """Turn `spark.yml` into Spark properties, making local paths absolute.
 
     Two project settings are shorthands for the embedded Hive metastore:
     `geodata.derby.home` (Derby's log/system directory) and
     `geodata.metastore.path` (the metastore database directory).
 
+    Two more size the driver JVM to the run: when the run's source files hold at
+    most `geodata.small_run.max_source_mb` MB, the driver starts with
+    `geodata.small_run.driver_java_options` instead of
+    `spark.driver.extraJavaOptions` (in `local`: the JVM's quick compiler only,
+    whose compilations a small run repays and a large one does not).
+
     Args:
         config: The `spark` config of the active environment.
         project_path: The project root that relative paths are resolved against.
+        source_bytes: Bytes of the run's source files (every delivery), or None
+            when they are not known: then the run is not a small one.
 
     Returns:
         Spark properties ready for `build_spark_session`.
+
+    Raises:
+        ValueError: `geodata.small_run.max_source_mb` is not a number.
     """
     resolved: dict[str, str] = {}
     for key, value in config.items():
@@ -52,6 +74,23 @@ def resolve_spark_config(config: dict[str, Any], project_path: Path) -> dict[str
         if key in _PATH_SETTINGS and "://" not in value and not Path(value).is_absolute():
             value = str((project_path / value).resolve())
         resolved[key] = value
+    max_source_mb = resolved.pop(SMALL_RUN_MAX_SOURCE_MB, None)
+    small_run_options = resolved.pop(SMALL_RUN_JAVA_OPTIONS, None)
+    if max_source_mb is not None:
+        try:
+            max_source_bytes = float(max_source_mb) * 2**20
+        except ValueError:
+            raise ValueError(
+                f"spark.yml: {SMALL_RUN_MAX_SOURCE_MB} must be a number of MB, "
+                f"not {max_source_mb!r}"
+            ) from None
+        if source_bytes is not None and source_bytes <= max_source_bytes:
+            logger.info(
+                "Small run (%.1f MB of source files): driver options %r",
+                source_bytes / 2**20,
+                small_run_options or "",
+            )
+            resolved["spark.driver.extraJavaOptions"] = small_run_options or ""
     derby_home = resolved.pop("geodata.derby.home", None)
     if derby_home:
         java_opts = resolved.get("spark.driver.extraJavaOptions", "")

@@ -1,0 +1,108 @@
+"""`spark.yml` to Spark properties: paths, the embedded metastore and small runs' driver options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from kedro.io import DataCatalog, MemoryDataset
+
+from geodata import settings
+from geodata.datasets import DeliveryDataset
+from geodata.hooks import source_files_bytes
+from geodata.runtime.sources import read_declared_sources
+from geodata.runtime.spark import resolve_spark_config, sizes_small_runs
+
+REPO = Path(__file__).resolve().parents[2]
+MB = 2**20
+SPARK_YML = {
+    "spark.master": "local[*]",
+    "spark.driver.extraJavaOptions": "-XX:+UseParallelGC -XX:CompileThresholdScaling=3",
+    "geodata.derby.home": "data/hive",
+    "geodata.small_run.max_source_mb": 16,
+    "geodata.small_run.driver_java_options": "-XX:+UseParallelGC -XX:TieredStopAtLevel=1",
+}
+
+
+def _driver_options(source_bytes: int | None) -> str:
+    resolved = resolve_spark_config(dict(SPARK_YML), Path("/project"), source_bytes)
+    assert not any(key.startswith("geodata.") for key in resolved)
+    return resolved["spark.driver.extraJavaOptions"]
+
+
+def test_a_run_within_the_small_size_starts_its_driver_with_the_small_run_options():
+    options = _driver_options(3 * MB)
+    assert options.split() == [
+        "-XX:+UseParallelGC",
+        "-XX:TieredStopAtLevel=1",
+        "-Dderby.system.home=/project/data/hive",
+    ]
+    assert _driver_options(16 * MB) == options
+
+
+@pytest.mark.parametrize("source_bytes", [16 * MB + 1, 2_000 * MB, None])
+def test_a_larger_run_or_one_of_unknown_size_keeps_the_environments_options(source_bytes):
+    assert _driver_options(source_bytes).split() == [
+        "-XX:+UseParallelGC",
+        "-XX:CompileThresholdScaling=3",
+        "-Dderby.system.home=/project/data/hive",
+    ]
+
+
+def test_without_a_small_size_no_run_is_small():
+    config = {k: v for k, v in SPARK_YML.items() if k != "geodata.small_run.max_source_mb"}
+    assert not sizes_small_runs(config)
+    resolved = resolve_spark_config(config, Path("/project"), 1)
+    assert "CompileThresholdScaling=3" in resolved["spark.driver.extraJavaOptions"]
+    assert "geodata.small_run.driver_java_options" not in resolved
+
+
+def test_a_small_size_that_is_not_a_number_is_named():
+    config = {**SPARK_YML, "geodata.small_run.max_source_mb": "sixteen"}
+    with pytest.raises(ValueError, match=r"geodata\.small_run\.max_source_mb.*sixteen"):
+        resolve_spark_config(config, Path("/project"), 1)
+
+
+def _delivery(folder: Path) -> DeliveryDataset:
+    return DeliveryDataset(
+        filepath=str(folder),
+        file_format="csv",
+        load_args={"schema": "id STRING", "header": True},
+    )
+
+
+def test_the_sources_size_is_their_delivery_files_and_unknown_for_other_datasets(tmp_path):
+    for name, size in (("a/2026-10-01.csv", 1_000), ("a/2026-11-01.csv", 500), ("b/x.csv", 20)):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * size)
+    (tmp_path / "a" / "_SUCCESS").write_bytes(b"y" * 7)  # not a delivery file
+    catalog = DataCatalog(
+        {
+            "a.raw": _delivery(tmp_path / "a"),
+            "b.raw": _delivery(tmp_path / "b"),
+            "c.raw": MemoryDataset(),
+        }
+    )
+    assert source_files_bytes(catalog, ["a", "b"]) == 1_520
+    assert source_files_bytes(catalog, ["a", "c"]) is None
+    assert source_files_bytes(catalog, ["a", "missing"]) is None
+
+
+def test_the_demo_region_is_a_small_run_of_the_local_environment():
+    loader = settings.CONFIG_LOADER_CLASS(
+        conf_source=str(REPO / "conf"), env="local", **settings.CONFIG_LOADER_ARGS
+    )
+    spark_yml = dict(loader["spark"])
+    assert sizes_small_runs(spark_yml)
+    demo_bytes = sum(
+        path.stat().st_size
+        for source in read_declared_sources(loader)
+        for path in (REPO / "data" / "01_raw" / source).rglob("*")
+        if path.is_file()
+    )
+    assert demo_bytes > 0
+    small = resolve_spark_config(spark_yml, REPO, demo_bytes)["spark.driver.extraJavaOptions"]
+    large = resolve_spark_config(spark_yml, REPO, 1_000 * MB)["spark.driver.extraJavaOptions"]
+    assert "TieredStopAtLevel=1" in small
+    assert "TieredStopAtLevel=1" not in large
