@@ -701,6 +701,9 @@ FI_AS_WRITTEN_CASES = [
         dict(house_number="7", street="HÄMEENTIE", unit="B 220"),
     ),
     ("Mannerheimintie 12 as. 5, 00100 Helsinki", dict(house_number="12", unit="AS 5")),
+    # The apartment in Swedish (bostad), Finland's other official language.
+    ("Mannerheimvägen 12 bst 5, 00100 Helsingfors", dict(house_number="12", unit="AS 5")),
+    ("Tavastvägen 3 B bostad 12", dict(house_number="3B", street="TAVASTVÄGEN", unit="AS 12")),
     # A house letter written apart, then a staircase and apartment or "as" and a number.
     (
         "Mannerheimintie 15 b A 3, 00100 Helsinki",
@@ -741,6 +744,54 @@ FI_AS_WRITTEN_CASES = [
 def test_finnish_addresses_as_written(normalize, text, expected):
     address = normalize(full_address=text, country="FI", region="FI-18")
     _assert_fields(address, {**expected, "reject_reason": None})
+
+
+# A bracketed remark is a part of its own, as if set apart by commas: never glued to the
+# street, the number or the town beside it.
+BRACKETED_CASES = [
+    (
+        "GB",
+        "12 HIGH STREET (REAR) EXAMPLETOWN",
+        dict(house_number="12", street="HIGH STREET", unit=None, locality="EXAMPLETOWN"),
+    ),
+    (
+        "GB",
+        "The Old Mill (Unit 4), Mill Lane, Exampletown",
+        dict(house_number="THE OLD MILL", street="MILL LANE", unit="UNIT 4"),
+    ),
+    (
+        "FI",
+        "Kaivokatu 1 (Asemahalli) 00100 Helsinki",
+        dict(house_number="1", street="KAIVOKATU", unit=None, locality="HELSINKI"),
+    ),
+    (
+        "FI",
+        "Mannerheimvägen 5 (Mannerheimintie 5), Helsingfors",
+        dict(house_number="5", street="MANNERHEIMVÄGEN", unit=None, locality="HELSINGFORS"),
+    ),
+    # A designator that needs no number is the unit, in brackets or a part of its own.
+    (
+        "US",
+        "123 MAIN ST (REAR) SPRINGFIELD CA",
+        dict(house_number="123", street="MAIN ST", unit="REAR", locality="SPRINGFIELD"),
+    ),
+    (
+        "US",
+        "123 Main St, Upper, Springfield, CA 91107",
+        dict(house_number="123", street="MAIN ST", unit="UPPR", locality="SPRINGFIELD"),
+    ),
+    (
+        "US",
+        "123 Main St [Bldg 2] Springfield CA",
+        dict(house_number="123", street="MAIN ST", unit="BLDG 2", locality="SPRINGFIELD"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("country", "text", "expected"), BRACKETED_CASES)
+def test_a_bracketed_remark_is_a_part_of_its_own(normalize, country, text, expected):
+    address = normalize(full_address=text, country=country)
+    _assert_fields(address, expected)
 
 
 # US lines as written: a unit before the number, a house letter written apart.

@@ -28,7 +28,10 @@ from geodata.address.tables import (
 from geodata.address.text import clean_words, free_text_tokens
 from geodata.address.unit import find_unit_start, is_unit_tokens, leading_unit_length
 
-_PART_SEPARATOR = re.compile(r"[,;\n]+")
+# Brackets set a part apart as a comma does: "12 High St (Rear) Exampletown", "Kaivokatu 1
+# (Asemahalli) 00100 Helsinki". A bracketed remark is never glued to the street, the
+# number or the town beside it.
+_PART_SEPARATOR = re.compile(r"[,;\n()\[\]]+")
 _FI_POSTCODE = re.compile(r"(?:FIN?-?)?\d{5}")
 # Elsewhere in Europe postcodes are 4-6 digits written before the locality.
 _GENERIC_POSTCODE = re.compile(r"\d{4,6}")
@@ -516,6 +519,16 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             # "123 Main St, 4, San Francisco": a bare number of its own right after the
             # street is its unit, the designator dropped; no town is a number.
             units_after.extend(["#", tokens[0]])
+        elif (
+            country in _TRAILING_UNIT_COUNTRIES
+            and street_tokens is not None
+            and locality_tokens is None
+            and len(tokens) == 1
+            and UNIT_DESIGNATORS.get(tokens[0]) in UNIT_DESIGNATORS_WITHOUT_ID
+        ):
+            # "123 Main St, Rear, Springfield": a designator that needs no number, on its
+            # own right after the street, is the unit as it is right after the street type.
+            units_after.append(UNIT_DESIGNATORS[tokens[0]])
         elif street_tokens is None:
             street_tokens = tokens
         else:

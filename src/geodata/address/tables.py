@@ -424,8 +424,9 @@ _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     "FLAT": (),
     # A British studio flat ("STUDIO 3, 1 CHURCH STREET").
     "STUDIO": (),
-    # Finnish "as" (asunto, apartment): "Kauppakatu 3 as 4".
-    "AS": ("ASUNTO",),
+    # Finnish "as" (asunto, apartment): "Kauppakatu 3 as 4"; its Swedish name in Finland's
+    # other official language, "bst" (bostad): "Handelsgatan 3 bst 4", the same apartment.
+    "AS": ("ASUNTO", "BST", "BOSTAD"),
     "#": (),
 }
 
