@@ -507,25 +507,20 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             if leading and len(rest) >= 2 and is_house_number_token(rest[0]):
                 units_before.extend(leading)
                 tokens = rest
-        if is_unit_tokens(tokens):
-            (units_before if street_tokens is None else units_after).extend(tokens)
-        elif (
+        # One word in a part of its own right after the street, where a unit may stand.
+        alone_after_street = (
             country in _TRAILING_UNIT_COUNTRIES
             and street_tokens is not None
             and locality_tokens is None
             and len(tokens) == 1
-            and _BARE_UNIT.fullmatch(tokens[0])
-        ):
+        )
+        if is_unit_tokens(tokens):
+            (units_before if street_tokens is None else units_after).extend(tokens)
+        elif alone_after_street and _BARE_UNIT.fullmatch(tokens[0]):
             # "123 Main St, 4, San Francisco": a bare number of its own right after the
             # street is its unit, the designator dropped; no town is a number.
             units_after.extend(["#", tokens[0]])
-        elif (
-            country in _TRAILING_UNIT_COUNTRIES
-            and street_tokens is not None
-            and locality_tokens is None
-            and len(tokens) == 1
-            and UNIT_DESIGNATORS.get(tokens[0]) in UNIT_DESIGNATORS_WITHOUT_ID
-        ):
+        elif alone_after_street and UNIT_DESIGNATORS.get(tokens[0]) in UNIT_DESIGNATORS_WITHOUT_ID:
             # "123 Main St, Rear, Springfield": a designator that needs no number, on its
             # own right after the street, is the unit as it is right after the street type.
             units_after.append(UNIT_DESIGNATORS[tokens[0]])
