@@ -919,3 +919,146 @@ def test_addresses_as_written_are_idempotent(normalize, text, country, region):
         country=once.iso_3166_1,
     )
     assert again == once
+
+
+# One address as different sources write it: every form reads the same house number,
+# street, unit and (where written) locality and postcode.
+FORMS_OF_ONE_ADDRESS = [
+    # A trailing ISO code of the country is the country, not the town.
+    (
+        "GB",
+        dict(house_number="18", street="BEECH AVENUE", locality="LEEDS", postcode="LS6 3QT"),
+        [
+            "18 Beech Avenue, Leeds LS6 3QT",
+            "18 Beech Avenue, Leeds LS6 3QT, GB",
+            "18 Beech Avenue, Leeds, LS6 3QT, GBR",
+            "18 Beech Avenue Leeds LS6 3QT GB",
+        ],
+    ),
+    (
+        "FI",
+        dict(house_number="5", street="KUUSITIE", locality="HELSINKI", postcode="00330"),
+        [
+            "Kuusitie 5, 00330 Helsinki",
+            "Kuusitie 5, 00330 Helsinki, FI",
+            "Kuusitie 5, 00330 Helsinki, FIN",
+            "Kuusitie 5, 00330 Helsinki, Suomi Finland",
+        ],
+    ),
+    # A county after the post town, by any of its names, is no locality.
+    (
+        "GB",
+        dict(house_number="12", street="KESTREL WAY", locality="LEEDS", postcode="LS13 4AB"),
+        [
+            "12 Kestrel Way, Leeds, West Yorkshire, LS13 4AB",
+            "12 Kestrel Way, Leeds, W. Yorks LS13 4AB",
+            "12 Kestrel Way, Leeds, Tyne & Wear, LS13 4AB",
+            "12 Kestrel Way, Leeds, Co. Durham, LS13 4AB",
+        ],
+    ),
+    # A flat's number before its building's name, then the street.
+    (
+        "GB",
+        dict(house_number="KESTREL HOUSE", street="ASH GROVE", unit_id="10", locality="WIGAN"),
+        [
+            "10 Kestrel House, Ash Grove, Wigan WN1 2LD",
+            "Flat 10, Kestrel House, Ash Grove, Wigan",
+            "10 Kestrel House Ash Grove Wigan",
+            {"unit": "Flat 10", "house_number": "Kestrel House", "street": "Ash Grove"},
+        ],
+    ),
+    # A unit field naming the building as well: the building identifies no flat.
+    (
+        "GB",
+        dict(house_number="2", street="BREWERY LANE", unit_id="6"),
+        [
+            "Flat 6, The Maltings, 2 Brewery Lane, Malton",
+            {"house_number": "2", "street": "Brewery Lane", "unit": "Flat 6"},
+            {"house_number": "2", "street": "Brewery Lane", "unit": "Flat 6 The Old Mill"},
+            {"house_number": "2", "street": "Brewery Lane", "unit": "Flat 6, Riverside House"},
+        ],
+    ),
+    # A place's name in the genitive before a street word is the street's first word.
+    (
+        "FI",
+        dict(house_number="25", street="SÖRNÄISTEN RANTATIE", unit_id="A14"),
+        [
+            "Sörnäisten rantatie 25 A 14, 00500 Helsinki",
+            "Sörnäisten Rantatie 25 A 14",
+            {"house_number": "25", "street": "Sörnäisten rantatie", "unit": "A 14"},
+            # A staircase and apartment in the house number's field.
+            {"house_number": "25 A 14", "street": "Sörnäisten rantatie"},
+            {"house_number": "25 A14", "street": "Sörnäisten rantatie"},
+        ],
+    ),
+    # A premise or venue name in a street field, before or after the street.
+    (
+        "FI",
+        dict(house_number="1", street="KAIVOKATU", unit=None),
+        [
+            "Asemahalli, Kaivokatu 1, 00100 Helsinki",
+            {"street": "Asemahalli, Kaivokatu 1"},
+            {"street": "Kaivokatu 1, Asemahalli"},
+            {"street": "Asemahalli, Kaivokatu", "house_number": "1"},
+        ],
+    ),
+    # A street line alone, its name holding suffix words: the last type ends it.
+    (
+        "US",
+        dict(house_number="1021", street="S HOLLOW RD"),
+        ["1021 S Hollow Rd", "1021 S Hollow Rd, Hershey, PA", {"street": "1021 S Hollow Rd"}],
+    ),
+    (
+        "US",
+        dict(house_number="6120", street="W LAKE SAMMAMISH PKWY NE"),
+        ["6120 W Lake Sammamish Pkwy NE, Redmond, WA", "6120 W Lake Sammamish Pkwy NE Redmond WA"],
+    ),
+    (
+        "US",
+        dict(house_number="2455", street="BLUFF POINT LOOP"),
+        ["2455 Bluff Point Loop", "2455 Bluff Point Loop, WA 98221"],
+    ),
+    # Without commas, a town whose first word is a suffix word begins after the type.
+    (
+        "US",
+        dict(house_number="16A", street="ORCHARD LN", locality="CAMP HILL"),
+        ["16A Orchard Ln Camp Hill PA 17011", "16A Orchard Ln, Camp Hill, PA 17011"],
+    ),
+    (
+        "US",
+        dict(house_number="5", street="ELM ST", unit_id="12C", locality="MOUNT VERNON"),
+        ["5 Elm St Apt 12C Mount Vernon WA 98273", "5 Elm St, Apt 12C, Mount Vernon, WA"],
+    ),
+    (
+        "US",
+        dict(house_number="8", street="GLEN PARK WAY", locality="LAKE FOREST PARK"),
+        ["8 Glen Park Way Lake Forest Park WA 98155", "8 Glen Park Way, Lake Forest Park, WA"],
+    ),
+]
+
+
+def _written_in(form, value):
+    squeezed = value.replace(" ", "").casefold()
+    return isinstance(form, str) and squeezed in form.replace(" ", "").casefold()
+
+
+@pytest.mark.parametrize(
+    ("country", "expected", "form"),
+    [
+        (country, expected, form)
+        for country, expected, forms in FORMS_OF_ONE_ADDRESS
+        for form in forms
+    ],
+)
+def test_every_form_of_one_address_reads_the_same(normalize, country, expected, form):
+    fields = {"full_address": form} if isinstance(form, str) else form
+    address = normalize(country=country, **fields)
+    # The town and postcode are read where the form writes them.
+    _assert_fields(
+        address,
+        {
+            name: value
+            for name, value in expected.items()
+            if name not in ("locality", "postcode") or _written_in(form, value)
+        },
+    )

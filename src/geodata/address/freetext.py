@@ -24,6 +24,7 @@ from geodata.address.tables import (
     STREET_SUFFIXES,
     UNIT_DESIGNATORS,
     UNIT_DESIGNATORS_WITHOUT_ID,
+    US_TYPE_ONLY_SUFFIXES,
 )
 from geodata.address.text import clean_words, free_text_tokens
 from geodata.address.unit import find_unit_start, is_unit_tokens, leading_unit_length
@@ -130,7 +131,8 @@ def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> St
     """
     if iso_3166_1 == "GB":
         return _british_street_field(_british_words(free_text_tokens(raw)), has_house_number)
-    line = parse_street_line(free_text_tokens(raw), iso_3166_1, has_house_number=has_house_number)
+    tokens = _finnish_street_field(raw) if iso_3166_1 == "FI" else free_text_tokens(raw)
+    line = parse_street_line(tokens, iso_3166_1, has_house_number=has_house_number)
     if line.unit is None and line.street and iso_3166_1 in _TRAILING_UNIT_COUNTRIES:
         *words, last = line.street.split(" ")
         if (
@@ -144,6 +146,29 @@ def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> St
             # as in a line of free text.
             return line._replace(street=" ".join(words), unit=f"# {last}")
     return line
+
+
+def _finnish_street_field(raw: str) -> list[str]:
+    """The words of a Finnish street field without a premise or venue name, which some
+    files write before or after the street and its number ("Asemahalli, Kaivokatu 1",
+    "Kaivokatu 1, Asemahalli"), as free text is read."""
+    parts = [tokens for tokens in map(free_text_tokens, _PART_SEPARATOR.split(raw)) if tokens]
+    if len(parts) < 2:
+        return [token for tokens in parts for token in tokens]
+    if not any(c.isdigit() for tokens in parts for token in tokens for c in token):
+        # No number here (the record has its own): the street is the part with a street word.
+        streets = [
+            tokens for tokens in parts if any(t.endswith(_FI_STREET_ENDINGS) for t in tokens)
+        ]
+        return streets[0] if streets else [token for tokens in parts for token in tokens]
+    parts = _without_premise_name(_number_parts_joined(parts))
+    # A part after the street's with neither a digit nor a unit designator is a name.
+    kept = parts[:1] + [
+        tokens
+        for tokens in parts[1:]
+        if any(c.isdigit() for token in tokens for c in token) or is_unit_tokens(tokens)
+    ]
+    return [token for tokens in kept for token in tokens]
 
 
 def parse_street_line(
@@ -239,10 +264,11 @@ def _is_spaced_house_letter(rest: Sequence[str]) -> bool:
 def split_house_number_field(raw: str) -> tuple[str, str | None]:
     """A house number field that also holds the unit, split into the two.
 
-    "15 b A 3" (the house's letter, a staircase and an apartment), "15 as 2",
-    "12 FLAT 3": the number (with its letter) and the unit after it. A field with
-    nothing after the number, or words that are no unit ("12 REAR" is a number the
-    house number normalizer keeps), is returned whole.
+    "15 b A 3" (the house's letter, a staircase and an apartment), "12 A 3", "12 A3"
+    (a staircase and an apartment), "15 as 2", "12 FLAT 3": the number (with its
+    letter) and the unit after it. A field with nothing after the number, or words that
+    are no unit ("12 REAR" is a number the house number normalizer keeps), is returned
+    whole.
 
     Args:
         raw: The house number field as given.
@@ -255,6 +281,37 @@ def split_house_number_field(raw: str) -> tuple[str, str | None]:
         return tokens[0] + tokens[1], " ".join(tokens[2:])
     if len(tokens) >= 3 and is_house_number_token(tokens[0]) and is_unit_tokens(tokens[1:]):
         return tokens[0], " ".join(tokens[1:])
+    if len(tokens) >= 2 and is_house_number_token(tokens[0]) and _is_staircase_unit(tokens[1:]):
+        # A letter with a number after it is no house's letter: a letter alone is
+        # ("12 B"), a number after the house's own number is a flat's.
+        return tokens[0], " ".join(tokens[1:])
+    return raw, None
+
+
+def _is_staircase_unit(tokens: Sequence[str]) -> bool:
+    """Whether the words are a staircase letter and an apartment number, apart or
+    together ("A 3", "A3", "B 12")."""
+    if len(tokens) == 1:
+        return _GLUED_STAIRCASE.fullmatch(tokens[0]) is not None
+    return (
+        len(tokens) == 2
+        and _LETTER.fullmatch(tokens[0]) is not None
+        and _BARE_UNIT.fullmatch(tokens[1]) is not None
+    )
+
+
+@lru_cache(maxsize=65536)
+def split_british_unit_field(raw: str) -> tuple[str, str | None]:
+    """A British unit field that also names the building, split into the two.
+
+    "Flat 3 Maple Court", "Apartment 12, Riverside House": the sub-building and the
+    building's name after it (a name ending in a building word). Anything else is
+    returned whole, with no building.
+    """
+    tokens = free_text_tokens(raw)
+    length = leading_unit_length(tokens)
+    if 0 < length < len(tokens) and _is_building_name(tokens[length:]):
+        return " ".join(tokens[:length]), " ".join(tokens[length:])
     return raw, None
 
 
@@ -384,21 +441,27 @@ def _street_unit_locality(
         return StreetLine(house_number, _join(tokens[:unit_at]), _join(tokens[unit_at:]), None)
 
     # Best effort without commas. A unit designator ends the street ("GLEN PARK WAY STE 102
-    # BRISBANE"); otherwise the street ends at its first suffix, extended over suffix
-    # words that follow it directly ("GLEN PARK WAY": PARK is a suffix too), plus a
+    # BRISBANE"); otherwise the street ends at its first suffix after a name word (in "S
+    # HOLLOW RD" the suffix word HOLLOW is the name), extended over suffix words that
+    # follow it directly ("GLEN PARK WAY": PARK is a suffix too) up to one that is only
+    # ever a street's type ("ORCHARD LN CAMP HILL": the town begins after LN), plus a
     # postdirectional; a unit is a designator with one identifier.
     search_end = len(tokens) if unit_at is None else unit_at
     if unit_at is not None:
         street_end = unit_at
     else:
-        street_end = next(
-            (index + 1 for index in range(1, search_end) if tokens[index] in STREET_SUFFIXES),
-            search_end,
-        )
+        suffixes = [index for index in range(1, search_end) if tokens[index] in STREET_SUFFIXES]
+        named = [i for i in suffixes if any(t not in DIRECTIONALS for t in tokens[:i])]
+        street_end = (named or suffixes or [search_end - 1])[0] + 1
         # A route named by its type and number alone ("HIGHWAY 1 PACIFICA").
         if search_end >= 2 and _is_route_number(tokens[:1], tokens[1]):
             street_end = 2
-        while street_end < search_end - 1 and tokens[street_end] in STREET_SUFFIXES:
+        # (No town is a suffix word alone: a last one is the street's too.)
+        while (
+            street_end < search_end
+            and STREET_SUFFIXES.get(tokens[street_end - 1]) not in US_TYPE_ONLY_SUFFIXES
+            and tokens[street_end] in STREET_SUFFIXES
+        ):
             street_end += 1
         # A numbered route's number follows its type ("STATE ROUTE 1 PACIFICA", "US
         # HIGHWAY 101 S", "COUNTY ROAD 12 WOODLAND"): a town is never a bare number.
@@ -463,7 +526,7 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
     parts = [tokens for tokens in map(free_text_tokens, _PART_SEPARATOR.split(text)) if tokens]
     country = iso_3166_1
     if len(parts) >= 2:
-        named = _country_named_by(parts[-1])
+        named = _country_of_part(parts[-1], parts[:-1], country)
         if named is not None and country in (None, named):
             country = named
             parts.pop()
@@ -586,6 +649,9 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
         if len(line) == 1 and len(after) >= 2 and _is_building_name(after[0]):
             # "6, WALSH MANSIONS, WHITE ROAD": a flat, its building, then the street.
             line, after = line + after[0] + after[1], after[2:]
+        elif _is_numbered_building(line) and after and after[0][-1] in GB_THOROUGHFARE_TYPES:
+            # "10 KESTREL HOUSE, ASH GROVE": the same, the flat's number by its building.
+            line, after = line + after[0], after[1:]
         elif len(line) == 1 and after:
             # "12, FIR LANE, EXAMPLETOWN": the number stands alone before its street.
             line, after = line + after[0], after[1:]
@@ -752,6 +818,17 @@ def _is_building_name(tokens: list[str]) -> bool:
         len(tokens) >= 2
         and tokens[-1] in GB_BUILDING_WORDS
         and not any(is_house_number_token(token) for token in tokens)
+    )
+
+
+def _is_numbered_building(tokens: list[str]) -> bool:
+    """Whether a part is a number and a building's name ending in a word that names only
+    buildings ("10 KESTREL HOUSE", "5 ROSE COTTAGES"; "3 MAPLE COURT" may be a street)."""
+    return (
+        len(tokens) >= 3
+        and is_house_number_token(tokens[0])
+        and _is_building_name(tokens[1:])
+        and tokens[-1] not in GB_THOROUGHFARE_TYPES
     )
 
 
@@ -934,7 +1011,9 @@ def _without_premise_name(parts: list[list[str]]) -> list[list[str]]:
     a name in front of a street word in the same part ("Ravintola Kappeli
     Eteläesplanadi 1"). A Finnish street is one word ending in its type
     ("Kaivokatu"), that word after an adjective ("Pohjoinen Makasiinikatu", "Stora
-    Robertsgatan") or a name before a type word of its own ("Adolf Lindforsin tie").
+    Robertsgatan") or after a place's name in the genitive ("Sörnäisten rantatie":
+    the shore road of Sörnäinen), or a name before a type word of its own ("Adolf
+    Lindforsin tie").
     """
     street_part = next(
         (
@@ -951,7 +1030,7 @@ def _without_premise_name(parts: list[list[str]]) -> list[list[str]]:
     start = 0
     for index in range(number_at - 1, 0, -1):
         if tokens[index].endswith(_FI_STREET_ENDINGS) and tokens[index] not in _FI_STREET_WORDS:
-            start = index - 1 if tokens[index - 1] in _FI_STREET_ADJECTIVES else index
+            start = index - 1 if _begins_finnish_street(tokens[index - 1]) else index
             break
     return [tokens[start:], *parts[street_part + 1 :]]
 
@@ -960,6 +1039,19 @@ _FI_STREET_WORDS = frozenset(
     {"TIE", "KATU", "KUJA", "POLKU", "TORI", "GATAN", "VÄGEN", "STIGEN", "GRÄND", "PLAN"}
 )
 """Street types written as a word of their own ("Adolf Lindforsin tie")."""
+
+
+def _begins_finnish_street(word: str) -> bool:
+    """Whether a word before a Finnish street word is the first of the street's name: an
+    adjective ("Pohjoinen") or a name in the genitive, which ends in a vowel and "n"
+    ("Sörnäisten", "Laajasalon"; a name ending in a consonant and "n", "Stockmann", is no
+    genitive)."""
+    return word in _FI_STREET_ADJECTIVES or (
+        len(word) >= 4 and word.isalpha() and word[-1] == "N" and word[-2] in _FI_VOWELS
+    )
+
+
+_FI_VOWELS = frozenset("AEIOUYÄÖ")
 
 _FI_STREET_ADJECTIVES = frozenset(
     {
@@ -979,6 +1071,26 @@ def _country_named_by(tokens: list[str]) -> str | None:
     return resolve_country(text)
 
 
+def _country_of_part(tokens: list[str], rest: list[list[str]], country: str | None) -> str | None:
+    """The country a trailing part names, or None.
+
+    A name ("Finland", "United Kingdom"), names of one country side by side ("Suomi
+    Finland"), or an ISO code ("GB", "FIN") when it is the record's country or the one
+    the layout of the rest implies: "..., Sacramento, CA" stays California.
+    """
+    named = _country_named_by(tokens)
+    if named is not None:
+        return named
+    text = " ".join(tokens)
+    if len(text) <= 3:
+        code = resolve_country(text)
+        return code if code is not None and code == (country or _guess_country(rest)) else None
+    if len(tokens) >= 2:
+        each = {_country_named_by([token]) for token in tokens}
+        return each.pop() if len(each) == 1 else None
+    return None
+
+
 def _pop_trailing_country(parts: list[list[str]], country: str | None) -> str | None:
     """Take a country name off the end of the last part, written without a comma ("...
     CA 94110 USA", "... EX1 2AB UNITED KINGDOM"), and return the country.
@@ -991,10 +1103,10 @@ def _pop_trailing_country(parts: list[list[str]], country: str | None) -> str | 
     for size in (3, 2, 1):
         if len(last) <= size:
             continue
-        named = _country_named_by(last[-size:])
+        rest = [*parts[:-1], last[:-size]]
+        named = _country_of_part(last[-size:], rest, country)
         if named is None:
             continue
-        rest = [*parts[:-1], last[:-size]]
         if named == country or (country is None and _guess_country(rest) == named):
             parts[-1] = last[:-size]
             return named

@@ -8,7 +8,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geodata.address.freetext import parse_free_text, split_house_number_field, split_street
+from geodata.address.freetext import (
+    parse_free_text,
+    split_british_unit_field,
+    split_house_number_field,
+    split_street,
+)
 from geodata.address.house_number import HouseNumber, normalize_house_number
 from geodata.address.postcode import is_gb_postcode, normalize_postcode
 from geodata.address.region import country_of_region, resolve_country, resolve_region
@@ -120,6 +125,11 @@ def normalize_address(
     if house_number and not unit:
         # "15 b A 3", "12 FLAT 3": a unit written in the house number's field.
         house_number, unit = split_house_number_field(house_number)
+    if unit and iso_3166_1 == "GB":
+        # "Flat 3 Maple Court": the building's name identifies no flat; it is the
+        # premise where the record has no number, as in free text.
+        unit, building = split_british_unit_field(unit)
+        house_number = house_number or building
     number = _house_number(house_number) if house_number else None
     unit_parts = normalize_unit(unit) if unit else None
     street_text = None

@@ -65,6 +65,33 @@ def _subdivisions(iso_3166_1: str) -> tuple[frozenset[str], dict[str, str]]:
     return frozenset(codes), names
 
 
+GB_POSTAL_COUNTIES = frozenset(
+    {
+        # Counties that are no ISO 3166-2 subdivision of GB: the metropolitan counties,
+        # counties named in postal addresses until 1996, the preserved counties of Wales
+        # and the counties of Northern Ireland.
+        *("GREATER LONDON", "GREATER MANCHESTER", "MERSEYSIDE", "WEST MIDLANDS"),
+        *("SOUTH YORKSHIRE", "WEST YORKSHIRE", "TYNE AND WEAR", "TYNE WEAR"),
+        *("MIDDLESEX", "AVON", "CLEVELAND", "HUMBERSIDE", "CORNWALL", "NORTHUMBERLAND"),
+        *("RUTLAND", "ISLE OF WIGHT", "COUNTY DURHAM", "CO DURHAM"),
+        *("CLWYD", "DYFED", "GWENT", "GWYNEDD", "POWYS"),
+        *("MID GLAMORGAN", "SOUTH GLAMORGAN", "WEST GLAMORGAN"),
+        *("MIDLOTHIAN", "EAST LOTHIAN", "WEST LOTHIAN", "FIFE"),
+        *("CO ANTRIM", "CO ARMAGH", "CO DOWN", "CO FERMANAGH", "CO LONDONDERRY", "CO TYRONE"),
+        *("COUNTY ANTRIM", "COUNTY ARMAGH", "COUNTY DOWN", "COUNTY FERMANAGH"),
+        *("COUNTY LONDONDERRY", "COUNTY TYRONE"),
+        # The abbreviations people write for them.
+        *("BEDS", "BERKS", "BUCKS", "CAMBS", "DERBYS", "GLOS", "GLOUCS", "HANTS", "HERTS"),
+        *("LANCS", "LEICS", "LINCS", "NORTHANTS", "NOTTS", "OXON", "STAFFS", "WARKS"),
+        *("WILTS", "WORCS", "YORKS", "N YORKS", "S YORKS", "W YORKS", "E SUSSEX"),
+        *("W SUSSEX", "W MIDLANDS", "MIDDX"),
+    }
+)
+"""Upper-case names of British counties people write after the post town beyond those
+`british_counties` reads from ISO 3166-2 (a county that is also a post town's name,
+Durham, is written here only with its "County")."""
+
+
 @lru_cache(maxsize=1)
 def british_counties() -> frozenset[str]:
     """Upper-case names of British counties as people add them to an address ("DEVON",
@@ -72,7 +99,7 @@ def british_counties() -> frozenset[str]:
     every subdivision name ending in a shire, with the shire's own name ("WEST
     BERKSHIRE" and "BERKSHIRE"). Counties have not been part of a postal address
     since 1996, but many still write them after the post town."""
-    found: set[str] = set()
+    found: set[str] = set(GB_POSTAL_COUNTIES)
     for subdivision in pycountry.subdivisions.get(country_code="GB") or ():
         name = " ".join(subdivision.name.replace("]", "").split("[")[0].upper().split())
         last = name.rsplit(" ", 1)[-1]

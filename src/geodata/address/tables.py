@@ -233,6 +233,14 @@ STREET_SUFFIXES: dict[str, str] = {
 """Any spelling of a street suffix -> its USPS abbreviation (Pub 28, Appendix C1, plus a few
 common non-USPS spellings)."""
 
+US_TYPE_ONLY_SUFFIXES: frozenset[str] = frozenset(
+    {"ALY", "AVE", "BLVD", "CIR", "CT", "DR", "EXPY", "FWY", "HWY", "LN", "LOOP", "PKWY"}
+    | {"PL", "RD", "ST", "TER", "TPKE", "TRL", "WAY"}
+)
+"""USPS abbreviations of the suffixes that are only ever a street's type: words that begin
+no town's name and stand inside no street's name, unlike HOLLOW, LAKE, MOUNT or PARK
+("S HOLLOW RD", "ELM ST MOUNT VERNON")."""
+
 # British street-type abbreviations as address files write them; Royal Mail's Postcode Address
 # File spells thoroughfare types out in full ("HIGH STREET"), which is the canonical form.
 GB_STREET_TYPE_ABBREVIATIONS: dict[str, str] = {
