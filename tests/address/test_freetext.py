@@ -1018,6 +1018,53 @@ FORMS_OF_ONE_ADDRESS = [
         dict(house_number="2455", street="BLUFF POINT LOOP"),
         ["2455 Bluff Point Loop", "2455 Bluff Point Loop, WA 98221"],
     ),
+    # A bare number after the street's type is its unit, with or without a town after it.
+    (
+        "US",
+        dict(house_number="500", street="PINE RIDGE DR", unit_id="4B", locality="MACON"),
+        [
+            "500 Pine Ridge Dr 4B, Macon, GA 31204",
+            "500 Pine Ridge Dr 4B Macon GA 31204",
+            "500 Pine Ridge Dr, 4B, Macon, GA",
+            {"street": "Pine Ridge Dr 4B", "house_number": "500"},
+        ],
+    ),
+    # A line before the one with the number and street is no street: an addressee, a
+    # company, a "c/o" or "Attn" line.
+    (
+        "US",
+        dict(house_number="400", street="ELMHURST ST", unit_id="2", locality="SALINA"),
+        [
+            "Jane Doe, 400 Elmhurst St Apt 2, Salina, KS 67401",
+            "c/o Acme Corp, 400 Elmhurst St Apt 2, Salina, KS",
+            "Apt 2, Acme Corp, 400 Elmhurst St, Salina, KS",
+        ],
+    ),
+    # The whole address in the street field: the town and postcode are no street or unit.
+    (
+        "US",
+        dict(house_number="400", street="ELMHURST ST", unit_id="2", locality="SALINA"),
+        [
+            "400 Elmhurst St Apt 2, Salina, KS 67401",
+            {"street": "400 Elmhurst St Apt 2, Salina, KS 67401"},
+            {"street": "400 Elmhurst St Apt 2, Salina, KS 67401", "locality": "Salina"},
+        ],
+    ),
+    (
+        "FI",
+        dict(house_number="5", street="KUUSAMONTIE", unit_id="A3", postcode="00330"),
+        [
+            "Kuusamontie 5 A 3, 00330 Helsinki",
+            "Kuusamontie 5, A 3, 00330 Helsinki",
+            {"street": "Kuusamontie 5 A 3, 00330 Helsinki"},
+            {"street": "Kuusamontie 5, A 3"},
+        ],
+    ),
+    (
+        "GB",
+        dict(house_number="51", street="KINGSWAY", locality="DERBY", postcode="DE22 3GH"),
+        ["51 Kingsway, Derby, DE22 3GH", {"street": "51 Kingsway, Derby, DE22 3GH"}],
+    ),
     # Without commas, a town whose first word is a suffix word begins after the type.
     (
         "US",
@@ -1039,7 +1086,8 @@ FORMS_OF_ONE_ADDRESS = [
 
 def _written_in(form, value):
     squeezed = value.replace(" ", "").casefold()
-    return isinstance(form, str) and squeezed in form.replace(" ", "").casefold()
+    written = form if isinstance(form, str) else " ".join(form.values())
+    return squeezed in written.replace(" ", "").casefold()
 
 
 @pytest.mark.parametrize(

@@ -134,18 +134,28 @@ def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> St
     tokens = _finnish_street_field(raw) if iso_3166_1 == "FI" else free_text_tokens(raw)
     line = parse_street_line(tokens, iso_3166_1, has_house_number=has_house_number)
     if line.unit is None and line.street and iso_3166_1 in _TRAILING_UNIT_COUNTRIES:
-        *words, last = line.street.split(" ")
-        if (
-            len(words) >= 2
-            and _BARE_UNIT.fullmatch(last)
-            and words[-1] in STREET_SUFFIXES
-            and not _is_route_number(words, last)
-        ):
-            # "SKYLINE DR 1503": a bare number after the street type is a unit whose
-            # designator the file dropped (a route is numbered: "US HIGHWAY 101"), read
-            # as in a line of free text.
-            return line._replace(street=" ".join(words), unit=f"# {last}")
+        words = line.street.split(" ")
+        if _ends_in_bare_unit(words):
+            return line._replace(street=" ".join(words[:-1]), unit=f"# {words[-1]}")
     return line
+
+
+def _ends_in_bare_unit(words: Sequence[str]) -> bool:
+    """Whether a US street line's last word is a unit whose designator was dropped: a
+    bare number after the street's type ("SKYLINE DR 1503", "PINE RIDGE DR 4B"), which
+    no route's number is ("US HIGHWAY 101")."""
+    return (
+        len(words) >= 3
+        and _BARE_UNIT.fullmatch(words[-1]) is not None
+        and words[-2] in STREET_SUFFIXES
+        and not _is_route_number(words[:-1], words[-1])
+    )
+
+
+def has_parts(text: str) -> bool:
+    """Whether text is written in parts (commas, semicolons, brackets or line breaks
+    between words)."""
+    return sum(1 for part in _PART_SEPARATOR.split(text) if free_text_tokens(part)) >= 2
 
 
 def _finnish_street_field(raw: str) -> list[str]:
@@ -437,6 +447,9 @@ def _street_unit_locality(
             for at in range(2, len(tokens)):
                 if _unit_length_after_street(tokens, at, iso_3166_1) == len(tokens) - at:
                     return StreetLine(house_number, _join(tokens[:at]), _join(tokens[at:]), None)
+            if iso_3166_1 in _TRAILING_UNIT_COUNTRIES and _ends_in_bare_unit(tokens):
+                # "500 PINE RIDGE DR 4B, MACON": the part ends with its unit.
+                return StreetLine(house_number, _join(tokens[:-1]), f"# {tokens[-1]}", None)
             return StreetLine(house_number, _join(tokens), None, None)
         return StreetLine(house_number, _join(tokens[:unit_at]), _join(tokens[unit_at:]), None)
 
@@ -558,6 +571,8 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
         return _parse_british(parts, postcode)
     if country == "FI":
         parts = _without_premise_name(_number_parts_joined(parts))
+    else:
+        parts = _without_addressee(parts)
 
     units_before: list[str] = []
     units_after: list[str] = []
@@ -579,6 +594,9 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
         )
         if is_unit_tokens(tokens):
             (units_before if street_tokens is None else units_after).extend(tokens)
+        elif country == "FI" and street_tokens is not None and _is_staircase_unit(tokens):
+            # "Kaivokatu 1, A 3": a staircase and apartment in a part of their own.
+            units_after.extend(tokens)
         elif alone_after_street and _BARE_UNIT.fullmatch(tokens[0]):
             # "123 Main St, 4, San Francisco": a bare number of its own right after the
             # street is its unit, the designator dropped; no town is a number.
@@ -989,6 +1007,21 @@ def _british_named_premise(
 def _has_thoroughfare_word(parts: list[list[str]]) -> bool:
     """Whether any part has a thoroughfare word ("LANE", "ROAD", "COURT")."""
     return any(word in GB_THOROUGHFARE_TYPES for tokens in parts for word in tokens)
+
+
+def _without_addressee(parts: list[list[str]]) -> list[list[str]]:
+    """Parts without the lines before the one that starts with the house number: an
+    addressee, a "c/o" or "Attn" line, a company or a building's name ("Jane Doe, 400
+    Elmhurst St, Salina, KS"). Units before the number are kept ("Apt 4, 12 Main St")."""
+    for index, tokens in enumerate(parts):
+        if is_unit_tokens(tokens):
+            continue
+        rest = _leading_units(tokens)[1]
+        if len(rest) >= 2 and is_house_number_token(rest[0]):
+            return [part for part in parts[:index] if is_unit_tokens(part)] + parts[index:]
+        if any(is_house_number_token(token) for token in tokens):
+            return parts
+    return parts
 
 
 def _number_parts_joined(parts: list[list[str]]) -> list[list[str]]:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geodata.address.freetext import (
+    ParsedAddress,
+    has_parts,
     parse_free_text,
     split_british_unit_field,
     split_house_number_field,
@@ -133,6 +135,17 @@ def normalize_address(
     number = _house_number(house_number) if house_number else None
     unit_parts = normalize_unit(unit) if unit else None
     street_text = None
+    if street and (whole := _whole_address_in_street(street, iso_3166_1)) is not None:
+        # "400 Elmhurst St, Salina, KS 67401": the field holds the whole address; what
+        # the record gives in its own fields wins.
+        street, street_text = None, whole.street
+        if number is None and whole.house_number:
+            number = _house_number(whole.house_number)
+        if unit_parts is None and whole.unit:
+            unit_parts = normalize_unit(whole.unit)
+        locality = locality or whole.locality
+        region = region or whole.region
+        postcode = postcode or whole.postcode
     if street:
         line = split_street(street, iso_3166_1, number is not None)
         street_text = line.street
@@ -178,6 +191,19 @@ def normalize_address(
             number is not None or street_parts is not None or has_point, iso_3166_1, iso_3166_2
         ),
     )
+
+
+def _whole_address_in_street(street: str, iso_3166_1: str | None) -> ParsedAddress | None:
+    """A street field's parse as a one-line address, when the field holds a number and
+    its street and, after a comma, their town or postcode; None otherwise (a street
+    field's own reading then applies: a unit, a premise's name or a flat after a
+    comma)."""
+    if iso_3166_1 is None or not has_parts(street):
+        return None
+    parsed = parse_free_text(street, iso_3166_1)
+    if parsed.street is None or parsed.house_number is None or parsed.country != iso_3166_1:
+        return None
+    return parsed if parsed.locality or parsed.postcode else None
 
 
 @lru_cache(maxsize=65536)
