@@ -30,13 +30,15 @@ REGIONS = ("US-CA", "FI-18")
 RUN_TIMEOUT_S = 1800
 
 # The copy's `local` Spark settings: the shared metastore, and test-sized Spark for two
-# runs on a small machine.
+# runs on a small machine (the JVM's quick compiler only, as `local` starts a small run:
+# a task's run is too short to repay the optimising one).
 SPARK_SETTINGS = """\
 spark.master: local[1]
 spark.app.name: geodata
 spark.ui.enabled: false
 spark.ui.showConsoleProgress: false
 spark.driver.memory: 2g
+spark.driver.extraJavaOptions: -XX:+UseParallelGC -XX:TieredStopAtLevel=1
 spark.sql.shuffle.partitions: 1
 spark.default.parallelism: 1
 spark.sql.adaptive.enabled: false
