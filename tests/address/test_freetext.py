@@ -1065,6 +1065,27 @@ FORMS_OF_ONE_ADDRESS = [
         dict(house_number="51", street="KINGSWAY", locality="DERBY", postcode="DE22 3GH"),
         ["51 Kingsway, Derby, DE22 3GH", {"street": "51 Kingsway, Derby, DE22 3GH"}],
     ),
+    # A numbered route's kind however it is written; the kinds stay apart (below).
+    (
+        "US",
+        dict(house_number="850", street_base="COUNTY ROAD 12", locality="MARSHALL"),
+        [
+            "850 County Road 12, Marshall, MN 56258",
+            "850 CR 12 Marshall MN 56258",
+            "850 Co Rd 12, Marshall, MN",
+            {"house_number": "850", "street": "CR-12"},
+        ],
+    ),
+    (
+        "US",
+        dict(house_number="12345", street_base="STATE ROUTE 9"),
+        ["12345 State Route 9", "12345 SR 9, Marshall, MN", "12345 St Rt 9", "12345 SR-9"],
+    ),
+    (
+        "US",
+        dict(house_number="2201", street_base="US HIGHWAY 2", locality="HAVRE"),
+        ["2201 US Highway 2, Havre, MT", "2201 US Hwy 2 Havre MT", "2201 US 2 Havre MT"],
+    ),
     # Without commas, a town whose first word is a suffix word begins after the type.
     (
         "US",
@@ -1110,3 +1131,9 @@ def test_every_form_of_one_address_reads_the_same(normalize, country, expected, 
             if name not in ("locality", "postcode") or _written_in(form, value)
         },
     )
+
+
+def test_numbered_routes_of_different_kinds_are_different_streets(normalize):
+    kinds = ["US Highway 2", "State Route 2", "County Road 2", "Interstate 2", "Highway 2"]
+    bases = {normalize(street=kind, country="US").street_base for kind in kinds}
+    assert len(bases) == len(kinds)

@@ -24,6 +24,7 @@ from geodata.address.tables import (
     STREET_SUFFIXES,
     UNIT_DESIGNATORS,
     UNIT_DESIGNATORS_WITHOUT_ID,
+    US_ROUTE_KINDS,
     US_TYPE_ONLY_SUFFIXES,
 )
 from geodata.address.text import clean_words, free_text_tokens
@@ -404,8 +405,13 @@ _NUMBERED_ROAD_KINDS = frozenset({"COUNTY", "STATE", "FOREST", "FARM"})
 
 
 def _is_route_number(street: list[str], word: str) -> bool:
-    """Whether `word` is the number of the route `street` ends with (its type last)."""
-    if not street or not word.isdigit() or street[-1] not in STREET_SUFFIXES:
+    """Whether `word` is the number of the route `street` ends with (its type last, or
+    its kind as files write it: "CR", "CO RD", "SR", "US")."""
+    if not street or not word.isdigit():
+        return False
+    if any(tuple(street[-size:]) in US_ROUTE_KINDS for size in (1, 2, 3, 4)):
+        return True
+    if street[-1] not in STREET_SUFFIXES:
         return False
     kind = STREET_SUFFIXES[street[-1]]
     if kind == "RD":

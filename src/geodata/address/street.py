@@ -24,6 +24,7 @@ from geodata.address.tables import (
     NAME_WORD_SHORT_FORMS,
     ORDINAL_WORDS,
     STREET_SUFFIXES,
+    US_ROUTE_KINDS,
 )
 from geodata.address.text import clean_words
 
@@ -175,8 +176,20 @@ def _us_street(words: list[str]) -> Street | None:
     name = [_numeric_ordinal(word) for word in words]
     street = " ".join(part for part in (pre, " ".join(name), street_type, post) if part)
     directional = "|".join(part for part in (pre, post) if part) or None
-    base = name_key(name, ends_with_type=False)
+    base = _route_key(name) or name_key(name, ends_with_type=False)
     return Street(street, base, street_type, directional, street_phonetic(base))
+
+
+def _route_key(name: Sequence[str]) -> str | None:
+    """A numbered route's comparison key, its kind spelled out ("SR 9", "ST RT 9" and
+    "STATE ROUTE 9" are STATE ROUTE 9; "CR 12", "CO RD 12" are COUNTY ROAD 12); None
+    for a name that is no route. Kinds stay apart: US Highway 2 and County Road 2 are
+    two roads."""
+    words = " ".join(name).replace("-", " ").split()
+    if len(words) < 2 or not words[-1].isdigit():
+        return None
+    kind = US_ROUTE_KINDS.get(tuple(words[:-1]))
+    return f"{kind} {words[-1]}" if kind else None
 
 
 def _directional_pair(first: str, second: str) -> str | None:

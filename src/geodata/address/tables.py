@@ -233,6 +233,32 @@ STREET_SUFFIXES: dict[str, str] = {
 """Any spelling of a street suffix -> its USPS abbreviation (Pub 28, Appendix C1, plus a few
 common non-USPS spellings)."""
 
+
+def _route_kinds(kinds: dict[str, tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+    return {tuple(written.split()): kind for kind, forms in kinds.items() for written in forms}
+
+
+US_ROUTE_KINDS: dict[tuple[str, ...], str] = _route_kinds(
+    {
+        "STATE ROUTE": (
+            *("SR", "ST RT", "ST RTE", "ST ROUTE", "STATE RT", "STATE RTE"),
+            *("STATE ROUTE", "STATE RD", "STATE ROAD"),
+        ),
+        "STATE HIGHWAY": ("SH", "ST HWY", "STATE HWY", "STATE HIGHWAY"),
+        "US HIGHWAY": ("US", "US HWY", "US HIGHWAY", "US RT", "US RTE", "US ROUTE"),
+        "COUNTY ROAD": ("CR", "CO RD", "CO ROAD", "CNTY RD", "COUNTY RD", "COUNTY ROAD"),
+        "INTERSTATE": ("I", "IH", "INTERSTATE", "INTERSTATE HWY", "INTERSTATE HIGHWAY"),
+        "FARM TO MARKET ROAD": (
+            *("FM", "FM RD", "FARM TO MARKET", "FARM TO MARKET RD", "FARM TO MARKET ROAD"),
+        ),
+        "HIGHWAY": ("HWY", "HW", "HIWAY", "HIGHWAY"),
+        "ROUTE": ("RT", "RTE", "ROUTE"),
+    }
+)
+"""How US files write the kind of a numbered route (the words before its number) ->
+the kind spelled out, as USPS Publication 28 prints highways. A state's roads are its
+routes in one state and its roads in another, so both are one kind."""
+
 US_TYPE_ONLY_SUFFIXES: frozenset[str] = frozenset(
     {"ALY", "AVE", "BLVD", "CIR", "CT", "DR", "EXPY", "FWY", "HWY", "LN", "LOOP", "PKWY"}
     | {"PL", "RD", "ST", "TER", "TPKE", "TRL", "WAY"}
