@@ -991,6 +991,27 @@ FORMS_OF_ONE_ADDRESS = [
             {"house_number": "25 A14", "street": "Sörnäisten rantatie"},
         ],
     ),
+    # Street words written short: the type's ending, the adjective beginning the name.
+    (
+        "FI",
+        dict(house_number="54", street="MANNERKOSKENTIE"),
+        ["Mannerkoskentie 54, Helsinki", "Mannerkoskent. 54, Helsinki", "Mannerkoskent.54"],
+    ),
+    (
+        "FI",
+        dict(house_number="7", street="POHJOINEN KANAVAKATU"),
+        [
+            "Pohjoinen Kanavakatu 7",
+            "Pohj. Kanavakatu 7, 00160 Helsinki",
+            "P. Kanavakatu 7",
+            {"street": "Pohj. Kanavakatu", "house_number": "7"},
+        ],
+    ),
+    (
+        "FI",
+        dict(house_number="3", street="EKBACKSGATAN"),
+        ["Ekbacksgatan 3, Helsingfors", "Ekbacksg. 3, Helsingfors", {"street": "Ekbacksg. 3"}],
+    ),
     # A premise or venue name in a street field, before or after the street.
     (
         "FI",

@@ -153,6 +153,47 @@ def _ends_in_bare_unit(words: Sequence[str]) -> bool:
     )
 
 
+_FI_ABBREVIATED_TYPE = re.compile(
+    r"(?<![^\W\d_])([^\W\d_]{3,}?)(kj|väg|k|t|p|r|g|v)\.(?=[\s,;]|\d|$)", re.IGNORECASE
+)
+_FI_TYPE_ENDINGS = {
+    "k": "katu", "t": "tie", "kj": "kuja", "p": "polku", "r": "ranta", "g": "gatan",
+    "v": "vägen", "väg": "vägen",
+}  # fmt: skip
+_FI_ABBREVIATED_ADJECTIVE = re.compile(
+    r"(?<![^\W\d_])(pohj|et|it|länt|p|e|i|l|n|s|ö)\.?\s+(?=[^\W\d_]{4,}\b)", re.IGNORECASE
+)
+_FI_ADJECTIVES = {
+    "pohj": "Pohjoinen", "p": "Pohjoinen", "et": "Eteläinen", "e": "Eteläinen",
+    "it": "Itäinen", "i": "Itäinen", "länt": "Läntinen", "l": "Läntinen",
+    "n": "Norra", "s": "Södra", "ö": "Östra",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def expand_finnish_abbreviations(text: str) -> str:
+    """Finnish and Swedish street words written short, spelled out: a type ending cut
+    at its first letter or two with a dot ("Kaivok.", "Mannerheimint.", "Lehtikj.",
+    "Ekbacksg.", "Granholmsv." are -katu, -tie, -kuja, -gatan, -vägen), and the
+    adjective that begins a two-word name ("Pohj. Kanavakatu", "P. Kanavakatu", "N.
+    Kajen") before the street word it belongs to."""
+    text = _FI_ABBREVIATED_TYPE.sub(
+        lambda m: (
+            m.group(1)
+            + _FI_TYPE_ENDINGS[m.group(2).lower()]
+            + (" " if text[m.end() : m.end() + 1].isdigit() else "")
+        ),
+        text,
+    )
+
+    def adjective(match: re.Match[str]) -> str:
+        following = text[match.end() :].split(maxsplit=1)[0].upper()
+        is_street = following.rstrip(",;").endswith(_FI_STREET_ENDINGS)
+        return f"{_FI_ADJECTIVES[match.group(1).lower()]} " if is_street else match.group(0)
+
+    return _FI_ABBREVIATED_ADJECTIVE.sub(adjective, text)
+
+
 def has_parts(text: str) -> bool:
     """Whether text is written in parts (commas, semicolons, brackets or line breaks
     between words)."""

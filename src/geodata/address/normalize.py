@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from geodata.address.freetext import (
     ParsedAddress,
+    expand_finnish_abbreviations,
     has_parts,
     parse_free_text,
     split_british_unit_field,
@@ -124,6 +125,10 @@ def normalize_address(
         # letters) is written nowhere else.
         iso_3166_1 = "GB"
 
+    if iso_3166_1 == "FI":
+        # "Mannerheimint. 5", "Pohj. Kanavakatu": street words written short.
+        street = expand_finnish_abbreviations(street) if street else None
+        full_address = expand_finnish_abbreviations(full_address) if full_address else None
     if house_number and not unit:
         # "15 b A 3", "12 FLAT 3": a unit written in the house number's field.
         house_number, unit = split_house_number_field(house_number)
