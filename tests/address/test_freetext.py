@@ -1086,6 +1086,17 @@ FORMS_OF_ONE_ADDRESS = [
         dict(house_number="51", street="KINGSWAY", locality="DERBY", postcode="DE22 3GH"),
         ["51 Kingsway, Derby, DE22 3GH", {"street": "51 Kingsway, Derby, DE22 3GH"}],
     ),
+    # An O' that lost its apostrophe begins the name; it is no house letter.
+    (
+        "US",
+        dict(house_number="219", street_base="ODONNELL"),
+        ["219 O'Donnell St, Boston, MA", "219 O Donnell St, Boston, MA", "219 ODonnell St"],
+    ),
+    (
+        "GB",
+        dict(house_number="7", street_base="OBRIEN CLOSE"),
+        ["7 O'Brien Close, Leeds", "7 O Brien Close, Leeds", "7 O BRIEN CLOSE LEEDS"],
+    ),
     # A numbered route's kind however it is written; the kinds stay apart (below).
     (
         "US",

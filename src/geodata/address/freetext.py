@@ -307,9 +307,16 @@ def _is_spaced_house_letter(rest: Sequence[str]) -> bool:
         and len(rest[0]) == 1
         and rest[0].isalpha()
         and rest[0] not in DIRECTIONALS
+        and rest[0] not in _NAME_PREFIX_LETTERS
         and rest[1] not in STREET_SUFFIXES
         and (len(rest[1]) > 1 or rest[1] in DIRECTIONALS)
     )
+
+
+_NAME_PREFIX_LETTERS = frozenset({"O"})
+"""A lone letter that begins a name once its apostrophe is lost ("219 O DONNELL ST" is
+O'Donnell Street): no house letter (a house's letters stop well before O, which
+reads as a zero)."""
 
 
 @lru_cache(maxsize=65536)
@@ -975,6 +982,7 @@ def _is_spaced_british_letter(rest: Sequence[str]) -> bool:
         and len(rest[0]) == 1
         and rest[0].isalpha()
         and rest[0] not in DIRECTIONALS
+        and rest[0] not in _NAME_PREFIX_LETTERS
         and len(rest[1]) > 1
         and (rest[1] not in GB_THOROUGHFARE_TYPES or rest[2] in GB_THOROUGHFARE_TYPES)
     )

@@ -76,8 +76,9 @@ def name_key(words: Sequence[str], *, ends_with_type: bool = True) -> str:
     """A street name as its comparison key: the words a writer may spell out or
     shorten (`NAME_WORD_SHORT_FORMS`) short, no leading article ("THE AVENUE" is
     often written "AVENUE"), and no apostrophes or hyphens ("BRIDGE-END ROAD" /
-    "BRIDGE END ROAD"). "SAINT MARY'S ROAD" and "ST MARYS ROAD" are one name
-    written two ways, and so one key; the street as written stays as it is.
+    "BRIDGE END ROAD"), and an O' written apart joined ("O DONNELL"). "SAINT MARY'S
+    ROAD" and "ST MARYS ROAD" are one name written two ways, and so one key; the
+    street as written stays as it is.
 
     Args:
         words: The name's words.
@@ -87,6 +88,9 @@ def name_key(words: Sequence[str], *, ends_with_type: bool = True) -> str:
     """
     if len(words) >= 2 and words[0] == "THE":
         words = words[1:]
+    if len(words) >= 3 - (not ends_with_type) and words[0] == "O":
+        # "O DONNELL", "O'DONNELL": the Irish O' with its apostrophe lost.
+        words = [f"O{words[1]}", *words[2:]]
     titles = len(words) - 1 if ends_with_type or len(words) < 2 else len(words)
     return " ".join(
         (NAME_WORD_SHORT_FORMS.get(word, word) if i < titles else word)
