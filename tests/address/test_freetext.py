@@ -752,7 +752,7 @@ BRACKETED_CASES = [
     (
         "GB",
         "12 HIGH STREET (REAR) EXAMPLETOWN",
-        dict(house_number="12", street="HIGH STREET", unit=None, locality="EXAMPLETOWN"),
+        dict(house_number="12", street="HIGH STREET", unit="REAR", locality="EXAMPLETOWN"),
     ),
     (
         "GB",
@@ -1085,6 +1085,25 @@ FORMS_OF_ONE_ADDRESS = [
         "GB",
         dict(house_number="51", street="KINGSWAY", locality="DERBY", postcode="DE22 3GH"),
         ["51 Kingsway, Derby, DE22 3GH", {"street": "51 Kingsway, Derby, DE22 3GH"}],
+    ),
+    # A part of the building that needs no identifier, before or after the number.
+    (
+        "US",
+        dict(house_number="31", street="MARKET ST", unit="REAR", locality="LEEK"),
+        [
+            "Rear 31 Market St, Leek, PA",
+            "Rear, 31 Market St, Leek, PA",
+            "31 Market St Rear, Leek, PA",
+        ],
+    ),
+    (
+        "GB",
+        dict(house_number="8", street="ABERNETHY SQUARE", unit_id="BSMT"),
+        [
+            "Basement, 8 Abernethy Square, Leek",
+            "Basement 8 Abernethy Square",
+            "8 Abernethy Square, Basement",
+        ],
     ),
     # An O' that lost its apostrophe begins the name; it is no house letter.
     (

@@ -648,6 +648,9 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
         )
         if is_unit_tokens(tokens):
             (units_before if street_tokens is None else units_after).extend(tokens)
+        elif street_tokens is None and _is_unit_without_id(tokens):
+            # "Rear, 31 Market St": a part of the building, before its number and street.
+            units_before.extend(tokens)
         elif country == "FI" and street_tokens is not None and _is_staircase_unit(tokens):
             # "Kaivokatu 1, A 3": a staircase and apartment in a part of their own.
             units_after.extend(tokens)
@@ -655,7 +658,7 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             # "123 Main St, 4, San Francisco": a bare number of its own right after the
             # street is its unit, the designator dropped; no town is a number.
             units_after.extend(["#", tokens[0]])
-        elif alone_after_street and UNIT_DESIGNATORS.get(tokens[0]) in UNIT_DESIGNATORS_WITHOUT_ID:
+        elif alone_after_street and _is_unit_without_id(tokens):
             # "123 Main St, Rear, Springfield": a designator that needs no number, on its
             # own right after the street, is the unit as it is right after the street type.
             units_after.append(UNIT_DESIGNATORS[tokens[0]])
@@ -702,6 +705,10 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     kept: list[list[str]] = []
     for tokens in parts:
         tokens = _british_words(tokens)
+        if _is_unit_without_id(tokens):
+            # "REAR, 31 MARKET STREET", "BASEMENT, 8 ABERNETHY SQUARE".
+            unit_tokens.extend(tokens)
+            continue
         while length := leading_unit_length(tokens):
             # Sub-buildings ("FLAT 8", "GROUND FLOOR FLAT", "FLAT 2 FIRST FLOOR"), alone
             # or at the start of a part.
@@ -1069,14 +1076,24 @@ def _without_addressee(parts: list[list[str]]) -> list[list[str]]:
     addressee, a "c/o" or "Attn" line, a company or a building's name ("Jane Doe, 400
     Elmhurst St, Salina, KS"). Units before the number are kept ("Apt 4, 12 Main St")."""
     for index, tokens in enumerate(parts):
-        if is_unit_tokens(tokens):
+        if _is_unit_part(tokens):
             continue
         rest = _leading_units(tokens)[1]
         if len(rest) >= 2 and is_house_number_token(rest[0]):
-            return [part for part in parts[:index] if is_unit_tokens(part)] + parts[index:]
+            return [part for part in parts[:index] if _is_unit_part(part)] + parts[index:]
         if any(is_house_number_token(token) for token in tokens):
             return parts
     return parts
+
+
+def _is_unit_part(tokens: Sequence[str]) -> bool:
+    """Whether a part is a unit: a designator and its identifier ("Apt 4"), or one that
+    needs none ("Rear")."""
+    return is_unit_tokens(tokens) or _is_unit_without_id(tokens)
+
+
+def _is_unit_without_id(tokens: Sequence[str]) -> bool:
+    return len(tokens) == 1 and UNIT_DESIGNATORS.get(tokens[0]) in UNIT_DESIGNATORS_WITHOUT_ID
 
 
 def _number_parts_joined(parts: list[list[str]]) -> list[list[str]]:

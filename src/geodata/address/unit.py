@@ -16,6 +16,7 @@ from geodata.address.tables import (
     ORDINAL_WORDS,
     UNIT_DESIGNATORS,
     UNIT_DESIGNATORS_ALWAYS_UNIT,
+    UNIT_DESIGNATORS_WITHOUT_ID,
 )
 from geodata.address.text import free_text_tokens, split_glued_unit
 
@@ -279,6 +280,14 @@ def leading_unit_length(tokens: Sequence[str]) -> int:
     """How many tokens at the start are one unit: a flat named by its floor
     ("GROUND FLOOR FLAT"), a floor ("FIRST FLOOR") or a designator and its
     identifier ("FLAT 8"); 0 if none."""
+    if (
+        len(tokens) >= 3
+        and UNIT_DESIGNATORS.get(tokens[0]) in UNIT_DESIGNATORS_WITHOUT_ID
+        and _HAS_DIGIT.search(tokens[1])
+        and not _HAS_DIGIT.search(tokens[2])
+    ):
+        # "REAR 31 MARKET ST": a unit that needs no identifier, before the house's number.
+        return 1
     return (
         floor_flat_length(tokens)
         or _floor_length(tokens)
