@@ -294,6 +294,29 @@ GB_STREET_TYPE_ABBREVIATIONS: dict[str, str] = {
     "HL": "HILL",
     "PK": "PARK",
     "EMB": "EMBANKMENT",
+    "TCE": "TERRACE",
+    "CLO": "CLOSE",
+    "CLS": "CLOSE",
+    "CRESC": "CRESCENT",
+    "WY": "WAY",
+    "HTS": "HEIGHTS",
+    "MT": "MOUNT",
+    "LA": "LANE",
+    "CRT": "COURT",
+    "DRV": "DRIVE",
+    "AVN": "AVENUE",
+    "ESP": "ESPLANADE",
+    "PROM": "PROMENADE",
+    "APP": "APPROACH",
+    "RDG": "RIDGE",
+    "RI": "RISE",
+    "VW": "VIEW",
+    "WK": "WALK",
+    "YD": "YARD",
+    "MWS": "MEWS",
+    "CHS": "CHASE",
+    "BVD": "BOULEVARD",
+    "BLVD": "BOULEVARD",
 }
 """Abbreviated British thoroughfare type (last word of a street) -> the word in full."""
 
@@ -562,11 +585,15 @@ NAME_WORD_SHORT_FORMS: dict[str, str] = {
     "FORT": "FT",
     "DOCTOR": "DR",
     "JUNIOR": "JR",
+    "GREAT": "GT",
+    "UPPER": "UPR",
+    "LOWER": "LWR",
 }
 """Words of English street names written spelled out or short by different writers
 ("Saint Mary's Road" / "St Mary's Road", "Mount Vernon Ave" / "Mt Vernon Ave",
 "Fort Washington Ave" / "Ft Washington Ave", "Doctor Martin Luther King Junior
-Blvd" / "Dr Martin Luther King Jr Blvd") -> the short form. Only words that
+Blvd" / "Dr Martin Luther King Jr Blvd", "Great Western Road" / "Gt Western Rd",
+"Upper" / "Upr") -> the short form. Only words that
 begin or stand inside a name are such titles; a street type at the end keeps its
 own handling ("HILL MOUNT" is a thoroughfare of the type MOUNT)."""
 
