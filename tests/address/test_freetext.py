@@ -1188,3 +1188,23 @@ def test_numbered_routes_of_different_kinds_are_different_streets(normalize):
     kinds = ["US Highway 2", "State Route 2", "County Road 2", "Interstate 2", "Highway 2"]
     bases = {normalize(street=kind, country="US").street_base for kind in kinds}
     assert len(bases) == len(kinds)
+
+
+@pytest.mark.parametrize(
+    ("written", "without_diacritics"),
+    [
+        ("Itäväylä 5", "Itavayla 5"),
+        ("Kalliomäki 2", "Kalliomaki 2"),
+        ("Granholmsvägen 14", "Granholmsvagen 14"),
+    ],
+)
+def test_a_finnish_street_with_its_diacritics_lost_blocks_with_the_street(
+    normalize, written, without_diacritics
+):
+    # The phonetic key (which blocking reads) finds the type either way.
+    keys = [
+        normalize(full_address=f"{text}, 00930 Helsinki", country="FI").street_phonetic
+        for text in (written, without_diacritics)
+    ]
+    assert keys[0] == keys[1]
+    assert keys[0].endswith(("VÄYLÄ", "MÄKI", "TIE"))

@@ -74,6 +74,13 @@ _FI_STREET_ENDINGS = (
     "STRANDEN",
     "BACKEN",
 )
+# The same with their letters' diacritics lost ("ITAVAYLA", "KALLIOMAKI").
+_FI_STREET_ENDINGS += tuple(
+    sorted(
+        {e.translate(str.maketrans("ÄÖÅ", "AOA")) for e in _FI_STREET_ENDINGS}
+        - set(_FI_STREET_ENDINGS)
+    )
+)
 # Countries whose street line is "name number [staircase apartment]".
 _NUMBER_AFTER_STREET = frozenset({"FI"})
 # Countries whose street line is "number name [unit]".

@@ -119,7 +119,18 @@ def _british_street(words: list[str]) -> Street:
 
 
 # Longest first, so that "GATAN" is found before "GATA".
-_FI_SV_TYPE_ENDINGS = sorted(FI_SV_STREET_TYPES, key=len, reverse=True)
+_NORDIC_LETTERS = str.maketrans("ÄÖÅ", "AOA")
+# Types and adjectives found with their letters' diacritics lost too ("ITAVAYLA",
+# "GRANHOLMSVAGEN"): a file's encoding or a keyboard drops them.
+_FI_SV_TYPES_FOLDED = {
+    **FI_SV_STREET_TYPES,
+    **{word.translate(_NORDIC_LETTERS): kind for word, kind in FI_SV_STREET_TYPES.items()},
+}
+_FI_SV_ADJECTIVES_FOLDED = {
+    **FI_SV_NAME_ADJECTIVES,
+    **{word.translate(_NORDIC_LETTERS): fi for word, fi in FI_SV_NAME_ADJECTIVES.items()},
+}
+_FI_SV_TYPE_ENDINGS = sorted(_FI_SV_TYPES_FOLDED, key=len, reverse=True)
 _VOWELS = frozenset("AEIOUYÄÖÅ")
 
 
@@ -132,18 +143,20 @@ def _bilingual_key(text: str) -> str | None:
     "RUNOKYLÄNPOLKU" and "RUNOKYLÄSTIGEN" are both "RNKL POLKU", "MANNERHEIMINTIE"
     and "MANNERHEIMVÄGEN" both "MNRHM TIE". An adjective that begins the name is read
     in Finnish (`FI_SV_NAME_ADJECTIVES`): "SÖDRA ESPLANADEN" and "ETELÄESPLANADI",
-    "STORA ROBERTSGATAN" and "ISO ROOBERTINKATU" share their keys. None when the name
-    has no known type.
+    "STORA ROBERTSGATAN" and "ISO ROOBERTINKATU" share their keys. Types and
+    adjectives are found with their diacritics lost as well ("ITAVAYLA" is ITÄVÄYLÄ).
+    None when the name has no known type.
     """
     words = text.split()
-    if len(words) >= 2 and words[-1] in FI_SV_STREET_TYPES:
-        street_type, name = FI_SV_STREET_TYPES[words[-1]], words[:-1]
+    if len(words) >= 2 and words[-1] in _FI_SV_TYPES_FOLDED:
+        street_type, name = _FI_SV_TYPES_FOLDED[words[-1]], words[:-1]
     else:
         ending = next((e for e in _FI_SV_TYPE_ENDINGS if words[-1].endswith(e)), None)
         if ending is None or len(words[-1]) <= len(ending) + 2:
             return None
-        street_type, name = FI_SV_STREET_TYPES[ending], [*words[:-1], words[-1][: -len(ending)]]
-    name = [FI_SV_NAME_ADJECTIVES.get(name[0], name[0]), *name[1:]]
+        street_type = _FI_SV_TYPES_FOLDED[ending]
+        name = [*words[:-1], words[-1][: -len(ending)]]
+    name = [_FI_SV_ADJECTIVES_FOLDED.get(name[0], name[0]), *name[1:]]
     last = name[-1]
     if last.endswith("S"):
         last = last[:-1]
