@@ -1116,6 +1116,12 @@ FORMS_OF_ONE_ADDRESS = [
         dict(house_number="7", street_base="OBRIEN CLOSE"),
         ["7 O'Brien Close, Leeds", "7 O Brien Close, Leeds", "7 O BRIEN CLOSE LEEDS"],
     ),
+    # An ordinal past twenty spelled out is its number.
+    (
+        "US",
+        dict(house_number="3300", street="21ST ST", street_base="21ST"),
+        ["3300 21st St, Seattle, WA", "3300 Twenty-First St, Seattle, WA", "3300 Twenty First St"],
+    ),
     # A numbered route's kind however it is written; the kinds stay apart (below).
     (
         "US",

@@ -190,7 +190,7 @@ def _us_street(words: list[str]) -> Street | None:
         pre, words = pair, words[2:]
     elif len(words) >= 2 and words[0] in DIRECTIONALS:
         pre, words = DIRECTIONALS[words[0]], words[1:]
-    name = [_numeric_ordinal(word) for word in words]
+    name = [_numeric_ordinal(word) for word in _compound_ordinals_joined(words)]
     street = " ".join(part for part in (pre, " ".join(name), street_type, post) if part)
     directional = "|".join(part for part in (pre, post) if part) or None
     base = _route_key(name) or name_key(name, ends_with_type=False)
@@ -212,6 +212,36 @@ def _route_key(name: Sequence[str]) -> str | None:
 def _directional_pair(first: str, second: str) -> str | None:
     """Compound directional of two words (NORTH WEST or N W -> NW), None if not a pair."""
     return DIRECTIONAL_PAIRS.get((DIRECTIONALS.get(first, ""), DIRECTIONALS.get(second, "")))
+
+
+_TENS = {
+    "TWENTY": 20, "THIRTY": 30, "FORTY": 40, "FIFTY": 50,
+    "SIXTY": 60, "SEVENTY": 70, "EIGHTY": 80, "NINETY": 90,
+}  # fmt: skip
+_TENTHS = {"TWENTIETH": 20, **{f"{w[:-1]}IETH": n for w, n in _TENS.items()}}
+_UNIT_ORDINALS = {word: int(o[:-2]) for word, o in ORDINAL_WORDS.items() if int(o[:-2]) < 10}
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "TH" if 11 <= number % 100 <= 13 else {1: "ST", 2: "ND", 3: "RD"}.get(number % 10, "TH")
+    )
+    return f"{number}{suffix}"
+
+
+def _compound_ordinals_joined(words: Sequence[str]) -> list[str]:
+    """Ordinals past twenty spelled out, as their numbers ("TWENTY FIRST",
+    "TWENTY-FIRST" and "21ST" are one name; "FORTIETH" is 40TH)."""
+    split = [part for word in words for part in (word.split("-") if "-" in word else [word])]
+    joined: list[str] = []
+    for word in split:
+        if word in _UNIT_ORDINALS and joined and joined[-1] in _TENS:
+            joined[-1] = _ordinal(_TENS[joined[-1]] + _UNIT_ORDINALS[word])
+        elif word in _TENTHS:
+            joined.append(_ordinal(_TENTHS[word]))
+        else:
+            joined.append(word)
+    return joined if len(joined) < len(split) or any(w in _TENTHS for w in split) else list(words)
 
 
 def _numeric_ordinal(word: str) -> str:
