@@ -991,6 +991,18 @@ FORMS_OF_ONE_ADDRESS = [
             {"house_number": "25 A14", "street": "Sörnäisten rantatie"},
         ],
     ),
+    # An apartment's word glued to its number; a person's name before the street.
+    (
+        "FI",
+        dict(house_number="22", street="KUUSAMONTIE", unit_id="5"),
+        [
+            "Kuusamontie 22 as 5, 00330 Helsinki",
+            "Kuusamontie 22 as5",
+            "Kuusamontie 22 bst5, Helsingfors",
+            "C/O Virtanen Kuusamontie 22 as 5, 00330 Helsinki",
+            "c/o Virtanen, Kuusamontie 22 as 5",
+        ],
+    ),
     # Street words written short: the type's ending, the adjective beginning the name.
     (
         "FI",

@@ -438,12 +438,14 @@ def _street_line_words(tokens: Sequence[str], iso_3166_1: str | None) -> list[st
 
 
 def _finnish_glued_unit(word: str) -> list[str]:
-    """ "3A4": a Finnish number, staircase and apartment written together ("3 A 4")."""
-    match = _FI_GLUED_UNIT.fullmatch(word)
+    """ "3A4": a Finnish number, staircase and apartment written together ("3 A 4");
+    "AS5", "BST5": the apartment's word and its number ("AS 5")."""
+    match = _FI_GLUED_UNIT.fullmatch(word) or _FI_GLUED_APARTMENT.fullmatch(word)
     return list(match.groups()) if match else [word]
 
 
 _FI_GLUED_UNIT = re.compile(r"(\d+)([A-Z])(\d+)")
+_FI_GLUED_APARTMENT = re.compile(r"(AS|BST)(\d+[A-Z]?)")
 
 
 def _split_slashes(tokens: Sequence[str]) -> list[str]:
@@ -1157,9 +1159,14 @@ def _begins_finnish_street(word: str) -> bool:
     """Whether a word before a Finnish street word is the first of the street's name: an
     adjective ("Pohjoinen") or a name in the genitive, which ends in a vowel and "n"
     ("Sörnäisten", "Laajasalon"; a name ending in a consonant and "n", "Stockmann", is no
-    genitive)."""
+    genitive, nor is one ending in "-nen", the nominative of "Virtanen", whose genitive
+    is "Virtasen")."""
     return word in _FI_STREET_ADJECTIVES or (
-        len(word) >= 4 and word.isalpha() and word[-1] == "N" and word[-2] in _FI_VOWELS
+        len(word) >= 4
+        and word.isalpha()
+        and word[-1] == "N"
+        and word[-2] in _FI_VOWELS
+        and not word.endswith("NEN")
     )
 
 
