@@ -1117,6 +1117,17 @@ FORMS_OF_ONE_ADDRESS = [
             "8 Abernethy Square, Basement",
         ],
     ),
+    (
+        "GB",
+        dict(house_number="4", street="MILLBROOK LANE", unit_id="ANNEXE"),
+        [
+            "Annexe, 4 Millbrook Lane, Tiverton EX16 5QZ",
+            "Annexe 4 Millbrook Lane Tiverton",
+            "4 Millbrook Lane (Annexe), Tiverton",
+            "Annex, 4 Millbrook Lane",
+            {"house_number": "4", "street": "Millbrook Lane", "unit": "Annexe"},
+        ],
+    ),
     # An O' that lost its apostrophe begins the name; it is no house letter.
     (
         "US",

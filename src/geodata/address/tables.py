@@ -481,6 +481,8 @@ _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     "FLAT": (),
     # A British studio flat ("STUDIO 3, 1 CHURCH STREET").
     "STUDIO": (),
+    # A British annexe: a dwelling beside or within a house ("ANNEXE, 4 MILL LANE").
+    "ANNEXE": ("ANNEX",),
     # Finnish "as" (asunto, apartment): "Kauppakatu 3 as 4"; its Swedish name in Finland's
     # other official language, "bst" (bostad): "Handelsgatan 3 bst 4", the same apartment.
     "AS": ("ASUNTO", "BST", "BOSTAD"),
@@ -495,9 +497,10 @@ UNIT_DESIGNATORS: dict[str, str] = {
 """Any spelling of a secondary unit designator -> its Pub 28 abbreviation ("#" if unknown)."""
 
 UNIT_DESIGNATORS_WITHOUT_ID: frozenset[str] = frozenset(
-    {"BSMT", "FRNT", "LBBY", "LOWR", "OFC", "PH", "REAR", "SIDE", "UPPR"}
+    {"BSMT", "FRNT", "LBBY", "LOWR", "OFC", "PH", "REAR", "SIDE", "UPPR", "ANNEXE"}
 )
-"""Designators that Pub 28 allows without a following identifier."""
+"""Designators that Pub 28 allows without a following identifier, and a British
+annexe."""
 
 UNIT_DESIGNATORS_ALWAYS_UNIT: frozenset[str] = frozenset({"#", "APT", "STE", "UNIT"})
 """Designators that never occur inside a street name, so any following word is a unit id."""
