@@ -21,7 +21,7 @@ from geodata.address.house_number import HouseNumber, normalize_house_number
 from geodata.address.postcode import is_gb_postcode, normalize_postcode
 from geodata.address.region import country_of_region, resolve_country, resolve_region
 from geodata.address.street import normalize_street
-from geodata.address.tables import UNIT_DESIGNATORS
+from geodata.address.tables import GB_THOROUGHFARE_TYPES, UNIT_DESIGNATORS
 from geodata.address.text import clean_words, fold
 from geodata.address.unit import Unit, normalize_unit
 
@@ -208,7 +208,11 @@ def _whole_address_in_street(street: str, iso_3166_1: str | None) -> ParsedAddre
     parsed = parse_free_text(street, iso_3166_1)
     if parsed.street is None or parsed.house_number is None or parsed.country != iso_3166_1:
         return None
-    return parsed if parsed.locality or parsed.postcode else None
+    locality = parsed.locality
+    if iso_3166_1 == "GB" and locality and locality.split()[-1] in GB_THOROUGHFARE_TYPES:
+        # "131 CROSS AVENUE, JENNINGS STREET": the street a dependent one leads off.
+        locality = None
+    return parsed if locality or parsed.postcode else None
 
 
 @lru_cache(maxsize=65536)
