@@ -204,6 +204,8 @@ def expand_finnish_abbreviations(text: str) -> str:
 def has_parts(text: str) -> bool:
     """Whether text is written in parts (commas, semicolons, brackets or line breaks
     between words)."""
+    if _PART_SEPARATOR.search(text) is None:
+        return False
     return sum(1 for part in _PART_SEPARATOR.split(text) if free_text_tokens(part)) >= 2
 
 
