@@ -1188,6 +1188,98 @@ FORMS_OF_ONE_ADDRESS = [
         dict(house_number="8", street="GLEN PARK WAY", locality="LAKE FOREST PARK"),
         ["8 Glen Park Way Lake Forest Park WA 98155", "8 Glen Park Way, Lake Forest Park, WA"],
     ),
+    # The number sign written as a word: nothing before the number, a unit after the street.
+    (
+        "US",
+        dict(house_number="41", street="CEDAR AVE", unit_id="7", locality="FRESNO"),
+        [
+            "41 Cedar Ave #7, Fresno, CA",
+            "41 Cedar Ave No. 7, Fresno, CA",
+            "No. 41 Cedar Ave, Apt 7, Fresno, CA",
+            {"house_number": "No 41", "street": "Cedar Ave", "unit": "No. 7"},
+        ],
+    ),
+    # A mobile home's space and a private mailbox are units however they are written.
+    (
+        "US",
+        dict(house_number="1200", street="OAK AVE", unit="SPC 12", unit_id="12"),
+        [
+            "1200 Oak Ave Spc 12, Fresno CA",
+            "1200 Oak Ave Sp 12, Fresno CA",
+            "1200 Oak Ave Space 12",
+        ],
+    ),
+    (
+        "US",
+        dict(house_number="900", street="PINE ST", unit="PMB 311", unit_id="311"),
+        ["900 Pine St PMB 311, Salem OR 97301", "900 Pine St, PMB 311, Salem, OR"],
+    ),
+    # A flat's letter written apart from its number, before the street or after it.
+    (
+        "GB",
+        dict(house_number="12", street="HIGH STREET", unit_id="2B"),
+        [
+            "Flat 2B, 12 High Street, Leeds",
+            "Flat 2 B, 12 High Street, Leeds",
+            "FLAT 2 B 12 HIGH STREET LEEDS",
+            {"house_number": "12", "street": "High Street", "unit": "Flat 2 b"},
+        ],
+    ),
+    (
+        "US",
+        dict(house_number="31", street="MAIN ST", unit_id="4B"),
+        [
+            "31 Main St Apt 4B, Salem OR",
+            "Apt 4 B, 31 Main St, Salem OR",
+            "APT 4 B 31 MAIN ST SALEM OR",
+        ],
+    ),
+    # Scottish tenement flats: the floor and flat before the number (Glasgow), or the
+    # flat after the building's number (Edinburgh); the flat's slash is no word break.
+    (
+        "GB",
+        dict(house_number="14", street="CROWN STREET", unit_id="21", locality="GLASGOW"),
+        [
+            "Flat 2/1, 14 Crown Street, Glasgow G5 9XX",
+            "2/1, 14 Crown Street, Glasgow",
+            "2/1 14 CROWN STREET GLASGOW",
+            "14 Crown Street, Flat 2/1, Glasgow",
+            {"house_number": "14", "street": "Crown Street", "unit": "2/1"},
+            {"street": "Flat 2/1 14 Crown Street"},
+        ],
+    ),
+    (
+        "GB",
+        dict(house_number="7", street="MARCHMONT ROAD", unit_id="3", locality="EDINBURGH"),
+        [
+            "7/3 Marchmont Road, Edinburgh EH9 1HX",
+            "Flat 3, 7 Marchmont Road, Edinburgh",
+            {"house_number": "7/3", "street": "Marchmont Road"},
+            {"street": "7/3 Marchmont Road"},
+        ],
+    ),
+    # A company or addressee on the number's own line, without a comma.
+    (
+        "US",
+        dict(house_number="400", street="ELMHURST ST", locality="SALINA", postcode="67401"),
+        [
+            "400 Elmhurst St, Salina, KS 67401",
+            "Harlan Supply Co 400 Elmhurst St Salina KS 67401",
+            "Jane Doe 400 Elmhurst St, Salina, KS 67401",
+        ],
+    ),
+    # A post office box as USPS prints it, with or without a comma before the town.
+    (
+        "US",
+        dict(house_number=None, street="PO BOX 123", locality="SALINA"),
+        ["PO Box 123, Salina, KS", "P.O. Box 123 Salina KS", "POB 123, Salina KS 67401"],
+    ),
+    # A lone street line whose type is also a state's code ends in its type.
+    (
+        "US",
+        dict(house_number="12", street="ELM CT"),
+        ["12 Elm Ct", "12 Elm Ct, Hartford, CT", {"street": "12 Elm Ct"}],
+    ),
 ]
 
 

@@ -138,7 +138,8 @@ def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> St
         The street line parts (locality is always None here).
     """
     if iso_3166_1 == "GB":
-        return _british_street_field(_british_words(free_text_tokens(raw)), has_house_number)
+        words = _british_words(free_text_tokens(raw))
+        return _british_street_field(_scottish_flats([words])[0], has_house_number)
     tokens = _finnish_street_field(raw) if iso_3166_1 == "FI" else free_text_tokens(raw)
     line = parse_street_line(tokens, iso_3166_1, has_house_number=has_house_number)
     if line.unit is None and line.street and iso_3166_1 in _TRAILING_UNIT_COUNTRIES:
@@ -637,7 +638,7 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
     if country == "FI":
         parts = _without_premise_name(_number_parts_joined(parts))
     else:
-        parts = _without_addressee(parts)
+        parts = _post_office_box_apart(_without_addressee(parts))
 
     units_before: list[str] = []
     units_after: list[str] = []
@@ -714,8 +715,7 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     """
     unit_tokens: list[str] = []
     kept: list[list[str]] = []
-    for tokens in parts:
-        tokens = _british_words(tokens)
+    for tokens in _scottish_flats([words for words in map(_british_words, parts) if words]):
         if _is_unit_without_id(tokens):
             # "REAR, 31 MARKET STREET", "BASEMENT, 8 ABERNETHY SQUARE".
             unit_tokens.extend(tokens)
@@ -816,17 +816,57 @@ def _british_words(tokens: Sequence[str]) -> list[str]:
     that can be the building's, which is part of the house number ("12 1/2").
     """
     words: list[str] = []
+    if tokens and is_fraction_token(tokens[0]):
+        # A leading "2/1" stays whole for _scottish_flats (a printed street never starts so).
+        words, tokens = [tokens[0]], tokens[1:]
     for word in _thoroughfare_spelled(_street_line_words(tokens, "GB")):
-        if (
-            is_fraction_token(word)
-            and words
-            and is_house_number_token(words[-1])
-            and (len(words) < 2 or words[-2] not in _NAMED_DESIGNATORS)
+        if is_fraction_token(word) and (
+            not words
+            or words[-1] in _NAMED_DESIGNATORS
+            or (
+                is_house_number_token(words[-1])
+                and (len(words) < 2 or words[-2] not in _NAMED_DESIGNATORS)
+            )
         ):
+            # First in its part or after a designator it may be a flat's place ("2/1");
+            # see _scottish_flats.
             words.append(word)
         else:
             words.extend(_split_slashes([word]))
     return words
+
+
+def _scottish_flats(parts: list[list[str]]) -> list[list[str]]:
+    """Scottish tenement flats written with a slash, as flats.
+
+    "2/1, 12 HIGH STREET", "2/1 12 HIGH STREET" (Glasgow: floor 2, flat 1, before the
+    building's number) and "FLAT 2/1" are the flat "2/1"; "12/3 HIGH STREET" (Edinburgh:
+    a slash between the building's number and its street) is flat 3 at number 12. A
+    slash written anywhere else is a word break, as in a printed street.
+    """
+    read: list[list[str]] = []
+    for at, tokens in enumerate(parts):
+        following = parts[at + 1] if at + 1 < len(parts) else []
+        first = tokens[0] if tokens else ""
+        if is_fraction_token(first):
+            flat = (len(tokens) > 1 and is_house_number_token(tokens[1])) or (
+                len(tokens) == 1 and following and is_house_number_token(following[0])
+            )
+            if flat:
+                tokens = ["FLAT", first.replace("/", ""), *tokens[1:]]
+            elif len(tokens) > 1:
+                number, flat_id = first.split("/", 1)
+                tokens = ["FLAT", flat_id, number, *tokens[1:]]
+            else:
+                tokens = _split_slashes(tokens)
+        tokens = [
+            word.replace("/", "")
+            if is_fraction_token(word) and index and tokens[index - 1] in _NAMED_DESIGNATORS
+            else word
+            for index, word in enumerate(tokens)
+        ]
+        read.append(tokens)
+    return read
 
 
 def _keying_slips(word: str) -> set[str]:
@@ -1092,9 +1132,43 @@ def _without_addressee(parts: list[list[str]]) -> list[list[str]]:
         rest = _leading_units(tokens)[1]
         if len(rest) >= 2 and is_house_number_token(rest[0]):
             return [part for part in parts[:index] if _is_unit_part(part)] + parts[index:]
+        if skip := _addressee_length(tokens):
+            # "ACME CORP 12 MAIN ST SPRINGFIELD": the same, written on the number's line.
+            kept = [part for part in parts[:index] if _is_unit_part(part)]
+            return [*kept, tokens[skip:], *parts[index + 1 :]]
         if any(is_house_number_token(token) for token in tokens):
             return parts
     return parts
+
+
+def _post_office_box_apart(parts: list[list[str]]) -> list[list[str]]:
+    """A line starting with a post office box and its number, with the town after it
+    ("PO BOX 123 SPRINGFIELD"), as two parts: the box, then the town."""
+    for index, tokens in enumerate(parts):
+        if tokens[:2] == ["PO", "BOX"] and len(tokens) > 3 and tokens[2][:1].isdigit():
+            return [*parts[:index], tokens[:3], tokens[3:], *parts[index + 1 :]]
+    return parts
+
+
+def _addressee_length(tokens: Sequence[str]) -> int:
+    """How many words before the house number of a line are a name ("ACME CORP 12 MAIN
+    ST"): words without digits, none of them a street's type, a route's kind, a unit
+    designator or a box ("PO BOX 12"), before a number followed by a street with its
+    type. 0 if none."""
+    for index, token in enumerate(tokens):
+        if is_house_number_token(token):
+            street = tokens[index + 1 : index + 5]
+            has_type = any(word in STREET_SUFFIXES for word in street[1:])
+            return index if index and has_type else 0
+        if (
+            any(char.isdigit() for char in token)
+            or token in STREET_SUFFIXES
+            or token in UNIT_DESIGNATORS
+            or token == "BOX"
+            or any(tuple(tokens[index : index + size]) in US_ROUTE_KINDS for size in (1, 2))
+        ):
+            return 0
+    return 0
 
 
 def _is_unit_part(tokens: Sequence[str]) -> bool:
@@ -1271,6 +1345,20 @@ def _pop_us_zip_and_state(parts: list[list[str]]) -> tuple[str | None, str | Non
         last = parts[-1]
     region = None
     start = find_region_at_end(last, "US")
+    if (
+        start is not None
+        and len(parts) == 1
+        and postcode is None
+        and start == len(last) - 1
+        and last[start] in STREET_SUFFIXES
+        and not any(
+            word in STREET_SUFFIXES or (word,) in US_ROUTE_KINDS or word[:1].isdigit()
+            for word in last[1:start]
+        )
+    ):
+        # "12 ELM CT": a lone line whose only street type is a state's code ends in
+        # its street's type; a state follows a town.
+        start = None
     # A lone street line keeps at least its house number and one word.
     if start is not None and (len(parts) >= 2 or start >= 2):
         region = " ".join(last[start:])

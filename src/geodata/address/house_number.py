@@ -19,6 +19,8 @@ _RANGE = re.compile(r"0*(\d+)-0*(\d+)([A-Z])?")
 _FRACTION = re.compile(r"0*(\d+)[ -](\d+/\d+)")
 _FIRST_INTEGER = re.compile(r"\d+")
 _LEADING_ZEROS = re.compile(r"^0+(?=\d)")
+# "No. 12", "NO 12": the number sign written as a word before the number.
+_NUMBER_SIGN = re.compile(r"^NO ?(?=\d)")
 
 # A token that can start (US, GB) or follow (FI) a street name in free text. Ordinals such as
 # "1ST" have two letters, so they never match the one-letter form.
@@ -47,7 +49,7 @@ def normalize_house_number(raw: str) -> HouseNumber | None:
         keeps its first integer as number and its whole display as suffix, so that "A12" and
         "12" stay different.
     """
-    text = clean_house_number(raw)
+    text = _NUMBER_SIGN.sub("", clean_house_number(raw))
     if not text:
         return None
     match = _SIMPLE.fullmatch(text) or _SPACED_LETTER.fullmatch(text)

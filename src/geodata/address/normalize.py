@@ -132,6 +132,9 @@ def normalize_address(
     if house_number and not unit:
         # "15 b A 3", "12 FLAT 3": a unit written in the house number's field.
         house_number, unit = split_house_number_field(house_number)
+    if house_number and not unit and iso_3166_1 == "GB":
+        # "12/3": a Scottish flat after its building's number (see parse_free_text).
+        house_number, unit = _scottish_flat_number(house_number)
     if unit and iso_3166_1 == "GB":
         # "Flat 3 Maple Court": the building's name identifies no flat; it is the
         # premise where the record has no number, as in free text.
@@ -254,6 +257,17 @@ def _finnish_staircase(unit: Unit) -> Unit:
     if match is None:
         return unit
     return Unit(f"{match.group(1)} {match.group(2)}", unit.unit_id)
+
+
+_SCOTTISH_FLAT_NUMBER = re.compile(r"\s*(\d+\s*[A-Za-z]?)\s*/\s*(\d+\s*[A-Za-z]?)\s*")
+
+
+def _scottish_flat_number(raw: str) -> tuple[str, str | None]:
+    """A British house number field "12/3" as number 12 and flat 3; any other whole."""
+    match = _SCOTTISH_FLAT_NUMBER.fullmatch(raw)
+    if match is None:
+        return raw, None
+    return match.group(1), f"FLAT {match.group(2)}"
 
 
 def _house_number(raw: str) -> HouseNumber | None:

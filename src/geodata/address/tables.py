@@ -472,12 +472,14 @@ _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     "RM": ("ROOM",),
     "SIDE": (),
     "SLIP": (),
-    "SPC": ("SPACE",),
+    "SPC": ("SPACE", "SP"),
     "STOP": (),
     "STE": ("SUITE",),
     "TRLR": ("TRAILER",),
     "UNIT": (),
     "UPPR": ("UPPER",),
+    # A private mailbox at a mail receiving agency's address (Pub 28, section 2).
+    "PMB": (),
     "FLAT": (),
     # A British studio flat ("STUDIO 3, 1 CHURCH STREET").
     "STUDIO": (),

@@ -150,6 +150,33 @@ def free_text_tokens(text: str) -> list[str]:
         token = token.strip("-'/")
         if token:
             tokens.extend(split_glued_unit(token))
+    tokens = _post_office_box(tokens)
+    # "No. 4", "No 12": the number sign written as a word. It says nothing before the
+    # first number ("No. 12 High Street" is number 12); after a street it is a unit's "#".
+    signs = [
+        at
+        for at, token in enumerate(tokens)
+        if token == "NO" and tokens[at + 1 : at + 2] and tokens[at + 1][0].isdigit()
+    ]
+    for at in reversed(signs):
+        if at == 0:
+            del tokens[0]
+        else:
+            tokens[at] = "#"
+    return tokens
+
+
+_POST_OFFICE_BOX_SPELLINGS = (("P", "O", "BOX"), ("POST", "OFFICE", "BOX"), ("POB",))
+
+
+def _post_office_box(tokens: list[str]) -> list[str]:
+    """A post office box spelled as USPS prints it ("P.O. Box", "Post Office Box" and
+    "POB" are "PO BOX", Pub 28 section 2)."""
+    for spelling in _POST_OFFICE_BOX_SPELLINGS:
+        size = len(spelling)
+        for at in range(len(tokens) - size):
+            if tuple(tokens[at : at + size]) == spelling and tokens[at + size][:1].isdigit():
+                return [*tokens[:at], "PO", "BOX", *tokens[at + size :]]
     return tokens
 
 

@@ -288,8 +288,17 @@ def leading_unit_length(tokens: Sequence[str]) -> int:
     ):
         # "REAR 31 MARKET ST": a unit that needs no identifier, before the house's number.
         return 1
-    return (
-        floor_flat_length(tokens)
-        or _floor_length(tokens)
-        or (2 if find_unit_start(tokens, 0) == 0 else 0)
-    )
+    if find_unit_start(tokens, 0) == 0:
+        # "FLAT 2 B": a letter written apart after the identifier is the identifier's,
+        # unless it is a directional that starts a street ("APT 4 N MAIN ST").
+        letter = tokens[2:3]
+        if (
+            letter
+            and len(letter[0]) == 1
+            and letter[0].isalpha()
+            and tokens[1].isdigit()
+            and (len(tokens) == 3 or letter[0] not in DIRECTIONALS or tokens[3][:1].isdigit())
+        ):
+            return 3
+        return 2
+    return floor_flat_length(tokens) or _floor_length(tokens)
