@@ -87,7 +87,10 @@ def test_country_of_region_code(raw, expected):
         # A code or name that regions of several countries have names no country.
         ("CA", None),
         ("18", None),
-        ("Calif.", None),
+        ("Atlantis", None),
+        # A state's traditional abbreviation is the state's.
+        ("Calif.", "US"),
+        ("W. Va.", "US"),
     ],
 )
 def test_a_region_names_its_country_when_only_one_country_has_it(raw, expected):
@@ -98,6 +101,9 @@ def test_a_region_names_its_country_when_only_one_country_has_it(raw, expected):
     ("tokens", "expected"),
     [
         ("SAN FRANCISCO CA", 2),
+        # A traditional abbreviation of more words before the code it ends in.
+        ("WHEELING W VA", 1),
+        ("SAN FRANCISCO CALIF", 2),
         ("BERKELEY CALIFORNIA", 1),
         ("NEW YORK", 0),
         ("RALEIGH NORTH CAROLINA", 1),

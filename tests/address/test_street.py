@@ -29,7 +29,10 @@ from geodata.address.tables import DIRECTIONALS, STREET_SUFFIXES
         ("Bayshore Bl", "BAYSHORE BLVD", "BAYSHORE", "BLVD", None),
         ("La Salle St", "LA SALLE ST", "LA SALLE", "ST", None),
         # A suffix or directional needs a base name left over.
-        ("Avenue B", "AVENUE B", "AVENUE B", None, None),
+        # A type as the name's first word keys by its abbreviation, however it is spelled.
+        ("Avenue B", "AVENUE B", "AVE B", None, None),
+        ("Ave. B", "AVE B", "AVE B", None, None),
+        ("Road 5", "ROAD 5", "RD 5", None, None),
         ("North Street", "NORTH ST", "NORTH", "ST", None),
         ("Avenue of the Stars", "AVENUE OF THE STARS", "AVENUE OF THE STARS", None, None),
         ("Broadway", "BROADWAY", "BROADWAY", None, None),

@@ -50,11 +50,57 @@ def resolve_country(raw: str) -> str | None:
         return None
 
 
+US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "AL": ("ALA",),
+    "AZ": ("ARIZ",),
+    "AR": ("ARK",),
+    "CA": ("CALIF", "CAL"),
+    "CO": ("COLO",),
+    "CT": ("CONN",),
+    "DE": ("DEL",),
+    "FL": ("FLA",),
+    "IL": ("ILL",),
+    "IN": ("IND",),
+    "KS": ("KAN", "KANS"),
+    "MA": ("MASS",),
+    "MI": ("MICH",),
+    "MN": ("MINN",),
+    "MS": ("MISS",),
+    "MT": ("MONT",),
+    "NE": ("NEB", "NEBR"),
+    "NV": ("NEV",),
+    "NH": ("N H",),
+    "NJ": ("N J",),
+    "NM": ("N M", "N MEX"),
+    "NY": ("N Y",),
+    "NC": ("N C",),
+    "ND": ("N D", "N DAK"),
+    "OK": ("OKLA",),
+    "OR": ("ORE", "OREG"),
+    "PA": ("PENN", "PENNA"),
+    "RI": ("R I",),
+    "SC": ("S C",),
+    "SD": ("S D", "S DAK"),
+    "TN": ("TENN",),
+    "TX": ("TEX",),
+    "WA": ("WASH",),
+    "WV": ("W VA",),
+    "WI": ("WIS", "WISC"),
+    "WY": ("WYO",),
+}
+"""The traditional abbreviations of US states (the Government Printing Office's style
+manual, before the two-letter codes), as people still write them ("Calif.", "N.Y."),
+dots read as spaces."""
+
+
 @lru_cache(maxsize=512)
 def _subdivisions(iso_3166_1: str) -> tuple[frozenset[str], dict[str, str]]:
     """All ISO 3166-2 codes of a country and a name-key -> code map."""
     codes: set[str] = set()
     names: dict[str, str] = {}
+    if iso_3166_1 == "US":
+        for local, abbreviations in US_STATE_ABBREVIATIONS.items():
+            names.update({_name_key(written): f"US-{local}" for written in abbreviations})
     for subdivision in pycountry.subdivisions.get(country_code=iso_3166_1) or ():
         codes.add(subdivision.code)
         # Some names carry a local form in brackets: "Torfaen [Tor-faen]".
@@ -207,9 +253,10 @@ def find_region_at_end(tokens: Sequence[str], iso_3166_1: str) -> int | None:
     codes, names = _subdivisions(iso_3166_1)
     if not tokens:
         return None
-    if f"{iso_3166_1}-{tokens[-1]}" in codes or tokens[-1] in codes:
-        return len(tokens) - 1
     for size in range(min(_MAX_NAME_WORDS, len(tokens)), 0, -1):
+        if size == 1 and (f"{iso_3166_1}-{tokens[-1]}" in codes or tokens[-1] in codes):
+            # A name of more words first: "W VA" (West Virginia) is no "VA".
+            return len(tokens) - 1
         if _name_key(" ".join(tokens[-size:])) in names:
             return len(tokens) - size
     return None

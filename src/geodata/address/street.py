@@ -193,8 +193,26 @@ def _us_street(words: list[str]) -> Street | None:
     name = [_numeric_ordinal(word) for word in _compound_ordinals_joined(words)]
     street = " ".join(part for part in (pre, " ".join(name), street_type, post) if part)
     directional = "|".join(part for part in (pre, post) if part) or None
-    base = _route_key(name) or name_key(name, ends_with_type=False)
+    base = _route_key(name) or name_key(_type_named(name), ends_with_type=False)
     return Street(street, base, street_type, directional, street_phonetic(base))
+
+
+_TITLE_WORDS = frozenset(NAME_WORD_SHORT_FORMS) | frozenset(NAME_WORD_SHORT_FORMS.values())
+
+
+def _type_named(name: list[str]) -> list[str]:
+    """A name that is a street type and a letter or number ("AVENUE B", "AVE B", "AV
+    B") with the type's USPS abbreviation, for the comparison key: one street however
+    its name's type is spelled. A title word ("ST" for Saint) is no type here."""
+    if (
+        len(name) == 2
+        and name[0] in STREET_SUFFIXES
+        and name[0] not in _TITLE_WORDS
+        and len(name[1]) <= 3
+        and (name[1].isdigit() or len(name[1]) == 1)
+    ):
+        return [STREET_SUFFIXES[name[0]], name[1]]
+    return name
 
 
 def _route_key(name: Sequence[str]) -> str | None:
