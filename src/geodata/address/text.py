@@ -150,7 +150,10 @@ def free_text_tokens(text: str) -> list[str]:
         token = token.strip("-'/")
         if token:
             tokens.extend(split_glued_unit(token))
-    tokens = _post_office_box(tokens)
+    if "BOX" in tokens or "POB" in tokens:
+        tokens = _post_office_box(tokens)
+    if "NO" not in tokens:
+        return tokens
     # "No. 4", "No 12": the number sign written as a word. It says nothing before the
     # first number ("No. 12 High Street" is number 12); after a street it is a unit's "#".
     signs = [
