@@ -1335,3 +1335,23 @@ def test_a_finnish_street_with_its_diacritics_lost_blocks_with_the_street(
     ]
     assert keys[0] == keys[1]
     assert keys[0].endswith(("VÄYLÄ", "MÄKI", "TIE"))
+
+
+@pytest.mark.parametrize(
+    ("country", "text", "street"),
+    [
+        ("US", "Main St", "MAIN ST"),
+        ("FI", "Mannerheimintie", "MANNERHEIMINTIE"),
+        ("FI", "Kaivokatu, 00100", "KAIVOKATU"),
+        ("FI", "Adolf Lindforsin tie", "ADOLF LINDFORSIN TIE"),
+        # A place's name is no street, though some towns end as streets do.
+        ("US", "Lake Park", None),
+        ("FI", "Riihimäki", None),
+        ("FI", "Helsinki, 00100", None),
+    ],
+)
+def test_a_lone_line_is_a_street_when_it_ends_in_a_street_type(normalize, country, text, street):
+    address = normalize(full_address=text, country=country)
+    assert address.street == street
+    assert address.house_number is None
+    assert (address.reject_reason == "unparseable_address") == (street is None)

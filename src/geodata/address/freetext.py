@@ -688,14 +688,47 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             split_locality=locality is None and locality_tokens is None,
         )
         # A lone line without a number ("Helsinki") is a place name, not a street; with a
-        # locality after it ("Main St, Springfield") it is a street without number.
-        if line.house_number is None and locality_tokens is None and locality is None:
+        # locality after it ("Main St, Springfield") or its street's type ("Main St",
+        # "Kaivokatu") it is a street without number.
+        if (
+            line.house_number is None
+            and locality_tokens is None
+            and locality is None
+            and not _ends_in_street_type(line.street, country)
+        ):
             line = _EMPTY_LINE
             locality_tokens = street_tokens
     unit = _join([*units_before, *(line.unit or "").split(), *units_after])
     if locality is None:
         locality = _join(locality_tokens) if locality_tokens is not None else line.locality
     return ParsedAddress(line.house_number, line.street, unit, locality, region, postcode, country)
+
+
+def _ends_in_street_type(street: str | None, country: str | None) -> bool:
+    """Whether a street line without a number names a street by its type: a US type that
+    is only ever a street's ("MAIN ST", not "LAKE" or "PARK"), or a Finnish or Swedish
+    type ending a longer word or following the name ("KAIVOKATU", "ADOLF LINDFORSIN
+    TIE")."""
+    words = (street or "").split()
+    if not words:
+        return False
+    last = words[-1]
+    if country == "US":
+        return len(words) >= 2 and STREET_SUFFIXES.get(last) in US_TYPE_ONLY_SUFFIXES
+    if country == "FI":
+        return any(
+            last.endswith(ending) and (len(last) > len(ending) + 2 or len(words) >= 2)
+            for ending in _FI_STREET_ONLY_ENDINGS
+        )
+    return False
+
+
+_FI_STREET_ONLY_ENDINGS = (
+    *("TIE", "KATU", "KUJA", "POLKU", "VÄYLÄ", "VAYLA", "AUKIO", "ESPLANADI", "BULEVARDI"),
+    *("GATAN", "VÄGEN", "VAGEN", "STIGEN", "GRÄND", "GRAND"),
+)
+"""Endings of Finnish and Swedish street names that end no town's name (a town may end
+in "-mäki" or "-ranta": Riihimäki, Lappeenranta)."""
 
 
 def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddress:
