@@ -1258,6 +1258,36 @@ FORMS_OF_ONE_ADDRESS = [
             {"street": "7/3 Marchmont Road"},
         ],
     ),
+    # A Glasgow flat on the first floor reads like a half, but a half has no number after it.
+    (
+        "GB",
+        dict(house_number="14", street="CROWN STREET", unit_id="12"),
+        [
+            "1/2, 14 Crown Street, Glasgow",
+            "Flat 1/2 14 Crown Street",
+            {"street": "1/2 14 Crown St"},
+        ],
+    ),
+    (
+        "GB",
+        dict(house_number="14 1/2", street="CROWN STREET", unit_id=None),
+        ["14½ Crown Street", {"house_number": "14 1/2", "street": "Crown Street"}],
+    ),
+    # A unit before the number in the number's or the street's field.
+    (
+        "GB",
+        dict(house_number="12", street="FIR LANE", unit_id="3"),
+        [{"house_number": "Flat 3 12", "street": "Fir Lane"}, "Flat 3, 12 Fir Lane"],
+    ),
+    (
+        "US",
+        dict(house_number="123", street="MAIN ST", unit_id="4"),
+        [
+            {"street": "Apt 4, 123 Main St"},
+            {"street": "Apt 4 123 Main St"},
+            {"house_number": "Apt 4 123", "street": "Main St"},
+        ],
+    ),
     # A company or addressee on the number's own line, without a comma.
     (
         "US",

@@ -12,7 +12,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from geodata.address.house_number import is_fraction_token, is_house_number_token
+from geodata.address.house_number import (
+    is_fraction_token,
+    is_house_number_token,
+    is_vulgar_fraction,
+)
 from geodata.address.postcode import is_gb_postcode, is_us_zip
 from geodata.address.region import british_counties, find_region_at_end, resolve_country
 from geodata.address.tables import (
@@ -141,6 +145,13 @@ def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> St
         words = _british_words(free_text_tokens(raw))
         return _british_street_field(_scottish_flats([words])[0], has_house_number)
     tokens = _finnish_street_field(raw) if iso_3166_1 == "FI" else free_text_tokens(raw)
+    if iso_3166_1 == "US" and not has_house_number:
+        # Read on the words the street is printed with, so that it parses to itself.
+        leading, rest = _leading_units(_split_slashes(_street_line_words(tokens, iso_3166_1)))
+        if leading and len(rest) >= 2 and is_house_number_token(rest[0]):
+            # "Apt 4, 123 Main St": the unit written before the number, as in free text.
+            line = split_street(" ".join(rest), iso_3166_1, has_house_number)
+            return line._replace(unit=_join([*leading, *(line.unit or "").split()]))
     line = parse_street_line(tokens, iso_3166_1, has_house_number=has_house_number)
     if line.unit is None and line.street and iso_3166_1 in _TRAILING_UNIT_COUNTRIES:
         words = line.street.split(" ")
@@ -346,6 +357,11 @@ def split_house_number_field(raw: str) -> tuple[str, str | None]:
         The house number text and the unit text (None when the field holds no unit).
     """
     tokens = free_text_tokens(raw)
+    words = [token for token in tokens if token != "#"]
+    leading = leading_unit_length(words)
+    if leading and len(words) == leading + 1 and is_house_number_token(words[-1]):
+        # "Flat 3 12": the unit before the number.
+        return words[-1], " ".join(words[:leading])
     if len(tokens) >= 3 and tokens[0].isdigit() and _is_letter_before_unit(tokens[1:]):
         return tokens[0] + tokens[1], " ".join(tokens[2:])
     if len(tokens) >= 3 and is_house_number_token(tokens[0]) and is_unit_tokens(tokens[1:]):
@@ -887,7 +903,8 @@ def _scottish_flats(parts: list[list[str]]) -> list[list[str]]:
             )
             if flat:
                 tokens = ["FLAT", first.replace("/", ""), *tokens[1:]]
-            elif len(tokens) > 1:
+            elif len(tokens) > 1 and not is_vulgar_fraction(first):
+                # (A half is written "1/2" too: that stays two words, as ever.)
                 number, flat_id = first.split("/", 1)
                 tokens = ["FLAT", flat_id, number, *tokens[1:]]
             else:

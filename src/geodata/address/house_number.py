@@ -97,3 +97,12 @@ def is_fraction_token(token: str) -> bool:
         True for tokens like "1/2".
     """
     return _FRACTION_TOKEN.fullmatch(token) is not None
+
+
+_VULGAR_FRACTION = re.compile(r"\s*([1-3])\s*/\s*([2-4])\s*")
+
+
+def is_vulgar_fraction(text: str) -> bool:
+    """Whether text is a half, a third or a quarter written with a slash ("1/2", "3/4")."""
+    match = _VULGAR_FRACTION.fullmatch(text)
+    return match is not None and int(match.group(1)) < int(match.group(2))

@@ -17,7 +17,7 @@ from geodata.address.freetext import (
     split_house_number_field,
     split_street,
 )
-from geodata.address.house_number import HouseNumber, normalize_house_number
+from geodata.address.house_number import HouseNumber, is_vulgar_fraction, normalize_house_number
 from geodata.address.postcode import is_gb_postcode, normalize_postcode
 from geodata.address.region import country_of_region, resolve_country, resolve_region
 from geodata.address.street import normalize_street
@@ -263,9 +263,10 @@ _SCOTTISH_FLAT_NUMBER = re.compile(r"\s*(\d+\s*[A-Za-z]?)\s*/\s*(\d+\s*[A-Za-z]?
 
 
 def _scottish_flat_number(raw: str) -> tuple[str, str | None]:
-    """A British house number field "12/3" as number 12 and flat 3; any other whole."""
+    """A British house number field "12/3" as number 12 and flat 3; any other whole, and
+    a half or a quarter ("1/2", what "½" is printed as) too."""
     match = _SCOTTISH_FLAT_NUMBER.fullmatch(raw)
-    if match is None:
+    if match is None or is_vulgar_fraction(f"{match.group(1)[:1]}/{match.group(2)[:1]}"):
         return raw, None
     return match.group(1), f"FLAT {match.group(2)}"
 
