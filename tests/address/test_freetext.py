@@ -1288,6 +1288,25 @@ FORMS_OF_ONE_ADDRESS = [
             {"house_number": "Apt 4 123", "street": "Main St"},
         ],
     ),
+    # A Finnish staircase written after the number, its apartment in a field of its own.
+    (
+        "FI",
+        dict(house_number="5", street="FLEMINGINKATU", unit="A 2", unit_id="A2"),
+        [
+            "Fleminginkatu 5 A 2, 00530 Helsinki",
+            {"street": "Fleminginkatu 5 A", "unit": "2"},
+            {"street": "Fleminginkatu", "house_number": "5 A", "unit": "2"},
+        ],
+    ),
+    # A house's own letter is written small or joined: it stays the house's.
+    (
+        "FI",
+        dict(house_number="5B", street="FLEMINGINKATU", unit_id="2"),
+        [
+            {"street": "Fleminginkatu", "house_number": "5 b", "unit": "2"},
+            {"street": "Fleminginkatu", "house_number": "5B", "unit": "2"},
+        ],
+    ),
     # A company or addressee on the number's own line, without a comma.
     (
         "US",

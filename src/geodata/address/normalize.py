@@ -115,6 +115,7 @@ def normalize_address(
         its number is an address all the same. Rejected records keep every part that parsed.
     """
     house_number, street, unit = _given(house_number), _given_text(street), _given(unit)
+    written_number = house_number or street
     locality, region, postcode = _given(locality), _given(region), _given(postcode)
     country, full_address = _given(country), _given_text(full_address)
     iso_3166_1 = resolve_country(country) if country else None
@@ -177,6 +178,11 @@ def normalize_address(
             iso_3166_1 = country_of_region(region)
 
     if unit_parts is not None and iso_3166_1 == "FI":
+        if number is not None and _is_staircase_apart(written_number, number, unit_parts):
+            # "Fleminginkatu 5 A" with the apartment "2" in a field of its own: the
+            # capital written apart is the staircase, as in "Fleminginkatu 5 A 2".
+            unit_parts = normalize_unit(f"{number.suffix} {unit_parts.unit_id}")
+            number = _house_number(str(number.number))
         unit_parts = _finnish_staircase(unit_parts)
     street_parts = normalize_street(street_text, iso_3166_1) if street_text else None
     iso_3166_2 = resolve_region(region, iso_3166_1) if region else None
@@ -247,6 +253,27 @@ def _reject_reason(is_address: bool, iso_3166_1: str | None, iso_3166_2: str | N
 
 _GLUED_STAIRCASE = re.compile(r"# ([A-Z])(\d+[A-Z]?)")
 """A unit without designator that is a letter and a number written together ("# A3")."""
+
+
+_CAPITAL_APART = re.compile(r"\d\s+[A-ZÄÖÅ]\s*")
+
+
+def _is_staircase_apart(written: str | None, number: HouseNumber, unit: Unit | None) -> bool:
+    """Whether a Finnish house number's letter is a staircase: a capital written apart
+    after the number ("5 A", where a house's own letter is written small or joined:
+    "5 b", "5b") in a record whose unit is an apartment's number alone ("2")."""
+    return (
+        written is not None
+        and unit is not None
+        and unit.display == f"# {unit.unit_id}"
+        and unit.unit_id.isdigit()
+        and number.number is not None
+        and number.suffix is not None
+        and len(number.suffix) == 1
+        and number.display == f"{number.number}{number.suffix}"
+        and _CAPITAL_APART.search(written.rstrip()[-4:]) is not None
+        and written.rstrip()[-1] == number.suffix
+    )
 
 
 def _finnish_staircase(unit: Unit) -> Unit:
