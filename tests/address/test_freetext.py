@@ -1255,8 +1255,15 @@ FORMS_OF_ONE_ADDRESS = [
             "7/3 Marchmont Road, Edinburgh EH9 1HX",
             "Flat 3, 7 Marchmont Road, Edinburgh",
             {"house_number": "7/3", "street": "Marchmont Road"},
+            {"house_number": "7 / 3", "street": "Marchmont Road"},
             {"street": "7/3 Marchmont Road"},
         ],
+    ),
+    # An Edinburgh number of two digits before its flat.
+    (
+        "GB",
+        dict(house_number="12", street="HIGH STREET", unit_id="3"),
+        [{"house_number": "12/3", "street": "High Street"}, "12/3 High Street, Edinburgh"],
     ),
     # A Glasgow flat on the first floor reads like a half, but a half has no number after it.
     (

@@ -287,13 +287,17 @@ def _finnish_staircase(unit: Unit) -> Unit:
 
 
 _SCOTTISH_FLAT_NUMBER = re.compile(r"\s*(\d+\s*[A-Za-z]?)\s*/\s*(\d+\s*[A-Za-z]?)\s*")
+_LEADING_DIGITS = re.compile(r"\d+")
 
 
 def _scottish_flat_number(raw: str) -> tuple[str, str | None]:
     """A British house number field "12/3" as number 12 and flat 3; any other whole, and
     a half or a quarter ("1/2", what "½" is printed as) too."""
     match = _SCOTTISH_FLAT_NUMBER.fullmatch(raw)
-    if match is None or is_vulgar_fraction(f"{match.group(1)[:1]}/{match.group(2)[:1]}"):
+    if match is None:
+        return raw, None
+    numbers = [_LEADING_DIGITS.match(group).group() for group in match.groups()]
+    if is_vulgar_fraction("/".join(numbers)):
         return raw, None
     return match.group(1), f"FLAT {match.group(2)}"
 
