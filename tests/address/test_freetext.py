@@ -558,6 +558,15 @@ GB_PAF_CASES = [
         dict(street="ACACIA AVENUE", locality="EXAMPLETOWN", postcode="EX1 2AB"),
     ),
     ("12 ACACIA AVENUE EXAMPLETOWN WEST BERKSHIRE", dict(locality="EXAMPLETOWN")),
+    (
+        "12 Acacia Avenue Exampletown, Devon, EX1 2AB",
+        dict(street="ACACIA AVENUE", locality="EXAMPLETOWN", postcode="EX1 2AB"),
+    ),
+    # A postcode's district alone is no postcode and no town; after a designator it is
+    # the unit's identifier.
+    ("12 Acacia Avenue, Exampletown, EX1", dict(locality="EXAMPLETOWN", postcode=None)),
+    ("12 ACACIA AVENUE EXAMPLETOWN EX1", dict(locality="EXAMPLETOWN", postcode=None)),
+    ("12 Acacia Avenue, Flat B1", dict(unit="FLAT B1", locality=None)),
     # A house letter written apart from its number is the number's.
     ("27 A QUEENS ROAD EXAMPLETOWN", dict(house_number="27A", street="QUEENS ROAD")),
     ("12 B ROAD", dict(house_number="12", street="B ROAD")),
@@ -1293,6 +1302,47 @@ FORMS_OF_ONE_ADDRESS = [
             {"street": "Apt 4, 123 Main St"},
             {"street": "Apt 4 123 Main St"},
             {"house_number": "Apt 4 123", "street": "Main St"},
+        ],
+    ),
+    # A flat and its building in the number's field, read as in free text.
+    (
+        "GB",
+        dict(house_number="MAPLE COURT", street="FIR LANE", unit_id="3"),
+        [
+            "Flat 3, Maple Court, Fir Lane, Exampletown",
+            {"house_number": "Flat 3 Maple Court", "street": "Fir Lane"},
+            {"house_number": "Maple Court", "street": "Fir Lane", "unit": "Flat 3"},
+        ],
+    ),
+    (
+        "GB",
+        dict(house_number="KESTREL HOUSE", street="ASH GROVE", unit_id="10"),
+        [
+            "10 Kestrel House, Ash Grove, Exampletown",
+            {"house_number": "10 Kestrel House", "street": "Ash Grove"},
+        ],
+    ),
+    # A "#" between a unit's designator and its identifier only announces the identifier.
+    (
+        "US",
+        dict(house_number="123", street="MAIN ST", unit_id="4", locality="SPRINGFIELD"),
+        [
+            "123 Main St Apt 4, Springfield, IL",
+            "123 Main St Apt #4 Springfield IL",
+            "123 Main St Apt # 4, Springfield IL",
+            "Apt #4, 123 Main St, Springfield IL",
+            "Apt # 4 123 Main St Springfield IL",
+            {"street": "123 Main St Apt #4", "locality": "Springfield"},
+        ],
+    ),
+    # A building of a complex and the apartment in it: one unit, before the town.
+    (
+        "US",
+        dict(house_number="123", street="MAIN ST", unit_id="2-4", locality="SPRINGFIELD"),
+        [
+            "123 Main St Bldg 2 Apt 4 Springfield IL",
+            "123 Main St, Bldg 2, Apt 4, Springfield, IL",
+            "123 Main St Bldg 2 Apt #4, Springfield IL",
         ],
     ),
     # A Finnish staircase written after the number, its apartment in a field of its own.

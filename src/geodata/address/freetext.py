@@ -32,7 +32,12 @@ from geodata.address.tables import (
     US_TYPE_ONLY_SUFFIXES,
 )
 from geodata.address.text import clean_words, free_text_tokens
-from geodata.address.unit import find_unit_start, is_unit_tokens, leading_unit_length
+from geodata.address.unit import (
+    find_unit_start,
+    is_unit_tokens,
+    leading_unit_length,
+    unit_run_length,
+)
 
 # Brackets set a part apart as a comma does: "12 High St (Rear) Exampletown", "Kaivokatu 1
 # (Asemahalli) 00100 Helsinki". A bracketed remark is never glued to the street, the
@@ -400,6 +405,26 @@ def split_british_unit_field(raw: str) -> tuple[str, str | None]:
     return raw, None
 
 
+@lru_cache(maxsize=65536)
+def split_british_number_field(raw: str) -> tuple[str, str | None]:
+    """A British house number field that holds a flat and its building, split into the
+    building's name and the flat, as free text reads them.
+
+    "Flat 3 Maple Court" (a sub-building and the building's name) and "10 Kestrel
+    House" (a number before a name of a word that names only buildings: the flat's
+    number) are the building MAPLE COURT with FLAT 3, KESTREL HOUSE with flat 10.
+    Anything else ("12", "12A", "Willow Mill", "3 Maple Court", which may be a number
+    on a street named Maple Court) is returned whole, with no unit.
+    """
+    tokens = free_text_tokens(raw)
+    length = leading_unit_length(tokens)
+    if 0 < length < len(tokens) and _is_building_name(tokens[length:]):
+        return " ".join(tokens[length:]), " ".join(tokens[:length])
+    if _is_numbered_building(tokens):
+        return " ".join(tokens[1:]), tokens[0]
+    return raw, None
+
+
 def _is_letter_before_unit(rest: Sequence[str]) -> bool:
     """Whether the words after a number-after-street house number start with its letter
     and then a unit: a lone letter, then a staircase letter or unit designator and a
@@ -599,11 +624,12 @@ def _street_unit_locality(
         return StreetLine(
             house_number, _join(tokens[:street_end]), None, _join(tokens[street_end:])
         )
+    unit_end = unit_at + unit_run_length(tokens, unit_at)
     return StreetLine(
         house_number,
         _join(tokens[:street_end]),
-        _join(tokens[unit_at : unit_at + 2]),
-        _join(tokens[street_end:unit_at] + tokens[unit_at + 2 :]),
+        _join(tokens[unit_at:unit_end]),
+        _join(tokens[street_end:unit_at] + tokens[unit_end:]),
     )
 
 
@@ -798,8 +824,9 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
         premise = house_number
     else:
         premise, street, unit, tail, after = _british_named_premise(kept)
-    if len(after) >= 2 and _county_length(after[-1]) == len(after[-1]):
-        # "..., EXAMPLETOWN, DEVON": the county after the post town is no locality.
+    if after and _county_length(after[-1]) == len(after[-1]) and (len(after) >= 2 or tail):
+        # "..., EXAMPLETOWN, DEVON", "12 FIR LANE EXAMPLETOWN, DEVON": the county after
+        # the post town is no locality.
         after = after[:-1]
     locality = _join(after[-1]) if after else _without_county(tail)
     unit = _join([*unit_tokens, *(unit or "").split()])
@@ -1073,8 +1100,9 @@ def _british_street_line(
         rest = street
     unit_at = find_unit_start(rest, 1)
     if unit_at is not None:
-        units += rest[unit_at : unit_at + 2]
-        rest = rest[:unit_at] + rest[unit_at + 2 :]
+        unit_end = unit_at + unit_run_length(rest, unit_at)
+        units += rest[unit_at:unit_end]
+        rest = rest[:unit_at] + rest[unit_end:]
     unit = _join(units)
     end = _british_street_end(rest, commas=commas)
     return house_number, _join(rest[:end]), unit, _join(rest[end:])
@@ -1427,7 +1455,22 @@ def _pop_gb_postcode(parts: list[list[str]]) -> str | None:
         return last.pop()
     if len(parts) >= 2 and len(last) <= 2 and is_gb_postcode("".join(last)):
         return " ".join(parts.pop())
+    before = last[-2] if len(last) >= 2 else parts[-2][-1] if len(parts) >= 2 else None
+    if (
+        before is not None
+        and before.isalpha()
+        and before not in UNIT_DESIGNATORS
+        and _GB_OUTWARD_CODE.fullmatch(last[-1])
+    ):
+        # "12 FIR LANE, EXAMPLETOWN, EX1": a postcode's district alone after the town
+        # names no delivery point and no town: it is left out. After a designator it
+        # is a unit's identifier ("FLAT B1").
+        last.pop()
     return None
+
+
+_GB_OUTWARD_CODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
+"""A British postcode's outward code (its district) without the inward code."""
 
 
 _COUNTRY_PREFIXES = frozenset({"FI", "FIN"})

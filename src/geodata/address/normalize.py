@@ -13,6 +13,7 @@ from geodata.address.freetext import (
     expand_finnish_abbreviations,
     has_parts,
     parse_free_text,
+    split_british_number_field,
     split_british_unit_field,
     split_house_number_field,
     split_street,
@@ -136,6 +137,10 @@ def normalize_address(
     if house_number and not unit and iso_3166_1 == "GB":
         # "12/3": a Scottish flat after its building's number (see parse_free_text).
         house_number, unit = _scottish_flat_number(house_number)
+    if house_number and not unit and iso_3166_1 == "GB":
+        # "Flat 3 Maple Court", "10 Kestrel House" in the number's field: the flat and
+        # its building, as in free text.
+        house_number, unit = split_british_number_field(house_number)
     if unit and iso_3166_1 == "GB":
         # "Flat 3 Maple Court": the building's name identifies no flat; it is the
         # premise where the record has no number, as in free text.

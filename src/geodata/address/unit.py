@@ -260,6 +260,20 @@ def find_unit_start(tokens: Sequence[str], first: int) -> int | None:
     return None
 
 
+def unit_run_length(tokens: Sequence[str], at: int) -> int:
+    """How many tokens from `at`, where `find_unit_start` found a designator, are units.
+
+    A designator and its identifier ("APT 4"), with a "#" between them that only
+    announces the identifier ("APT # 4"), and any units right after it ("BLDG 2 APT
+    4": a building of a complex and an apartment in it).
+    """
+    end = at
+    while end < len(tokens) - 1 and (end == at or find_unit_start(tokens[end:], 0) == 0):
+        step = 3 if tokens[end + 1] == "#" and end + 2 < len(tokens) else 2
+        end += step
+    return end - at
+
+
 def is_unit_tokens(tokens: Sequence[str]) -> bool:
     """Whether a comma-separated free-text part is a unit on its own ("Flat 2", "Apt 4", "#4").
 
@@ -289,6 +303,9 @@ def leading_unit_length(tokens: Sequence[str]) -> int:
         # "REAR 31 MARKET ST": a unit that needs no identifier, before the house's number.
         return 1
     if find_unit_start(tokens, 0) == 0:
+        if tokens[1] == "#" and len(tokens) >= 3:
+            # "APT # 4": the "#" only announces the identifier.
+            return 3
         # "FLAT 2 B": a letter written apart after the identifier is the identifier's,
         # unless it is a directional that starts a street ("APT 4 N MAIN ST").
         letter = tokens[2:3]
