@@ -634,6 +634,28 @@ def test_a_mistyped_thoroughfare_word_in_a_street_field_drops_the_town_after_it(
     assert (address.house_number, address.street) == ("96", "WOODWARD ROAD")
 
 
+# A US street type mistyped where the line has no type word: it ends the street, put right.
+US_MISTYPED_TYPE_CASES = [
+    (
+        dict(full_address="123 MAIN STRET SPRINGFIELD IL 62701"),
+        dict(street="MAIN ST", locality="SPRINGFIELD", postcode="62701"),
+    ),
+    (dict(full_address="123 OAK AVNEUE SPRINGFIELD IL"), dict(street="OAK AVE")),
+    (dict(full_address="123 Oak Avneue, Springfield, IL"), dict(street="OAK AVE")),
+    (dict(house_number="123", street="Cedar Boulevrad"), dict(street="CEDAR BLVD")),
+    # A line with a type word of its own keeps its words; a first word is a name.
+    (dict(full_address="123 Count Basie Way, Springfield, IL"), dict(street="COUNT BASIE WAY")),
+    (dict(house_number="123", street="Drvie In Ave"), dict(street="DRVIE IN AVE")),
+    (dict(house_number="5", street="Coutr"), dict(street="COUTR")),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), US_MISTYPED_TYPE_CASES)
+def test_a_mistyped_us_street_type_ends_the_street(normalize, fields, expected):
+    address = normalize(**fields, country="US", region="US-IL")
+    _assert_fields(address, {**expected, "reject_reason": None})
+
+
 @pytest.mark.parametrize(("text", "expected"), GB_NAMED_PREMISE_CASES)
 def test_british_named_premises(normalize, text, expected):
     address = normalize(full_address=text, country="GB", region="GB-ENG")

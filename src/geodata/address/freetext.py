@@ -548,6 +548,8 @@ def _street_unit_locality(
     tokens = _split_slashes(tokens)
     while tokens and tokens[0] == "#":
         tokens.pop(0)
+    if iso_3166_1 == "US":
+        tokens = _us_type_spelled(tokens)
     unit_at = find_unit_start(tokens, 1)
     if not split_locality:
         if unit_at is None:
@@ -981,6 +983,49 @@ def _misspelled_thoroughfares() -> dict[str, str]:
 
 _MISSPELLED_THOROUGHFARES = _misspelled_thoroughfares()
 """A thoroughfare word mistyped ("RAOD", "AVNUE", "CRESDENT") -> the word."""
+
+
+def _misspelled_us_types() -> dict[str, str]:
+    """A keying slip of a US street type spelled out -> the word, for the types that
+    are only ever a street's type (`US_TYPE_ONLY_SUFFIXES`; each one's longest singular
+    spelling, four letters or more, but ALLEY, whose slip ALLEN is a name), where the
+    slip is no suffix, unit or compass word."""
+    spelled: dict[str, str] = {}
+    for word, abbreviation in STREET_SUFFIXES.items():
+        if abbreviation in US_TYPE_ONLY_SUFFIXES - {"ALY"} and word.isalpha() and len(word) >= 4:
+            rank = (not word.endswith("S"), len(word))
+            kept = spelled.get(abbreviation)
+            if kept is None or rank > (not kept.endswith("S"), len(kept)):
+                spelled[abbreviation] = word
+    known = frozenset(STREET_SUFFIXES) | frozenset(UNIT_DESIGNATORS) | frozenset(DIRECTIONALS)
+    found: dict[str, set[str]] = {}
+    for word in spelled.values():
+        for slip in _keying_slips(word):
+            found.setdefault(slip, set()).add(word)
+    return {
+        slip: next(iter(words))
+        for slip, words in found.items()
+        if len(words) == 1 and slip not in known
+    }
+
+
+_MISSPELLED_US_TYPES = _misspelled_us_types()
+"""A US street type mistyped ("STRET", "AVNEUE", "BOULEVRAD") -> the word."""
+
+
+def _us_type_spelled(tokens: list[str]) -> list[str]:
+    """US street-line words with a mistyped type put right, when no word of the line
+    is a street type: the first slip of a type word after a name word ("MAIN STRET
+    SPRINGFIELD" is MAIN STREET in SPRINGFIELD). Without it the street would run on
+    over the town; a line with a type word of its own is left as written."""
+    if any(token in STREET_SUFFIXES for token in tokens[1:]):
+        return tokens
+    for index in range(1, len(tokens)):
+        previous = tokens[index - 1]
+        if tokens[index] in _MISSPELLED_US_TYPES and previous.isalpha():
+            if previous not in UNIT_DESIGNATORS:
+                return [*tokens[:index], _MISSPELLED_US_TYPES[tokens[index]], *tokens[index + 1 :]]
+    return tokens
 
 
 def _thoroughfare_spelled(words: list[str]) -> list[str]:
