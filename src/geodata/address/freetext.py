@@ -1021,10 +1021,9 @@ def _us_type_spelled(tokens: list[str]) -> list[str]:
     if any(token in STREET_SUFFIXES for token in tokens[1:]):
         return tokens
     for index in range(1, len(tokens)):
-        previous = tokens[index - 1]
-        if tokens[index] in _MISSPELLED_US_TYPES and previous.isalpha():
-            if previous not in UNIT_DESIGNATORS:
-                return [*tokens[:index], _MISSPELLED_US_TYPES[tokens[index]], *tokens[index + 1 :]]
+        previous, word = tokens[index - 1], tokens[index]
+        if word in _MISSPELLED_US_TYPES and previous.isalpha() and previous not in UNIT_DESIGNATORS:
+            return [*tokens[:index], _MISSPELLED_US_TYPES[word], *tokens[index + 1 :]]
     return tokens
 
 
