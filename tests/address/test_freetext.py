@@ -734,6 +734,8 @@ FI_AS_WRITTEN_CASES = [
     ("Mannerheimintie 12 as. 5, 00100 Helsinki", dict(house_number="12", unit="AS 5")),
     # The apartment in Swedish (bostad), Finland's other official language.
     ("Mannerheimvägen 12 bst 5, 00100 Helsingfors", dict(house_number="12", unit="AS 5")),
+    # Written short with a dot, it is no street word cut short ("Kaivok.").
+    ("Mannerheimvägen 12 bost. 5, 00100 Helsingfors", dict(street="MANNERHEIMVÄGEN", unit="AS 5")),
     ("Tavastvägen 3 B bostad 12", dict(house_number="3B", street="TAVASTVÄGEN", unit="AS 12")),
     # A house letter written apart, then a staircase and apartment or "as" and a number.
     (

@@ -203,7 +203,10 @@ def expand_finnish_abbreviations(text: str) -> str:
     Kajen") before the street word it belongs to."""
     text = _FI_ABBREVIATED_TYPE.sub(
         lambda m: (
-            m.group(1)
+            # "bost. 4": an apartment's designator written short is no street.
+            m.group(0)
+            if (m.group(1) + m.group(2)).upper() in UNIT_DESIGNATORS
+            else m.group(1)
             + _FI_TYPE_ENDINGS[m.group(2).lower()]
             + (" " if text[m.end() : m.end() + 1].isdigit() else "")
         ),

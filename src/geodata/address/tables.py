@@ -486,8 +486,9 @@ _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     # A British annexe: a dwelling beside or within a house ("ANNEXE, 4 MILL LANE").
     "ANNEXE": ("ANNEX",),
     # Finnish "as" (asunto, apartment): "Kauppakatu 3 as 4"; its Swedish name in Finland's
-    # other official language, "bst" (bostad): "Handelsgatan 3 bst 4", the same apartment.
-    "AS": ("ASUNTO", "BST", "BOSTAD"),
+    # other official language, "bst" or "bost." (bostad): "Handelsgatan 3 bst 4", the
+    # same apartment.
+    "AS": ("ASUNTO", "BST", "BOST", "BOSTAD"),
     "#": (),
 }
 
