@@ -1018,14 +1018,15 @@ _MISSPELLED_US_TYPES = _misspelled_us_types()
 
 def _us_type_spelled(tokens: list[str]) -> list[str]:
     """US street-line words with a mistyped type put right, when no word of the line
-    is a street type: the first slip of a type word after a name word ("MAIN STRET
-    SPRINGFIELD" is MAIN STREET in SPRINGFIELD). Without it the street would run on
+    is a street type: the first slip of a type word after a name word of two letters
+    or more ("MAIN STRET SPRINGFIELD" is MAIN STREET in SPRINGFIELD). Without it the street would run on
     over the town; a line with a type word of its own is left as written."""
     if any(token in STREET_SUFFIXES for token in tokens[1:]):
         return tokens
     for index in range(1, len(tokens)):
         previous, word = tokens[index - 1], tokens[index]
-        if word in _MISSPELLED_US_TYPES and previous.isalpha() and previous not in UNIT_DESIGNATORS:
+        name_word = len(previous) > 1 and previous.isalpha() and previous not in UNIT_DESIGNATORS
+        if word in _MISSPELLED_US_TYPES and name_word:
             return [*tokens[:index], _MISSPELLED_US_TYPES[word], *tokens[index + 1 :]]
     return tokens
 
