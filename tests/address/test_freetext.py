@@ -643,6 +643,10 @@ US_MISTYPED_TYPE_CASES = [
     (dict(full_address="123 OAK AVNEUE SPRINGFIELD IL"), dict(street="OAK AVE")),
     (dict(full_address="123 Oak Avneue, Springfield, IL"), dict(street="OAK AVE")),
     (dict(house_number="123", street="Cedar Boulevrad"), dict(street="CEDAR BLVD")),
+    (
+        dict(full_address="109 kathryn traill east davidsonville ca 94362"),
+        dict(street="KATHRYN TRL", locality="EAST DAVIDSONVILLE"),
+    ),
     # A line with a type word of its own keeps its words; a first word is a name.
     (dict(full_address="123 Count Basie Way, Springfield, IL"), dict(street="COUNT BASIE WAY")),
     (dict(house_number="123", street="Drvie In Ave"), dict(street="DRVIE IN AVE")),

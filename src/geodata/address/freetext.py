@@ -992,7 +992,8 @@ def _misspelled_us_types() -> dict[str, str]:
     """A keying slip of a US street type spelled out -> the word, for the types that
     are only ever a street's type (`US_TYPE_ONLY_SUFFIXES`; each one's longest singular
     spelling, four letters or more, but ALLEY, whose slip ALLEN is a name), where the
-    slip is no suffix, unit or compass word."""
+    slip is no suffix, unit or compass word. A slip is `_keying_slips` or a letter
+    added."""
     spelled: dict[str, str] = {}
     for word, abbreviation in STREET_SUFFIXES.items():
         if abbreviation in US_TYPE_ONLY_SUFFIXES - {"ALY"} and word.isalpha() and len(word) >= 4:
@@ -1001,9 +1002,13 @@ def _misspelled_us_types() -> dict[str, str]:
             if kept is None or rank > (not kept.endswith("S"), len(kept)):
                 spelled[abbreviation] = word
     known = frozenset(STREET_SUFFIXES) | frozenset(UNIT_DESIGNATORS) | frozenset(DIRECTIONALS)
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     found: dict[str, set[str]] = {}
     for word in spelled.values():
-        for slip in _keying_slips(word):
+        # A letter added too ("TRAILL"): read only where the line has no type word,
+        # where a plural or a surname would not end the street either.
+        added = {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in letters}
+        for slip in _keying_slips(word) | added:
             found.setdefault(slip, set()).add(word)
     return {
         slip: next(iter(words))
@@ -1018,14 +1023,20 @@ _MISSPELLED_US_TYPES = _misspelled_us_types()
 
 def _us_type_spelled(tokens: list[str]) -> list[str]:
     """US street-line words with a mistyped type put right, when no word of the line
-    is a street type: the first slip of a type word after a name word of two letters
-    or more ("MAIN STRET SPRINGFIELD" is MAIN STREET in SPRINGFIELD). Without it the street would run on
-    over the town; a line with a type word of its own is left as written."""
+    is a street type: the first slip of a type word after a name word (two letters or
+    more, no compass point): "MAIN STRET SPRINGFIELD" is MAIN STREET in SPRINGFIELD.
+    Without it the street would run on over the town; a line with a type word of its
+    own is left as written."""
     if any(token in STREET_SUFFIXES for token in tokens[1:]):
         return tokens
     for index in range(1, len(tokens)):
         previous, word = tokens[index - 1], tokens[index]
-        name_word = len(previous) > 1 and previous.isalpha() and previous not in UNIT_DESIGNATORS
+        name_word = (
+            len(previous) > 1
+            and previous.isalpha()
+            and previous not in UNIT_DESIGNATORS
+            and previous not in DIRECTIONALS
+        )
         if word in _MISSPELLED_US_TYPES and name_word:
             return [*tokens[:index], _MISSPELLED_US_TYPES[word], *tokens[index + 1 :]]
     return tokens
