@@ -17,6 +17,7 @@ from geodata.address import NormalizedAddress, normalize_address
 from geodata.checkpoints import checkpointed
 from geodata.conflation.house_letters import recover_house_letters
 from geodata.conflation.localities import with_post_towns
+from geodata.conflation.lost_units import recover_lost_units
 from geodata.params import RunParams
 from geodata.schemas import (
     ADDRESS_FIELDS,
@@ -492,8 +493,9 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
     them show: points with swapped axes (`with_swapped_points_restored`), the
     region of a record without one (`with_regions_from_neighbours`), points a
     source shares between streets (`with_shared_points_coarse`), a dependent
-    locality run together with its post town (`geodata.conflation.localities`)
-    and house letters a source lost (`geodata.conflation.house_letters`).
+    locality run together with its post town (`geodata.conflation.localities`),
+    and house letters and units a source lost (`geodata.conflation.house_letters`,
+    `geodata.conflation.lost_units`).
     """
     passthrough = [f for f in records.schema.fields if f.name not in _INPUT_TEXT]
     passthrough = [f for f in passthrough if not f.name.startswith("fix_")]
@@ -531,14 +533,17 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
         normalized = normalized.where(
             F.col("iso_3166_2").isNull() | (F.col("iso_3166_2") == run.iso_3166_2)
         )
-    # House letters a source lost are put back here, where the records are written
-    # anyway: the evidence is every valid record of the region (a narrow aggregation),
-    # the change a broadcast join (`geodata.conflation.house_letters`).
-    valid = recover_house_letters(
-        with_post_towns(
-            with_shared_points_coarse(
-                normalized.where(F.col("reason").isNull()).select(
-                    *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
+    # House letters and units a source lost are put back here, where the records are
+    # written anyway: the evidence is every valid record of the region (narrow
+    # aggregations), each change a broadcast join (`geodata.conflation.house_letters`,
+    # `geodata.conflation.lost_units`).
+    valid = recover_lost_units(
+        recover_house_letters(
+            with_post_towns(
+                with_shared_points_coarse(
+                    normalized.where(F.col("reason").isNull()).select(
+                        *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
+                    )
                 )
             )
         )

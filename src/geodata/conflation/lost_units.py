@@ -1,0 +1,80 @@
+"""Units a source lost: "9 Griffin St" where the address is "9 Griffin St Apt 5".
+
+A unit (a flat, an apartment, a suite) is part of the address: 9 Griffin St and
+Apt 5 there are two addresses where both exist, and the hard rules keep them
+apart. Some sources give buildings, not units, though (a file of premises, a form
+without a unit line), and then their record of Apt 5 reads 9 Griffin St. What the
+records of the building say settles which, as for house letters
+(`geodata.conflation.house_letters`):
+
+- a record without a unit takes the unit when the other sources give its house
+  number on its street with exactly one unit,
+- and never when another source gives that number there without a unit (the
+  building then exists as an address of its own), or when its own source gives the
+  number with a unit there too (a source that writes units knows them).
+
+A building whose records name two units or more leaves it as it is: which of them
+the record meant is not known.
+
+"There" is the region, the street's phonetic key (so that a typo in the street
+still counts) and the house number as written canonically (its letter, or the
+building's name for a premise without a number).
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from geodata.conflation.blocking import is_cluster_member
+
+_PLACE = ("iso_3166_2", "street_phonetic", "house_number")
+"""What "the same house number on the same street" compares."""
+
+
+def recover_lost_units(records: DataFrame) -> DataFrame:
+    """`records` with the unit their source lost put back where the building tells.
+
+    Args:
+        records: Canonical records (`house_number`, `unit`, `unit_id`,
+            `street_phonetic`, `iso_3166_2`, `source`); only cluster members are read
+            to decide, every row is returned.
+
+    Returns:
+        The same rows and columns; a record whose unit is recovered has the unit's
+        id as `unit_id` and, as `unit`, the way most of the other records write it.
+    """
+    members = records.where(
+        is_cluster_member()
+        & F.col("house_number").isNotNull()
+        & F.col("street_phonetic").isNotNull()
+    )
+    has_unit = F.col("unit_id").isNotNull()
+    # One aggregation of the narrow key columns: the unit ids, and the sources with and
+    # without a unit, per house number on a street (collect_set skips the nulls of `when`).
+    places = members.groupBy(*_PLACE).agg(
+        F.collect_set(F.when(has_unit, F.col("unit_id"))).alias("unit_ids"),
+        F.mode(F.when(has_unit, F.col("unit"))).alias("_unit"),
+        F.collect_set(F.when(has_unit, F.col("source"))).alias("unit_sources"),
+        F.collect_set(F.when(~has_unit, F.col("source"))).alias("plain_sources"),
+    )
+    lost = places.where(
+        (F.size("unit_ids") == 1)
+        & (F.size("plain_sources") == 1)
+        & ~F.array_contains("unit_sources", F.col("plain_sources")[0])
+    ).select(
+        *_PLACE,
+        F.col("plain_sources")[0].alias("source"),
+        F.col("unit_ids")[0].alias("_unit_id"),
+        "_unit",
+    )
+    recovered = F.col("unit_id").isNull() & F.col("_unit_id").isNotNull()
+    # One row per building whose unit a source lost (a small share of the buildings
+    # with units): broadcast, so that the wide records are read and written where they
+    # stand instead of shuffled to meet it.
+    return (
+        records.join(F.broadcast(lost), [*_PLACE, "source"], "left")
+        .withColumn("unit", F.when(recovered, F.col("_unit")).otherwise(F.col("unit")))
+        .withColumn("unit_id", F.when(recovered, F.col("_unit_id")).otherwise(F.col("unit_id")))
+        .select(*records.columns)
+    )
