@@ -35,20 +35,44 @@ def test_a_lost_unit_comes_back_when_the_building_has_one_unit_and_no_plain_addr
 
 
 def test_a_building_another_source_gives_without_a_unit_is_an_address_of_its_own(spark):
-    units = _units(spark, [_us("a", "1", "9", "APT 5"), _us("b", "1", "9"), _us("c", "1", "9")])
+    units = _units(
+        spark,
+        [
+            _us("a", "1", "9", "APT 5"),
+            _us("d", "1", "9", "APT 5"),
+            _us("b", "1", "9"),
+            _us("c", "1", "9"),
+        ],
+    )
     assert units[("b", "1")] == (None, None)
+    assert units[("c", "1")] == (None, None)
+
+
+def test_a_unit_one_source_alone_gives_may_be_one_of_several(spark):
+    units = _units(
+        spark, [_us("a", "1", "9", "APT 5"), _us("a", "2", "9", "# 5"), _us("c", "1", "9")]
+    )
     assert units[("c", "1")] == (None, None)
 
 
 def test_no_unit_is_guessed_between_two(spark):
     units = _units(
-        spark, [_us("a", "1", "9", "APT 5"), _us("a", "2", "9", "APT 6"), _us("c", "1", "9")]
+        spark,
+        [
+            _us("a", "1", "9", "APT 5"),
+            _us("b", "1", "9", "APT 5"),
+            _us("a", "2", "9", "APT 6"),
+            _us("b", "2", "9", "APT 6"),
+            _us("c", "1", "9"),
+        ],
     )
     assert units[("c", "1")] == (None, None)
 
 
 def test_a_source_that_writes_units_there_knows_them(spark):
-    units = _units(spark, [_us("a", "1", "9", "APT 5"), _us("a", "2", "9")])
+    units = _units(
+        spark, [_us("a", "1", "9", "APT 5"), _us("b", "1", "9", "APT 5"), _us("a", "2", "9")]
+    )
     assert units[("a", "2")] == (None, None)
 
 
@@ -57,6 +81,7 @@ def test_only_the_same_house_number_on_the_same_street_counts(spark):
         spark,
         [
             _us("a", "1", "9", "APT 5"),
+            _us("b", "1", "9", "APT 5"),
             _us("c", "1", "9B"),
             _us("c", "2", "9", street="ELM ST"),
             _us("c", "3", "9", iso_3166_2="US-NV"),
@@ -72,6 +97,7 @@ def test_a_named_building_without_a_number_counts_as_its_number(spark):
         spark,
         [
             _us("a", "1", "BURNS MILL", "FLAT 1", street="POTTS ROAD", iso_3166_2="GB-ENG"),
+            _us("b", "1", "BURNS MILL", "FLAT 1", street="POTTS ROAD", iso_3166_2="GB-ENG"),
             _us("c", "1", "BURNS MILL", street="POTTS ROAD", iso_3166_2="GB-ENG"),
         ],
     )
@@ -83,6 +109,7 @@ def test_corrections_neither_give_nor_take_a_unit(spark):
         spark,
         [
             _us("a", "1", "9", "APT 5"),
+            _us("b", "1", "9", "APT 5"),
             _us("user_corrections", "1", "9", action="fix"),
             _us("c", "1", "9"),
         ],

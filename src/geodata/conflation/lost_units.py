@@ -8,7 +8,8 @@ records of the building say settles which, as for house letters
 (`geodata.conflation.house_letters`):
 
 - a record without a unit takes the unit when the other sources give its house
-  number on its street with exactly one unit,
+  number on its street with exactly one unit, and at least two of them do (a unit
+  one source alone gives may be one of several that no other source lists),
 - and never when another source gives that number there without a unit (the
   building then exists as an address of its own), or when its own source gives the
   number with a unit there too (a source that writes units knows them).
@@ -27,6 +28,11 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from geodata.conflation.blocking import is_cluster_member
+
+MIN_UNIT_SOURCES = 2
+"""Sources that must give the building's one unit. A unit only one source gives may
+be one of several the building has, the others given by no source: the record that
+lost its unit may be one of those."""
 
 _PLACE = ("iso_3166_2", "street_phonetic", "house_number")
 """What "the same house number on the same street" compares."""
@@ -60,6 +66,7 @@ def recover_lost_units(records: DataFrame) -> DataFrame:
     )
     lost = places.where(
         (F.size("unit_ids") == 1)
+        & (F.size("unit_sources") >= MIN_UNIT_SOURCES)
         & (F.size("plain_sources") == 1)
         & ~F.array_contains("unit_sources", F.col("plain_sources")[0])
     ).select(
