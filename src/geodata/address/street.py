@@ -138,8 +138,8 @@ def _bilingual_key(text: str) -> str | None:
     """One phonetic key for the Finnish and the Swedish name of a street.
 
     The name without its type (`FI_SV_STREET_TYPES`, as an ending or a word of its
-    own) and without a genitive ending (Swedish "-s"; Finnish "-in" after a
-    consonant, else "-n"), as a metaphone key, then the type in Finnish:
+    own) and without a genitive ending (Swedish "-s"; else Finnish "-in" after a
+    consonant, or "-n"), as a metaphone key, then the type in Finnish:
     "RUNOKYLÄNPOLKU" and "RUNOKYLÄSTIGEN" are both "RNKL POLKU", "MANNERHEIMINTIE"
     and "MANNERHEIMVÄGEN" both "MNRHM TIE". An adjective that begins the name is read
     in Finnish (`FI_SV_NAME_ADJECTIVES`): "SÖDRA ESPLANADEN" and "ETELÄESPLANADI",
@@ -159,8 +159,9 @@ def _bilingual_key(text: str) -> str | None:
     name = [_FI_SV_ADJECTIVES_FOLDED.get(name[0], name[0]), *name[1:]]
     last = name[-1]
     if last.endswith("S"):
+        # Swedish: the genitive is the "-s" alone ("SNELLMANS" is SNELLMAN's).
         last = last[:-1]
-    if len(last) > 3 and last.endswith("IN") and last[-3] not in _VOWELS:
+    elif len(last) > 3 and last.endswith("IN") and last[-3] not in _VOWELS:
         last = last[:-2]
     elif last.endswith("N"):
         last = last[:-1]
@@ -277,6 +278,11 @@ def _numeric_ordinal(word: str) -> str:
     return f"{match.group(1)}{suffix}"
 
 
+_LONG_FIRST_VOWEL = re.compile(r"^([AEIOUYÄÖÅ])\1+")
+"""A word's first vowel doubled ("EERIKIN", "AARON"): metaphone drops such a vowel
+whole, so "EERIKIN" would key apart from "ERIKS"; it is read single."""
+
+
 def street_phonetic(base: str) -> str | None:
     """Phonetic key of a street base name: metaphone per word, words with digits kept as-is.
 
@@ -289,5 +295,8 @@ def street_phonetic(base: str) -> str | None:
         The key without spaces ("MN", "1ST", "HMNT"), or None if it comes out empty.
     """
     words: Sequence[str] = base.split()
-    key = "".join(word if _HAS_DIGIT.search(word) else jellyfish.metaphone(word) for word in words)
+    key = "".join(
+        word if _HAS_DIGIT.search(word) else jellyfish.metaphone(_LONG_FIRST_VOWEL.sub(r"\1", word))
+        for word in words
+    )
     return key.replace(" ", "") or None
