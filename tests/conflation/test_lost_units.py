@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geodata.conflation.lost_units import recover_lost_units
+from geodata.conflation.lost_units import recover_lost_letters_and_units, recover_lost_units
 from tests.conflation.records import enriched_frame, enriched_record
 
 
@@ -116,3 +116,17 @@ def test_corrections_neither_give_nor_take_a_unit(spark):
     )
     assert units[("user_corrections", "1")] == (None, None)
     assert units[("c", "1")] == ("APT 5", "5")
+
+
+def test_a_record_that_lost_its_letter_and_its_unit_gets_both_back(spark):
+    rows = [
+        _us("a", "1", "15B", "A 3", street="KAIVOKATU", iso_3166_2="FI-18"),
+        _us("b", "1", "15B", "A 3", street="KAIVOKATU", iso_3166_2="FI-18"),
+        _us("c", "1", "15", street="KAIVOKATU", iso_3166_2="FI-18"),
+        _us("c", "2", "17", street="KAIVOKATU", iso_3166_2="FI-18"),
+    ]
+    out = recover_lost_letters_and_units(enriched_frame(spark, rows))
+    got = {(r.source, r.source_record_id): (r.house_number, r.unit_id) for r in out.collect()}
+    assert got[("c", "1")] == ("15B", "3")
+    assert got[("c", "2")] == ("17", None)
+    assert out.columns == enriched_frame(spark, rows).columns

@@ -29,17 +29,17 @@ _HOUSE_LETTER = "^[A-Z]$"
 """A suffix that is one letter (not a range "-12" or a fraction "1/2")."""
 
 
-def recover_house_letters(records: DataFrame) -> DataFrame:
-    """`records` with the house letter their source lost put back where the street tells.
+LETTER_EVIDENCE = (*_PLACE, "hn_suffix", "house_number", "source")
+"""The columns `lost_letters` reads."""
+
+
+def lost_letters(records: DataFrame) -> DataFrame:
+    """The letters sources lost: `iso_3166_2`, `street_phonetic`, `hn_int`, `source`,
+    `_letter`, one row per number whose letter `source` lost (few rows).
 
     Args:
-        records: Canonical records (`hn_int`, `hn_suffix`, `house_number`,
-            `street_phonetic`, `iso_3166_2`, `source`); only cluster members are
-            read to decide, every row is returned.
-
-    Returns:
-        The same rows and columns; a record whose letter is recovered has it as
-        `hn_suffix` and at the end of `house_number` ("15" becomes "15B").
+        records: Canonical records, or just their `LETTER_EVIDENCE` and `action`; only
+            cluster members with a number are read.
     """
     members = records.where(is_cluster_member() & F.col("hn_int").isNotNull())
     is_lettered = F.col("hn_suffix").rlike(_HOUSE_LETTER)
@@ -56,7 +56,7 @@ def recover_house_letters(records: DataFrame) -> DataFrame:
             ),
         )
     )
-    lost = places.where(
+    return places.where(
         (F.size("letters") == 1)
         & (F.size("plain_sources") == 1)
         & ~F.array_contains("lettered_sources", F.col("plain_sources")[0])
@@ -65,6 +65,11 @@ def recover_house_letters(records: DataFrame) -> DataFrame:
         F.col("plain_sources")[0].alias("source"),
         F.col("letters")[0].alias("_letter"),
     )
+
+
+def with_letters(records: DataFrame, lost: DataFrame) -> DataFrame:
+    """`records` with the letters of `lost` (`lost_letters`) put back: as `hn_suffix`
+    and at the end of `house_number` ("15" becomes "15B"). The same rows and columns."""
     letter = F.when(F.col("hn_suffix").isNull(), F.col("_letter"))
     # One row per number whose letter a source lost (a small share of the lettered
     # numbers, themselves a small share of a region's): broadcast, so that the wide
@@ -82,3 +87,18 @@ def recover_house_letters(records: DataFrame) -> DataFrame:
         )
         .select(*records.columns)
     )
+
+
+def recover_house_letters(records: DataFrame) -> DataFrame:
+    """`records` with the house letter their source lost put back where the street tells.
+
+    Args:
+        records: Canonical records (`hn_int`, `hn_suffix`, `house_number`,
+            `street_phonetic`, `iso_3166_2`, `source`); only cluster members are read
+            to decide, every row is returned.
+
+    Returns:
+        The same rows and columns; a record whose letter is recovered has it as
+        `hn_suffix` and at the end of `house_number` ("15" becomes "15B").
+    """
+    return with_letters(records, lost_letters(records))

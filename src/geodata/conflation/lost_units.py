@@ -27,7 +27,9 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from geodata.checkpoints import checkpointed
 from geodata.conflation.blocking import is_cluster_member
+from geodata.conflation.house_letters import LETTER_EVIDENCE, lost_letters, with_letters
 
 MIN_UNIT_SOURCES = 2
 """Sources that must give the building's one unit. A unit only one source gives may
@@ -36,6 +38,58 @@ lost its unit may be one of those."""
 
 _PLACE = ("iso_3166_2", "street_phonetic", "house_number")
 """What "the same house number on the same street" compares."""
+
+
+UNIT_EVIDENCE = (*_PLACE, "unit", "unit_id", "source")
+"""The columns `lost_units` reads."""
+
+
+def lost_units(records: DataFrame) -> DataFrame:
+    """The units sources lost: `iso_3166_2`, `street_phonetic`, `house_number`,
+    `source`, `_unit_id`, `_unit`, one row per building whose unit `source` lost (few).
+
+    Args:
+        records: Canonical records, or just their `UNIT_EVIDENCE` and `action`; only
+            cluster members with a house number and a street are read.
+    """
+    placed = F.col("house_number").isNotNull() & F.col("street_phonetic").isNotNull()
+    members = records.where(is_cluster_member() & placed)
+    has_unit = F.col("unit_id").isNotNull()
+    # One aggregation of the narrow key columns: the unit ids, and the sources with and
+    # without a unit, per house number on a street (collect_set skips the nulls of `when`).
+    places = members.groupBy(*_PLACE).agg(
+        F.collect_set(F.when(has_unit, F.col("unit_id"))).alias("unit_ids"),
+        F.mode(F.when(has_unit, F.col("unit"))).alias("_unit"),
+        F.collect_set(F.when(has_unit, F.col("source"))).alias("unit_sources"),
+        F.collect_set(F.when(~has_unit, F.col("source"))).alias("plain_sources"),
+    )
+    return places.where(
+        (F.size("unit_ids") == 1)
+        & (F.size("unit_sources") >= MIN_UNIT_SOURCES)
+        & (F.size("plain_sources") == 1)
+        & ~F.array_contains("unit_sources", F.col("plain_sources")[0])
+    ).select(
+        *_PLACE,
+        F.col("plain_sources")[0].alias("source"),
+        F.col("unit_ids")[0].alias("_unit_id"),
+        "_unit",
+    )
+
+
+def with_units(records: DataFrame, lost: DataFrame) -> DataFrame:
+    """`records` with the units of `lost` (`lost_units`) put back: the unit's id as
+    `unit_id` and, as `unit`, the way most of the other records write it. The same
+    rows and columns."""
+    recovered = F.col("unit_id").isNull() & F.col("_unit_id").isNotNull()
+    # One row per building whose unit a source lost (a small share of the buildings
+    # with units): broadcast, so that the wide records are read and written where they
+    # stand instead of shuffled to meet it.
+    return (
+        records.join(F.broadcast(lost), [*_PLACE, "source"], "left")
+        .withColumn("unit", F.when(recovered, F.col("_unit")).otherwise(F.col("unit")))
+        .withColumn("unit_id", F.when(recovered, F.col("_unit_id")).otherwise(F.col("unit_id")))
+        .select(*records.columns)
+    )
 
 
 def recover_lost_units(records: DataFrame) -> DataFrame:
@@ -50,38 +104,27 @@ def recover_lost_units(records: DataFrame) -> DataFrame:
         The same rows and columns; a record whose unit is recovered has the unit's
         id as `unit_id` and, as `unit`, the way most of the other records write it.
     """
-    members = records.where(
-        is_cluster_member()
-        & F.col("house_number").isNotNull()
-        & F.col("street_phonetic").isNotNull()
-    )
-    has_unit = F.col("unit_id").isNotNull()
-    # One aggregation of the narrow key columns: the unit ids, and the sources with and
-    # without a unit, per house number on a street (collect_set skips the nulls of `when`).
-    places = members.groupBy(*_PLACE).agg(
-        F.collect_set(F.when(has_unit, F.col("unit_id"))).alias("unit_ids"),
-        F.mode(F.when(has_unit, F.col("unit"))).alias("_unit"),
-        F.collect_set(F.when(has_unit, F.col("source"))).alias("unit_sources"),
-        F.collect_set(F.when(~has_unit, F.col("source"))).alias("plain_sources"),
-    )
-    lost = places.where(
-        (F.size("unit_ids") == 1)
-        & (F.size("unit_sources") >= MIN_UNIT_SOURCES)
-        & (F.size("plain_sources") == 1)
-        & ~F.array_contains("unit_sources", F.col("plain_sources")[0])
-    ).select(
-        *_PLACE,
-        F.col("plain_sources")[0].alias("source"),
-        F.col("unit_ids")[0].alias("_unit_id"),
-        "_unit",
-    )
-    recovered = F.col("unit_id").isNull() & F.col("_unit_id").isNotNull()
-    # One row per building whose unit a source lost (a small share of the buildings
-    # with units): broadcast, so that the wide records are read and written where they
-    # stand instead of shuffled to meet it.
-    return (
-        records.join(F.broadcast(lost), [*_PLACE, "source"], "left")
-        .withColumn("unit", F.when(recovered, F.col("_unit")).otherwise(F.col("unit")))
-        .withColumn("unit_id", F.when(recovered, F.col("_unit_id")).otherwise(F.col("unit_id")))
-        .select(*records.columns)
-    )
+    return with_units(records, lost_units(records))
+
+
+def recover_lost_letters_and_units(records: DataFrame) -> DataFrame:
+    """`records` with the house letters (`geodata.conflation.house_letters`), then the
+    units, their sources lost put back.
+
+    The evidence of both is a few narrow columns of the cluster members: kept once,
+    so that the records' lineage (every correction before this one) is computed twice
+    in all, once for the evidence and once as the records are written, however many
+    aggregations read the evidence. The units are judged on the numbers with their
+    letters back.
+
+    Args:
+        records: Canonical records.
+
+    Returns:
+        The same rows and columns.
+    """
+    evidence = dict.fromkeys([*LETTER_EVIDENCE, *UNIT_EVIDENCE, "hn_int", "action"])
+    keys = records.where(is_cluster_member()).select(*evidence).transform(checkpointed)
+    letters = lost_letters(keys).transform(checkpointed)
+    units = lost_units(with_letters(keys, letters))
+    return with_units(with_letters(records, letters), units)

@@ -15,9 +15,8 @@ from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.address import NormalizedAddress, normalize_address
 from geodata.checkpoints import checkpointed
-from geodata.conflation.house_letters import recover_house_letters
 from geodata.conflation.localities import with_post_towns
-from geodata.conflation.lost_units import recover_lost_units
+from geodata.conflation.lost_units import recover_lost_letters_and_units
 from geodata.params import RunParams
 from geodata.schemas import (
     ADDRESS_FIELDS,
@@ -534,16 +533,14 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
             F.col("iso_3166_2").isNull() | (F.col("iso_3166_2") == run.iso_3166_2)
         )
     # House letters and units a source lost are put back here, where the records are
-    # written anyway: the evidence is every valid record of the region (narrow
-    # aggregations), each change a broadcast join (`geodata.conflation.house_letters`,
-    # `geodata.conflation.lost_units`).
-    valid = recover_lost_units(
-        recover_house_letters(
-            with_post_towns(
-                with_shared_points_coarse(
-                    normalized.where(F.col("reason").isNull()).select(
-                        *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
-                    )
+    # written anyway: the evidence is a few columns of every valid record of the region
+    # (kept once, then aggregated), each change a broadcast join
+    # (`geodata.conflation.lost_units.recover_lost_letters_and_units`).
+    valid = recover_lost_letters_and_units(
+        with_post_towns(
+            with_shared_points_coarse(
+                normalized.where(F.col("reason").isNull()).select(
+                    *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
                 )
             )
         )
