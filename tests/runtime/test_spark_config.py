@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from kedro.io import DataCatalog, MemoryDataset
 
 from geodata import settings
@@ -106,3 +108,29 @@ def test_the_demo_region_is_a_small_run_of_the_local_environment():
     large = resolve_spark_config(spark_yml, REPO, 1_000 * MB)["spark.driver.extraJavaOptions"]
     assert "TieredStopAtLevel=1" in small
     assert "TieredStopAtLevel=1" not in large
+
+
+def _jvm_flag(options: str, flag: str) -> int:
+    """The value the JVM resolves for a numeric `-XX` flag under these options."""
+    shown = subprocess.run(
+        ["java", *options.split(), "-XX:+PrintFlagsFinal", "-version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for line in shown.splitlines():
+        words = line.split()
+        if len(words) >= 4 and words[1] == flag:
+            return int(words[3])
+    raise AssertionError(f"the JVM shows no {flag}")
+
+
+@pytest.mark.parametrize(
+    "key", ["spark.driver.extraJavaOptions", "geodata.small_run.driver_java_options"]
+)
+def test_the_local_driver_options_leave_room_for_the_code_a_run_compiles(key):
+    # With C1 alone the JVM reserves 48 MB for compiled code; the demo region's run fills
+    # that, the JVM stops compiling, and a task fails reading a lambda. Both driver option
+    # sets must leave the 240 MB the JVM reserves by default with both compilers.
+    options = yaml.safe_load((REPO / "conf/local/spark.yml").read_text())[key]
+    assert _jvm_flag(options, "ReservedCodeCacheSize") >= 240 * MB
