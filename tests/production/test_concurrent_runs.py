@@ -38,7 +38,8 @@ spark.app.name: geodata
 spark.ui.enabled: false
 spark.ui.showConsoleProgress: false
 spark.driver.memory: 2g
-spark.driver.extraJavaOptions: -XX:+UseParallelGC -XX:TieredStopAtLevel=1
+spark.driver.extraJavaOptions: >-
+  -XX:+UseParallelGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m
 spark.sql.shuffle.partitions: 1
 spark.default.parallelism: 1
 spark.sql.adaptive.enabled: false
