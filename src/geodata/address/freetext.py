@@ -419,10 +419,10 @@ def split_british_number_field(raw: str) -> tuple[str, str | None]:
     Anything else ("12", "12A", "Willow Mill", "3 Maple Court", which may be a number
     on a street named Maple Court) is returned whole, with no unit.
     """
+    flat, building = split_british_unit_field(raw)
+    if building is not None:
+        return building, flat
     tokens = free_text_tokens(raw)
-    length = leading_unit_length(tokens)
-    if 0 < length < len(tokens) and _is_building_name(tokens[length:]):
-        return " ".join(tokens[length:]), " ".join(tokens[:length])
     if _is_numbered_building(tokens):
         return " ".join(tokens[1:]), tokens[0]
     return raw, None
@@ -951,6 +951,9 @@ def _scottish_flats(parts: list[list[str]]) -> list[list[str]]:
     return read
 
 
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 def _keying_slips(word: str) -> set[str]:
     """What one slip of the keys makes of a thoroughfare word: two neighbouring letters
     swapped ("RAOD", "LAEN"), and for a word of five letters or more a letter lost
@@ -958,11 +961,10 @@ def _keying_slips(word: str) -> set[str]:
     and surnames of the shorter words: "GROVES", "GREENE"), and so is a slip shorter
     than five letters or the word without its last letter ("FIELD" for "FIELDS"): too
     often a word of its own."""
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     slips = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
     if len(word) >= 5:
         typed = {word[:i] + word[i + 1 :] for i in range(len(word))}
-        typed |= {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in letters}
+        typed |= {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in _LETTERS}
         slips |= {slip for slip in typed if len(slip) >= 5} - {word[:-1]}
     return slips - {word}
 
@@ -971,12 +973,18 @@ def _misspelled_thoroughfares() -> dict[str, str]:
     """A keying slip of one spelled-out thoroughfare word (four letters or more) -> the
     word, where the slip is no thoroughfare, building or unit word itself and no slip of
     another thoroughfare word."""
+    words = [word for word in GB_THOROUGHFARE_TYPES if len(word) >= 4 and word.isalpha()]
     known = GB_THOROUGHFARE_TYPES | GB_BUILDING_WORDS | frozenset(UNIT_DESIGNATORS)
+    return _unambiguous_slips({word: _keying_slips(word) for word in words}, known)
+
+
+def _unambiguous_slips(slips: dict[str, set[str]], known: frozenset[str]) -> dict[str, str]:
+    """Each slip -> the one word it is a slip of (`slips`: word -> its slips), leaving
+    out a slip of two words and one that is a `known` word itself."""
     found: dict[str, set[str]] = {}
-    for word in GB_THOROUGHFARE_TYPES:
-        if len(word) >= 4 and word.isalpha():
-            for slip in _keying_slips(word):
-                found.setdefault(slip, set()).add(word)
+    for word, of_word in slips.items():
+        for slip in of_word:
+            found.setdefault(slip, set()).add(word)
     return {
         slip: next(iter(words))
         for slip, words in found.items()
@@ -1002,19 +1010,16 @@ def _misspelled_us_types() -> dict[str, str]:
             if kept is None or rank > (not kept.endswith("S"), len(kept)):
                 spelled[abbreviation] = word
     known = frozenset(STREET_SUFFIXES) | frozenset(UNIT_DESIGNATORS) | frozenset(DIRECTIONALS)
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    found: dict[str, set[str]] = {}
-    for word in spelled.values():
-        # A letter added too ("TRAILL"): read only where the line has no type word,
-        # where a plural or a surname would not end the street either.
-        added = {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in letters}
-        for slip in _keying_slips(word) | added:
-            found.setdefault(slip, set()).add(word)
-    return {
-        slip: next(iter(words))
-        for slip, words in found.items()
-        if len(words) == 1 and slip not in known
-    }
+    # A letter added too ("TRAILL"): read only where the line has no type word, where a
+    # plural or a surname would not end the street either.
+    return _unambiguous_slips(
+        {
+            word: _keying_slips(word)
+            | {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS}
+            for word in spelled.values()
+        },
+        known,
+    )
 
 
 _MISSPELLED_US_TYPES = _misspelled_us_types()

@@ -135,12 +135,12 @@ def normalize_address(
         # "15 b A 3", "12 FLAT 3": a unit written in the house number's field.
         house_number, unit = split_house_number_field(house_number)
     if house_number and not unit and iso_3166_1 == "GB":
-        # "12/3": a Scottish flat after its building's number (see parse_free_text).
+        # "12/3": a Scottish flat after its building's number (see parse_free_text);
+        # "Flat 3 Maple Court", "10 Kestrel House": the flat and its building, as in
+        # free text.
         house_number, unit = _scottish_flat_number(house_number)
-    if house_number and not unit and iso_3166_1 == "GB":
-        # "Flat 3 Maple Court", "10 Kestrel House" in the number's field: the flat and
-        # its building, as in free text.
-        house_number, unit = split_british_number_field(house_number)
+        if not unit:
+            house_number, unit = split_british_number_field(house_number)
     if unit and iso_3166_1 == "GB":
         # "Flat 3 Maple Court": the building's name identifies no flat; it is the
         # premise where the record has no number, as in free text.
