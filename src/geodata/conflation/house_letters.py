@@ -17,7 +17,9 @@ still counts) and the number's integer.
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame
+from collections.abc import Sequence
+
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from geodata.conflation.blocking import is_cluster_member
@@ -33,38 +35,63 @@ LETTER_EVIDENCE = (*_PLACE, "hn_suffix", "house_number", "source")
 """The columns `lost_letters` reads."""
 
 
+def lost_by_one_source(
+    members: DataFrame,
+    place: Sequence[str],
+    value: str,
+    *,
+    min_sources: int = 1,
+    **extra: Column,
+) -> DataFrame:
+    """Where one source lost a part the others give: `place`, `source`, `_value` and
+    the `extra` aggregates, one row per place whose records without `value` come from
+    exactly one source, whose records with it give exactly one value from at least
+    `min_sources` sources, and whose plain source gives the value there nowhere itself.
+
+    Args:
+        members: The records that count (narrow columns suffice).
+        place: The columns that make "the same place".
+        value: The column a source may have lost (null where it did).
+        min_sources: Sources that must give the value.
+        extra: More aggregates per place, kept beside the value.
+    """
+    given = F.col(value).isNotNull()
+    # One aggregation of the narrow key columns: the values, and the sources with and
+    # without one, per place (collect_set skips the nulls of `when`).
+    places = members.groupBy(*place).agg(
+        F.collect_set(value).alias("_values"),
+        F.collect_set(F.when(given, F.col("source"))).alias("_given_by"),
+        F.collect_set(F.when(~given, F.col("source"))).alias("_plain"),
+        *[aggregate.alias(name) for name, aggregate in extra.items()],
+    )
+    return places.where(
+        (F.size("_values") == 1)
+        & (F.size("_given_by") >= min_sources)
+        & (F.size("_plain") == 1)
+        & ~F.array_contains("_given_by", F.col("_plain")[0])
+    ).select(
+        *place,
+        F.col("_plain")[0].alias("source"),
+        F.col("_values")[0].alias("_value"),
+        *extra,
+    )
+
+
 def lost_letters(records: DataFrame) -> DataFrame:
     """The letters sources lost: `iso_3166_2`, `street_phonetic`, `hn_int`, `source`,
     `_letter`, one row per number whose letter `source` lost (few rows).
 
     Args:
         records: Canonical records, or just their `LETTER_EVIDENCE` and `action`; only
-            cluster members with a number are read.
+            cluster members with a number and no suffix or a letter are read.
     """
-    members = records.where(is_cluster_member() & F.col("hn_int").isNotNull())
     is_lettered = F.col("hn_suffix").rlike(_HOUSE_LETTER)
-    # One aggregation of the narrow key columns: the letters, and the sources with and
-    # without one, per number on a street (collect_set skips the nulls of `when`).
-    places = (
-        members.where(F.col("hn_suffix").isNull() | is_lettered)
-        .groupBy(*_PLACE)
-        .agg(
-            F.collect_set(F.when(is_lettered, F.col("hn_suffix"))).alias("letters"),
-            F.collect_set(F.when(is_lettered, F.col("source"))).alias("lettered_sources"),
-            F.collect_set(F.when(F.col("hn_suffix").isNull(), F.col("source"))).alias(
-                "plain_sources"
-            ),
-        )
+    members = records.where(
+        is_cluster_member()
+        & F.col("hn_int").isNotNull()
+        & (F.col("hn_suffix").isNull() | is_lettered)
     )
-    return places.where(
-        (F.size("letters") == 1)
-        & (F.size("plain_sources") == 1)
-        & ~F.array_contains("lettered_sources", F.col("plain_sources")[0])
-    ).select(
-        *_PLACE,
-        F.col("plain_sources")[0].alias("source"),
-        F.col("letters")[0].alias("_letter"),
-    )
+    return lost_by_one_source(members, _PLACE, "hn_suffix").withColumnRenamed("_value", "_letter")
 
 
 def with_letters(records: DataFrame, lost: DataFrame) -> DataFrame:

@@ -29,7 +29,12 @@ from pyspark.sql import functions as F
 
 from geodata.checkpoints import checkpointed
 from geodata.conflation.blocking import is_cluster_member
-from geodata.conflation.house_letters import LETTER_EVIDENCE, lost_letters, with_letters
+from geodata.conflation.house_letters import (
+    LETTER_EVIDENCE,
+    lost_by_one_source,
+    lost_letters,
+    with_letters,
+)
 
 MIN_UNIT_SOURCES = 2
 """Sources that must give the building's one unit. A unit only one source gives may
@@ -54,26 +59,10 @@ def lost_units(records: DataFrame) -> DataFrame:
     """
     placed = F.col("house_number").isNotNull() & F.col("street_phonetic").isNotNull()
     members = records.where(is_cluster_member() & placed)
-    has_unit = F.col("unit_id").isNotNull()
-    # One aggregation of the narrow key columns: the unit ids, and the sources with and
-    # without a unit, per house number on a street (collect_set skips the nulls of `when`).
-    places = members.groupBy(*_PLACE).agg(
-        F.collect_set(F.when(has_unit, F.col("unit_id"))).alias("unit_ids"),
-        F.mode(F.when(has_unit, F.col("unit"))).alias("_unit"),
-        F.collect_set(F.when(has_unit, F.col("source"))).alias("unit_sources"),
-        F.collect_set(F.when(~has_unit, F.col("source"))).alias("plain_sources"),
-    )
-    return places.where(
-        (F.size("unit_ids") == 1)
-        & (F.size("unit_sources") >= MIN_UNIT_SOURCES)
-        & (F.size("plain_sources") == 1)
-        & ~F.array_contains("unit_sources", F.col("plain_sources")[0])
-    ).select(
-        *_PLACE,
-        F.col("plain_sources")[0].alias("source"),
-        F.col("unit_ids")[0].alias("_unit_id"),
-        "_unit",
-    )
+    written = F.mode(F.when(F.col("unit_id").isNotNull(), F.col("unit")))
+    return lost_by_one_source(
+        members, _PLACE, "unit_id", min_sources=MIN_UNIT_SOURCES, _unit=written
+    ).withColumnRenamed("_value", "_unit_id")
 
 
 def with_units(records: DataFrame, lost: DataFrame) -> DataFrame:
