@@ -1489,3 +1489,17 @@ def test_a_lone_line_is_a_street_when_it_ends_in_a_street_type(normalize, countr
     assert address.street == street
     assert address.house_number is None
     assert (address.reject_reason == "unparseable_address") == (street is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("12 to 14 High Street, Exampletown", None),
+        ("12-14 HIGH STREET EXAMPLETOWN", None),
+        ("Flat 2, 12 to 14 High Street, Exampletown", "FLAT 2"),
+    ],
+)
+def test_a_range_of_numbers_written_with_a_word_is_the_range(normalize, text, unit):
+    address = normalize(full_address=text, country="GB")
+    assert (address.house_number, address.street, address.unit) == ("12-14", "HIGH STREET", unit)
+    assert address.locality == "EXAMPLETOWN"

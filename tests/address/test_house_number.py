@@ -31,6 +31,11 @@ from geodata.address.house_number import (
         ("10-12", HouseNumber("10-12", 10, "-12")),
         ("10 - 12", HouseNumber("10-12", 10, "-12")),
         ("10-12a", HouseNumber("10-12A", 10, "-12A")),
+        # A range written with a word, as British addresses often write it.
+        ("10 to 12", HouseNumber("10-12", 10, "-12")),
+        ("10 TO 12A", HouseNumber("10-12A", 10, "-12A")),
+        # Only a rising range is one: the rest is kept as written.
+        ("12 TO 10", HouseNumber("12 TO 10", 12, "TO 10")),
         ("#12", HouseNumber("12", 12, None)),
         ("12.", HouseNumber("12", 12, None)),
         ("\uff11\uff12", HouseNumber("12", 12, None)),
@@ -49,7 +54,8 @@ def test_empty_house_number_is_none(raw):
 
 
 @pytest.mark.parametrize(
-    "raw", ["12", "12 a", "10 - 12", "12½", "N123 W456", "12 rear", "abc", "0012 REAR"]
+    "raw",
+    ["12", "12 a", "10 - 12", "10 to 12", "12½", "N123 W456", "12 rear", "abc", "0012 REAR"],
 )
 def test_house_number_display_is_a_fixed_point(raw):
     display = normalize_house_number(raw).display

@@ -52,6 +52,9 @@ _APOSTROPHE_BY_DIGIT = re.compile(r"'+(?=\d)|(?<=\d)'+")
 # spaced hyphen separates ("Main St - Apt 4").
 _DIGIT_HYPHEN = re.compile(r"(?<=\d)\s*-\s*(?=\w)")
 _SPACED_SEPARATOR_HYPHEN = re.compile(r"\s+-+\s*|\s*-+\s+")
+# A range of house numbers written with a word ("12 to 14"), as British addresses often
+# write a building that spans several numbers: the range "12-14".
+_RANGE_WORD = re.compile(r"\b(\d+)\s+TO\s+(\d+)(?=[A-Z]?\b)")
 # A unit word glued to its number ("FLAT3", "APT12B") is the word and the number. Only
 # words of three letters or more: two-letter ones ("PH", "RM", "FL") are also the
 # letters of British postcode areas ("PH1", "RM12").
@@ -108,6 +111,18 @@ def clean_words(text: str, *, keep_apostrophe: bool = True) -> str:
     return " ".join(text.split())
 
 
+def _range_as_hyphen(match: re.Match[str]) -> str:
+    first, last = match.groups()
+    return f"{first}-{last}" if int(first) < int(last) else match.group()
+
+
+def ranges_with_hyphen(text: str) -> str:
+    """A folded text with its ranges of numbers written with a word as a hyphen's:
+    "12 TO 14 HIGH STREET" -> "12-14 HIGH STREET". Only a rising range: "2 TO 1" is
+    left as written."""
+    return _RANGE_WORD.sub(_range_as_hyphen, text) if "TO" in text else text
+
+
 def clean_house_number(text: str) -> str:
     """Folded house number keeping only letters, digits, hyphens, slashes and single spaces.
 
@@ -117,7 +132,7 @@ def clean_house_number(text: str) -> str:
     Returns:
         The cleaned string ("12-A", "12 1/2"); "" if nothing is left.
     """
-    text = fold(text)
+    text = ranges_with_hyphen(fold(text))
     text = _NOT_WORD_KEEP_HYPHEN_SLASH.sub(" ", text)
     text = _SPACED_HYPHEN.sub("-", text)
     text = _SPACED_SLASH.sub("/", text)
@@ -138,7 +153,7 @@ def free_text_tokens(text: str) -> list[str]:
     Returns:
         The folded tokens, e.g. ["123", "N", "MAIN", "ST", "#", "4"].
     """
-    text = fold(text)
+    text = ranges_with_hyphen(fold(text))
     text = _NOT_WORD_FREE_TEXT.sub(" ", text)
     text = _HASH.sub(" # ", text)
     text = _APOSTROPHE_BY_DIGIT.sub(" ", text)
