@@ -81,19 +81,22 @@ def post_towns(records: DataFrame) -> DataFrame:
     return dependent.groupBy("iso_3166_2", "locality").agg(F.min_by("_town", "_k").alias("_town"))
 
 
-def with_post_towns(records: DataFrame) -> DataFrame:
+def with_post_towns(records: DataFrame, towns: DataFrame | None = None) -> DataFrame:
     """`records` whose locality runs a dependent locality and its post town together,
     with the town as their locality (`post_towns`).
 
     Args:
         records: Canonical records (`iso_3166_2`, `locality`, ...).
+        towns: `post_towns` of the records, when a caller has them; by default
+            found here.
 
     Returns:
         The same rows and columns.
     """
     # One row per value run together (a few per region): computed once and broadcast,
     # so that the wide records are not shuffled to meet them.
-    towns = post_towns(records).transform(checkpointed)
+    if towns is None:
+        towns = post_towns(records).transform(checkpointed)
     return (
         records.join(F.broadcast(towns), ["iso_3166_2", "locality"], "left")
         .withColumn("locality", F.coalesce("_town", "locality"))

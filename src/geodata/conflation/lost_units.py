@@ -96,7 +96,15 @@ def recover_lost_units(records: DataFrame) -> DataFrame:
     return with_units(records, lost_units(records))
 
 
-def recover_lost_letters_and_units(records: DataFrame) -> DataFrame:
+LETTERS_AND_UNITS_EVIDENCE = tuple(
+    dict.fromkeys([*LETTER_EVIDENCE, *UNIT_EVIDENCE, "hn_int", "action"])
+)
+"""The columns `recover_lost_letters_and_units` decides on."""
+
+
+def recover_lost_letters_and_units(
+    records: DataFrame, evidence: DataFrame | None = None
+) -> DataFrame:
     """`records` with the house letters (`geodata.conflation.house_letters`), then the
     units, their sources lost put back.
 
@@ -108,12 +116,15 @@ def recover_lost_letters_and_units(records: DataFrame) -> DataFrame:
 
     Args:
         records: Canonical records.
+        evidence: The records' `LETTERS_AND_UNITS_EVIDENCE` columns, already kept by
+            a caller that reads them for more; by default kept here.
 
     Returns:
         The same rows and columns.
     """
-    evidence = dict.fromkeys([*LETTER_EVIDENCE, *UNIT_EVIDENCE, "hn_int", "action"])
-    keys = records.where(is_cluster_member()).select(*evidence).transform(checkpointed)
+    if evidence is None:
+        evidence = records.select(*LETTERS_AND_UNITS_EVIDENCE).transform(checkpointed)
+    keys = evidence.where(is_cluster_member()).select(*LETTERS_AND_UNITS_EVIDENCE)
     letters = lost_letters(keys).transform(checkpointed)
     units = lost_units(with_letters(keys, letters))
     return with_units(with_letters(records, letters), units)

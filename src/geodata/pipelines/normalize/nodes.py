@@ -15,8 +15,11 @@ from pyspark.sql.pandas.types import to_arrow_schema
 
 from geodata.address import NormalizedAddress, normalize_address
 from geodata.checkpoints import checkpointed
-from geodata.conflation.localities import with_post_towns
-from geodata.conflation.lost_units import recover_lost_letters_and_units
+from geodata.conflation.localities import post_towns, with_post_towns
+from geodata.conflation.lost_units import (
+    LETTERS_AND_UNITS_EVIDENCE,
+    recover_lost_letters_and_units,
+)
 from geodata.params import RunParams
 from geodata.schemas import (
     ADDRESS_FIELDS,
@@ -436,7 +439,31 @@ SHARED_POINT_ACCURACY = "postal"
 """The geometry accuracy of a point a source shares between streets."""
 
 
-def with_shared_points_coarse(records: DataFrame) -> DataFrame:
+SHARED_POINT_EVIDENCE = ("source", "lat", "lon", "street_base", "geometry_accuracy")
+"""The columns `shared_points` reads."""
+
+
+def shared_points(records: DataFrame) -> DataFrame:
+    """`source`, `lat`, `lon`, `_shared`: the points a source shares between streets
+    (`with_shared_points_coarse`), one row per point (a few per postcode or town at most).
+
+    Args:
+        records: Canonical records, or just their `SHARED_POINT_EVIDENCE`.
+    """
+    return (
+        records.where(
+            F.col("lat").isNotNull()
+            & F.col("street_base").isNotNull()
+            & ~F.col("geometry_accuracy").eqNullSafe(SHARED_POINT_ACCURACY)
+        )
+        .groupBy("source", "lat", "lon")
+        .agg(F.countDistinct("street_base").alias("_streets"))
+        .where(F.col("_streets") >= SHARED_POINT_STREETS)
+        .select("source", "lat", "lon", F.lit(True).alias("_shared"))
+    )
+
+
+def with_shared_points_coarse(records: DataFrame, shared: DataFrame | None = None) -> DataFrame:
     """Records whose source puts addresses of several streets at one point, as coarse.
 
     A geocoder that finds only the postcode or the town places the address at
@@ -451,23 +478,16 @@ def with_shared_points_coarse(records: DataFrame) -> DataFrame:
     Args:
         records: Canonical records (`source`, `lat`, `lon`, `street_base`,
             `geometry_accuracy`).
+        shared: `shared_points` of the records, when a caller has them; by default
+            found here.
 
     Returns:
         The same rows and columns.
     """
-    shared = (
-        records.where(
-            F.col("lat").isNotNull()
-            & F.col("street_base").isNotNull()
-            & ~F.col("geometry_accuracy").eqNullSafe(SHARED_POINT_ACCURACY)
-        )
-        .groupBy("source", "lat", "lon")
-        .agg(F.countDistinct("street_base").alias("_streets"))
-        .where(F.col("_streets") >= SHARED_POINT_STREETS)
-        .select("source", "lat", "lon", F.lit(True).alias("_shared"))
-    )
-    # One row per shared point (a few per postcode or town at most): broadcast, so that
-    # the wide records are not shuffled to meet them.
+    if shared is None:
+        shared = shared_points(records)
+    # One row per shared point: broadcast, so that the wide records are not shuffled to
+    # meet them.
     return (
         records.join(F.broadcast(shared), ["source", "lat", "lon"], "left")
         .withColumn(
@@ -477,6 +497,37 @@ def with_shared_points_coarse(records: DataFrame) -> DataFrame:
             ),
         )
         .select(*records.columns)
+    )
+
+
+_REGION_EVIDENCE = tuple(
+    dict.fromkeys([*SHARED_POINT_EVIDENCE, "iso_3166_2", "locality", *LETTERS_AND_UNITS_EVIDENCE])
+)
+"""The columns the corrections of `with_what_the_region_tells` decide on."""
+
+
+def with_what_the_region_tells(records: DataFrame) -> DataFrame:
+    """Valid records corrected by what the region's other records show: points a source
+    shares between streets as coarse (`with_shared_points_coarse`), a dependent
+    locality run together with its post town (`geodata.conflation.localities`), and
+    house letters and units a source lost (`geodata.conflation.lost_units`).
+
+    Each correction decides on a few narrow columns none of the others changes, so
+    they are read from the wide records once, kept, and every decision is made from
+    them; the records are then read once more, as they are written, through one
+    broadcast join per correction.
+
+    Args:
+        records: Canonical records.
+
+    Returns:
+        The same rows and columns.
+    """
+    evidence = records.select(*_REGION_EVIDENCE).transform(checkpointed)
+    shared = shared_points(evidence).transform(checkpointed)
+    towns = post_towns(evidence).transform(checkpointed)
+    return recover_lost_letters_and_units(
+        with_post_towns(with_shared_points_coarse(records, shared), towns), evidence
     )
 
 
@@ -532,17 +583,12 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
         normalized = normalized.where(
             F.col("iso_3166_2").isNull() | (F.col("iso_3166_2") == run.iso_3166_2)
         )
-    # House letters and units a source lost are put back here, where the records are
-    # written anyway: the evidence is a few columns of every valid record of the region
-    # (kept once, then aggregated), each change a broadcast join
-    # (`geodata.conflation.lost_units.recover_lost_letters_and_units`).
-    valid = recover_lost_letters_and_units(
-        with_post_towns(
-            with_shared_points_coarse(
-                normalized.where(F.col("reason").isNull()).select(
-                    *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
-                )
-            )
+    # What the region's records tell is put back here, where the records are written
+    # anyway: the evidence is a few columns of every valid record of the region (kept
+    # once, then aggregated), each change a broadcast join.
+    valid = with_what_the_region_tells(
+        normalized.where(F.col("reason").isNull()).select(
+            *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
         )
     )
     rejected = normalized.where(F.col("reason").isNotNull()).select(
