@@ -136,7 +136,9 @@ def values_from_neighbours(addresses: DataFrame) -> DataFrame:
     # Read by every step below: the few columns they need, kept once.
     read = ("cluster_key", "iso_3166_2", "street", "locality", "postcode", "hn_int", "lat", "lon")
     streets = addresses.where(F.col("street").isNotNull()).select(*read).transform(checkpointed)
-    localities = _localities(streets)
+    # Read twice (the postcodes are told on the streets with their localities filled):
+    # few rows, found once.
+    localities = _localities(streets).transform(checkpointed)
     located = streets.join(localities, "cluster_key", "left").withColumn(
         "locality", F.coalesce("locality", "_neighbours_locality")
     )

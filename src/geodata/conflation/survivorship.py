@@ -76,12 +76,15 @@ def building_designators(unit_votes: DataFrame, buildings: DataFrame) -> DataFra
         records (among the cluster's own designators when it has several).
         Clusters whose building names no designator are absent.
     """
+    # Read by every aggregation below (few rows: the votes of clusters with a unit
+    # that names a designator): computed once.
     votes = (
         unit_votes.select(
             "cluster_key", unit_designator(F.col("value")).alias("designator"), "support"
         )
         .where(F.col("designator").isNotNull())
         .join(buildings, "cluster_key")
+        .transform(checkpointed)
     )
     building_support = votes.groupBy("building_key", "designator").agg(
         F.sum("support").alias("building_support")
@@ -155,8 +158,10 @@ def _missed_match_probability(clusters: DataFrame, scored_pairs: DataFrame) -> D
         .join(labels.withColumnsRenamed({"key": "key_r", "cluster_key": "cluster_r"}), "key_r")
         .where(F.col("cluster_l") != F.col("cluster_r"))
     )
-    ends = across.select(F.col("cluster_l").alias("cluster_key"), "match_probability").unionByName(
-        across.select(F.col("cluster_r").alias("cluster_key"), "match_probability")
+    # Both ends from one pass over the pairs (a union of two selections would join the
+    # pairs with the labels twice).
+    ends = across.select(
+        F.explode(F.array("cluster_l", "cluster_r")).alias("cluster_key"), "match_probability"
     )
     return ends.groupBy("cluster_key").agg(
         F.max("match_probability").alias("missed_match_probability")
