@@ -1275,7 +1275,7 @@ FORMS_OF_ONE_ADDRESS = [
     # flat after the building's number (Edinburgh); the flat's slash is no word break.
     (
         "GB",
-        dict(house_number="14", street="CROWN STREET", unit_id="21", locality="GLASGOW"),
+        dict(house_number="14", street="CROWN STREET", unit_id="2/1", locality="GLASGOW"),
         [
             "Flat 2/1, 14 Crown Street, Glasgow G5 9XX",
             "2/1, 14 Crown Street, Glasgow",
@@ -1305,7 +1305,7 @@ FORMS_OF_ONE_ADDRESS = [
     # A Glasgow flat on the first floor reads like a half, but a half has no number after it.
     (
         "GB",
-        dict(house_number="14", street="CROWN STREET", unit_id="12"),
+        dict(house_number="14", street="CROWN STREET", unit_id="1/2"),
         [
             "1/2, 14 Crown Street, Glasgow",
             "Flat 1/2 14 Crown Street",

@@ -89,6 +89,21 @@ def test_flats_on_different_floors_stay_different(a, b):
     assert normalize_unit(a).unit_id != normalize_unit(b).unit_id
 
 
+@pytest.mark.parametrize(
+    ("a", "b"), [("Flat 1/2", "Flat 12"), ("Flat 2/1", "Flat 1/2"), ("Flat 1-2", "Flat 12")]
+)
+def test_two_numbers_apart_are_not_one_number(a, b):
+    # A Scottish flat "1/2" is floor 1, flat 2: never flat 12.
+    assert normalize_unit(a).unit_id != normalize_unit(b).unit_id
+
+
+@pytest.mark.parametrize("raw", ["Flat 1/2", "FLAT 1 / 2", "Flat 1-2"])
+def test_two_numbers_apart_read_with_a_slash(raw):
+    unit = normalize_unit(raw)
+    assert unit == ("FLAT 1/2", "1/2")
+    assert normalize_unit(unit.display) == unit
+
+
 @pytest.mark.parametrize("raw", ["APT 4", "#4", "# 4", "Unit 4", "4", "Apartment 4", "Ste 4"])
 def test_designators_do_not_change_the_unit_id(raw):
     assert normalize_unit(raw).unit_id == "4"

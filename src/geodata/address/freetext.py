@@ -921,9 +921,10 @@ def _scottish_flats(parts: list[list[str]]) -> list[list[str]]:
     """Scottish tenement flats written with a slash, as flats.
 
     "2/1, 12 HIGH STREET", "2/1 12 HIGH STREET" (Glasgow: floor 2, flat 1, before the
-    building's number) and "FLAT 2/1" are the flat "2/1"; "12/3 HIGH STREET" (Edinburgh:
-    a slash between the building's number and its street) is flat 3 at number 12. A
-    slash written anywhere else is a word break, as in a printed street.
+    building's number) and "FLAT 2/1" are the flat "2/1" (never flat 21: the two numbers
+    stay apart, `geodata.address.unit`); "12/3 HIGH STREET" (Edinburgh: a slash between
+    the building's number and its street) is flat 3 at number 12. A slash written
+    anywhere else is a word break, as in a printed street.
     """
     read: list[list[str]] = []
     for at, tokens in enumerate(parts):
@@ -934,15 +935,17 @@ def _scottish_flats(parts: list[list[str]]) -> list[list[str]]:
                 len(tokens) == 1 and following and is_house_number_token(following[0])
             )
             if flat:
-                tokens = ["FLAT", first.replace("/", ""), *tokens[1:]]
+                tokens = ["FLAT", first.replace("/", "-"), *tokens[1:]]
             elif len(tokens) > 1 and not is_vulgar_fraction(first):
                 # (A half is written "1/2" too: that stays two words, as ever.)
                 number, flat_id = first.split("/", 1)
                 tokens = ["FLAT", flat_id, number, *tokens[1:]]
             else:
                 tokens = _split_slashes(tokens)
+        # A flat's two numbers are kept apart by a hyphen, which a printed street keeps
+        # (a slash is a word break there) and a unit reads as the slash.
         tokens = [
-            word.replace("/", "")
+            word.replace("/", "-")
             if is_fraction_token(word) and index and tokens[index - 1] in _NAMED_DESIGNATORS
             else word
             for index, word in enumerate(tokens)

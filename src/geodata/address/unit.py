@@ -25,6 +25,9 @@ _NUMERIC_ORDINAL = re.compile(r"(\d+)(?:ST|ND|RD|TH|D)")
 _HAS_DIGIT = re.compile(r"\d")
 # Finnish "A 5": staircase letter, space, apartment number (optionally with a letter).
 _FI_APARTMENT = re.compile(r"\d+[A-Z]?")
+# Two numbers written apart in one identifier ("1/2": a Scottish flat, floor 1 and
+# flat 2; "1-2"): kept apart, as "1/2", never run together into another flat's "12".
+_NUMBERS_APART = re.compile(r"(\d+)[/-](\d+)")
 
 
 class Unit(NamedTuple):
@@ -171,7 +174,13 @@ def unit_from_tokens(tokens: Sequence[str]) -> Unit | None:
     words = [
         piece
         for token in tokens
-        for piece in ([token] if token == "#" else split_glued_unit(_NOT_ALNUM.sub("", token)))
+        for piece in (
+            [token]
+            if token == "#"
+            else [_NUMBERS_APART.sub(r"\1/\2", token)]
+            if _NUMBERS_APART.fullmatch(token)
+            else split_glued_unit(_NOT_ALNUM.sub("", token))
+        )
     ]
     for word in words:
         if not word:
@@ -210,7 +219,9 @@ def _merge_ordinal_floor(parts: list[tuple[str, list[str]]]) -> list[tuple[str, 
             floor = ORDINAL_WORDS.get(before_ids[-1], before_ids[-1])  # "FIRST" is "1ST"
             match = _NUMERIC_ORDINAL.fullmatch(floor)
             if before == "#" and len(before_ids) > 1 and match is None:
-                floor = "".join(before_ids)
+                # Words run together into one identifier: a slash in it would be one
+                # word's, which the identifier read again does not keep.
+                floor = "".join(before_ids).replace("/", "")
                 merged.pop()
             elif before == "#" or match is not None or floor == "GROUND":
                 merged[-1] = (before, before_ids[:-1])
