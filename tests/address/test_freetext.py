@@ -1302,6 +1302,18 @@ FORMS_OF_ONE_ADDRESS = [
         dict(house_number="12", street="HIGH STREET", unit_id="3"),
         [{"house_number": "12/3", "street": "High Street"}, "12/3 High Street, Edinburgh"],
     ),
+    # An Edinburgh flat named by its floor and its place on the landing.
+    (
+        "GB",
+        dict(house_number="10", street="MAIN STREET", unit_id="2F1", locality="EDINBURGH"),
+        [
+            "2F1, 10 Main Street, Edinburgh",
+            "2F1 10 MAIN STREET EDINBURGH",
+            "10 Main Street, 2F1, Edinburgh",
+            "Flat 2F1, 10 Main Street, Edinburgh",
+            {"house_number": "10", "street": "Main Street", "unit": "2F1"},
+        ],
+    ),
     # A Glasgow flat on the first floor reads like a half, but a half has no number after it.
     (
         "GB",

@@ -101,6 +101,9 @@ _TRAILING_UNIT_COUNTRIES = frozenset({"US"})
 _BARE_UNIT = re.compile(r"\d+[A-Z]?")
 _GLUED_STAIRCASE = re.compile(r"[A-Z]\d+")
 _LETTER = re.compile(r"[^\W\d_]")
+# An Edinburgh flat named by its floor and its place on the landing: "2F1" (second
+# floor, flat 1), "PF3" (principal floor), "GF2" (ground), "BF1" (basement).
+_FLOOR_AND_FLAT = re.compile(r"(?:[1-9]|[BGP])F\d{1,2}")
 # A Finnish postcode stored as a number lost its leading zeros ("100" for "00100").
 _FI_POSTCODE_WITHOUT_ZEROS = re.compile(r"\d{3,4}")
 
@@ -924,7 +927,8 @@ def _scottish_flats(parts: list[list[str]]) -> list[list[str]]:
     building's number) and "FLAT 2/1" are the flat "2/1" (never flat 21: the two numbers
     stay apart, `geodata.address.unit`); "12/3 HIGH STREET" (Edinburgh: a slash between
     the building's number and its street) is flat 3 at number 12. A slash written
-    anywhere else is a word break, as in a printed street.
+    anywhere else is a word break, as in a printed street. An Edinburgh flat named by
+    its floor ("2F1") before the number or in a part of its own is that flat too.
     """
     read: list[list[str]] = []
     for at, tokens in enumerate(parts):
@@ -942,6 +946,12 @@ def _scottish_flats(parts: list[list[str]]) -> list[list[str]]:
                 tokens = ["FLAT", flat_id, number, *tokens[1:]]
             else:
                 tokens = _split_slashes(tokens)
+        elif _FLOOR_AND_FLAT.fullmatch(first) and (
+            len(tokens) == 1 or is_house_number_token(tokens[1])
+        ):
+            # "2F1, 12 HIGH STREET", "2F1 12 HIGH STREET", "12 HIGH STREET, 2F1": the
+            # flat, written without its designator.
+            tokens = ["FLAT", *tokens]
         # A flat's two numbers are kept apart by a hyphen, which a printed street keeps
         # (a slash is a word break there) and a unit reads as the slash.
         tokens = [
