@@ -1515,3 +1515,18 @@ def test_a_range_of_numbers_written_with_a_word_is_the_range(normalize, text, un
     address = normalize(full_address=text, country="GB")
     assert (address.house_number, address.street, address.unit) == ("12-14", "HIGH STREET", unit)
     assert address.locality == "EXAMPLETOWN"
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "unit", "base"),
+    [
+        ("12345 SR-9 Springfield IL", "SR-9", None, "STATE ROUTE 9"),
+        ("12345 I-95 Springfield IL", "I-95", None, "INTERSTATE 95"),
+        ("12345 CR-12 Apt 4 Springfield IL", "CR-12", "APT 4", "COUNTY ROAD 12"),
+    ],
+)
+def test_a_route_written_as_one_word_ends_the_street(normalize, text, street, unit, base):
+    address = normalize(full_address=text, country="US")
+    assert (address.street, address.unit, address.locality) == (street, unit, "SPRINGFIELD")
+    # The same road as its kind spelled out.
+    assert address.street_base == base

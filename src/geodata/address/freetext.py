@@ -527,6 +527,13 @@ def _is_route_number(street: list[str], word: str) -> bool:
     return kind in _NUMBERED_ROUTE_TYPES
 
 
+def _is_hyphenated_route(word: str) -> bool:
+    """Whether `word` is a route's kind and number written as one word ("SR-9", "I-95",
+    "US-41", "CR-12")."""
+    kind, _, number = word.partition("-")
+    return number.isdigit() and (kind,) in US_ROUTE_KINDS
+
+
 def _unit_length_after_street(tokens: Sequence[str], at: int, iso_3166_1: str | None) -> int:
     """How many tokens at `at`, right after a US street's type or directional, are a unit
     written without a designator and identifier pair (0 if none).
@@ -584,6 +591,8 @@ def _street_unit_locality(
         # A route named by its type and number alone ("HIGHWAY 1 PACIFICA").
         if search_end >= 2 and _is_route_number(tokens[:1], tokens[1]):
             street_end = 2
+        elif search_end >= 1 and _is_hyphenated_route(tokens[0]):
+            street_end = 1
         # (No town is a suffix word alone: a last one is the street's too.)
         while (
             street_end < search_end
