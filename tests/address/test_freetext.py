@@ -1530,3 +1530,28 @@ def test_a_route_written_as_one_word_ends_the_street(normalize, text, street, un
     assert (address.street, address.unit, address.locality) == (street, unit, "SPRINGFIELD")
     # The same road as its kind spelled out.
     assert address.street_base == base
+
+
+@pytest.mark.parametrize(
+    ("country", "form", "box", "locality"),
+    [
+        ("GB", "PO Box 123, Exampletown EX1 1AA", "PO BOX 123", "EXAMPLETOWN"),
+        ("GB", "P.O. Box 123 Exampletown", "PO BOX 123", "EXAMPLETOWN"),
+        ("GB", {"street": "PO Box 123", "locality": "Exampletown"}, "PO BOX 123", "EXAMPLETOWN"),
+        ("FI", "PL 123, 00101 Helsinki", "PL 123", "HELSINKI"),
+        ("FI", "Postilokero 123, 00101 Helsinki", "PL 123", "HELSINKI"),
+        ("FI", "PB 123, 00101 Helsingfors", "PL 123", "HELSINGFORS"),
+        ("FI", {"street": "PL 123", "locality": "Helsinki"}, "PL 123", "HELSINKI"),
+        ("US", "PO Box 123, Springfield IL 62701", "PO BOX 123", "SPRINGFIELD"),
+    ],
+)
+def test_a_post_office_box_is_no_house_number(normalize, country, form, box, locality):
+    # The box's number is no house's: the box is the record's street, in every country.
+    fields = {"full_address": form} if isinstance(form, str) else form
+    address = normalize(country=country, **fields)
+    assert (address.house_number, address.street, address.locality) == (None, box, locality)
+
+
+def test_a_box_after_the_street_leaves_the_street(normalize):
+    address = normalize(full_address="Kaivokatu 1, PL 123, 00101 Helsinki", country="FI")
+    assert (address.house_number, address.street) == ("1", "KAIVOKATU")

@@ -149,6 +149,10 @@ def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> St
     Returns:
         The street line parts (locality is always None here).
     """
+    box = _post_office_box([free_text_tokens(raw)], iso_3166_1)
+    if box is not None and not box[1]:
+        # A box alone ("PL 123") is the street, as in a line.
+        return StreetLine(None, box[0], None, None)
     if iso_3166_1 == "GB":
         words = _british_words(free_text_tokens(raw))
         return _british_street_field(_scottish_flats([words])[0], has_house_number)
@@ -692,6 +696,13 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             if postcode is None and country == "FI":
                 postcode, locality = _pop_postcode_without_zeros(parts)
         parts = [tokens for tokens in parts if tokens]
+    box = _post_office_box(parts, country)
+    if box is not None:
+        # "PO BOX 123, EXAMPLETOWN", "PL 123, 00101 HELSINKI": a box is no house on a
+        # street; it is the record's street, as a US box is, and the town follows it.
+        street, after = box
+        locality = locality or _join(after[-1] if after else None)
+        return ParsedAddress(None, street, None, locality, None, postcode, country)
     if country == "GB":
         return _parse_british(parts, postcode)
     if country == "FI":
@@ -1303,6 +1314,32 @@ def _without_addressee(parts: list[list[str]]) -> list[list[str]]:
         if any(is_house_number_token(token) for token in tokens):
             return parts
     return parts
+
+
+_POST_OFFICE_BOXES = {
+    "GB": ("PO BOX", (("PO", "BOX"),)),
+    # Postilokero (PL) and, in Swedish, postbox (PB).
+    "FI": ("PL", (("PL",), ("POSTILOKERO",), ("PB",), ("POSTBOX",))),
+}
+"""Per country, a post office box as printed and the words it is written with."""
+
+
+def _post_office_box(
+    parts: list[list[str]], country: str | None
+) -> tuple[str, list[list[str]]] | None:
+    """A line that is a post office box (its first part the box and its number): the box
+    as printed ("PO BOX 123", "PL 123") and the parts after it; None otherwise, and for a
+    box after a street and its number (the street is the address)."""
+    if not parts or country not in _POST_OFFICE_BOXES:
+        return None
+    printed, spellings = _POST_OFFICE_BOXES[country]
+    tokens = parts[0]
+    for words in spellings:
+        size = len(words)
+        if tuple(tokens[:size]) == words and tokens[size : size + 1] and tokens[size].isdigit():
+            rest = tokens[size + 1 :]
+            return f"{printed} {tokens[size]}", [*([rest] if rest else []), *parts[1:]]
+    return None
 
 
 def _post_office_box_apart(parts: list[list[str]]) -> list[list[str]]:
