@@ -58,3 +58,21 @@ def test_a_town_few_records_write_alone_and_other_regions_change_nothing(spark):
     k = TOWN_MIN_RECORDS - 1
     assert out[str(k + 1)] == "NORTHSIDE SMALLTON"
     assert out[str(len(rows) - 1)] == "NORTHSIDE EXAMPLETOWN"
+
+
+def test_a_thoroughfare_before_the_town_leaves_the_town(spark):
+    rows = [
+        *[("GB-ENG", "EXAMPLETOWN")] * TOWN_MIN_RECORDS,
+        # "12 FIR LANE OAK ROAD EXAMPLETOWN": the road a dependent thoroughfare leads off.
+        ("GB-ENG", "OAK ROAD EXAMPLETOWN"),
+        # Words before a town that name no street and no place stay.
+        ("GB-ENG", "WELWYN EXAMPLETOWN"),
+        # Another country's words are not read as British streets.
+        *[("US-CA", "SPRINGFIELD")] * TOWN_MIN_RECORDS,
+        ("US-CA", "PORT RD SPRINGFIELD"),
+    ]
+    out = _localities(with_post_towns(_records(spark, rows)))
+    n = TOWN_MIN_RECORDS
+    assert out[str(n)] == "EXAMPLETOWN"
+    assert out[str(n + 1)] == "WELWYN EXAMPLETOWN"
+    assert out[str(len(rows) - 1)] == "PORT RD SPRINGFIELD"

@@ -8,7 +8,10 @@ the last of them. Which words make one locality is what the region's other
 records say: a locality value that ends with two localities other records write
 on their own, one after the other, names a dependent locality and its town, and
 its locality is the town. "WEST KIRBY" stays itself beside "KIRBY", since no
-record writes "WEST" as a place.
+record writes "WEST" as a place. A British line may also run the thoroughfare that
+a dependent one leads off into the town ("12 FIR LANE OAK ROAD EXAMPLETOWN"): words
+before a town that end in a street's type are a street, never a place, and the
+locality is the town.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from geodata.address.tables import GB_THOROUGHFARE_TYPES
 from geodata.checkpoints import checkpointed
 
 TOWN_MIN_RECORDS = 3
@@ -60,9 +64,16 @@ def post_towns(records: DataFrame) -> DataFrame:
         "iso_3166_2", F.col("locality").alias("_town")
     )
     places = counts.select("iso_3166_2", F.col("locality").alias("_place"))
+    after_town = cuts.join(towns, ["iso_3166_2", "_town"])
+    # A British line may run the thoroughfare a dependent one leads off into the town
+    # ("12 FIR LANE OAK ROAD EXAMPLETOWN"): words before the town that end in a street's
+    # type are that street, not a place.
+    after_street = after_town.where(
+        F.col("iso_3166_2").startswith("GB-")
+        & F.element_at("_words", F.col("_k")).isin(*sorted(GB_THOROUGHFARE_TYPES))
+    ).select("iso_3166_2", "locality", "_k", "_town")
     dependent = (
-        cuts.join(towns, ["iso_3166_2", "_town"])
-        .select(
+        after_town.select(
             "iso_3166_2",
             "locality",
             "_k",
@@ -77,8 +88,13 @@ def post_towns(records: DataFrame) -> DataFrame:
             ),
         )
         .join(places, ["iso_3166_2", "_place"])
+        .select("iso_3166_2", "locality", "_k", "_town")
     )
-    return dependent.groupBy("iso_3166_2", "locality").agg(F.min_by("_town", "_k").alias("_town"))
+    return (
+        dependent.unionByName(after_street)
+        .groupBy("iso_3166_2", "locality")
+        .agg(F.min_by("_town", "_k").alias("_town"))
+    )
 
 
 def with_post_towns(records: DataFrame, towns: DataFrame | None = None) -> DataFrame:
