@@ -145,9 +145,15 @@ def _bilingual_key(text: str) -> str | None:
     in Finnish (`FI_SV_NAME_ADJECTIVES`): "SÖDRA ESPLANADEN" and "ETELÄESPLANADI",
     "STORA ROBERTSGATAN" and "ISO ROOBERTINKATU" share their keys. Types and
     adjectives are found with their diacritics lost as well ("ITAVAYLA" is ITÄVÄYLÄ).
-    None when the name has no known type.
+    A street named by its type alone has its type as its name ("BULEVARDI" and
+    "BULEVARDEN" share a key). None when the name has no known type.
     """
     words = text.split()
+    if len(words) == 1 and words[0] in _FI_SV_TYPES_FOLDED:
+        # A street named by its type alone ("BULEVARDI", in Swedish "BULEVARDEN"): its
+        # type is its name, in either language.
+        street_type = _FI_SV_TYPES_FOLDED[words[0]]
+        return f"{street_phonetic(street_type)} {street_type}"
     if len(words) >= 2 and words[-1] in _FI_SV_TYPES_FOLDED:
         street_type, name = _FI_SV_TYPES_FOLDED[words[-1]], words[:-1]
     else:

@@ -577,7 +577,7 @@ FI_SV_STREET_TYPES: dict[str, str] = {
     **dict.fromkeys(("SILTA", "BRON"), "SILTA"),
     **dict.fromkeys(("VÄYLÄ", "LEDEN"), "VÄYLÄ"),
     **dict.fromkeys(("ESPLANADI", "ESPLANADEN"), "ESPLANADI"),
-    **dict.fromkeys(("BULEVARDI", "BOULEVARDEN"), "BULEVARDI"),
+    **dict.fromkeys(("BULEVARDI", "BULEVARDEN", "BOULEVARDEN"), "BULEVARDI"),
 }
 """Finnish and Swedish street type -> its type in Finnish."""
 
