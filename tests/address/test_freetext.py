@@ -1555,3 +1555,20 @@ def test_a_post_office_box_is_no_house_number(normalize, country, form, box, loc
 def test_a_box_after_the_street_leaves_the_street(normalize):
     address = normalize(full_address="Kaivokatu 1, PL 123, 00101 Helsinki", country="FI")
     assert (address.house_number, address.street) == ("1", "KAIVOKATU")
+
+
+@pytest.mark.parametrize(
+    ("finnish", "swedish"),
+    [
+        ("Bulevardi 33 A 2, 00120 Helsinki", "Bulevarden 33 A 2, 00120 Helsingfors"),
+        ("Mannerheimintie 5, 00100 Helsinki", "Mannerheimvägen 5, 00100 Helsingfors"),
+        ("Eteläesplanadi 2, 00130 Helsinki", "Södra esplanaden 2, 00130 Helsingfors"),
+    ],
+)
+def test_a_street_in_both_languages_has_one_key(normalize, finnish, swedish):
+    # A street named by its type alone too: its type is its name in either language.
+    keys = {
+        normalize(full_address=text, country="FI").street_phonetic for text in (finnish, swedish)
+    }
+    assert len(keys) == 1
+    assert " " in keys.pop()
