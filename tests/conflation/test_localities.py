@@ -76,3 +76,16 @@ def test_a_thoroughfare_before_the_town_leaves_the_town(spark):
     assert out[str(n)] == "EXAMPLETOWN"
     assert out[str(n + 1)] == "WELWYN EXAMPLETOWN"
     assert out[str(len(rows) - 1)] == "PORT RD SPRINGFIELD"
+
+
+def test_a_town_found_after_a_street_is_read_to_its_own_town(spark):
+    rows = [
+        *[("GB-ENG", "EXAMPLETOWN")] * TOWN_MIN_RECORDS,
+        ("GB-ENG", "NORTHSIDE"),
+        # Written without commas by enough records to count as a town itself.
+        *[("GB-ENG", "NORTHSIDE EXAMPLETOWN")] * TOWN_MIN_RECORDS,
+        ("GB-ENG", "OAK ROAD NORTHSIDE EXAMPLETOWN"),
+    ]
+    out = _localities(with_post_towns(_records(spark, rows)))
+    assert out[str(len(rows) - 1)] == "EXAMPLETOWN"
+    assert out[str(len(rows) - 2)] == "EXAMPLETOWN"

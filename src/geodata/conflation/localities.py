@@ -90,10 +90,19 @@ def post_towns(records: DataFrame) -> DataFrame:
         .join(places, ["iso_3166_2", "_place"])
         .select("iso_3166_2", "locality", "_k", "_town")
     )
-    return (
+    chosen = (
         dependent.unionByName(after_street)
         .groupBy("iso_3166_2", "locality")
         .agg(F.min_by("_town", "_k").alias("_town"))
+    )
+    # The town found may run a dependent locality and the town together itself
+    # ("OAK ROAD NORTHSIDE EXAMPLETOWN" after a street is "NORTHSIDE EXAMPLETOWN", which
+    # enough records write): its own town then.
+    further = chosen.select(
+        "iso_3166_2", F.col("locality").alias("_town"), F.col("_town").alias("_further")
+    )
+    return chosen.join(further, ["iso_3166_2", "_town"], "left").select(
+        "iso_3166_2", "locality", F.coalesce("_further", "_town").alias("_town")
     )
 
 
