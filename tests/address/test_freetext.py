@@ -552,6 +552,7 @@ GB_PAF_CASES = [
     ("FIRST FLOOR, 2 HIGH STREET, EXAMPLETOWN", dict(house_number="2", unit="FL 1")),
     ("FLAT 2 FIRST FLOOR 12 HIGH STREET", dict(house_number="12", unit="FLAT 2")),
     ("Studio 3, 1 Church Street", dict(house_number="1", street="CHURCH STREET", unit="STUDIO 3")),
+    ("MAISONETTE 4 12 FIR LANE", dict(house_number="12", street="FIR LANE", unit="MAISONETTE 4")),
     # A county after the post town is no locality.
     (
         "12 Acacia Avenue, Exampletown, Devon, EX1 2AB",

@@ -483,6 +483,9 @@ _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     "FLAT": (),
     # A British studio flat ("STUDIO 3, 1 CHURCH STREET").
     "STUDIO": (),
+    # A British maisonette, a flat on two floors of its own ("MAISONETTE 2, 14 HIGH
+    # STREET").
+    "MAISONETTE": (),
     # A British annexe: a dwelling beside or within a house ("ANNEXE, 4 MILL LANE").
     "ANNEXE": ("ANNEX",),
     # Finnish "as" (asunto, apartment): "Kauppakatu 3 as 4"; its Swedish name in Finland's
