@@ -1573,3 +1573,9 @@ def test_a_street_in_both_languages_has_one_key(normalize, finnish, swedish):
     }
     assert len(keys) == 1
     assert " " in keys.pop()
+
+
+@pytest.mark.parametrize("written", ["#APT 4", "# APT 4", "APT #4", "APT 4"])
+def test_a_number_sign_before_a_designator_announces_nothing(normalize, written):
+    address = normalize(full_address=f"123 MAIN ST {written} SPRINGFIELD IL", country="US")
+    assert (address.street, address.unit, address.locality) == ("MAIN ST", "APT 4", "SPRINGFIELD")

@@ -165,6 +165,13 @@ def free_text_tokens(text: str) -> list[str]:
         token = token.strip("-'/")
         if token:
             tokens.extend(split_glued_unit(token))
+    if "#" in tokens:
+        # "#APT 4": a number sign before a designator announces nothing of its own.
+        tokens = [
+            token
+            for token, following in zip(tokens, [*tokens[1:], None], strict=True)
+            if token != "#" or UNIT_DESIGNATORS.get(following, "#") == "#"
+        ]
     if "BOX" in tokens or "POB" in tokens:
         tokens = _post_office_box(tokens)
     if "NO" not in tokens:
