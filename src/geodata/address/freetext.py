@@ -149,10 +149,11 @@ def split_street(raw: str, iso_3166_1: str | None, has_house_number: bool) -> St
     Returns:
         The street line parts (locality is always None here).
     """
-    box = _post_office_box([free_text_tokens(raw)], iso_3166_1)
-    if box is not None and not box[1]:
-        # A box alone ("PL 123") is the street, as in a line.
-        return StreetLine(None, box[0], None, None)
+    if iso_3166_1 in _POST_OFFICE_BOXES:
+        box = _post_office_box_line([free_text_tokens(raw)], iso_3166_1)
+        if box is not None and not box[1]:
+            # A box alone ("PL 123") is the street, as in a line.
+            return StreetLine(None, box[0], None, None)
     if iso_3166_1 == "GB":
         words = _british_words(free_text_tokens(raw))
         return _british_street_field(_scottish_flats([words])[0], has_house_number)
@@ -696,7 +697,7 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             if postcode is None and country == "FI":
                 postcode, locality = _pop_postcode_without_zeros(parts)
         parts = [tokens for tokens in parts if tokens]
-    box = _post_office_box(parts, country)
+    box = _post_office_box_line(parts, country)
     if box is not None:
         # "PO BOX 123, EXAMPLETOWN", "PL 123, 00101 HELSINKI": a box is no house on a
         # street; it is the record's street, as a US box is, and the town follows it.
@@ -1324,7 +1325,7 @@ _POST_OFFICE_BOXES = {
 """Per country, a post office box as printed and the words it is written with."""
 
 
-def _post_office_box(
+def _post_office_box_line(
     parts: list[list[str]], country: str | None
 ) -> tuple[str, list[list[str]]] | None:
     """A line that is a post office box (its first part the box and its number): the box

@@ -463,7 +463,7 @@ def shared_points(records: DataFrame) -> DataFrame:
     )
 
 
-def with_shared_points_coarse(records: DataFrame, shared: DataFrame | None = None) -> DataFrame:
+def with_shared_points_coarse(records: DataFrame, shared: DataFrame) -> DataFrame:
     """Records whose source puts addresses of several streets at one point, as coarse.
 
     A geocoder that finds only the postcode or the town places the address at
@@ -478,14 +478,11 @@ def with_shared_points_coarse(records: DataFrame, shared: DataFrame | None = Non
     Args:
         records: Canonical records (`source`, `lat`, `lon`, `street_base`,
             `geometry_accuracy`).
-        shared: `shared_points` of the records, when a caller has them; by default
-            found here.
+        shared: `shared_points` of the records.
 
     Returns:
         The same rows and columns.
     """
-    if shared is None:
-        shared = shared_points(records)
     # One row per shared point: broadcast, so that the wide records are not shuffled to
     # meet them.
     return (
