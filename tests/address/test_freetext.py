@@ -449,6 +449,10 @@ GB_PAF_CASES = [
         dict(house_number="3", street="MILL ROAD", locality="EXAMPLETOWN", postcode="EX4 5CD"),
     ),
     (
+        "12 Fir Lane, EX1 2AB, Exampletown",
+        dict(house_number="12", street="FIR LANE", locality="EXAMPLETOWN", postcode="EX1 2AB"),
+    ),
+    (
         "5 THE GREEN EXAMPLETOWN",
         dict(house_number="5", street="THE GREEN", locality="EXAMPLETOWN"),
     ),
@@ -490,6 +494,15 @@ GB_PAF_CASES = [
     (
         "7 THE STRAND EXAMPLETOWN",
         dict(house_number="7", street="THE STRAND", locality="EXAMPLETOWN"),
+    ),
+    # A thoroughfare word is never a street alone: first on the line, it begins the name.
+    (
+        "12 MOUNT PLEASANT EXAMPLETOWN",
+        dict(house_number="12", street="MOUNT PLEASANT", locality="EXAMPLETOWN"),
+    ),
+    (
+        "FLAT 2 5 PARK HILL NORTHSIDE EXAMPLETOWN",
+        dict(house_number="5", street="PARK HILL", unit="FLAT 2", locality="NORTHSIDE EXAMPLETOWN"),
     ),
     # A building named instead of numbered is the premise.
     (
@@ -692,6 +705,17 @@ FI_AS_WRITTEN_CASES = [
         "Hämeentie 7 B 22 FI 00530 Helsinki",
         dict(
             house_number="7", street="HÄMEENTIE", unit="B 22", postcode="00530", locality="HELSINKI"
+        ),
+    ),
+    # Each column joined with a comma: the postcode in a part of its own.
+    (
+        "Mannerheimintie 12 A 5, 00100, Helsinki",
+        dict(
+            house_number="12",
+            street="MANNERHEIMINTIE",
+            unit="A 5",
+            postcode="00100",
+            locality="HELSINKI",
         ),
     ),
     # A number range written with a typographic dash.

@@ -1230,7 +1230,8 @@ def _british_street_end(tokens: list[str], *, commas: bool) -> int:
     ("STATION ROAD EAST"; with words after it, it may begin a town's name: "EAST
     GRINSTEAD"). Without a thoroughfare word, a line between commas is all street;
     without commas the street is one name word ("BROADWAY", "THE STRAND") and the
-    rest is the locality.
+    rest is the locality. A street is never a thoroughfare word alone: one that
+    begins a line with no other after it begins the name ("MOUNT PLEASANT").
     """
     for index, token in enumerate(tokens):
         # A thoroughfare word ends a street after its name; the first word is a name
@@ -1245,7 +1246,8 @@ def _british_street_end(tokens: list[str], *, commas: bool) -> int:
             return end
     if commas or len(tokens) <= 1:
         return len(tokens)
-    return 2 if tokens[0] in _GB_NAME_PREFIXES and len(tokens) > 2 else 1
+    begins_name = tokens[0] in _GB_NAME_PREFIXES or tokens[0] in GB_THOROUGHFARE_TYPES
+    return 2 if begins_name and len(tokens) > 2 else 1
 
 
 _GB_NAME_PREFIXES = frozenset(
@@ -1569,7 +1571,8 @@ def _pop_us_zip_and_state(parts: list[list[str]]) -> tuple[str | None, str | Non
 
 
 def _pop_gb_postcode(parts: list[list[str]]) -> str | None:
-    """Remove a trailing GB postcode ("SW1A 1AA" or "SW1A1AA") from the parts; return it."""
+    """Remove a trailing GB postcode ("SW1A 1AA" or "SW1A1AA") from the parts, or one in
+    a part of its own right before the town's; return it."""
     last = parts[-1]
     if len(last) >= 3 and len(last[-1]) == 3 and is_gb_postcode(last[-2] + last[-1]):
         postcode = f"{last[-2]} {last[-1]}"
@@ -1579,6 +1582,10 @@ def _pop_gb_postcode(parts: list[list[str]]) -> str | None:
         return last.pop()
     if len(parts) >= 2 and len(last) <= 2 and is_gb_postcode("".join(last)):
         return " ".join(parts.pop())
+    if len(parts) >= 3 and len(parts[-2]) <= 2 and is_gb_postcode("".join(parts[-2])):
+        # "12 FIR LANE, EX1 2AB, EXAMPLETOWN": each column joined with a comma, the
+        # postcode's before the town's.
+        return " ".join(parts.pop(-2))
     before = last[-2] if len(last) >= 2 else parts[-2][-1] if len(parts) >= 2 else None
     if (
         before is not None
@@ -1616,7 +1623,8 @@ def _country_prefix_joined(tokens: list[str]) -> list[str]:
 def _pop_leading_postcode(
     parts: list[list[str]], pattern: re.Pattern[str]
 ) -> tuple[str | None, str | None]:
-    """Remove a "postcode locality" tail (Finnish and most European layouts).
+    """Remove a "postcode locality" tail (Finnish and most European layouts), or a
+    postcode in a part of its own right before the locality's.
 
     Returns the postcode and, for an address without commas, the locality after it.
     """
@@ -1626,6 +1634,10 @@ def _pop_leading_postcode(
             return last.pop(0), None
         if pattern.fullmatch(last[-1]):
             return last.pop(), None
+        before = parts[-2]
+        if len(parts) >= 3 and len(before) == 1 and pattern.fullmatch(before[0]):
+            # "Kaivokatu 1, 00100, Helsinki": each column joined with a comma.
+            return before.pop(), None
         return None, None
     tokens = parts[0]
     # Without commas the postcode follows the house number: "Hämeentie 7 B 22 00530 Helsinki"
