@@ -517,6 +517,15 @@ GB_PAF_CASES = [
         "UNIT 4 WILLOW MILL MILL STREET EXAMPLETOWN",
         dict(house_number="WILLOW MILL", street="MILL STREET", unit="UNIT 4"),
     ),
+    # A sub-building written after its building's name.
+    (
+        "MAPLE HOUSE FLAT 5 12 FIR LANE EXAMPLETOWN",
+        dict(house_number="12", street="FIR LANE", unit="FLAT 5", locality="EXAMPLETOWN"),
+    ),
+    (
+        "MAPLE HOUSE APARTMENT 5 FIR LANE EXAMPLETOWN",
+        dict(house_number="MAPLE HOUSE", street="FIR LANE", unit="APT 5"),
+    ),
     # A unit word glued to its number.
     (
         "APT1, 15 FITZGERALD PARK, EXAMPLETOWN",
@@ -535,6 +544,11 @@ GB_PAF_CASES = [
     (
         "6, WALSH MANSIONS, WHITE ROAD, NORTHSIDE, EXAMPLETOWN",
         dict(house_number="WALSH MANSIONS", street="WHITE ROAD", unit_id="6"),
+    ),
+    # A building's name, then a street without a type, in a street field.
+    (
+        "10, MCKENZIE MILL, AKHTAR LEYS, WHITE ROAD, EXAMPLETOWN",
+        dict(house_number="MCKENZIE MILL", street="AKHTAR LEYS", unit="# 10"),
     ),
     # ... but a street named like a building keeps its number.
     (
@@ -608,9 +622,16 @@ GB_NAMED_PREMISE_CASES = [
         "WILLOW MILL NORTHSIDE EXAMPLETOWN",
         dict(house_number="WILLOW MILL", street=None, locality="NORTHSIDE EXAMPLETOWN"),
     ),
+    # Between a named building and its town, a place or a street without a type: the
+    # line does not say, the region's records do (kept with the locality, as without
+    # commas).
     (
         "WILLOW MILL, NORTHSIDE, EXAMPLETOWN",
-        dict(house_number="WILLOW MILL", street=None, locality="EXAMPLETOWN"),
+        dict(house_number="WILLOW MILL", street=None, locality="NORTHSIDE EXAMPLETOWN"),
+    ),
+    (
+        "WILLOW MILL, NORTHSIDE, EXAMPLETOWN, DEVON",
+        dict(house_number="WILLOW MILL", street=None, locality="NORTHSIDE EXAMPLETOWN"),
     ),
     ("THE COTTAGE", dict(house_number="THE COTTAGE", street=None)),
     (

@@ -199,6 +199,25 @@ def test_british_structured(normalize):
         # The building's name in front of the street is not the street.
         (dict(house_number="3", street="Weston Court Ellis Park"), dict(street="ELLIS PARK")),
         (dict(house_number="3", street="Kings Court Road"), dict(street="KINGS COURT ROAD")),
+        (dict(street="Kings Court Road"), dict(house_number=None, street="KINGS COURT ROAD")),
+        # A street field holds a street: after a building's name, it is the rest, with a
+        # type or without.
+        (
+            dict(house_number="70", street="Singh Mill, Akhtar Leys"),
+            dict(house_number="70", street="AKHTAR LEYS"),
+        ),
+        (
+            dict(street="Rees Court Akhtar Leys", unit="Apartment 2"),
+            dict(house_number="REES COURT", street="AKHTAR LEYS", unit="APT 2"),
+        ),
+        (
+            dict(street="3 Ali Hall Potts Orchard"),
+            dict(house_number="ALI HALL", street="POTTS ORCHARD", unit="# 3"),
+        ),
+        (
+            dict(street="French Mill, Fowler Acre", unit="Flat 5"),
+            dict(house_number="FRENCH MILL", street="FOWLER ACRE", unit="FLAT 5"),
+        ),
     ],
 )
 def test_british_street_fields_as_written(normalize, fields, expected):

@@ -829,6 +829,8 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
             # or at the start of a part.
             unit_tokens.extend(tokens[:length])
             tokens = tokens[length:]
+        tokens, after_building = _unit_after_building_name(tokens)
+        unit_tokens.extend(after_building)
         if tokens:
             kept.append(tokens)
     number_at = _premise_number(kept)
@@ -840,16 +842,20 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
             unit_tokens = before[:1]
         line = kept[part][index:]
         after = kept[part + 1 :]
+        typed = True
         if len(line) == 1 and len(after) >= 2 and _is_building_name(after[0]):
-            # "6, WALSH MANSIONS, WHITE ROAD": a flat, its building, then the street.
-            line, after = line + after[0] + after[1], after[2:]
+            # "6, WALSH MANSIONS, WHITE ROAD": a flat, its building, then the street
+            # (with a type or without: "10, MCKENZIE MILL, AKHTAR LEYS").
+            line, after, typed = line + after[0] + after[1], after[2:], False
         elif _is_numbered_building(line) and after and after[0][-1] in GB_THOROUGHFARE_TYPES:
             # "10 KESTREL HOUSE, ASH GROVE": the same, the flat's number by its building.
             line, after = line + after[0], after[1:]
         elif len(line) == 1 and after:
             # "12, FIR LANE, EXAMPLETOWN": the number stands alone before its street.
             line, after = line + after[0], after[1:]
-        house_number, street, unit, tail = _british_street_line(line, commas=bool(after))
+        house_number, street, unit, tail = _british_street_line(
+            line, commas=bool(after), typed=typed
+        )
         premise = house_number
     else:
         premise, street, unit, tail, after = _british_named_premise(kept)
@@ -860,6 +866,18 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     locality = _join(after[-1]) if after else _without_county(tail)
     unit = _join([*unit_tokens, *(unit or "").split()])
     return ParsedAddress(premise, street, unit, locality, None, postcode, "GB")
+
+
+def _unit_after_building_name(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """A part without the sub-building written right after its building's name, and the
+    sub-building ("MAPLE HOUSE FLAT 5 12 FIR LANE": flat 5 of Maple House, the order
+    of the Postcode Address File turned round). Words must follow it: a street."""
+    for index in range(2, len(tokens) - 1):
+        if tokens[index - 1] in GB_BUILDING_WORDS:
+            length = leading_unit_length(tokens[index:])
+            if length and index + length < len(tokens):
+                return tokens[:index] + tokens[index + length :], tokens[index : index + length]
+    return tokens, []
 
 
 def _county_length(tokens: Sequence[str]) -> int:
@@ -892,7 +910,9 @@ def _british_street_field(tokens: list[str], has_house_number: bool) -> StreetLi
     unit_tokens, tokens = _leading_units(tokens)
     unit = _join(unit_tokens)
     if has_house_number:
-        tokens = _without_building_name(tokens)
+        # A street field holds a street: after a building's name, it is the rest, with
+        # a type or without ("SINGH MILL, AKHTAR LEYS").
+        tokens = _without_building_name(tokens, typed=False)
         end = _british_street_end(tokens, commas=True)
         return StreetLine(None, _join(tokens[:end]), unit, None)
     number_at = _premise_number([tokens])
@@ -902,16 +922,22 @@ def _british_street_field(tokens: list[str], has_house_number: bool) -> StreetLi
             # "9 59 FITZGERALD PARK": a bare number before the building's is its flat's.
             unit = before[0]
         house_number, street, line_unit, _ = _british_street_line(
-            tokens[number_at[1] :], commas=True
+            tokens[number_at[1] :], commas=True, typed=False
         )
         return StreetLine(
             house_number, street, _join([*(unit or "").split(), *(line_unit or "").split()]), None
         )
-    premise, street, _, _, _ = _british_named_premise([tokens]) if tokens else (None,) * 5
+    named = _without_building_name(tokens, typed=False)
+    if len(named) < len(tokens) and not any(word in GB_THOROUGHFARE_TYPES for word in named):
+        # "REES COURT AKHTAR LEYS": a building's name, then its street without a type.
+        return StreetLine(_join(tokens[: len(tokens) - len(named)]), _join(named), unit, None)
+    premise, street, _, tail, _ = _british_named_premise([tokens]) if tokens else (None,) * 5
     if premise is None:
         end = _british_street_end(tokens, commas=True)
         return StreetLine(None, _join(tokens[:end]), unit, None)
-    return StreetLine(premise, street, unit, None)
+    # The words after a building's name in a street field are its street, with a type
+    # or without ("MCKENZIE MILL, AKHTAR LEYS").
+    return StreetLine(premise, street or tail, unit, None)
 
 
 def _british_words(tokens: Sequence[str]) -> list[str]:
@@ -1097,23 +1123,37 @@ _NAMED_DESIGNATORS = frozenset(UNIT_DESIGNATORS) - {"#"}
 """Unit designator words ("FLAT", "APARTMENT", "UNIT"), without "#"."""
 
 
-def _without_building_name(tokens: list[str]) -> list[str]:
+def _without_building_name(tokens: list[str], *, typed: bool = True) -> list[str]:
     """A street field without the building's name in front ("WESTON COURT ELLIS PARK").
 
     The name ends at a building word with a street of two or more words after it
     whose first is a name word ("KINGS COURT ROAD" is one street): no thoroughfare
     word, or one that another follows ("PRITCHARD MILL CROSS AVENUE" is Pritchard
-    Mill on Cross Avenue).
+    Mill on Cross Avenue). The street ends in a thoroughfare word unless `typed` is
+    False (a field that holds nothing but a premise and its street).
     """
     for index in range(1, len(tokens) - 2):
         rest = tokens[index + 1 :]
         if (
             tokens[index] in GB_BUILDING_WORDS
             and (rest[0] not in GB_THOROUGHFARE_TYPES or rest[1] in GB_THOROUGHFARE_TYPES)
-            and any(word in GB_THOROUGHFARE_TYPES for word in rest[1:])
+            and (
+                any(word in GB_THOROUGHFARE_TYPES for word in rest[1:])
+                or (not typed and _are_name_words(rest))
+            )
         ):
             return rest
     return tokens
+
+
+def _are_name_words(tokens: Sequence[str]) -> bool:
+    """Whether words can be a street's name: two or more of letters (read as printed:
+    other characters dropped), none a unit designator."""
+    words = [letters for token in tokens if (letters := _NOT_LETTERS.sub("", token))]
+    return len(words) >= 2 and all(w.isalpha() and w not in UNIT_DESIGNATORS for w in words)
+
+
+_NOT_LETTERS = re.compile(r"[^\w]|_")
 
 
 def _is_building_name(tokens: list[str]) -> bool:
@@ -1178,19 +1218,21 @@ def _premise_number(parts: list[list[str]]) -> tuple[int, int] | None:
 
 
 def _british_street_line(
-    tokens: list[str], *, commas: bool
+    tokens: list[str], *, commas: bool, typed: bool = True
 ) -> tuple[str | None, str | None, str | None, str | None]:
     """House number, street, unit and what follows the street (a locality) of a line
     that starts with its number ("12 FIR LANE NORTHSIDE EXAMPLETOWN"); for a number
     before a building's name ("11 SCHOFIELD HOUSE WOODWARD ROAD") the name is the
-    house number and the number the flat."""
+    house number and the number the flat. Unless `typed`, the street after a
+    building's name need not end in a thoroughfare word (the line is known to hold
+    nothing after the street: `_without_building_name`)."""
     house_number, rest = tokens[0], tokens[1:]
     if len(rest) >= 2 and is_fraction_token(rest[0]):
         house_number, rest = f"{house_number} {rest[0]}", rest[1:]
     elif house_number.isdigit() and _is_spaced_british_letter(rest):
         house_number, rest = house_number + rest[0], rest[1:]
     units, rest = _leading_units(rest)
-    street = _without_building_name(rest)
+    street = _without_building_name(rest, typed=typed)
     if len(street) < len(rest):
         # "11 SCHOFIELD HOUSE WOODWARD ROAD": a number before a building's name and its
         # street is the flat's, and the building's name is the premise.
@@ -1271,9 +1313,21 @@ def _british_named_premise(
         is_name = names_no_street or _is_building_name(first)
         if second[-1] in GB_THOROUGHFARE_TYPES and (len(parts) >= 3 or is_name):
             return _join(first), _join(second), None, None, parts[2:]
+        if _is_building_name(first) and len(parts) >= 3 and parts[2][-1] in GB_THOROUGHFARE_TYPES:
+            # "MCKENZIE MILL, AKHTAR LEYS, WHITE ROAD": a street without a type, then the
+            # thoroughfare it leads off (no locality comes before a thoroughfare).
+            return _join(first), _join(second), None, None, parts[2:]
         if _is_building_name(first) and not _has_thoroughfare_word(parts):
-            # "WILLOW MILL, NORTHSIDE, EXAMPLETOWN": a named building, no street.
-            return _join(first), None, None, None, parts[1:]
+            # "WILLOW MILL, NORTHSIDE, EXAMPLETOWN", "FRENCH MILL, FOWLER ACRE,
+            # EXAMPLETOWN": a named building, then a dependent locality or a street
+            # without a type. The line does not say which: the parts are kept together
+            # as the locality, as without commas, for the region's records to settle
+            # (`geodata.conflation.street_ends`, `geodata.conflation.localities`). A
+            # county after the town is left out.
+            after = parts[1:]
+            if len(after) >= 2 and _county_length(after[-1]) == len(after[-1]):
+                after = after[:-1]
+            return _join(first), None, None, None, [[word for part in after for word in part]]
         end = _british_street_end(first, commas=True)
         return None, _join(first[:end]), None, _join(first[end:]), parts[1:]
     tokens = parts[0] if parts else []
@@ -1288,7 +1342,11 @@ def _british_named_premise(
     for index, token in enumerate(tokens[:-1]):
         if token in GB_BUILDING_WORDS and index >= 1:
             rest = tokens[index + 1 :]
-            if any(word in GB_THOROUGHFARE_TYPES for word in rest):
+            # A street is never a thoroughfare word alone ("KINGS COURT ROAD" is one).
+            named = len(rest) >= 2 and (
+                rest[0] not in GB_THOROUGHFARE_TYPES or rest[1] in GB_THOROUGHFARE_TYPES
+            )
+            if named and any(word in GB_THOROUGHFARE_TYPES for word in rest):
                 end = _british_street_end(rest, commas=False)
                 return _join(tokens[: index + 1]), _join(rest[:end]), None, _join(rest[end:]), []
     end = _british_street_end(tokens, commas=False)

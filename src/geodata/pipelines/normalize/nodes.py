@@ -20,6 +20,7 @@ from geodata.conflation.lost_units import (
     LETTERS_AND_UNITS_EVIDENCE,
     recover_lost_letters_and_units,
 )
+from geodata.conflation.street_ends import STREET_END_EVIDENCE, street_ends, with_street_ends
 from geodata.params import RunParams
 from geodata.schemas import (
     ADDRESS_FIELDS,
@@ -498,21 +499,30 @@ def with_shared_points_coarse(records: DataFrame, shared: DataFrame) -> DataFram
 
 
 _REGION_EVIDENCE = tuple(
-    dict.fromkeys([*SHARED_POINT_EVIDENCE, "iso_3166_2", "locality", *LETTERS_AND_UNITS_EVIDENCE])
+    dict.fromkeys(
+        [
+            *STREET_END_EVIDENCE,
+            *SHARED_POINT_EVIDENCE,
+            "iso_3166_2",
+            "locality",
+            *LETTERS_AND_UNITS_EVIDENCE,
+        ]
+    )
 )
 """The columns the corrections of `with_what_the_region_tells` decide on."""
 
 
 def with_what_the_region_tells(records: DataFrame) -> DataFrame:
-    """Valid records corrected by what the region's other records show: points a source
+    """Valid records corrected by what the region's other records show: where a street
+    ends and its locality begins (`geodata.conflation.street_ends`), points a source
     shares between streets as coarse (`with_shared_points_coarse`), a dependent
     locality run together with its post town (`geodata.conflation.localities`), and
     house letters and units a source lost (`geodata.conflation.lost_units`).
 
-    Each correction decides on a few narrow columns none of the others changes, so
-    they are read from the wide records once, kept, and every decision is made from
-    them; the records are then read once more, as they are written, through one
-    broadcast join per correction.
+    Each correction decides on a few narrow columns, so they are read from the wide
+    records once, kept, and every decision is made from them (the others from the
+    streets and localities as cut again); the records are then read once more, as
+    they are written, through one broadcast join per correction.
 
     Args:
         records: Canonical records.
@@ -520,11 +530,15 @@ def with_what_the_region_tells(records: DataFrame) -> DataFrame:
     Returns:
         The same rows and columns.
     """
-    evidence = records.select(*_REGION_EVIDENCE).transform(checkpointed)
+    written = records.select(*_REGION_EVIDENCE).transform(checkpointed)
+    ends = street_ends(written).transform(checkpointed)
+    # The other corrections decide on the streets and localities as cut again.
+    evidence = with_street_ends(written, ends).transform(checkpointed)
     shared = shared_points(evidence).transform(checkpointed)
     towns = post_towns(evidence).transform(checkpointed)
+    cut = with_street_ends(records, ends)
     return recover_lost_letters_and_units(
-        with_post_towns(with_shared_points_coarse(records, shared), towns), evidence
+        with_post_towns(with_shared_points_coarse(cut, shared), towns), evidence
     )
 
 

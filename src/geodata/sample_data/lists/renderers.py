@@ -211,9 +211,9 @@ def gb_street(row: Row, streets: Streets, key: str, style: str) -> str:
     street = streets[str(row[key])]
     assert isinstance(street, EnglishStreet)
     type_word = street.type_word
-    if style.startswith("abbreviated"):
+    if type_word and style.startswith("abbreviated"):
         type_word = GB_TYPE_ABBREVIATIONS[type_word]
-    text = f"{street.name} {type_word}"
+    text = " ".join(p for p in (street.name, type_word) if p)
     return text.upper() if style in ("upper", "abbreviated_upper") else text
 
 

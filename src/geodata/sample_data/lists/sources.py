@@ -135,12 +135,18 @@ def coverage(lw: ListsWorld, seed: int) -> dict[str, np.ndarray]:
 
 
 def plan_records(
-    covered: np.ndarray, new_build: np.ndarray, plan: SourcePlan, rng: np.random.Generator
+    covered: np.ndarray,
+    new_build: np.ndarray,
+    plan: SourcePlan,
+    rng: np.random.Generator,
+    known_elsewhere: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """A source's records over its deliveries (see `records.truth_records`).
 
     New buildings and a few late-comers are only in the latest delivery; retired addresses
-    only in the earlier one; duplicates under a second id; invalid records in every delivery.
+    only in the earlier one (never one that no other source knows: every address stays in
+    some file's latest delivery); duplicates under a second id; invalid records in every
+    delivery.
 
     Returns:
         One row per record: `address` (-1 for invalid), `template` (the address an invalid
@@ -153,6 +159,8 @@ def plan_records(
     last = np.full(n, latest)
     if latest:
         retired = (first == 0) & (rng.random(n) < plan.retired_share)
+        if known_elsewhere is not None:
+            retired &= known_elsewhere[addresses]
         last[retired] = latest - 1
     twice = rng.random(n) < plan.duplicate_share
     valid = pd.DataFrame(
@@ -252,7 +260,9 @@ class Context:
     def draft(self, name: str) -> Draft:
         rng = rng_for(self.seed, "lists", self.lw.split, name)
         new = self.lw.facts["new_build"].to_numpy()
-        records = plan_records(self.cover[name], new, SOURCE_PLANS[name], rng)
+        others = [known for other, known in self.cover.items() if other != name]
+        elsewhere = np.logical_or.reduce(others) if others else None
+        records = plan_records(self.cover[name], new, SOURCE_PLANS[name], rng, elsewhere)
         template = records["template"].to_numpy()
         rows = self.lw.facts.iloc[template].to_dict("records")
         return Draft(random.Random(int(rng.integers(2**62))), rng, records, template, rows)

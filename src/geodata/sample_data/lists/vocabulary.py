@@ -94,6 +94,23 @@ GB_TYPE_ABBREVIATIONS: dict[str, str] = {
 """British thoroughfare types (those of faker's en_GB suffixes in use in England) and the
 abbreviations people write for them."""
 
+GB_UNTYPED_SHARE = 0.1
+"""Share of British streets whose name has no thoroughfare type (BS 7666 and Royal Mail
+do not require one: a street may be named like a field or a farm)."""
+
+GB_UNTYPED_WORDS: tuple[str, ...] = (
+    "Meadow",
+    "Orchard",
+    "Acre",
+    "Paddock",
+    "Grange",
+    "Heath",
+    "Spinney",
+    "Leys",
+)
+"""Last words of British street names without a thoroughfare type (`Harper Meadow`): the
+land they were built on, none of them a thoroughfare type."""
+
 GB_BUILDING_WORDS: tuple[str, ...] = ("COURT", "HOUSE", "LODGE", "MILL", "HALL", "MANSIONS")
 """Last words of the names of British blocks of flats (`HARPER COURT`, `WINTER MILL`)."""
 
@@ -168,15 +185,16 @@ class FinnishStreet:
 
 @dataclass(frozen=True)
 class EnglishStreet:
-    """A British or US street: the name (`Harper`) and its type word (`Road`)."""
+    """A British or US street: the name (`Harper`) and its type word (`Road`; empty for a
+    British street named without one)."""
 
     name: str
     type_word: str
 
     @property
     def gb_canonical(self) -> str:
-        """`HARPER ROAD`: British types spelled out."""
-        return f"{self.name} {self.type_word}".upper()
+        """`HARPER ROAD`: British types spelled out (`HARPER MEADOW` has none)."""
+        return " ".join(p for p in (self.name, self.type_word) if p).upper()
 
     @property
     def usps_type(self) -> str:
@@ -238,10 +256,23 @@ def _english_streets(
     return [EnglishStreet(n, t) for n, t in _draw_combinations(names, types, count, rng)]
 
 
-def british_streets(split: str, count: int, rng: np.random.Generator) -> list[EnglishStreet]:
-    """British streets: en_GB surnames with the English thoroughfare types of en_GB's list."""
+def british_streets(
+    split: str, count: int, rng: np.random.Generator, untyped: np.random.Generator
+) -> list[EnglishStreet]:
+    """British streets: en_GB surnames with the English thoroughfare types of en_GB's list,
+    a share (`GB_UNTYPED_SHARE`, drawn from `untyped`) with a word for the land instead
+    (`GB_UNTYPED_WORDS`)."""
     words = [w for w in GbAddress.street_suffixes if w in GB_TYPE_ABBREVIATIONS]
-    return _english_streets(british_surnames(split), words, count, rng)
+    streets = _english_streets(british_surnames(split), words, count, rng)
+    # Drawn apart, so that the other streets and names are those drawn without them.
+    plain_names = untyped.random(len(streets)) < GB_UNTYPED_SHARE
+    land = untyped.choice(GB_UNTYPED_WORDS, size=len(streets))
+    named: list[EnglishStreet] = []
+    for street, plain, word in zip(streets, plain_names, land, strict=True):
+        instead = EnglishStreet(f"{street.name} {word}", "")
+        # Another of the name's streets may have been given the same word.
+        named.append(instead if plain and instead not in named else street)
+    return named
 
 
 def us_streets(split: str, count: int, rng: np.random.Generator) -> list[EnglishStreet]:

@@ -87,13 +87,14 @@ def _halves(names: list[str]) -> tuple[list[str], list[str]]:
 
 
 def region_specs(
-    split: str, totals: dict[str, int], rng: np.random.Generator
+    split: str, totals: dict[str, int], rng: np.random.Generator, untyped: np.random.Generator
 ) -> tuple[dict[str, RegionSpec], dict[str, vocab.FinnishStreet | vocab.EnglishStreet]]:
-    """The three regions of a split, sized for `totals` addresses, and their streets' parts."""
+    """The three regions of a split, sized for `totals` addresses, and their streets' parts
+    (`untyped` draws the British streets named without a type)."""
     parts: dict[str, vocab.FinnishStreet | vocab.EnglishStreet] = {}
 
     gb_block = (120.0, 70.0)
-    gb_streets = vocab.british_streets(split, _names_needed(totals[GB], gb_block) + 1, rng)
+    gb_streets = vocab.british_streets(split, _names_needed(totals[GB], gb_block) + 1, rng, untyped)
     parts.update((s.gb_canonical, s) for s in gb_streets)
     gb_names = [s.gb_canonical for s in gb_streets]
     area = str(rng.choice(vocab.postcode_areas(split)))
@@ -278,7 +279,9 @@ def build_lists_world(seed: int, split: str, totals: dict[str, int]) -> ListsWor
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
     rng = rng_for(seed, "lists", split, "vocabulary")
-    specs, parts = region_specs(split, totals, rng)
+    specs, parts = region_specs(
+        split, totals, rng, rng_for(seed, "lists", split, "untyped streets")
+    )
     world = build_regions(world_seed(seed, split), {specs[c]: totals[c] for c in REGION_SHARES})
     a = world.addresses
     region = a["region"].to_numpy()
