@@ -638,6 +638,11 @@ GB_NAMED_PREMISE_CASES = [
         "Apartment 5, Maple Court, Fir Lane",
         dict(house_number="MAPLE COURT", street="FIR LANE", unit="APT 5"),
     ),
+    # ... and a court before a place and a town is a building.
+    (
+        "APARTMENT 2, REES COURT, AKHTAR LEYS, WHITETON, EXAMPLETOWN",
+        dict(house_number="REES COURT", street=None, locality="AKHTAR LEYS WHITETON EXAMPLETOWN"),
+    ),
     # A court is a street as well as a building: with no other street it is the street.
     ("ROSE COURT, EXAMPLETOWN", dict(house_number=None, street="ROSE COURT")),
     ("FIR LANE, EXAMPLETOWN", dict(house_number=None, street="FIR LANE")),

@@ -1317,7 +1317,11 @@ def _british_named_premise(
             # "MCKENZIE MILL, AKHTAR LEYS, WHITE ROAD": a street without a type, then the
             # thoroughfare it leads off (no locality comes before a thoroughfare).
             return _join(first), _join(second), None, None, parts[2:]
-        if _is_building_name(first) and not _has_thoroughfare_word(parts):
+        # A court is a building and a street: before a place and a town, a building
+        # ("REES COURT, AKHTAR LEYS, WHITETON, EXAMPLETOWN"); before a town alone, the
+        # street ("ROSE COURT, EXAMPLETOWN").
+        others = parts[1:] if len(parts) >= 3 else parts
+        if _is_building_name(first) and not _has_thoroughfare_word(others):
             # "WILLOW MILL, NORTHSIDE, EXAMPLETOWN", "FRENCH MILL, FOWLER ACRE,
             # EXAMPLETOWN": a named building, then a dependent locality or a street
             # without a type. The line does not say which: the parts are kept together

@@ -214,19 +214,34 @@ def normalize_address(
 
 def _whole_address_in_street(street: str, iso_3166_1: str | None) -> ParsedAddress | None:
     """A street field's parse as a one-line address, when the field holds a number and
-    its street and, after a comma, their town or postcode; None otherwise (a street
-    field's own reading then applies: a unit, a premise's name or a flat after a
-    comma)."""
-    if iso_3166_1 is None or not has_parts(street):
+    its street and, after a comma, their town or postcode (or, British, ends in a full
+    postcode, commas or none); None otherwise (a street field's own reading then
+    applies: a unit, a premise's name or a flat after a comma)."""
+    if iso_3166_1 is None:
+        return None
+    whole_line = _ends_in_british_postcode(street, iso_3166_1)
+    if not (has_parts(street) or whole_line):
         return None
     parsed = parse_free_text(street, iso_3166_1)
-    if parsed.street is None or parsed.house_number is None or parsed.country != iso_3166_1:
+    # A whole line may name a building and no street ("FLAT 7 FRENCH MILL NORTHSIDE
+    # EXAMPLETOWN EX1 2AB").
+    has_street = parsed.street is not None or (whole_line and parsed.locality is not None)
+    if not has_street or parsed.house_number is None or parsed.country != iso_3166_1:
         return None
     locality = parsed.locality
     if iso_3166_1 == "GB" and locality and locality.split()[-1] in GB_THOROUGHFARE_TYPES:
         # "131 CROSS AVENUE, JENNINGS STREET": the street a dependent one leads off.
         locality = None
     return parsed if locality or parsed.postcode else None
+
+
+def _ends_in_british_postcode(text: str, iso_3166_1: str) -> bool:
+    """Whether a British field ends in a full postcode ("144 FOWLER ACRE ANDREWSTON BA4
+    8PZ"): a street never does, so the field holds a whole address, commas or none."""
+    words = clean_words(text).split()
+    return iso_3166_1 == "GB" and any(
+        len(words) > size and is_gb_postcode("".join(words[-size:])) for size in (1, 2)
+    )
 
 
 @lru_cache(maxsize=65536)
