@@ -238,10 +238,10 @@ def _whole_address_in_street(street: str, iso_3166_1: str | None) -> ParsedAddre
 def _ends_in_british_postcode(text: str, iso_3166_1: str) -> bool:
     """Whether a British field ends in a full postcode ("144 FOWLER ACRE ANDREWSTON BA4
     8PZ"): a street never does, so the field holds a whole address, commas or none."""
+    if iso_3166_1 != "GB":
+        return False
     words = clean_words(text).split()
-    return iso_3166_1 == "GB" and any(
-        len(words) > size and is_gb_postcode("".join(words[-size:])) for size in (1, 2)
-    )
+    return any(len(words) > size and is_gb_postcode("".join(words[-size:])) for size in (1, 2))
 
 
 @lru_cache(maxsize=65536)

@@ -132,7 +132,6 @@ def street_ends(records: DataFrame) -> DataFrame:
         .agg(F.sum("_n").alias("_n"))
         .where(F.col("_n") >= STREET_MIN_RECORDS)
         .select("iso_3166_2", F.col("street").alias("_street"))
-        .transform(checkpointed)
     )
     localities = (
         combos.where(F.col("locality").isNotNull())
@@ -171,10 +170,8 @@ def street_ends(records: DataFrame) -> DataFrame:
         words.alias("_words"),
         F.explode(F.sequence(F.lit(1), F.size(words) - 1)).alias("_k"),
     ).select(*STREET_END_EVIDENCE, "_k", first.alias("_street"), rest.alias("_locality"))
-    on_streets = (
-        cuts.where(~F.col("_street").eqNullSafe(F.col("street")))
-        .join(streets, ["iso_3166_2", "_street"], "left_semi")
-        .transform(checkpointed)
+    on_streets = cuts.where(~F.col("_street").eqNullSafe(F.col("street"))).join(
+        streets, ["iso_3166_2", "_street"], "left_semi"
     )
     # The words after the street end with a town ("MOOREBOROUGH ANDREWSTON": a place
     # before it that no record writes alone stays, as the parser leaves it).

@@ -530,15 +530,16 @@ def with_what_the_region_tells(records: DataFrame) -> DataFrame:
     Returns:
         The same rows and columns.
     """
-    written = records.select(*_REGION_EVIDENCE).transform(checkpointed)
-    ends = street_ends(written).transform(checkpointed)
-    # The other corrections decide on the streets and localities as cut again.
-    evidence = with_street_ends(written, ends).transform(checkpointed)
+    evidence = records.select(*_REGION_EVIDENCE).transform(checkpointed)
+    ends = street_ends(evidence).transform(checkpointed)
+    if not ends.isEmpty():  # a few rows, kept: most regions' lines say where streets end
+        # The other corrections decide on the streets and localities as cut again.
+        evidence = with_street_ends(evidence, ends)
+        records = with_street_ends(records, ends)
     shared = shared_points(evidence).transform(checkpointed)
     towns = post_towns(evidence).transform(checkpointed)
-    cut = with_street_ends(records, ends)
     return recover_lost_letters_and_units(
-        with_post_towns(with_shared_points_coarse(cut, shared), towns), evidence
+        with_post_towns(with_shared_points_coarse(records, shared), towns), evidence
     )
 
 
