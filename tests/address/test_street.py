@@ -245,3 +245,22 @@ def test_only_words_inside_a_name_are_shortened():
         normalize_street("St Mary's Road", "GB").base
         != normalize_street("St Martin's Road", "GB").base
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "street"),
+    [
+        # A neighbouring key struck, or two letters swapped, in a long compass word.
+        ("Sourh Gibson Alley", "S GIBSON ALY"),
+        ("NROTH MAIN ST", "N MAIN ST"),
+        ("Soutjwest Elm Avenue", "SW ELM AVE"),
+        # Not a compass word: a name whose letters are not a slip of one (H and E are
+        # no neighbours), a short compass word's slip (too often a word), or a slip
+        # without a type after the name.
+        ("Norte Vista Dr", "NORTE VISTA DR"),
+        ("Easy Rider Way", "EASY RIDER WAY"),
+        ("Sourh St", "SOURH ST"),
+    ],
+)
+def test_a_mistyped_compass_word_before_a_name_and_type_is_the_directional(raw, street):
+    assert normalize_street(raw, "US").street == street
