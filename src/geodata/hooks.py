@@ -183,7 +183,8 @@ def _stage(node) -> str:
 
 
 class StageProgressHooks:
-    """Logs one line per stage once its last node's outputs are saved: seconds and rows.
+    """Logs one line per stage once its nodes have run and their outputs are saved:
+    seconds and rows.
 
     The rows counted are the stage's working datasets that no node of the stage
     reads (`normalize.int_addresses`, …), read back from storage (a count of stored
@@ -197,6 +198,7 @@ class StageProgressHooks:
         self._handed_on: dict[str, list[str]] = {}
         self._started: dict[str, float] = {}
         self._unsaved: dict[str, set[str]] = {}
+        self._logged: set[str] = set()
         self._catalog = None
         # `ThreadRunner` (the default of `kedro run`) calls hooks from several threads.
         self._lock = threading.Lock()
@@ -208,6 +210,7 @@ class StageProgressHooks:
         self._remaining = Counter(_stage(node) for node in pipeline.nodes)
         self._started.clear()
         self._unsaved.clear()
+        self._logged.clear()
         self._handed_on = {
             stage: sorted(
                 name
@@ -219,31 +222,40 @@ class StageProgressHooks:
 
     @hook_impl
     def before_node_run(self, node) -> None:
-        """Start the stage's clock at its first node."""
-        self._started.setdefault(_stage(node), time.perf_counter())
+        """Start the stage's clock at its first node; its outputs are now to be saved."""
+        stage = _stage(node)
+        with self._lock:
+            self._started.setdefault(stage, time.perf_counter())
+            self._unsaved.setdefault(stage, set()).update(node.outputs)
 
     @hook_impl
     def after_node_run(self, node) -> None:
-        """After the stage's last node, wait for its outputs to be saved (Kedro saves later)."""
+        """Count the stage's nodes down (Kedro saves a node's outputs after this hook)."""
         stage = _stage(node)
         with self._lock:
             self._remaining[stage] -= 1
-            if self._remaining[stage] == 0:
-                self._unsaved[stage] = set(node.outputs)
+            # The last node had no outputs, and every other's are saved.
+            done = self._finished(stage)
+        if done:
+            self._log_stage(stage, self._catalog)
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, node) -> None:
-        """Log the stage's line when the last output of its last node is saved."""
+        """Log the stage's line once every node of it has run and every output of them is
+        saved: threads may save an earlier node's outputs after the last node has run."""
         stage = _stage(node)
         with self._lock:
-            unsaved = self._unsaved.get(stage)
-            if unsaved is None:
-                return
-            unsaved.discard(dataset_name)
-            if unsaved:
-                return
-            del self._unsaved[stage]
-        self._log_stage(stage, self._catalog)
+            self._unsaved.get(stage, set()).discard(dataset_name)
+            done = self._finished(stage)
+        if done:
+            self._log_stage(stage, self._catalog)
+
+    def _finished(self, stage: str) -> bool:
+        """Whether the stage is done and not yet logged (marks it logged); under the lock."""
+        if self._remaining[stage] > 0 or self._unsaved.get(stage) or stage in self._logged:
+            return False
+        self._logged.add(stage)
+        return True
 
     def _log_stage(self, stage: str, catalog) -> None:
         seconds = time.perf_counter() - self._started.get(stage, time.perf_counter())
