@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 from kedro.io import AbstractDataset, DatasetError
 from kedro.io.core import parse_dataset_definition
+from py4j.protocol import Py4JJavaError
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -62,6 +63,10 @@ RUNS_SCHEMA = T.StructType(
         T.StructField("plan", T.StringType(), True),  # JSON: see _Plan.as_json
     ]
 )
+
+
+_LISTING_ATTEMPTS = 3
+"""Times a folder's recursive listing is tried while other runs delete below it."""
 
 
 def _literal(value: str) -> str:
@@ -200,7 +205,18 @@ class _Files:
 
     def has_files(self, path: str) -> bool:
         hadoop_path, fs = self._fs(path)
-        return fs.exists(hadoop_path) and fs.listFiles(hadoop_path, True).hasNext()
+        for attempt in range(_LISTING_ATTEMPTS):
+            try:
+                return fs.exists(hadoop_path) and fs.listFiles(hadoop_path, True).hasNext()
+            except Py4JJavaError:
+                # A concurrent run's clean-up may delete an empty partition folder below
+                # `path` while this listing walks it (another region's run shares the
+                # date's folder): list again, unless the folder is gone.
+                if not fs.exists(hadoop_path):
+                    return False
+                if attempt == _LISTING_ATTEMPTS - 1:
+                    raise
+        return False
 
     def children(self, path: str) -> Iterator[str]:
         hadoop_path, fs = self._fs(path)
