@@ -63,46 +63,59 @@ def _words(column: str) -> Column:
     return F.split(F.col(column), " ")
 
 
-def _placed(values: DataFrame, localities: DataFrame) -> DataFrame:
-    """The `values` (`iso_3166_2`, `locality`, distinct) that are the region's places.
+def _cut_at(words: Column, k: Column) -> tuple[Column, Column]:
+    """The first `k` of `words` and the rest, each joined with spaces."""
+    before = F.array_join(F.slice(words, F.lit(1), k), " ")
+    after = F.array_join(F.slice(words, k + 1, F.size(words) - k), " ")
+    return before, after
+
+
+def _before_towns(values: DataFrame, column: str, localities: DataFrame) -> DataFrame:
+    """`iso_3166_2`, `column`, `_place`: each way a value of `column` ends with a town (a
+    locality at least `TOWN_MIN_RECORDS` records write alone), with the words before it
+    (null for none).
 
     Args:
-        values: The locality values to judge.
+        values: `iso_3166_2` and the distinct values of `column` to read.
+        column: The column holding the values.
         localities: `iso_3166_2`, `locality`, `_n` (records writing it), one row per
             value the region's records write.
     """
     towns = localities.where(F.col("_n") >= TOWN_MIN_RECORDS).select(
         "iso_3166_2", F.col("locality").alias("_town")
     )
-    words = _words("locality")
-    # "NORTHSIDE EXAMPLETOWN": a place some record writes on its own, then a town.
-    cuts = values.select(
-        "iso_3166_2",
-        "locality",
-        F.explode(F.sequence(F.lit(0), F.size(words) - 1)).alias("_k"),
-        words.alias("_words"),
-    ).select(
-        "iso_3166_2",
-        "locality",
-        F.when(F.col("_k") > 0, F.array_join(F.slice("_words", F.lit(1), F.col("_k")), " ")).alias(
-            "_place"
-        ),
-        F.array_join(F.slice("_words", F.col("_k") + 1, F.size("_words") - F.col("_k")), " ").alias(
-            "_town"
-        ),
+    words = _words(column)
+    before, after = _cut_at(F.col("_words"), F.col("_k"))
+    return (
+        values.select(
+            "iso_3166_2",
+            column,
+            words.alias("_words"),
+            F.explode(F.sequence(F.lit(0), F.size(words) - 1)).alias("_k"),
+        )
+        .select(
+            "iso_3166_2",
+            column,
+            F.when(F.col("_k") > 0, before).alias("_place"),
+            after.alias("_town"),
+        )
+        .join(F.broadcast(towns), ["iso_3166_2", "_town"], "left_semi")
     )
+
+
+def _placed(localities: DataFrame) -> DataFrame:
+    """`iso_3166_2`, `locality`: the locality values that are the region's places, a
+    town alone or after a place some record writes on its own ("NORTHSIDE EXAMPLETOWN").
+
+    Args:
+        localities: `iso_3166_2`, `locality`, `_n` (records writing it), one row per
+            value the region's records write.
+    """
     places = localities.select("iso_3166_2", F.col("locality").alias("_place"))
-    after_town = cuts.join(F.broadcast(towns), ["iso_3166_2", "_town"], "left_semi")
+    after_town = _before_towns(localities.select("iso_3166_2", "locality"), "locality", localities)
     alone = after_town.where(F.col("_place").isNull())
     after_place = after_town.join(F.broadcast(places), ["iso_3166_2", "_place"], "left_semi")
     return alone.unionByName(after_place).select("iso_3166_2", "locality").distinct()
-
-
-def _cut_at(words: Column, k: Column) -> tuple[Column, Column]:
-    """The first `k` of `words` and the rest, each joined with spaces."""
-    before = F.array_join(F.slice(words, F.lit(1), k), " ")
-    after = F.array_join(F.slice(words, k + 1, F.size(words) - k), " ")
-    return before, after
 
 
 def street_ends(records: DataFrame) -> DataFrame:
@@ -139,8 +152,7 @@ def street_ends(records: DataFrame) -> DataFrame:
         .agg(F.sum("_n").alias("_n"))
         .transform(checkpointed)
     )
-    written = combos.where(F.col("locality").isNotNull()).select("iso_3166_2", "locality")
-    placed = _placed(written.distinct(), localities)
+    placed = _placed(localities)
     written_places = localities.select("iso_3166_2", F.col("locality").alias("_place"))
 
     # Values whose locality is not the region's places (with a street or without one),
@@ -175,26 +187,10 @@ def street_ends(records: DataFrame) -> DataFrame:
     )
     # The words after the street end with a town ("MOOREBOROUGH ANDREWSTON": a place
     # before it that no record writes alone stays, as the parser leaves it).
-    after_words = _words("_locality")
-    towns = localities.where(F.col("_n") >= TOWN_MIN_RECORDS).select(
-        "iso_3166_2", F.col("locality").alias("_town")
-    )
     placed_after = (
-        on_streets.select("iso_3166_2", "_locality")
-        .distinct()
-        .select(
-            "iso_3166_2",
-            "_locality",
-            F.explode(F.sequence(F.lit(0), F.size(after_words) - 1)).alias("_j"),
+        _before_towns(
+            on_streets.select("iso_3166_2", "_locality").distinct(), "_locality", localities
         )
-        .select(
-            "iso_3166_2",
-            "_locality",
-            F.array_join(
-                F.slice(after_words, F.col("_j") + 1, F.size(after_words) - F.col("_j")), " "
-            ).alias("_town"),
-        )
-        .join(F.broadcast(towns), ["iso_3166_2", "_town"], "left_semi")
         .select("iso_3166_2", "_locality")
         .distinct()
     )
@@ -211,16 +207,22 @@ def street_ends(records: DataFrame) -> DataFrame:
         )
         .select(
             *STREET_END_EVIDENCE,
-            (F.col("_k") - F.lit(1000)).alias("_k"),  # after every cut
+            F.struct(F.lit(0), "_k").alias("_rank"),  # after every cut
             "_street",
             F.col("locality").alias("_locality"),
         )
     )
     chosen = (
         on_streets.join(placed_after, ["iso_3166_2", "_locality"], "left_semi")
+        .select(
+            *STREET_END_EVIDENCE,
+            F.struct(F.lit(1), "_k").alias("_rank"),  # the longest street
+            "_street",
+            "_locality",
+        )
         .unionByName(two_streets)
         .groupBy(*STREET_END_EVIDENCE)
-        .agg(F.max_by(F.struct("_street", "_locality"), "_k").alias("_cut"))
+        .agg(F.max_by(F.struct("_street", "_locality"), "_rank").alias("_cut"))
         .select(*STREET_END_EVIDENCE, "_cut._street", "_cut._locality")
     )
     return chosen.mapInPandas(_with_street_keys, _ENDS_SCHEMA)
