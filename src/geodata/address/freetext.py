@@ -19,6 +19,7 @@ from geodata.address.house_number import (
 )
 from geodata.address.postcode import is_gb_postcode, is_us_zip
 from geodata.address.region import british_counties, find_region_at_end, resolve_country
+from geodata.address.slips import letters_swapped, unambiguous_slips
 from geodata.address.tables import (
     COUNTRY_ALIASES,
     DIRECTIONALS,
@@ -1021,7 +1022,7 @@ def _keying_slips(word: str) -> set[str]:
     and surnames of the shorter words: "GROVES", "GREENE"), and so is a slip shorter
     than five letters or the word without its last letter ("FIELD" for "FIELDS"): too
     often a word of its own."""
-    slips = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    slips = letters_swapped(word)
     if len(word) >= 5:
         typed = {word[:i] + word[i + 1 :] for i in range(len(word))}
         typed |= {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in _LETTERS}
@@ -1035,21 +1036,7 @@ def _misspelled_thoroughfares() -> dict[str, str]:
     another thoroughfare word."""
     words = [word for word in GB_THOROUGHFARE_TYPES if len(word) >= 4 and word.isalpha()]
     known = GB_THOROUGHFARE_TYPES | GB_BUILDING_WORDS | frozenset(UNIT_DESIGNATORS)
-    return _unambiguous_slips({word: _keying_slips(word) for word in words}, known)
-
-
-def _unambiguous_slips(slips: dict[str, set[str]], known: frozenset[str]) -> dict[str, str]:
-    """Each slip -> the one word it is a slip of (`slips`: word -> its slips), leaving
-    out a slip of two words and one that is a `known` word itself."""
-    found: dict[str, set[str]] = {}
-    for word, of_word in slips.items():
-        for slip in of_word:
-            found.setdefault(slip, set()).add(word)
-    return {
-        slip: next(iter(words))
-        for slip, words in found.items()
-        if len(words) == 1 and slip not in known
-    }
+    return unambiguous_slips({word: _keying_slips(word) for word in words}, known)
 
 
 _MISSPELLED_THOROUGHFARES = _misspelled_thoroughfares()
@@ -1072,7 +1059,7 @@ def _misspelled_us_types() -> dict[str, str]:
     known = frozenset(STREET_SUFFIXES) | frozenset(UNIT_DESIGNATORS) | frozenset(DIRECTIONALS)
     # A letter added too ("TRAILL"): read only where the line has no type word, where a
     # plural or a surname would not end the street either.
-    return _unambiguous_slips(
+    return unambiguous_slips(
         {
             word: _keying_slips(word)
             | {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS}

@@ -21,6 +21,7 @@ from geodata.address.freetext import (
 from geodata.address.house_number import HouseNumber, is_vulgar_fraction, normalize_house_number
 from geodata.address.postcode import is_gb_postcode, normalize_postcode
 from geodata.address.region import country_of_region, resolve_country, resolve_region
+from geodata.address.slips import KEYBOARD_ROWS
 from geodata.address.street import normalize_street
 from geodata.address.tables import GB_THOROUGHFARE_TYPES, UNIT_DESIGNATORS
 from geodata.address.text import clean_words, fold
@@ -350,11 +351,10 @@ _PLACEHOLDERS = frozenset(
     | {"TBC", "TBA", "NOT KNOWN", "NOT GIVEN", "NOT APPLICABLE", "NO ADDRESS", "UNKNOWN ADDRESS"}
 )
 
-_KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 _KEY_RUN = 4
 """A word that is this many or more keys next to each other in one row of a keyboard
 is typed, not written: "QWERTY", "ASDF", "LKJH" (but "LIBERTY" only holds one)."""
-_ROWS_BOTH_WAYS = (*_KEYBOARD_ROWS, *(row[::-1] for row in _KEYBOARD_ROWS))
+_ROWS_BOTH_WAYS = (*KEYBOARD_ROWS, *(row[::-1] for row in KEYBOARD_ROWS))
 # Vowels, with Welsh "W" ("CWM", "BWLCH") and "Y".
 _VOWELS = frozenset("AEIOUYWÅÄÖÆØÉÈÜ")
 

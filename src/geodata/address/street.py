@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import jellyfish
 
+from geodata.address.slips import letters_swapped, neighbouring_keys, unambiguous_slips
 from geodata.address.tables import (
     DIRECTIONAL_PAIRS,
     DIRECTIONALS,
@@ -208,47 +209,23 @@ def _us_street(words: list[str]) -> Street | None:
     return Street(street, base, street_type, directional, street_phonetic(base))
 
 
-_KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
-"""The letter rows of a QWERTY keyboard, each offset half a key from the one above."""
-
-
-def _neighbouring_keys(letter: str) -> set[str]:
-    """The letters beside `letter` on a QWERTY keyboard: in its row and the rows above
-    and below."""
-    for row, keys in enumerate(_KEYBOARD_ROWS):
-        if letter in keys:
-            at = keys.index(letter)
-            near = {keys[i] for i in (at - 1, at + 1) if 0 <= i < len(keys)}
-            if row > 0:
-                near |= {_KEYBOARD_ROWS[row - 1][i] for i in (at, at + 1)}
-            if row < 2:
-                near |= {_KEYBOARD_ROWS[row + 1][i] for i in (at - 1, at) if 0 <= i < 7}
-            return near
-    return set()
-
-
 def _mistyped_directionals() -> dict[str, str]:
     """A spelled-out compass word of five letters or more (`NORTH`, `SOUTHWEST`; not
-    `EAST`, `WEST`) with one letter struck with a
-    neighbouring key ("SOURH") or two neighbouring letters swapped ("SOTUH") -> the
-    word, where the slip is no other word of the street tables and no slip of two
-    compass words."""
+    `EAST`, `WEST`) with one letter struck with a neighbouring key ("SOURH") or two
+    neighbouring letters swapped ("SOTUH") -> the word, where the slip is no other word
+    of the street tables and no slip of two compass words."""
     # Slips of shorter words are too often words of their own ("EASY", "WETS").
     words = [word for word in DIRECTIONALS if len(word) >= 5 and word.isalpha()]
-    found: dict[str, set[str]] = {}
-    for word in words:
-        slips = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
-        slips |= {
+    slips = {
+        word: letters_swapped(word)
+        | {
             word[:i] + key + word[i + 1 :]
             for i in range(len(word))
-            for key in _neighbouring_keys(word[i])
+            for key in neighbouring_keys(word[i])
         }
-        for slip in slips - {word}:
-            found.setdefault(slip, set()).add(word)
-    known = set(DIRECTIONALS) | set(STREET_SUFFIXES)
-    return {
-        slip: next(iter(of)) for slip, of in found.items() if len(of) == 1 and slip not in known
+        for word in words
     }
+    return unambiguous_slips(slips, {*DIRECTIONALS, *STREET_SUFFIXES})
 
 
 _MISTYPED_DIRECTIONALS = _mistyped_directionals()

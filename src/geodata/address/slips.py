@@ -1,0 +1,47 @@
+"""Keying slips: what one slip of the keys makes of a word from a closed list.
+
+The parser puts back a word of a closed list (thoroughfare types, compass words) that
+a writer mistyped; these are the slips it reads, and the keyboard they are made on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
+"""The letter rows of a QWERTY keyboard, each offset half a key from the one above."""
+
+
+def neighbouring_keys(letter: str) -> set[str]:
+    """The letters beside `letter` on a QWERTY keyboard: in its row and the rows above
+    and below."""
+    for row, keys in enumerate(KEYBOARD_ROWS):
+        if letter in keys:
+            at = keys.index(letter)
+            near = {keys[i] for i in (at - 1, at + 1) if 0 <= i < len(keys)}
+            if row > 0:
+                near |= {KEYBOARD_ROWS[row - 1][i] for i in (at, at + 1)}
+            if row < 2:
+                near |= {KEYBOARD_ROWS[row + 1][i] for i in (at - 1, at) if 0 <= i < 7}
+            return near
+    return set()
+
+
+def letters_swapped(word: str) -> set[str]:
+    """`word` with two neighbouring letters swapped, each way ("RAOD" for "ROAD")."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+
+
+def unambiguous_slips(slips: Mapping[str, Iterable[str]], known: Iterable[str]) -> dict[str, str]:
+    """Each slip -> the one word it is a slip of (`slips`: word -> its slips), leaving
+    out a slip of two words and one that is a `known` word itself."""
+    known = frozenset(known)
+    found: dict[str, set[str]] = {}
+    for word, of_word in slips.items():
+        for slip in of_word:
+            found.setdefault(slip, set()).add(word)
+    return {
+        slip: next(iter(words))
+        for slip, words in found.items()
+        if len(words) == 1 and slip not in known
+    }
