@@ -662,3 +662,57 @@ def test_a_finnish_staircase_and_apartment_written_together_are_written_apart(no
 def test_a_letter_and_number_unit_elsewhere_keeps_its_form(normalize):
     address = normalize(house_number="1", street="Main St", unit="A3", country="US", region="CA")
     assert (address.unit, address.unit_id) == ("# A3", "A3")
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # A source's first address line in the street column, its number in another.
+        (dict(house_number="123", street="123 Main St", country="US"), ("123", "MAIN ST", None)),
+        (dict(house_number="12", street="12 Fir Lane", country="GB"), ("12", "FIR LANE", None)),
+        (dict(house_number="15", street="Kaivokatu 15", country="FI"), ("15", "KAIVOKATU", None)),
+        (
+            dict(house_number="15", street="Kaivokatu 15 B 3", country="FI"),
+            ("15", "KAIVOKATU", "B 3"),
+        ),
+        (
+            dict(house_number="123", street="123 Main St Apt 4", country="US"),
+            ("123", "MAIN ST", "APT 4"),
+        ),
+        # Another number in the street is the street's own name or a conflict: kept.
+        (dict(house_number="120", street="5 Mile Rd", country="US"), ("120", "5 MILE RD", None)),
+    ],
+)
+def test_a_street_column_repeating_the_records_number(normalize, fields, expected):
+    address = normalize(**fields)
+    assert (address.house_number, address.street, address.unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # The town's whole line in the locality column: postcode (and state) apart.
+        (dict(locality="00100 Helsinki", country="FI"), ("HELSINKI", "00100", None)),
+        (dict(locality="100 Helsinki", country="FI"), ("HELSINKI", "00100", None)),
+        (dict(locality="FIN-00100 HELSINKI", country="FI"), ("HELSINKI", "00100", None)),
+        (dict(locality="Exampletown EX1 2AB", country="GB"), ("EXAMPLETOWN", "EX1 2AB", None)),
+        (dict(locality="Springfield, IL 62701", country="US"), ("SPRINGFIELD", "62701", "US-IL")),
+        (dict(locality="Springfield IL", country="US"), ("SPRINGFIELD", None, "US-IL")),
+        (
+            dict(locality="Winston-Salem, North Carolina", country="US"),
+            ("WINSTON-SALEM", None, "US-NC"),
+        ),
+        # The postcode column holding the postcode and its town.
+        (dict(postcode="EX1 2AB EXAMPLETOWN", country="GB"), ("EXAMPLETOWN", "EX1 2AB", None)),
+        (dict(postcode="00100 Helsinki", country="FI"), ("HELSINKI", "00100", None)),
+        # A town named like a state keeps its name; a column of its own wins.
+        (dict(locality="Port Washington", country="US"), ("PORT WASHINGTON", None, None)),
+        (
+            dict(locality="Springfield IL 62701", postcode="62702", region="MO", country="US"),
+            ("SPRINGFIELD", "62702", "US-MO"),
+        ),
+    ],
+)
+def test_a_locality_column_holding_the_towns_line(normalize, fields, expected):
+    address = normalize(house_number="1", street="Main St", **fields)
+    assert (address.locality, address.postcode, address.iso_3166_2) == expected

@@ -1731,6 +1731,79 @@ def _pop_postcode_without_zeros(parts: list[list[str]]) -> tuple[str | None, str
     return None, None
 
 
+class TownField(NamedTuple):
+    """A town field's parts: the locality and what was written with it (raw)."""
+
+    locality: str | None
+    region: str | None
+    postcode: str | None
+
+
+def split_town_field(raw: str, iso_3166_1: str) -> TownField | None:
+    """A locality or postcode field that holds the town's line, not only its part.
+
+    Sources write the town's whole line in one column: the postcode with its town
+    ("00100 Helsinki", "EXAMPLETOWN EX1 2AB", "EX1 2AB EXAMPLETOWN") and, in the US,
+    the state and ZIP after the town ("Springfield, IL 62701", "Springfield IL"). A
+    Finnish postcode may have lost its leading zeros ("100 Helsinki"). A state is
+    read only as its code or after a comma or before a ZIP, so that a town named
+    after one ("Port Washington") keeps its name; a town's word is always left.
+
+    Returns:
+        The parts, or None when the field holds nothing but a town.
+    """
+    # Read on the words the locality is printed with, so that it parses to itself.
+    parts = [words.split() for words in map(clean_words, _PART_SEPARATOR.split(raw)) if words]
+    tokens = [token for part in parts for token in part]
+    if len(tokens) < 2:
+        return None
+    if iso_3166_1 == "FI":
+        for at, rest in ((0, tokens[1:]), (-1, tokens[:-1])):
+            code = tokens[at].removeprefix("FIN-").removeprefix("FI-")
+            zeros_lost = at == 0 and _FI_POSTCODE_WITHOUT_ZEROS.fullmatch(code)
+            if (_FIVE_DIGITS.fullmatch(code) or zeros_lost) and _are_town_words(rest):
+                return TownField(_join(rest), None, code)
+        return None
+    if iso_3166_1 == "GB":
+        for size in (2, 1):
+            for code, rest in ((tokens[:size], tokens[size:]), (tokens[-size:], tokens[:-size])):
+                if rest and is_gb_postcode("".join(code)) and _are_town_words(rest):
+                    return TownField(_join(rest), None, " ".join(code))
+        return None
+    if iso_3166_1 == "US":
+        return _us_town_line(parts)
+    return None
+
+
+def _are_town_words(tokens: Sequence[str]) -> bool:
+    """Whether tokens can be a town's name: words without digits ("WINSTON-SALEM")."""
+    return all(not any(ch.isdigit() for ch in token) for token in tokens)
+
+
+def _us_town_line(parts: list[list[str]]) -> TownField | None:
+    """A US town field's town, state and ZIP ("Springfield, IL 62701"), or None."""
+    last = parts[-1]
+    postcode = None
+    if len(last) >= 2 and _FIVE_DIGITS.fullmatch(last[-2]) and _US_ZIP4_ADDON.fullmatch(last[-1]):
+        postcode = f"{last[-2]}-{last.pop()}"
+        last.pop()
+    elif last and is_us_zip(last[-1]):
+        postcode = last.pop()
+    parts = [part for part in parts if part]
+    if not parts:
+        return None
+    last = parts[-1]
+    start = find_region_at_end(last, "US")
+    region = None
+    if start is not None and (postcode or len(parts) >= 2 or [len(w) for w in last[start:]] == [2]):
+        region = _join(last[start:])
+        del last[start:]
+    town = [token for part in parts for token in part]
+    if not town or not (region or postcode) or not _are_town_words(town):
+        return None
+    return TownField(_join(town), region, postcode)
+
+
 def _join(tokens: Sequence[str] | None) -> str | None:
     """Tokens joined with spaces, or None if there are none."""
     return " ".join(tokens) if tokens else None

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from geodata.address.freetext import (
     ParsedAddress,
+    StreetLine,
     expand_finnish_abbreviations,
     has_parts,
     parse_free_text,
@@ -17,6 +18,7 @@ from geodata.address.freetext import (
     split_british_unit_field,
     split_house_number_field,
     split_street,
+    split_town_field,
 )
 from geodata.address.house_number import HouseNumber, is_vulgar_fraction, normalize_house_number
 from geodata.address.postcode import is_gb_postcode, normalize_postcode
@@ -183,6 +185,8 @@ def normalize_address(
         if iso_3166_1 is None and region:
             iso_3166_1 = country_of_region(region)
 
+    if iso_3166_1 is not None:
+        locality, region, postcode = _town_line_apart(locality, region, postcode, iso_3166_1)
     if unit_parts is not None and iso_3166_1 == "FI":
         if number is not None and _is_staircase_apart(written_number, number, unit_parts):
             # "Fleminginkatu 5 A" with the apartment "2" in a field of its own: the
@@ -191,6 +195,15 @@ def normalize_address(
             number = _house_number(str(number.number))
         unit_parts = _finnish_staircase(unit_parts)
     street_parts = normalize_street(street_text, iso_3166_1) if street_text else None
+    while number is not None and street_parts is not None:
+        # "123 Main St" in the street column beside a number column of 123: the
+        # source's first address line, whose number is the record's own.
+        line = _number_written_again(street_parts.street, iso_3166_1, number)
+        if line is None:
+            break
+        street_parts = normalize_street(line.street, iso_3166_1)
+        if unit_parts is None and line.unit:
+            unit_parts = normalize_unit(line.unit)
     iso_3166_2 = resolve_region(region, iso_3166_1) if region else None
     return NormalizedAddress(
         house_number=number.display if number else None,
@@ -211,6 +224,37 @@ def normalize_address(
             number is not None or street_parts is not None or has_point, iso_3166_1, iso_3166_2
         ),
     )
+
+
+def _town_line_apart(
+    locality: str | None, region: str | None, postcode: str | None, iso_3166_1: str
+) -> tuple[str | None, str | None, str | None]:
+    """The locality, region and postcode of a record whose locality column holds the
+    town's whole line ("00100 Helsinki", "Springfield, IL 62701") or whose postcode
+    column holds the postcode with its town ("EX1 2AB EXAMPLETOWN"). What a column of
+    its own gives wins over what was written beside the town."""
+    if locality and (town := split_town_field(locality, iso_3166_1)) is not None:
+        locality, region, postcode = town.locality, region or town.region, postcode or town.postcode
+    if (
+        postcode
+        and normalize_postcode(postcode, iso_3166_1) is None
+        and (town := split_town_field(postcode, iso_3166_1)) is not None
+        and town.postcode is not None
+    ):
+        locality, region, postcode = locality or town.locality, region or town.region, town.postcode
+    return locality, region, postcode
+
+
+def _number_written_again(
+    street: str, iso_3166_1: str | None, number: HouseNumber
+) -> StreetLine | None:
+    """A street's parse when it also holds the record's own house number ("123 MAIN ST",
+    "KAIVOKATU 15 B 3" beside a number of 123 or 15); None when it holds no number or
+    another one (a street named by a number keeps it: "5 MILE RD" beside 120)."""
+    line = split_street(street, iso_3166_1, False)
+    if line.house_number is None or line.street is None:
+        return None
+    return line if _house_number(line.house_number) == number else None
 
 
 def _whole_address_in_street(street: str, iso_3166_1: str | None) -> ParsedAddress | None:
