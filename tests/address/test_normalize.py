@@ -716,3 +716,24 @@ def test_a_street_column_repeating_the_records_number(normalize, fields, expecte
 def test_a_locality_column_holding_the_towns_line(normalize, fields, expected):
     address = normalize(house_number="1", street="Main St", **fields)
     assert (address.locality, address.postcode, address.iso_3166_2) == expected
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(full_address="APT 5 MAPLE CT FIR LANE EXAMPLETOWN"),
+        dict(full_address="Apt 5, Maple Ct, Fir Ln, Exampletown"),
+        dict(house_number="Flat 5 Maple Ct", street="Fir Lane", locality="Exampletown"),
+        dict(unit="APT 5 MAPLE CT", street="FIR LANE", locality="EXAMPLETOWN"),
+        dict(house_number="MAPLE CT", unit="Apartment 5", street="FIR LN", locality="EXAMPLETOWN"),
+    ],
+)
+def test_a_building_word_written_short_names_the_same_building(normalize, fields):
+    address = normalize(country="GB", **fields)
+    spelled = normalize(full_address="APARTMENT 5 MAPLE COURT FIR LANE EXAMPLETOWN", country="GB")
+    assert (address.house_number, address.street, address.unit_id) == (
+        spelled.house_number,
+        spelled.street,
+        spelled.unit_id,
+    )
+    assert spelled.house_number == "MAPLE COURT"

@@ -23,6 +23,7 @@ from geodata.address.slips import letters_swapped, unambiguous_slips
 from geodata.address.tables import (
     COUNTRY_ALIASES,
     DIRECTIONALS,
+    GB_BUILDING_ABBREVIATIONS,
     GB_BUILDING_WORDS,
     GB_COMPASS_WORDS,
     GB_THOROUGHFARE_TYPES,
@@ -1097,9 +1098,11 @@ def _us_type_spelled(tokens: list[str]) -> list[str]:
 def _thoroughfare_spelled(words: list[str]) -> list[str]:
     """British words with a mistyped thoroughfare word after a name word put right
     ("WOODWARD RAOD" is WOODWARD ROAD): the street then ends where it does, instead of
-    running on over the town. The first word, or one after a number, is a name."""
+    running on over the town. A building word written short is spelled out ("MAPLE CT"
+    is MAPLE COURT), so that a building's name reads the same either way. The first
+    word, or one after a number, is a name."""
     return [
-        _MISSPELLED_THOROUGHFARES.get(word, word)
+        _MISSPELLED_THOROUGHFARES.get(word) or GB_BUILDING_ABBREVIATIONS.get(word, word)
         if index > 0 and words[index - 1].isalpha() and words[index - 1] not in UNIT_DESIGNATORS
         else word
         for index, word in enumerate(words)
@@ -1145,10 +1148,10 @@ _NOT_LETTERS = re.compile(r"[^\w]|_")
 
 def _is_building_name(tokens: list[str]) -> bool:
     """Whether a part is a building's name: a name ending in a building word ("WALSH
-    MANSIONS")."""
+    MANSIONS", "MAPLE CT")."""
     return (
         len(tokens) >= 2
-        and tokens[-1] in GB_BUILDING_WORDS
+        and GB_BUILDING_ABBREVIATIONS.get(tokens[-1], tokens[-1]) in GB_BUILDING_WORDS
         and not any(is_house_number_token(token) for token in tokens)
     )
 

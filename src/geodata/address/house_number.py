@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from geodata.address.tables import GB_BUILDING_ABBREVIATIONS
 from geodata.address.text import clean_house_number
 
 # Leading zeros are dropped so "012" and "12" compare equal; "0" itself survives because the
@@ -69,6 +70,10 @@ def normalize_house_number(raw: str) -> HouseNumber | None:
     text = _LEADING_ZEROS.sub("", text)
     match = _FIRST_INTEGER.search(text)
     if match is None:
+        # A building's name: its last word spelled out ("MAPLE CT" is MAPLE COURT).
+        *name, last = text.split(" ")
+        if name and last in GB_BUILDING_ABBREVIATIONS:
+            text = " ".join([*name, GB_BUILDING_ABBREVIATIONS[last]])
         return HouseNumber(text, None, text)
     if match.start() == 0:
         return HouseNumber(text, int(match.group()), text[match.end() :].strip() or None)

@@ -417,6 +417,19 @@ GB_BUILDING_WORDS: frozenset[str] = frozenset(
 COTTAGE"). Some also end thoroughfares ("COURT", "WHARF", "YARD"): which one a
 word ends is read from where it stands, before the thoroughfare or as it."""
 
+GB_BUILDING_ABBREVIATIONS: dict[str, str] = {
+    "APTS": "APARTMENTS",
+    "BLDGS": "BUILDINGS",
+    "COTT": "COTTAGE",
+    "CT": "COURT",
+    "HSE": "HOUSE",
+    "LDG": "LODGE",
+    "MNR": "MANOR",
+    "TWR": "TOWER",
+}
+"""Building words written short at the end of a building's name ("MAPLE CT", "KESTREL
+HSE"), spelled out as the name is everywhere else."""
+
 # USPS Publication 28, section 233 (directionals). Single-word spellings only; two-word forms
 # such as "NORTH WEST" are joined by the street parser through DIRECTIONAL_PAIRS.
 DIRECTIONALS: dict[str, str] = {
