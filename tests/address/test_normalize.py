@@ -737,3 +737,17 @@ def test_a_building_word_written_short_names_the_same_building(normalize, fields
         spelled.unit_id,
     )
     assert spelled.house_number == "MAPLE COURT"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(full_address="Kalevankatu4 A 12, 00120 Helsinki"),
+        dict(full_address="Kalevankatu4A12 Helsinki"),
+        dict(street="Kalevankatu4 A 12", locality="Helsinki"),
+        dict(street="Kalevankatu4", house_number="4", unit="A 12", locality="Helsinki"),
+    ],
+)
+def test_a_finnish_number_glued_to_its_street_is_the_number(normalize, fields):
+    address = normalize(country="FI", region="FI-18", **fields)
+    assert (address.street, address.house_number, address.unit) == ("KALEVANKATU", "4", "A 12")

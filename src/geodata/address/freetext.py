@@ -33,7 +33,7 @@ from geodata.address.tables import (
     US_ROUTE_KINDS,
     US_TYPE_ONLY_SUFFIXES,
 )
-from geodata.address.text import clean_words, free_text_tokens
+from geodata.address.text import clean_words, free_text_tokens, split_glued_name
 from geodata.address.unit import (
     find_unit_start,
     is_unit_tokens,
@@ -496,9 +496,13 @@ def _street_line_words(tokens: Sequence[str], iso_3166_1: str | None) -> list[st
 
 def _finnish_glued_unit(word: str) -> list[str]:
     """ "3A4": a Finnish number, staircase and apartment written together ("3 A 4");
-    "AS5", "BST5": the apartment's word and its number ("AS 5")."""
+    "AS5", "BST5": the apartment's word and its number ("AS 5"); "KALEVANKATU4A12": the
+    street's name and its number ("KALEVANKATU 4 A 12")."""
     match = _FI_GLUED_UNIT.fullmatch(word) or _FI_GLUED_APARTMENT.fullmatch(word)
-    return list(match.groups()) if match else [word]
+    if match:
+        return list(match.groups())
+    name, *number = split_glued_name(word)
+    return [name, *_finnish_glued_unit(number[0])] if number else [word]
 
 
 _FI_GLUED_UNIT = re.compile(r"(\d+)([A-Z])(\d+)")

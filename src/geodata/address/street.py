@@ -27,7 +27,7 @@ from geodata.address.tables import (
     STREET_SUFFIXES,
     US_ROUTE_KINDS,
 )
-from geodata.address.text import clean_words
+from geodata.address.text import clean_words, glued_names_apart
 
 # "2D"/"3D" are older USPS ordinal spellings of "2ND"/"3RD".
 _NUMERIC_ORDINAL = re.compile(r"(\d+)(?:ST|ND|RD|TH|D)")
@@ -69,6 +69,8 @@ def normalize_street(raw: str, iso_3166_1: str | None) -> Street | None:
     if iso_3166_1 == "GB":
         return _british_street(text.split())
     if iso_3166_1 == "FI":
+        # As a Finnish line is read: a number glued to the street's name is apart.
+        text = glued_names_apart(text)
         return Street(text, text, None, None, _bilingual_key(text) or street_phonetic(text))
     return Street(text, text, None, None, street_phonetic(text))
 

@@ -210,3 +210,20 @@ def split_glued_unit(word: str) -> list[str]:
     other word alone."""
     glued = _GLUED_UNIT.fullmatch(word)
     return list(glued.groups()) if glued else [word]
+
+
+def split_glued_name(word: str) -> list[str]:
+    """A name of four letters or more and the number after it written without the space
+    between them, as the two words ("MANNERHEIMINTIE12" -> ["MANNERHEIMINTIE", "12"];
+    "AS12" and "A3" stay whole); any other word alone."""
+    glued = _NAME_BEFORE_NUMBER.fullmatch(word)
+    return list(glued.groups()) if glued else [word]
+
+
+def glued_names_apart(text: str) -> str:
+    """Cleaned words with every name glued to a number written apart
+    (`split_glued_name`), as free text's tokens are."""
+    return " ".join(part for word in text.split() for part in split_glued_name(word))
+
+
+_NAME_BEFORE_NUMBER = re.compile(r"([^\W\d_]{4,})(\d\w*)")
