@@ -1746,6 +1746,7 @@ class TownField(NamedTuple):
     postcode: str | None
 
 
+@lru_cache(maxsize=65536)
 def split_town_field(raw: str, iso_3166_1: str) -> TownField | None:
     """A locality or postcode field that holds the town's line, not only its part.
 

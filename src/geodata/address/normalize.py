@@ -251,6 +251,8 @@ def _number_written_again(
     """A street's parse when it also holds the record's own house number ("123 MAIN ST",
     "KAIVOKATU 15 B 3" beside a number of 123 or 15); None when it holds no number or
     another one (a street named by a number keeps it: "5 MILE RD" beside 120)."""
+    if str(number.number) not in street:
+        return None
     line = split_street(street, iso_3166_1, False)
     if line.house_number is None or line.street is None:
         return None
