@@ -218,6 +218,16 @@ def test_british_structured(normalize):
             dict(street="French Mill, Fowler Acre", unit="Flat 5"),
             dict(house_number="FRENCH MILL", street="FOWLER ACRE", unit="FLAT 5"),
         ),
+        # After a building's name the number is the building's, not another building's
+        # flat, though the field holds the places after the street too.
+        (
+            dict(street="FLAT 9 BOYLE HOUSE 68 BALDWIN COURT WILLIAMSONLAND COLLIERTON"),
+            dict(house_number="68", street="BALDWIN COURT", unit="FLAT 9"),
+        ),
+        (
+            dict(street="Flat 9 Boyle House 68 Baldwin Ct Williamsonland Collierton"),
+            dict(house_number="68", street="BALDWIN COURT", unit="FLAT 9"),
+        ),
     ],
 )
 def test_british_street_fields_as_written(normalize, fields, expected):

@@ -927,8 +927,12 @@ def _british_street_field(tokens: list[str], has_house_number: bool) -> StreetLi
         if not unit_tokens and before and is_house_number_token(before[0]):
             # "9 59 FITZGERALD PARK": a bare number before the building's is its flat's.
             unit = before[0]
+        # After a building's name the number is the building's, on its street: no second
+        # building follows ("FLAT 9 BOYLE HOUSE 68 BALDWIN COURT WILLIAMSONLAND", the
+        # field holding the places too), unless its street's type says where it ends.
+        named_before = bool(before) and not is_house_number_token(before[0])
         house_number, street, line_unit, _ = _british_street_line(
-            tokens[number_at[1] :], commas=True, typed=False
+            tokens[number_at[1] :], commas=True, typed=named_before
         )
         return StreetLine(
             house_number, street, _join([*(unit or "").split(), *(line_unit or "").split()]), None
