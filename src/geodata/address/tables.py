@@ -503,8 +503,9 @@ _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     "ANNEXE": ("ANNEX",),
     # Finnish "as" (asunto, apartment): "Kauppakatu 3 as 4"; its Swedish name in Finland's
     # other official language, "bst" or "bost." (bostad): "Handelsgatan 3 bst 4", the
-    # same apartment.
-    "AS": ("ASUNTO", "BST", "BOST", "BOSTAD"),
+    # same apartment; "huoneisto" (a dwelling, the word of the population register)
+    # names it too.
+    "AS": ("ASUNTO", "BST", "BOST", "BOSTAD", "HUONEISTO"),
     "#": (),
 }
 
