@@ -54,6 +54,11 @@ def test_resolve_country(raw, expected):
         ("uusimaa", "FI", "FI-18"),
         ("Päijät-Häme", "FI", "FI-16"),
         ("Paijat-Hame", "FI", "FI-16"),
+        # A Finnish region in Swedish, Finland's other official language.
+        ("Nyland", "FI", "FI-18"),
+        ("Egentliga Finland", "FI", "FI-19"),
+        ("Ahvenanmaa", "FI", "FI-01"),
+        ("Åland", "FI", "FI-01"),
         ("GB-LND", "GB", "GB-LND"),
         ("US-CA", None, "US-CA"),
         # Not a subdivision of the country, or unknown.

@@ -5,6 +5,7 @@ pycountry lookups are slow, so every public function here is cached.
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -101,14 +102,26 @@ def _subdivisions(iso_3166_1: str) -> tuple[frozenset[str], dict[str, str]]:
     if iso_3166_1 == "US":
         for local, abbreviations in US_STATE_ABBREVIATIONS.items():
             names.update({_name_key(written): f"US-{local}" for written in abbreviations})
+    translations = [
+        gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+        for language in SUBDIVISION_LANGUAGES.get(iso_3166_1, ())
+    ]
     for subdivision in pycountry.subdivisions.get(country_code=iso_3166_1) or ():
         codes.add(subdivision.code)
-        # Some names carry a local form in brackets: "Torfaen [Tor-faen]".
-        for name in subdivision.name.replace("]", "").split("["):
+        # Some names carry a local form in brackets: "Torfaen [Tor-faen]"; a country
+        # of two languages names its regions in both ("Uusimaa", "Nyland").
+        written = [subdivision.name, *(t.gettext(subdivision.name) for t in translations)]
+        for name in " [".join(written).replace("]", "").split("["):
             key = _name_key(name)
             if key:
                 names.setdefault(key, subdivision.code)
     return frozenset(codes), names
+
+
+SUBDIVISION_LANGUAGES: dict[str, tuple[str, ...]] = {"FI": ("fi", "sv")}
+"""The official languages a country's regions are also named in, besides the names of
+ISO 3166-2 (the translations of the iso-codes project that pycountry ships): Finland's
+regions in Finnish and Swedish ("Uusimaa", "Nyland")."""
 
 
 GB_POSTAL_COUNTIES = frozenset(
