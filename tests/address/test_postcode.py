@@ -38,6 +38,16 @@ from geodata.address.postcode import is_gb_postcode, is_us_zip, normalize_postco
         ("B33 8TH", "GB", "B33 8TH"),
         ("GIR 0AA", "GB", "GIR 0AA"),
         ("12345", "GB", None),
+        # Punctuation in or after a postcode; a letter keyed for the digit it looks like
+        # where the inward code wants a digit.
+        ("ex1-2ab", "GB", "EX1 2AB"),
+        ("EX1 2AB.", "GB", "EX1 2AB"),
+        ("SW1A OAA", "GB", "SW1A 0AA"),
+        ("LONDON", "GB", None),
+        # A space inside a Finnish postcode; a state before its ZIP in a postcode column.
+        ("00 100", "FI", "00100"),
+        ("CA 94103", "US", "94103"),
+        ("CA", "US", None),
         ("10115", "DE", "10115"),
         ("k1a  0b1", "CA", "K1A 0B1"),
         ("k1a 0b1", None, "K1A 0B1"),

@@ -23,6 +23,10 @@ _POSTCODE_DIGITS = 5
 # "GIR 0AA" is the one historic exception.
 _GB_POSTCODE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?|GIR)(\d[A-Z]{2})")
 _SPACES = re.compile(r"\s+")
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^A-Z0-9]+")
+_US_STATE_BEFORE_ZIP = re.compile(r"[A-Z]{2}\s+(?=\d)")
+_DIGIT_FOR_LETTER = str.maketrans("OIL", "011")
+"""Letters keyed for the digit they look like, where a postcode's shape wants a digit."""
 
 
 @lru_cache(maxsize=65536)
@@ -42,13 +46,20 @@ def normalize_postcode(raw: str, iso_3166_1: str | None) -> str | None:
     if not text:
         return None
     if iso_3166_1 == "US":
+        # A postcode column may hold the state before its ZIP ("CA 94103").
+        text = _US_STATE_BEFORE_ZIP.sub("", text, count=1)
         match = _US_ZIP.fullmatch(text) or _US_ZIP_WITHOUT_ZEROS.fullmatch(text)
         return match.group(1).zfill(_POSTCODE_DIGITS) if match else None
     if iso_3166_1 == "FI":
-        match = _FI_POSTCODE.fullmatch(text)
+        match = _FI_POSTCODE.fullmatch(_SPACES.sub("", text))
         return match.group(1).zfill(_POSTCODE_DIGITS) if match else None
     if iso_3166_1 == "GB":
-        match = _GB_POSTCODE.fullmatch(_SPACES.sub("", text))
+        # Only letters and digits count ("EX1-2AB", "EX1 2AB."); the inward code starts
+        # with a digit, which a letter like it stands for ("SW1A OAA").
+        code = _NOT_LETTER_OR_DIGIT.sub("", text)
+        if len(code) >= 5:
+            code = code[:-3] + code[-3].translate(_DIGIT_FOR_LETTER) + code[-2:]
+        match = _GB_POSTCODE.fullmatch(code)
         return f"{match.group(1)} {match.group(2)}" if match else None
     return text
 
