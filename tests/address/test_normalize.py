@@ -761,3 +761,22 @@ def test_a_building_word_written_short_names_the_same_building(normalize, fields
 def test_a_finnish_number_glued_to_its_street_is_the_number(normalize, fields):
     address = normalize(country="FI", region="FI-18", **fields)
     assert (address.street, address.house_number, address.unit) == ("KALEVANKATU", "4", "A 12")
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # The first address line in the number column, the street column empty.
+        (dict(house_number="12 Fir Lane", country="GB"), ("12", "FIR LANE", None)),
+        (dict(house_number="FLAT 3 12 FIR LANE", country="GB"), ("12", "FIR LANE", "FLAT 3")),
+        (dict(house_number="123 Main St Apt 4", country="US"), ("123", "MAIN ST", "APT 4")),
+        (dict(house_number="Kaivokatu 1 A 3", country="FI"), ("1", "KAIVOKATU", "A 3")),
+        # A building's name, or a number no type names a street after, stays the number.
+        (dict(house_number="10 Kestrel House", country="GB"), ("KESTREL HOUSE", None, "# 10")),
+        (dict(house_number="Willow Mill", country="GB"), ("WILLOW MILL", None, None)),
+        (dict(house_number="12 1/2", country="US"), ("12 1/2", None, None)),
+    ],
+)
+def test_a_street_line_in_the_number_column(normalize, fields, expected):
+    address = normalize(**fields)
+    assert (address.house_number, address.street, address.unit) == expected

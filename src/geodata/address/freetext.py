@@ -771,7 +771,7 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             line.house_number is None
             and locality_tokens is None
             and locality is None
-            and not _ends_in_street_type(line.street, country)
+            and not ends_in_street_type(line.street, country)
         ):
             line = _EMPTY_LINE
             locality_tokens = street_tokens
@@ -781,7 +781,7 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
     return ParsedAddress(line.house_number, line.street, unit, locality, region, postcode, country)
 
 
-def _ends_in_street_type(street: str | None, country: str | None) -> bool:
+def ends_in_street_type(street: str | None, country: str | None) -> bool:
     """Whether a street line without a number names a street by its type: a US type that
     is only ever a street's ("MAIN ST", not "LAKE" or "PARK"), or a Finnish or Swedish
     type ending a longer word or following the name ("KAIVOKATU", "ADOLF LINDFORSIN

@@ -11,6 +11,7 @@ from functools import lru_cache
 from geodata.address.freetext import (
     ParsedAddress,
     StreetLine,
+    ends_in_street_type,
     expand_finnish_abbreviations,
     has_parts,
     parse_free_text,
@@ -26,7 +27,7 @@ from geodata.address.region import country_of_region, resolve_country, resolve_r
 from geodata.address.slips import KEYBOARD_ROWS
 from geodata.address.street import normalize_street
 from geodata.address.tables import GB_THOROUGHFARE_TYPES, UNIT_DESIGNATORS
-from geodata.address.text import clean_words, fold
+from geodata.address.text import clean_words, fold, free_text_tokens
 from geodata.address.unit import Unit, normalize_unit
 
 REJECT_REASONS: tuple[str, ...] = (
@@ -134,6 +135,9 @@ def normalize_address(
         # "Mannerheimint. 5", "Pohj. Kanavakatu": street words written short.
         street = expand_finnish_abbreviations(street) if street else None
         full_address = expand_finnish_abbreviations(full_address) if full_address else None
+    if house_number and not street and iso_3166_1 and _is_street_line(house_number, iso_3166_1):
+        # "12 Fir Lane" in the number column and none in the street's: the first line.
+        house_number, street = None, house_number
     if house_number and not unit:
         # "15 b A 3", "12 FLAT 3": a unit written in the house number's field.
         house_number, unit = split_house_number_field(house_number)
@@ -243,6 +247,21 @@ def _town_line_apart(
     ):
         locality, region, postcode = locality or town.locality, region or town.region, town.postcode
     return locality, region, postcode
+
+
+def _is_street_line(text: str, iso_3166_1: str) -> bool:
+    """Whether a field holds a number and a street named by its type ("12 Fir Lane",
+    "123 Main St", "Kaivokatu 1 A 3"), read as a street field is; a building's name
+    ("10 Kestrel House", "Willow Mill") is none."""
+    if not any(ch.isalpha() for ch in text) or len(free_text_tokens(text)) < 2:
+        return False
+    line = split_street(text, iso_3166_1, False)
+    if line.house_number is None or line.street is None:
+        return False
+    if iso_3166_1 == "GB":
+        words = line.street.split()
+        return len(words) >= 2 and words[-1] in GB_THOROUGHFARE_TYPES
+    return ends_in_street_type(line.street, iso_3166_1)
 
 
 def _number_written_again(
