@@ -308,6 +308,7 @@ GB_STREET_TYPE_ABBREVIATIONS: dict[str, str] = {
     "ESP": "ESPLANADE",
     "PROM": "PROMENADE",
     "APP": "APPROACH",
+    "APPR": "APPROACH",
     "RDG": "RIDGE",
     "RI": "RISE",
     "VW": "VIEW",
