@@ -203,9 +203,10 @@ def normalize_address(
         # "123 Main St" in the street column beside a number column of 123: the
         # source's first address line, whose number is the record's own.
         line = _number_written_again(street_parts.street, iso_3166_1, number)
-        if line is None:
+        named = normalize_street(line.street, iso_3166_1) if line is not None else None
+        if named is None:
             break
-        street_parts = normalize_street(line.street, iso_3166_1)
+        street_parts = named
         if unit_parts is None and line.unit:
             unit_parts = normalize_unit(line.unit)
     iso_3166_2 = resolve_region(region, iso_3166_1) if region else None
@@ -270,7 +271,7 @@ def _number_written_again(
     """A street's parse when it also holds the record's own house number ("123 MAIN ST",
     "KAIVOKATU 15 B 3" beside a number of 123 or 15); None when it holds no number or
     another one (a street named by a number keeps it: "5 MILE RD" beside 120)."""
-    if str(number.number) not in street:
+    if number.number is None or str(number.number) not in street:
         return None
     line = split_street(street, iso_3166_1, False)
     if line.house_number is None or line.street is None:
