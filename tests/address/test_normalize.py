@@ -689,6 +689,10 @@ def test_a_letter_and_number_unit_elsewhere_keeps_its_form(normalize):
             dict(house_number="123", street="123 Main St Apt 4", country="US"),
             ("123", "MAIN ST", "APT 4"),
         ),
+        (
+            dict(house_number="530 1/2", street="530 1/2 Jacqueline Ln", country="US"),
+            ("530 1/2", "JACQUELINE LN", None),
+        ),
         # Another number in the street is the street's own name or a conflict: kept.
         (dict(house_number="120", street="5 Mile Rd", country="US"), ("120", "5 MILE RD", None)),
     ],
@@ -770,6 +774,7 @@ def test_a_finnish_number_glued_to_its_street_is_the_number(normalize, fields):
         (dict(house_number="12 Fir Lane", country="GB"), ("12", "FIR LANE", None)),
         (dict(house_number="FLAT 3 12 FIR LANE", country="GB"), ("12", "FIR LANE", "FLAT 3")),
         (dict(house_number="123 Main St Apt 4", country="US"), ("123", "MAIN ST", "APT 4")),
+        (dict(house_number="510 S Campos Path", country="US"), ("510", "S CAMPOS PATH", None)),
         (dict(house_number="Kaivokatu 1 A 3", country="FI"), ("1", "KAIVOKATU", "A 3")),
         # A building's name, or a number no type names a street after, stays the number.
         (dict(house_number="10 Kestrel House", country="GB"), ("KESTREL HOUSE", None, "# 10")),

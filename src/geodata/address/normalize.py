@@ -26,7 +26,7 @@ from geodata.address.postcode import is_gb_postcode, normalize_postcode
 from geodata.address.region import country_of_region, resolve_country, resolve_region
 from geodata.address.slips import KEYBOARD_ROWS
 from geodata.address.street import normalize_street
-from geodata.address.tables import GB_THOROUGHFARE_TYPES, UNIT_DESIGNATORS
+from geodata.address.tables import GB_THOROUGHFARE_TYPES, STREET_SUFFIXES, UNIT_DESIGNATORS
 from geodata.address.text import clean_words, fold, free_text_tokens
 from geodata.address.unit import Unit, normalize_unit
 
@@ -169,6 +169,11 @@ def normalize_address(
         postcode = postcode or whole.postcode
     if street:
         line = split_street(street, iso_3166_1, number is not None)
+        if number is not None and (own := _number_written_again(street, iso_3166_1, number)):
+            # "123 Main St", "530 1/2 Jacqueline Ln" in the street column beside the
+            # same number in the number column: the source's first address line (read
+            # as written here, and as printed below).
+            line = own
         street_text = line.street
         if number is None and line.house_number:
             number = _house_number(line.house_number)
@@ -203,10 +208,9 @@ def normalize_address(
         # "123 Main St" in the street column beside a number column of 123: the
         # source's first address line, whose number is the record's own.
         line = _number_written_again(street_parts.street, iso_3166_1, number)
-        named = normalize_street(line.street, iso_3166_1) if line is not None else None
-        if named is None:
+        if line is None:
             break
-        street_parts = named
+        street_parts = normalize_street(line.street, iso_3166_1)
         if unit_parts is None and line.unit:
             unit_parts = normalize_unit(line.unit)
     iso_3166_2 = resolve_region(region, iso_3166_1) if region else None
@@ -259,9 +263,12 @@ def _is_street_line(text: str, iso_3166_1: str) -> bool:
     line = split_street(text, iso_3166_1, False)
     if line.house_number is None or line.street is None:
         return False
+    words = line.street.split()
     if iso_3166_1 == "GB":
-        words = line.street.split()
         return len(words) >= 2 and words[-1] in GB_THOROUGHFARE_TYPES
+    if iso_3166_1 == "US":
+        # After a number, any street type ends a street ("510 S CAMPOS PATH").
+        return len(words) >= 2 and words[-1] in STREET_SUFFIXES
     return ends_in_street_type(line.street, iso_3166_1)
 
 
@@ -275,6 +282,8 @@ def _number_written_again(
         return None
     line = split_street(street, iso_3166_1, False)
     if line.house_number is None or line.street is None:
+        return None
+    if normalize_street(line.street, iso_3166_1) is None:
         return None
     return line if _house_number(line.house_number) == number else None
 
