@@ -242,6 +242,14 @@ def test_british_street_fields_as_written(normalize, fields, expected):
     [
         (dict(house_number="1", street="Main St", country="US", region="CA"), None),
         (dict(full_address="Helsinki", country="FI", region="FI-18"), "unparseable_address"),
+        # A town alone, with its postcode or without, in any country's order.
+        (dict(full_address="HELSINKI 00540", country="FI", region="FI-18"), "unparseable_address"),
+        (
+            dict(full_address="ANDREWSTON BA1 1BE", country="GB", region="GB-ENG"),
+            "unparseable_address",
+        ),
+        (dict(full_address="Andrewston", country="GB", region="GB-ENG"), "unparseable_address"),
+        (dict(full_address="Broadway, Andrewston", country="GB", region="GB-ENG"), None),
         (dict(country="US", region="CA"), "unparseable_address"),
         (dict(house_number="1", street="Main St", region="CA"), "unknown_country"),
         (dict(house_number="1", street="Main St", country="Narnia"), "unknown_country"),

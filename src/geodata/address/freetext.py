@@ -702,6 +702,8 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             postcode, locality = _pop_leading_postcode(parts, pattern)
             if postcode is None and country == "FI":
                 postcode, locality = _pop_postcode_without_zeros(parts)
+            if postcode is None and country == "FI":
+                postcode = _pop_trailing_finnish_postcode(parts)
         parts = [tokens for tokens in parts if tokens]
     box = _post_office_box_line(parts, country)
     if box is not None:
@@ -839,6 +841,10 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
         unit_tokens.extend(after_building)
         if tokens:
             kept.append(tokens)
+    if not unit_tokens and len(kept) == 1 and len(kept[0]) == 1 and _is_place_word(kept[0][0]):
+        # "ANDREWSTON", "ANDREWSTON BA1 1BE": one word with no number, no thoroughfare
+        # and no building word is the town, as a lone town is in every country.
+        return ParsedAddress(None, None, None, kept[0][0], None, postcode, "GB")
     number_at = _premise_number(kept)
     if number_at is not None:
         part, index = number_at
@@ -872,6 +878,16 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     locality = _join(after[-1]) if after else _without_county(tail)
     unit = _join([*unit_tokens, *(unit or "").split()])
     return ParsedAddress(premise, street, unit, locality, None, postcode, "GB")
+
+
+def _is_place_word(word: str) -> bool:
+    """Whether a British word can only name a place: letters, and no thoroughfare or
+    building word."""
+    return (
+        word.isalpha()
+        and word not in GB_THOROUGHFARE_TYPES
+        and GB_BUILDING_ABBREVIATIONS.get(word, word) not in GB_BUILDING_WORDS
+    )
 
 
 def _unit_after_building_name(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -1710,6 +1726,18 @@ def _pop_leading_postcode(
             del tokens[index:]
             return postcode, locality
     return None, None
+
+
+def _pop_trailing_finnish_postcode(parts: list[list[str]]) -> str | None:
+    """Remove a Finnish postcode written after its town ("HELSINKI 00540") from a line
+    with no other number; return it. Five digits are no Finnish house number."""
+    last = parts[-1]
+    numbers = [token for tokens in parts for token in tokens if token[:1].isdigit()]
+    if len(last) >= 2 and len(numbers) == 1 and _FI_POSTCODE.fullmatch(last[-1]):
+        code = last[-1]
+        if _FIVE_DIGITS.fullmatch(code.removeprefix("FIN-").removeprefix("FI-")):
+            return last.pop()
+    return None
 
 
 def _pop_postcode_without_zeros(parts: list[list[str]]) -> tuple[str | None, str | None]:
