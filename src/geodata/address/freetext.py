@@ -883,11 +883,12 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
 def _is_place_word(word: str) -> bool:
     """Whether a British word can only name a place: letters, and no thoroughfare or
     building word."""
-    return (
-        word.isalpha()
-        and word not in GB_THOROUGHFARE_TYPES
-        and GB_BUILDING_ABBREVIATIONS.get(word, word) not in GB_BUILDING_WORDS
-    )
+    return word.isalpha() and word not in GB_THOROUGHFARE_TYPES and not _is_building_word(word)
+
+
+def _is_building_word(word: str) -> bool:
+    """Whether a word ends a building's name, spelled out or short ("COURT", "CT")."""
+    return GB_BUILDING_ABBREVIATIONS.get(word, word) in GB_BUILDING_WORDS
 
 
 def _unit_after_building_name(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -1175,7 +1176,7 @@ def _is_building_name(tokens: list[str]) -> bool:
     MANSIONS", "MAPLE CT")."""
     return (
         len(tokens) >= 2
-        and GB_BUILDING_ABBREVIATIONS.get(tokens[-1], tokens[-1]) in GB_BUILDING_WORDS
+        and _is_building_word(tokens[-1])
         and not any(is_house_number_token(token) for token in tokens)
     )
 
@@ -1611,15 +1612,21 @@ def _guess_country(parts: list[list[str]]) -> str | None:
     return None
 
 
-def _pop_us_zip_and_state(parts: list[list[str]]) -> tuple[str | None, str | None]:
-    """Remove a trailing ZIP and state from the parts; return them (raw)."""
-    last = parts[-1]
-    postcode = None
+def _pop_us_zip(last: list[str]) -> str | None:
+    """Remove a trailing ZIP or ZIP+4 ("94103", "94103 1234") from a part; return it."""
     if len(last) >= 2 and _FIVE_DIGITS.fullmatch(last[-2]) and _US_ZIP4_ADDON.fullmatch(last[-1]):
         postcode = f"{last[-2]}-{last[-1]}"
         del last[-2:]
-    elif last and is_us_zip(last[-1]):
-        postcode = last.pop()
+        return postcode
+    if last and is_us_zip(last[-1]):
+        return last.pop()
+    return None
+
+
+def _pop_us_zip_and_state(parts: list[list[str]]) -> tuple[str | None, str | None]:
+    """Remove a trailing ZIP and state from the parts; return them (raw)."""
+    last = parts[-1]
+    postcode = _pop_us_zip(last)
     if not last and len(parts) >= 2:
         parts.pop()
         last = parts[-1]
@@ -1682,7 +1689,6 @@ _GB_OUTWARD_CODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
 
 _COUNTRY_PREFIXES = frozenset({"FI", "FIN"})
 """Country prefixes written before a Finnish postcode ("FIN-00100", "FIN 00100")."""
-_FIVE_DIGITS = re.compile(r"\d{5}")
 
 
 def _country_prefix_joined(tokens: list[str]) -> list[str]:
@@ -1733,11 +1739,14 @@ def _pop_trailing_finnish_postcode(parts: list[list[str]]) -> str | None:
     with no other number; return it. Five digits are no Finnish house number."""
     last = parts[-1]
     numbers = [token for tokens in parts for token in tokens if token[:1].isdigit()]
-    if len(last) >= 2 and len(numbers) == 1 and _FI_POSTCODE.fullmatch(last[-1]):
-        code = last[-1]
-        if _FIVE_DIGITS.fullmatch(code.removeprefix("FIN-").removeprefix("FI-")):
-            return last.pop()
+    if len(last) >= 2 and len(numbers) == 1 and _FI_POSTCODE_AS_WRITTEN.fullmatch(last[-1]):
+        return last.pop()
     return None
+
+
+_FI_POSTCODE_AS_WRITTEN = re.compile(r"(?:FIN?-)?(\d{5})")
+"""A Finnish postcode of five digits as a word of its own, after its country's prefix
+and hyphen if any ("00540", "FI-00540")."""
 
 
 def _pop_postcode_without_zeros(parts: list[list[str]]) -> tuple[str | None, str | None]:
@@ -1799,9 +1808,10 @@ def split_town_field(raw: str, iso_3166_1: str) -> TownField | None:
         return None
     if iso_3166_1 == "FI":
         for at, rest in ((0, tokens[1:]), (-1, tokens[:-1])):
-            code = tokens[at].removeprefix("FIN-").removeprefix("FI-")
+            written = _FI_POSTCODE_AS_WRITTEN.fullmatch(tokens[at])
+            code = written.group(1) if written else tokens[at]
             zeros_lost = at == 0 and _FI_POSTCODE_WITHOUT_ZEROS.fullmatch(code)
-            if (_FIVE_DIGITS.fullmatch(code) or zeros_lost) and _are_town_words(rest):
+            if (written or zeros_lost) and _are_town_words(rest):
                 return TownField(_join(rest), None, code)
         return None
     if iso_3166_1 == "GB":
@@ -1822,13 +1832,7 @@ def _are_town_words(tokens: Sequence[str]) -> bool:
 
 def _us_town_line(parts: list[list[str]]) -> TownField | None:
     """A US town field's town, state and ZIP ("Springfield, IL 62701"), or None."""
-    last = parts[-1]
-    postcode = None
-    if len(last) >= 2 and _FIVE_DIGITS.fullmatch(last[-2]) and _US_ZIP4_ADDON.fullmatch(last[-1]):
-        postcode = f"{last[-2]}-{last.pop()}"
-        last.pop()
-    elif last and is_us_zip(last[-1]):
-        postcode = last.pop()
+    postcode = _pop_us_zip(parts[-1])
     parts = [part for part in parts if part]
     if not parts:
         return None
