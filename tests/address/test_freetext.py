@@ -674,6 +674,49 @@ def test_a_mistyped_thoroughfare_word_in_a_street_field_drops_the_town_after_it(
     assert (address.house_number, address.street) == ("96", "WOODWARD ROAD")
 
 
+# A dwelling's designator mistyped by one slip of the keys is still the designator, where
+# a number follows it; a house number written with look-alike letters for digits is the
+# number.
+MISTYPED_UNIT_AND_NUMBER_CASES = [
+    (
+        "GB",
+        dict(full_address="Falt 8, Maple Court, 12 Fir Lane, Exampletown EX1 2AB"),
+        dict(unit="FLAT 8", unit_id="8", house_number="12", street="FIR LANE"),
+    ),
+    (
+        "GB",
+        dict(full_address="APARTMNET 5 MAPLE COURT 12 FIR LANE EXAMPLETOWN"),
+        dict(unit="APT 5", unit_id="5", house_number="12", locality="EXAMPLETOWN"),
+    ),
+    ("GB", dict(house_number="12", street="Fir Lane", unit="Appartment 8"), dict(unit_id="8")),
+    ("GB", dict(house_number="12", street="Fir Lane", unit="Flt 8"), dict(unit="FLAT 8")),
+    ("US", dict(full_address="123 Main St Siute 4, Springfield, IL"), dict(unit="STE 4")),
+    (
+        "GB",
+        dict(full_address="l2 FIR LANE EXAMPLETOWN"),
+        dict(house_number="12", street="FIR LANE", locality="EXAMPLETOWN"),
+    ),
+    ("GB", dict(house_number="1O", street="Fir Lane"), dict(house_number="10")),
+    (
+        "FI",
+        dict(full_address="Mannerheimintie l2 B 4, 00100 Helsinki"),
+        dict(house_number="12", street="MANNERHEIMINTIE", unit="B 4"),
+    ),
+    # A last L is the house's letter; a slip before a word, and a designator's word
+    # in a street name, are left as written; a code with letters only is no number.
+    ("GB", dict(house_number="12L", street="Fir Lane"), dict(house_number="12L")),
+    ("GB", dict(full_address="3 Falt Lane, Exampletown"), dict(street="FALT LANE", unit=None)),
+    ("GB", dict(house_number="IO", street="Fir Lane"), dict(house_number="IO")),
+]
+
+
+@pytest.mark.parametrize(("country", "fields", "expected"), MISTYPED_UNIT_AND_NUMBER_CASES)
+def test_a_mistyped_designator_or_misread_number_is_read(normalize, country, fields, expected):
+    region = {"GB": "GB-ENG", "US": "US-IL", "FI": "FI-18"}[country]
+    address = normalize(**fields, country=country, region=region)
+    _assert_fields(address, expected)
+
+
 # A US street type mistyped where the line has no type word: it ends the street, put right.
 US_MISTYPED_TYPE_CASES = [
     (

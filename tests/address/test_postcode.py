@@ -43,7 +43,17 @@ from geodata.address.postcode import is_gb_postcode, is_us_zip, normalize_postco
         ("ex1-2ab", "GB", "EX1 2AB"),
         ("EX1 2AB.", "GB", "EX1 2AB"),
         ("SW1A OAA", "GB", "SW1A 0AA"),
+        # ... and where the district after the area's letters wants one; a postcode
+        # with those letters in its area stays as written.
+        ("EXl 2AB", "GB", "EX1 2AB"),
+        ("OL1 2AB", "GB", "OL1 2AB"),
+        ("L1 1AA", "GB", "L1 1AA"),
         ("LONDON", "GB", None),
+        # Letters for look-alike digits in a code of digits.
+        ("OO100", "FI", "00100"),
+        ("FI-OO100", "FI", "00100"),
+        ("9O21O", "US", "90210"),
+        ("OIL", "US", None),
         # A space inside a Finnish postcode; a state before its ZIP in a postcode column.
         ("00 100", "FI", "00100"),
         ("CA 94103", "US", "94103"),

@@ -16,10 +16,11 @@ from geodata.address.house_number import (
     is_fraction_token,
     is_house_number_token,
     is_vulgar_fraction,
+    misread_digits,
 )
 from geodata.address.postcode import is_gb_postcode, is_us_zip
 from geodata.address.region import british_counties, find_region_at_end, resolve_country
-from geodata.address.slips import letters_swapped, unambiguous_slips
+from geodata.address.slips import LETTERS, keying_slips, unambiguous_slips
 from geodata.address.tables import (
     COUNTRY_ALIASES,
     DIRECTIONALS,
@@ -491,7 +492,28 @@ def _street_line_words(tokens: Sequence[str], iso_3166_1: str | None) -> list[st
         words[:1] = _split_slashes(words[:1])
     if iso_3166_1 == "FI":
         words = [piece for word in words for piece in _finnish_glued_unit(word)]
-    return words
+    return _misread_number_read(words, iso_3166_1)
+
+
+def _misread_number_read(words: list[str], iso_3166_1: str | None) -> list[str]:
+    """Street-line words with the house number read where it was written with letters
+    for look-alike digits (`misread_digits`: "L2 FIR LANE" is 12, "KAIVOKATU 1O" is
+    10): the first word of a British or American line, the first number-like word after
+    the street's first word of a Finnish one, when the line has no number in digits
+    there."""
+    if len(words) < 2:
+        return words
+    if iso_3166_1 in _NUMBER_BEFORE_STREET:
+        at = 0
+    elif iso_3166_1 == "FI":
+        at = next(
+            (i for i in range(1, len(words)) if words[i][:1].isdigit() or misread_digits(words[i])),
+            0,
+        )
+    else:
+        return words
+    read = misread_digits(words[at]) if at or iso_3166_1 != "FI" else None
+    return [*words[:at], read, *words[at + 1 :]] if read else words
 
 
 def _finnish_glued_unit(word: str) -> list[str]:
@@ -1038,31 +1060,13 @@ def _scottish_flats(parts: list[list[str]]) -> list[list[str]]:
     return read
 
 
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _keying_slips(word: str) -> set[str]:
-    """What one slip of the keys makes of a thoroughfare word: two neighbouring letters
-    swapped ("RAOD", "LAEN"), and for a word of five letters or more a letter lost
-    ("AVNUE") or struck wrong ("CRESDENT"). A letter added is left out (it makes plurals
-    and surnames of the shorter words: "GROVES", "GREENE"), and so is a slip shorter
-    than five letters or the word without its last letter ("FIELD" for "FIELDS"): too
-    often a word of its own."""
-    slips = letters_swapped(word)
-    if len(word) >= 5:
-        typed = {word[:i] + word[i + 1 :] for i in range(len(word))}
-        typed |= {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in _LETTERS}
-        slips |= {slip for slip in typed if len(slip) >= 5} - {word[:-1]}
-    return slips - {word}
-
-
 def _misspelled_thoroughfares() -> dict[str, str]:
     """A keying slip of one spelled-out thoroughfare word (four letters or more) -> the
     word, where the slip is no thoroughfare, building or unit word itself and no slip of
     another thoroughfare word."""
     words = [word for word in GB_THOROUGHFARE_TYPES if len(word) >= 4 and word.isalpha()]
     known = GB_THOROUGHFARE_TYPES | GB_BUILDING_WORDS | frozenset(UNIT_DESIGNATORS)
-    return unambiguous_slips({word: _keying_slips(word) for word in words}, known)
+    return unambiguous_slips({word: keying_slips(word) for word in words}, known)
 
 
 _MISSPELLED_THOROUGHFARES = _misspelled_thoroughfares()
@@ -1073,7 +1077,7 @@ def _misspelled_us_types() -> dict[str, str]:
     """A keying slip of a US street type spelled out -> the word, for the types that
     are only ever a street's type (`US_TYPE_ONLY_SUFFIXES`; each one's longest singular
     spelling, four letters or more, but ALLEY, whose slip ALLEN is a name), where the
-    slip is no suffix, unit or compass word. A slip is `_keying_slips` or a letter
+    slip is no suffix, unit or compass word. A slip is `keying_slips` or a letter
     added."""
     spelled: dict[str, str] = {}
     for word, abbreviation in STREET_SUFFIXES.items():
@@ -1087,8 +1091,8 @@ def _misspelled_us_types() -> dict[str, str]:
     # plural or a surname would not end the street either.
     return unambiguous_slips(
         {
-            word: _keying_slips(word)
-            | {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS}
+            word: keying_slips(word)
+            | {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in LETTERS}
             for word in spelled.values()
         },
         known,

@@ -29,6 +29,23 @@ _TOKEN = re.compile(r"\d+[A-Z]?|\d+-\d+[A-Z]?|\d+-[A-Z]")
 _FRACTION_TOKEN = re.compile(r"\d+/\d+")
 
 
+# Digits read or typed as the letters that look like them: O for 0, I and L (a lower-case
+# "l") for 1 ("l2", "1O5"). A number of such characters with at least one real digit is
+# the number; a last L stays the house's letter ("12L"), I and O are not letters houses
+# are given.
+_MISREAD_NUMBER = re.compile(r"[0-9OIL]*[0-9][0-9OIL]*(?<!L)")
+_MISREAD_DIGITS = str.maketrans("OIL", "011")
+
+
+def misread_digits(token: str) -> str | None:
+    """The number a token means when it holds a letter in place of a look-alike digit
+    ("L2" is 12, "1O" is 10, "2I" is 21); None for any other token, and for a number
+    written with digits alone."""
+    if token.isdigit() or not _MISREAD_NUMBER.fullmatch(token):
+        return None
+    return token.translate(_MISREAD_DIGITS)
+
+
 class HouseNumber(NamedTuple):
     """A canonical house number and its parts."""
 
@@ -53,6 +70,7 @@ def normalize_house_number(raw: str) -> HouseNumber | None:
     text = _NUMBER_SIGN.sub("", clean_house_number(raw))
     if not text:
         return None
+    text = misread_digits(text) or text
     match = _SIMPLE.fullmatch(text) or _SPACED_LETTER.fullmatch(text)
     if match:
         digits, letters = match.groups()

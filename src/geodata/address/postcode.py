@@ -27,6 +27,29 @@ _NOT_LETTER_OR_DIGIT = re.compile(r"[^A-Z0-9]+")
 _US_STATE_BEFORE_ZIP = re.compile(r"[A-Z]{2}\s+(?=\d)")
 _DIGIT_FOR_LETTER = str.maketrans("OIL", "011")
 """Letters keyed for the digit they look like, where a postcode's shape wants a digit."""
+# A US or Finnish postcode is digits: one written with a letter for a digit it looks like
+# ("9O21O", "OO100") has at least one digit and nothing but those letters beside it.
+_DIGITS_MISREAD = re.compile(r"[0-9OIL -]*[0-9][0-9OIL -]*")
+_FI_PREFIX = re.compile(r"FIN?-?(?=[0-9OIL])")
+
+
+def _digits_read(code: str) -> str:
+    """A code of digits with look-alike letters for some of them, as digits."""
+    return code.translate(_DIGIT_FOR_LETTER) if _DIGITS_MISREAD.fullmatch(code) else code
+
+
+def _gb_outward_read(code: str) -> str:
+    """A British postcode (letters and digits only) whose district starts with a letter
+    for the digit it looks like ("EXL2AB" is EX1 2AB), where the code is no postcode as
+    written; the code as it is otherwise."""
+    if _GB_POSTCODE.fullmatch(code):
+        return code
+    for at in (1, 2):
+        if at < len(code) - 3 and code[:at].isalpha() and code[at] in "OIL":
+            read = code[:at] + code[at].translate(_DIGIT_FOR_LETTER) + code[at + 1 :]
+            if _GB_POSTCODE.fullmatch(read):
+                return read
+    return code
 
 
 @lru_cache(maxsize=65536)
@@ -47,19 +70,20 @@ def normalize_postcode(raw: str, iso_3166_1: str | None) -> str | None:
         return None
     if iso_3166_1 == "US":
         # A postcode column may hold the state before its ZIP ("CA 94103").
-        text = _US_STATE_BEFORE_ZIP.sub("", text, count=1)
+        text = _digits_read(_US_STATE_BEFORE_ZIP.sub("", text, count=1))
         match = _US_ZIP.fullmatch(text) or _US_ZIP_WITHOUT_ZEROS.fullmatch(text)
         return match.group(1).zfill(_POSTCODE_DIGITS) if match else None
     if iso_3166_1 == "FI":
-        match = _FI_POSTCODE.fullmatch(_SPACES.sub("", text))
+        match = _FI_POSTCODE.fullmatch(_digits_read(_FI_PREFIX.sub("", _SPACES.sub("", text))))
         return match.group(1).zfill(_POSTCODE_DIGITS) if match else None
     if iso_3166_1 == "GB":
         # Only letters and digits count ("EX1-2AB", "EX1 2AB."); the inward code starts
-        # with a digit, which a letter like it stands for ("SW1A OAA").
+        # with a digit, which a letter like it stands for ("SW1A OAA"), and so does the
+        # district after the area's letters ("EXL 2AB").
         code = _NOT_LETTER_OR_DIGIT.sub("", text)
         if len(code) >= 5:
             code = code[:-3] + code[-3].translate(_DIGIT_FOR_LETTER) + code[-2:]
-        match = _GB_POSTCODE.fullmatch(code)
+        match = _GB_POSTCODE.fullmatch(_gb_outward_read(code))
         return f"{match.group(1)} {match.group(2)}" if match else None
     return text
 

@@ -27,9 +27,32 @@ def neighbouring_keys(letter: str) -> set[str]:
     return set()
 
 
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 def letters_swapped(word: str) -> set[str]:
     """`word` with two neighbouring letters swapped, each way ("RAOD" for "ROAD")."""
     return {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+
+
+def keying_slips(word: str) -> set[str]:
+    """What one slip of the keys makes of a word of a closed list: two neighbouring
+    letters swapped ("RAOD", "LAEN"), and for a word of five letters or more a letter
+    lost ("AVNUE") or struck wrong ("CRESDENT"). A letter added is left out (it makes
+    plurals and surnames of the shorter words: "GROVES", "GREENE"), and so is a slip
+    shorter than five letters or the word without its last letter ("FIELD" for
+    "FIELDS"): too often a word of its own."""
+    slips = letters_swapped(word)
+    if len(word) >= 5:
+        typed = {word[:i] + word[i + 1 :] for i in range(len(word))}
+        typed |= {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in LETTERS}
+        slips |= {slip for slip in typed if len(slip) >= 5} - {word[:-1]}
+    return slips - {word}
+
+
+def letter_doubled(word: str) -> set[str]:
+    """`word` with one of its letters typed twice ("APPARTMENT")."""
+    return {word[: i + 1] + word[i:] for i in range(len(word))} - {word}
 
 
 def unambiguous_slips(slips: Mapping[str, Iterable[str]], known: Iterable[str]) -> dict[str, str]:

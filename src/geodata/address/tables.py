@@ -494,7 +494,8 @@ _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     "UPPR": ("UPPER",),
     # A private mailbox at a mail receiving agency's address (Pub 28, section 2).
     "PMB": (),
-    "FLAT": (),
+    # "FLT": a British flat written short ("FLT 3").
+    "FLAT": ("FLT",),
     # A British studio flat ("STUDIO 3, 1 CHURCH STREET").
     "STUDIO": (),
     # A British maisonette, a flat on two floors of its own ("MAISONETTE 2, 14 HIGH

@@ -9,7 +9,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from geodata.address.tables import UNIT_DESIGNATORS
+from geodata.address.slips import (
+    letter_doubled,
+    letters_swapped,
+    neighbouring_keys,
+    unambiguous_slips,
+)
+from geodata.address.tables import (
+    DIRECTIONALS,
+    GB_BUILDING_WORDS,
+    GB_THOROUGHFARE_TYPES,
+    ORDINAL_WORDS,
+    STREET_SUFFIXES,
+    UNIT_DESIGNATORS,
+)
 
 # NFKC turns "½" into "1", FRACTION SLASH, "2" glued to the preceding digits ("12½" becomes
 # "121/2"), so vulgar fractions are spelled out with a leading space first.
@@ -63,6 +76,66 @@ _GLUED_UNIT = re.compile(
     + "|".join(sorted((w for w in UNIT_DESIGNATORS if len(w) >= 3), key=len, reverse=True))
     + r")(\d+[A-Z]?)"
 )
+
+# The designators that name a dwelling or a let unit, whose words are mistyped as often
+# as any other (a flat, an apartment, a suite, a studio; Finnish "asunto", "huoneisto").
+_DWELLING_DESIGNATORS = frozenset({"APT", "STE", "UNIT", "FLAT", "STUDIO", "MAISONETTE", "AS"})
+
+
+def _designator_slips(word: str) -> set[str]:
+    """What one slip of the keys makes of a designator's word: two neighbouring letters
+    swapped ("FALT", "APARTMNET"), a letter typed twice ("APPARTMENT"), and for a word of
+    five letters or more a letter lost ("APARTMET") or struck with a neighbouring key
+    ("SUITR"), as long as five letters are left."""
+    slips = letters_swapped(word) | letter_doubled(word)
+    if len(word) >= 5:
+        slips |= {word[:i] + word[i + 1 :] for i in range(len(word)) if len(word) > 5}
+        slips |= {
+            word[:i] + key + word[i + 1 :]
+            for i in range(len(word))
+            for key in neighbouring_keys(word[i])
+        }
+    return slips - {word}
+
+
+def _mistyped_designators() -> dict[str, str]:
+    """A slip of a dwelling designator's word (spelled out: the designator, or a variant
+    of five letters or more; not "APPT" or "BOST") -> the word, where
+    the slip is no word of the street, building, compass or unit tables and no slip of
+    two designators."""
+    words = [
+        word
+        for word, designator in UNIT_DESIGNATORS.items()
+        if designator in _DWELLING_DESIGNATORS
+        and word.isalpha()
+        and (len(word) > 4 or (len(word) == 4 and word == designator))
+    ]
+    known = {
+        *UNIT_DESIGNATORS,
+        *STREET_SUFFIXES,
+        *STREET_SUFFIXES.values(),
+        *GB_THOROUGHFARE_TYPES,
+        *GB_BUILDING_WORDS,
+        *DIRECTIONALS,
+        *ORDINAL_WORDS,
+    }
+    return unambiguous_slips({word: _designator_slips(word) for word in words}, known)
+
+
+MISTYPED_DESIGNATORS = _mistyped_designators()
+"""A dwelling designator mistyped ("FALT", "APARTMNET", "SIUTE") -> the word."""
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def _designators_spelled(tokens: list[str]) -> list[str]:
+    """Tokens with a mistyped dwelling designator put right where the next token holds a
+    number ("FALT 8" is FLAT 8); a slip before a word is left as written."""
+    return [
+        MISTYPED_DESIGNATORS[token]
+        if token in MISTYPED_DESIGNATORS and _HAS_DIGIT.search(following)
+        else token
+        for token, following in zip(tokens, [*tokens[1:], ""][: len(tokens)], strict=True)
+    ]
 
 
 def fold(text: str) -> str:
@@ -165,6 +238,7 @@ def free_text_tokens(text: str) -> list[str]:
         token = token.strip("-'/")
         if token:
             tokens.extend(split_glued_unit(token))
+    tokens = _designators_spelled(tokens)
     if "#" in tokens:
         # "#APT 4": a number sign before a designator announces nothing of its own.
         tokens = [
