@@ -46,6 +46,17 @@ from geodata.address.unit import Unit, find_unit_start, is_unit_tokens, normaliz
         ("A5", "# A5", "A5"),
         ("as 4", "AS 4", "4"),
         ("Unit A 5", "UNIT A 5", "A5"),
+        # A Finnish or Swedish floor ("2. krs", "3 vån") is a floor; beside a staircase
+        # and an apartment, its number is the floor's, and the unit is the apartment.
+        ("2. krs", "FL 2", "2"),
+        ("kerros 3", "FL 3", "3"),
+        ("A 3, 2. krs", "A 3", "A3"),
+        ("A 3 krs 2", "A 3", "A3"),
+        ("B 12, 4 vån", "B 12", "B12"),
+        # A designator mistyped by one slip of the keys, where a number follows it.
+        ("Falt 2", "FLAT 2", "2"),
+        ("Apartmnet 4", "APT 4", "4"),
+        ("Siute 200", "STE 200", "200"),
     ],
 )
 def test_normalize_unit(raw, display, unit_id):

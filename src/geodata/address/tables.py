@@ -472,7 +472,8 @@ _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     "BSMT": ("BASEMENT",),
     "BLDG": ("BUILDING", "BLDNG"),
     "DEPT": ("DEPARTMENT",),
-    "FL": ("FLOOR", "FLR"),
+    # A floor; in Finland "krs" or "kerros", in Swedish "vån" or "våning" ("2. krs").
+    "FL": ("FLOOR", "FLR", "KRS", "KERROS", "VÅN", "VÅNING"),
     "FRNT": ("FRONT",),
     "HNGR": ("HANGAR",),
     "KEY": (),

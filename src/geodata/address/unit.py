@@ -141,6 +141,16 @@ def normalize_unit(raw: str) -> Unit | None:
     return unit_from_tokens(tuple(free_text_tokens(raw)))
 
 
+def _is_staircase_apartment(words: Sequence[str]) -> bool:
+    """Whether two words are a Finnish staircase and apartment ("A 5", "B 12C")."""
+    return (
+        len(words) == 2
+        and len(words[0]) == 1
+        and words[0].isalpha()
+        and _FI_APARTMENT.fullmatch(words[1]) is not None
+    )
+
+
 def unit_from_tokens(tokens: Sequence[str]) -> Unit | None:
     """Canonical unit from already tokenized text (see normalize_unit).
 
@@ -159,12 +169,7 @@ def unit_from_tokens(tokens: Sequence[str]) -> Unit | None:
         if rest is None:
             return unit
         return Unit(f"{unit.display} {rest.display}", f"{unit.unit_id}-{rest.unit_id}")
-    if (
-        len(tokens) == 2
-        and len(tokens[0]) == 1
-        and tokens[0].isalpha()
-        and _FI_APARTMENT.fullmatch(tokens[1])
-    ):
+    if _is_staircase_apartment(tokens):
         return Unit(f"{tokens[0]} {tokens[1]}", tokens[0] + tokens[1])
 
     parts: list[tuple[str, list[str]]] = []
@@ -201,6 +206,10 @@ def unit_from_tokens(tokens: Sequence[str]) -> Unit | None:
     parts = _merge_ordinal_floor(parts)
     if not parts:
         return None
+    if len(parts) == 1 and parts[0][0] == "#" and _is_staircase_apartment(parts[0][1]):
+        # What is left is a staircase and an apartment ("A 3, 2. krs"): written as one.
+        letter, apartment = parts[0][1]
+        return Unit(f"{letter} {apartment}", letter + apartment)
     # Identifier words stay space-separated in the display (they are joined for the id) so that
     # the display splits back into the same words.
     display = " ".join(" ".join((designator, *ids)) for designator, ids in parts)
@@ -218,7 +227,11 @@ def _merge_ordinal_floor(parts: list[tuple[str, list[str]]]) -> list[tuple[str, 
             before, before_ids = merged[-1]
             floor = ORDINAL_WORDS.get(before_ids[-1], before_ids[-1])  # "FIRST" is "1ST"
             match = _NUMERIC_ORDINAL.fullmatch(floor)
-            if before == "#" and len(before_ids) > 1 and match is None:
+            if before == "#" and len(before_ids) > 2 and before_ids[-1].isdigit():
+                # "A 3 2 KRS" (Finnish "A 3, 2. krs"): the number before the floor's word
+                # is the floor's, the words before it the unit's.
+                merged[-1] = (before, before_ids[:-1])
+            elif before == "#" and len(before_ids) > 1 and match is None:
                 # Words run together into one identifier: a slash in it would be one
                 # word's, which the identifier read again does not keep.
                 floor = "".join(before_ids).replace("/", "")
