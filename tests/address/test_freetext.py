@@ -638,11 +638,23 @@ GB_NAMED_PREMISE_CASES = [
         "Apartment 5, Maple Court, Fir Lane",
         dict(house_number="MAPLE COURT", street="FIR LANE", unit="APT 5"),
     ),
-    # ... and a court before a place and a town is a building.
+    # ... and a court before a place and a town is a building; what follows it is kept
+    # together, for the region's records to settle, unless it ends in a word of the
+    # land a street is named after ("LEYS", "ACRE"), which ends a street.
+    (
+        "APARTMENT 2, REES COURT, AKHTAR FOLLY, WHITETON, EXAMPLETOWN",
+        dict(house_number="REES COURT", street=None, locality="AKHTAR FOLLY WHITETON EXAMPLETOWN"),
+    ),
     (
         "APARTMENT 2, REES COURT, AKHTAR LEYS, WHITETON, EXAMPLETOWN",
-        dict(house_number="REES COURT", street=None, locality="AKHTAR LEYS WHITETON EXAMPLETOWN"),
+        dict(house_number="REES COURT", street="AKHTAR LEYS", locality="EXAMPLETOWN"),
     ),
+    (
+        "FLAT 5 FRENCH MILL FOWLER ACRE EXAMPLETOWN",
+        dict(house_number="FRENCH MILL", street="FOWLER ACRE", locality="EXAMPLETOWN"),
+    ),
+    # A short word of the land mistyped is a word of its own ("CARE"), not a street's end.
+    ("SUNNYSIDE CARE HOME, 4 FIR LANE, EXAMPLETOWN", dict(house_number="4", street="FIR LANE")),
     # A court is a street as well as a building: with no other street it is the street.
     ("ROSE COURT, EXAMPLETOWN", dict(house_number=None, street="ROSE COURT")),
     ("FIR LANE, EXAMPLETOWN", dict(house_number=None, street="FIR LANE")),

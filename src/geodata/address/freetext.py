@@ -27,6 +27,7 @@ from geodata.address.tables import (
     GB_BUILDING_ABBREVIATIONS,
     GB_BUILDING_WORDS,
     GB_COMPASS_WORDS,
+    GB_LAND_WORDS,
     GB_THOROUGHFARE_TYPES,
     STREET_SUFFIXES,
     UNIT_DESIGNATORS,
@@ -1061,10 +1062,15 @@ def _scottish_flats(parts: list[list[str]]) -> list[list[str]]:
 
 
 def _misspelled_thoroughfares() -> dict[str, str]:
-    """A keying slip of one spelled-out thoroughfare word (four letters or more) -> the
-    word, where the slip is no thoroughfare, building or unit word itself and no slip of
-    another thoroughfare word."""
-    words = [word for word in GB_THOROUGHFARE_TYPES if len(word) >= 4 and word.isalpha()]
+    """A keying slip of one spelled-out thoroughfare word (four letters or more; five or
+    more for a word of the land, whose short ones' slips are words: "CARE", "LYES") ->
+    the word, where the slip is no thoroughfare, building or unit word itself and no
+    slip of another thoroughfare word."""
+    words = [
+        word
+        for word in GB_THOROUGHFARE_TYPES
+        if word.isalpha() and len(word) >= (5 if word in GB_LAND_WORDS else 4)
+    ]
     known = GB_THOROUGHFARE_TYPES | GB_BUILDING_WORDS | frozenset(UNIT_DESIGNATORS)
     return unambiguous_slips({word: keying_slips(word) for word in words}, known)
 

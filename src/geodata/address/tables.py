@@ -321,8 +321,49 @@ GB_STREET_TYPE_ABBREVIATIONS: dict[str, str] = {
 }
 """Abbreviated British thoroughfare type (last word of a street) -> the word in full."""
 
+GB_LAND_WORDS: frozenset[str] = frozenset(
+    [
+        "ACRE",
+        "ACRES",
+        "CAUSEWAY",
+        "CLOISTERS",
+        "COPSE",
+        "CORNER",
+        "COURTYARD",
+        "DELL",
+        "DROVE",
+        "GREENWAY",
+        "HOLLOW",
+        "KNOLL",
+        "LAWN",
+        "LAWNS",
+        "LEYS",
+        "LINK",
+        "MALL",
+        "MEADOW",
+        "MEADOWS",
+        "ORCHARD",
+        "PADDOCK",
+        "PADDOCKS",
+        "PASTURES",
+        "PRECINCT",
+        "REACH",
+        "RIDE",
+        "RIDGEWAY",
+        "SIDINGS",
+        "SPINNEY",
+        "STEPS",
+        "TWITTEN",
+    ]
+)
+"""Last words of British street names that name the land the street was built on or
+the way it runs ("HARPER MEADOW", "FOWLER ACRE", "MILL STEPS"): no descriptor Royal
+Mail abbreviates, but a street line ends at one as at a thoroughfare word. None is
+the last word of a town's name (unlike HEATH or GRANGE)."""
+
 GB_THOROUGHFARE_TYPES: frozenset[str] = frozenset(
     {
+        *GB_LAND_WORDS,
         *GB_STREET_TYPE_ABBREVIATIONS,
         *GB_STREET_TYPE_ABBREVIATIONS.values(),
         *[
