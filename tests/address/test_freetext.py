@@ -729,6 +729,23 @@ def test_a_mistyped_designator_or_misread_number_is_read(normalize, country, fie
     _assert_fields(address, expected)
 
 
+# A spaced hyphen after a number joins it to a house number or a letter (a range, a
+# house's letter); before a word or a postcode it separates parts as a comma does.
+SPACED_HYPHEN_CASES = [
+    ("GB", "12 Fir Lane - Flat 3 - Exampletown", dict(unit="FLAT 3", locality="EXAMPLETOWN")),
+    ("GB", "10 - 12 Fir Lane, Exampletown", dict(house_number="10-12", street="FIR LANE")),
+    ("GB", "12 - A Fir Lane, Exampletown", dict(house_number="12A", street="FIR LANE")),
+    ("FI", "Kaivokatu 1 - 00100 Helsinki", dict(house_number="1", postcode="00100")),
+    ("US", "123 Main St, Springfield, IL 62701 - 0757", dict(postcode="62701")),
+]
+
+
+@pytest.mark.parametrize(("country", "text", "expected"), SPACED_HYPHEN_CASES)
+def test_a_spaced_hyphen_joins_only_a_number_or_letter(normalize, country, text, expected):
+    region = {"GB": "GB-ENG", "US": "US-IL", "FI": "FI-18"}[country]
+    _assert_fields(normalize(full_address=text, country=country, region=region), expected)
+
+
 # A US street type mistyped where the line has no type word: it ends the street, put right.
 US_MISTYPED_TYPE_CASES = [
     (

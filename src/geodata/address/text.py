@@ -61,9 +61,10 @@ _REPEATED_APOSTROPHE = re.compile(r"'{2,}")
 _HASH = re.compile(r"#")
 # An apostrophe joins letters ("O'NEIL"); beside a digit it separates ("STE'12").
 _APOSTROPHE_BY_DIGIT = re.compile(r"'+(?=\d)|(?<=\d)'+")
-# In free text only a hyphen after a digit joins words ("10 - 12", "12 - A"); elsewhere a
-# spaced hyphen separates ("Main St - Apt 4").
-_DIGIT_HYPHEN = re.compile(r"(?<=\d)\s*-\s*(?=\w)")
+# In free text only a hyphen after a digit joins words, to a house number or a letter
+# ("10 - 12", "12 - A"); elsewhere a spaced hyphen separates ("Main St - Apt 4", "Flat 3 -
+# Exampletown", "Kaivokatu 1 - 00100 Helsinki": a postcode is no house number).
+_DIGIT_HYPHEN = re.compile(r"(?<=\d)\s*-\s*(?=[1-9]\d{0,3}(?!\d)|[^\W\d_](?![^\W\d_])|(?<=-)\w)")
 _SPACED_SEPARATOR_HYPHEN = re.compile(r"\s+-+\s*|\s*-+\s+")
 # A range of house numbers written with a word ("12 to 14"), as British addresses often
 # write a building that spans several numbers: the range "12-14".
