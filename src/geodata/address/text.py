@@ -131,6 +131,8 @@ _HAS_DIGIT = re.compile(r"\d")
 def _designators_spelled(tokens: list[str]) -> list[str]:
     """Tokens with a mistyped dwelling designator put right where the next token holds a
     number ("FALT 8" is FLAT 8); a slip before a word is left as written."""
+    if MISTYPED_DESIGNATORS.keys().isdisjoint(tokens):
+        return tokens
     return [
         MISTYPED_DESIGNATORS[token]
         if token in MISTYPED_DESIGNATORS and _HAS_DIGIT.search(following)
