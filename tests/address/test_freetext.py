@@ -714,6 +714,29 @@ MISTYPED_UNIT_AND_NUMBER_CASES = [
         dict(full_address="Mannerheimintie l2 B 4, 00100 Helsinki"),
         dict(house_number="12", street="MANNERHEIMINTIE", unit="B 4"),
     ),
+    # A building word mistyped close to the keyboard is the building word, where the
+    # building is named: before its street, or as the premise.
+    (
+        "GB",
+        dict(full_address="ROSE COTAGE FIR LANE EXAMPLETOWN"),
+        dict(house_number="ROSE COTTAGE", street="FIR LANE", locality="EXAMPLETOWN"),
+    ),
+    (
+        "GB",
+        dict(full_address="Rose Cotage, Fir Lane, Exampletown"),
+        dict(house_number="ROSE COTTAGE"),
+    ),
+    (
+        "GB",
+        dict(full_address="APARTMENT 5 WILLOW MANSOINS FIR LANE EXAMPLETOWN"),
+        dict(house_number="WILLOW MANSIONS", unit="APT 5", street="FIR LANE"),
+    ),
+    # ... and a street's name before its thoroughfare word is left as written.
+    (
+        "GB",
+        dict(full_address="12 UPPER GOWER STREET EXAMPLETOWN"),
+        dict(street="UPPER GOWER STREET"),
+    ),
     # A last L is the house's letter; a slip before a word, and a designator's word
     # in a street name, are left as written; a code with letters only is no number.
     ("GB", dict(house_number="12L", street="Fir Lane"), dict(house_number="12L")),

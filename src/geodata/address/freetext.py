@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from geodata.address.house_number import (
+    MISSPELLED_BUILDING_WORDS,
     is_fraction_token,
     is_house_number_token,
     is_vulgar_fraction,
@@ -1079,6 +1080,15 @@ _MISSPELLED_THOROUGHFARES = _misspelled_thoroughfares()
 """A thoroughfare word mistyped ("RAOD", "AVNUE", "CRESDENT") -> the word."""
 
 
+_MISSPELLED_BUILDING_WORDS = {
+    slip: word
+    for slip, word in MISSPELLED_BUILDING_WORDS.items()
+    if slip not in _MISSPELLED_THOROUGHFARES
+}
+"""A building word mistyped ("COTAGE", "HOSUE") -> the word, where the slip is no
+slip of a thoroughfare word."""
+
+
 def _misspelled_us_types() -> dict[str, str]:
     """A keying slip of a US street type spelled out -> the word, for the types that
     are only ever a street's type (`US_TYPE_ONLY_SUFFIXES`; each one's longest singular
@@ -1134,14 +1144,26 @@ def _thoroughfare_spelled(words: list[str]) -> list[str]:
     """British words with a mistyped thoroughfare word after a name word put right
     ("WOODWARD RAOD" is WOODWARD ROAD): the street then ends where it does, instead of
     running on over the town. A building word written short is spelled out ("MAPLE CT"
-    is MAPLE COURT), so that a building's name reads the same either way. The first
+    is MAPLE COURT), so that a building's name reads the same either way, and one
+    mistyped is put right where a street's name follows it ("ROSE COTAGE FIR LANE"):
+    before a thoroughfare word it is a street's name ("UPPER GOWER STREET"). The first
     word, or one after a number, is a name."""
     return [
-        _MISSPELLED_THOROUGHFARES.get(word) or GB_BUILDING_ABBREVIATIONS.get(word, word)
+        _spelled(words, index)
         if index > 0 and words[index - 1].isalpha() and words[index - 1] not in UNIT_DESIGNATORS
         else word
         for index, word in enumerate(words)
     ]
+
+
+def _spelled(words: list[str], index: int) -> str:
+    word = words[index]
+    found = _MISSPELLED_THOROUGHFARES.get(word)
+    if found is None and word in _MISSPELLED_BUILDING_WORDS:
+        after = words[index + 1 : index + 2]
+        if after and after[0] not in GB_THOROUGHFARE_TYPES and index + 2 < len(words):
+            found = _MISSPELLED_BUILDING_WORDS[word]
+    return found or GB_BUILDING_ABBREVIATIONS.get(word, word)
 
 
 _NAMED_DESIGNATORS = frozenset(UNIT_DESIGNATORS) - {"#"}

@@ -9,7 +9,13 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from geodata.address.tables import GB_BUILDING_ABBREVIATIONS
+from geodata.address.slips import near_slips, unambiguous_slips
+from geodata.address.tables import (
+    GB_BUILDING_ABBREVIATIONS,
+    GB_BUILDING_WORDS,
+    GB_THOROUGHFARE_TYPES,
+    UNIT_DESIGNATORS,
+)
 from geodata.address.text import clean_house_number
 
 # Leading zeros are dropped so "012" and "12" compare equal; "0" itself survives because the
@@ -44,6 +50,21 @@ def misread_digits(token: str) -> str | None:
     if token.isdigit() or not _MISREAD_NUMBER.fullmatch(token):
         return None
     return token.translate(_MISREAD_DIGITS)
+
+
+def _misspelled_building_words() -> dict[str, str]:
+    """A slip of a building word of five letters or more that stays close to the
+    keyboard (`near_slips`: "COTAGE", "HOSUE", "MANSOINS") -> the word, where the slip
+    is no thoroughfare, building or unit word itself and no slip of another building
+    word. Only close slips: a letter struck anywhere makes words of the shorter ones
+    ("HORSE" for HOUSE)."""
+    words = [word for word in GB_BUILDING_WORDS - GB_THOROUGHFARE_TYPES if len(word) >= 5]
+    known = GB_THOROUGHFARE_TYPES | GB_BUILDING_WORDS | frozenset(UNIT_DESIGNATORS)
+    return unambiguous_slips({word: near_slips(word) for word in words}, known)
+
+
+MISSPELLED_BUILDING_WORDS = _misspelled_building_words()
+"""A building word mistyped ("COTAGE", "HOSUE") -> the word."""
 
 
 class HouseNumber(NamedTuple):
@@ -88,10 +109,12 @@ def normalize_house_number(raw: str) -> HouseNumber | None:
     text = _LEADING_ZEROS.sub("", text)
     match = _FIRST_INTEGER.search(text)
     if match is None:
-        # A building's name: its last word spelled out ("MAPLE CT" is MAPLE COURT).
+        # A building's name: its last word spelled out ("MAPLE CT" is MAPLE COURT), or
+        # put right where it is a building word mistyped ("ROSE COTAGE").
         *name, last = text.split(" ")
-        if name and last in GB_BUILDING_ABBREVIATIONS:
-            text = " ".join([*name, GB_BUILDING_ABBREVIATIONS[last]])
+        spelled = GB_BUILDING_ABBREVIATIONS.get(last) or MISSPELLED_BUILDING_WORDS.get(last)
+        if name and spelled:
+            text = " ".join([*name, spelled])
         return HouseNumber(text, None, text)
     if match.start() == 0:
         return HouseNumber(text, int(match.group()), text[match.end() :].strip() or None)

@@ -55,6 +55,22 @@ def letter_doubled(word: str) -> set[str]:
     return {word[: i + 1] + word[i:] for i in range(len(word))} - {word}
 
 
+def near_slips(word: str) -> set[str]:
+    """What one slip of the keys makes of a word, where the slip stays close to the
+    keyboard: two neighbouring letters swapped ("FALT", "HOSUE"), a letter typed
+    twice ("APPARTMENT"), and in a word of five letters or more a letter struck with
+    a neighbouring key ("SUITR"), or, when five letters are left, lost ("COTAGE")."""
+    slips = letters_swapped(word) | letter_doubled(word)
+    if len(word) >= 5:
+        slips |= {word[:i] + word[i + 1 :] for i in range(len(word)) if len(word) > 5}
+        slips |= {
+            word[:i] + key + word[i + 1 :]
+            for i in range(len(word))
+            for key in neighbouring_keys(word[i])
+        }
+    return slips - {word}
+
+
 def unambiguous_slips(slips: Mapping[str, Iterable[str]], known: Iterable[str]) -> dict[str, str]:
     """Each slip -> the one word it is a slip of (`slips`: word -> its slips), leaving
     out a slip of two words and one that is a `known` word itself."""

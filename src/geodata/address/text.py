@@ -9,12 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from geodata.address.slips import (
-    letter_doubled,
-    letters_swapped,
-    neighbouring_keys,
-    unambiguous_slips,
-)
+from geodata.address.slips import near_slips, unambiguous_slips
 from geodata.address.tables import (
     DIRECTIONALS,
     GB_BUILDING_WORDS,
@@ -83,22 +78,6 @@ _GLUED_UNIT = re.compile(
 _DWELLING_DESIGNATORS = frozenset({"APT", "STE", "UNIT", "FLAT", "STUDIO", "MAISONETTE", "AS"})
 
 
-def _designator_slips(word: str) -> set[str]:
-    """What one slip of the keys makes of a designator's word: two neighbouring letters
-    swapped ("FALT", "APARTMNET"), a letter typed twice ("APPARTMENT"), and for a word of
-    five letters or more a letter lost ("APARTMET") or struck with a neighbouring key
-    ("SUITR"), as long as five letters are left."""
-    slips = letters_swapped(word) | letter_doubled(word)
-    if len(word) >= 5:
-        slips |= {word[:i] + word[i + 1 :] for i in range(len(word)) if len(word) > 5}
-        slips |= {
-            word[:i] + key + word[i + 1 :]
-            for i in range(len(word))
-            for key in neighbouring_keys(word[i])
-        }
-    return slips - {word}
-
-
 def _mistyped_designators() -> dict[str, str]:
     """A slip of a dwelling designator's word (spelled out: the designator, or a variant
     of five letters or more; not "APPT" or "BOST") -> the word, where
@@ -120,7 +99,7 @@ def _mistyped_designators() -> dict[str, str]:
         *DIRECTIONALS,
         *ORDINAL_WORDS,
     }
-    return unambiguous_slips({word: _designator_slips(word) for word in words}, known)
+    return unambiguous_slips({word: near_slips(word) for word in words}, known)
 
 
 MISTYPED_DESIGNATORS = _mistyped_designators()
