@@ -79,10 +79,10 @@ _DWELLING_DESIGNATORS = frozenset({"APT", "STE", "UNIT", "FLAT", "STUDIO", "MAIS
 
 
 def _mistyped_designators() -> dict[str, str]:
-    """A slip of a dwelling designator's word (spelled out: the designator, or a variant
-    of five letters or more; not "APPT" or "BOST") -> the word, where
-    the slip is no word of the street, building, compass or unit tables and no slip of
-    two designators."""
+    """A slip of a dwelling designator's word (`near_slips`; of a word spelled out: the
+    designator, or a variant of five letters or more, not "APPT" or "BOST") -> the word,
+    where the slip is no word of the street, building, compass or unit tables and no
+    slip of two designators."""
     words = [
         word
         for word, designator in UNIT_DESIGNATORS.items()
@@ -104,6 +104,7 @@ def _mistyped_designators() -> dict[str, str]:
 
 MISTYPED_DESIGNATORS = _mistyped_designators()
 """A dwelling designator mistyped ("FALT", "APARTMNET", "SIUTE") -> the word."""
+
 _HAS_DIGIT = re.compile(r"\d")
 
 
@@ -116,7 +117,7 @@ def _designators_spelled(tokens: list[str]) -> list[str]:
         MISTYPED_DESIGNATORS[token]
         if token in MISTYPED_DESIGNATORS and _HAS_DIGIT.search(following)
         else token
-        for token, following in zip(tokens, [*tokens[1:], ""][: len(tokens)], strict=True)
+        for token, following in zip(tokens, [*tokens[1:], ""], strict=True)
     ]
 
 
