@@ -1157,6 +1157,7 @@ def _thoroughfare_spelled(words: list[str]) -> list[str]:
 
 
 def _spelled(words: list[str], index: int) -> str:
+    """The word at `index` put right (see `_thoroughfare_spelled`)."""
     word = words[index]
     found = _MISSPELLED_THOROUGHFARES.get(word)
     if found is None and word in _MISSPELLED_BUILDING_WORDS:
