@@ -714,6 +714,11 @@ MISTYPED_UNIT_AND_NUMBER_CASES = [
         dict(full_address="Mannerheimintie l2 B 4, 00100 Helsinki"),
         dict(house_number="12", street="MANNERHEIMINTIE", unit="B 4"),
     ),
+    (
+        "FI",
+        dict(full_address="Kaivokatu 1O B 4, 00100 Helsinki"),
+        dict(house_number="10", street="KAIVOKATU", unit="B 4"),
+    ),
     # A building word mistyped close to the keyboard is the building word, where the
     # building is named: before its street, or as the premise.
     (

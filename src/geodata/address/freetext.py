@@ -506,16 +506,18 @@ def _misread_number_read(words: list[str], iso_3166_1: str | None) -> list[str]:
     if len(words) < 2:
         return words
     if iso_3166_1 in _NUMBER_BEFORE_STREET:
-        at = 0
+        places = range(1)
     elif iso_3166_1 == "FI":
-        at = next(
-            (i for i in range(1, len(words)) if words[i][:1].isdigit() or misread_digits(words[i])),
-            0,
-        )
+        places = range(1, len(words))
     else:
         return words
-    read = misread_digits(words[at]) if at or iso_3166_1 != "FI" else None
-    return [*words[:at], read, *words[at + 1 :]] if read else words
+    for at in places:
+        read = misread_digits(words[at])
+        if read:
+            return [*words[:at], read, *words[at + 1 :]]
+        if words[at][:1].isdigit():
+            break
+    return words
 
 
 def _finnish_glued_unit(word: str) -> list[str]:

@@ -16,7 +16,7 @@ from geodata.address.tables import (
     GB_THOROUGHFARE_TYPES,
     UNIT_DESIGNATORS,
 )
-from geodata.address.text import clean_house_number
+from geodata.address.text import LOOKALIKE_DIGITS, clean_house_number
 
 # Leading zeros are dropped so "012" and "12" compare equal; "0" itself survives because the
 # quantifier backtracks.
@@ -40,7 +40,6 @@ _FRACTION_TOKEN = re.compile(r"\d+/\d+")
 # the number; a last L stays the house's letter ("12L"), I and O are not letters houses
 # are given.
 _MISREAD_NUMBER = re.compile(r"[0-9OIL]*[0-9][0-9OIL]*(?<!L)")
-_MISREAD_DIGITS = str.maketrans("OIL", "011")
 
 
 def misread_digits(token: str) -> str | None:
@@ -49,7 +48,7 @@ def misread_digits(token: str) -> str | None:
     written with digits alone."""
     if token.isdigit() or not _MISREAD_NUMBER.fullmatch(token):
         return None
-    return token.translate(_MISREAD_DIGITS)
+    return token.translate(LOOKALIKE_DIGITS)
 
 
 def _misspelled_building_words() -> dict[str, str]:

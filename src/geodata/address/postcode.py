@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from geodata.address.text import fold
+from geodata.address.text import LOOKALIKE_DIGITS, fold
 
 # ZIP+4 is dropped: the 4-digit add-on is missing from most sources and would split matches.
 _US_ZIP = re.compile(r"(\d{5})(?:[ -]?\d{4})?")
 _US_ZIP_WITHOUT_ZEROS = re.compile(r"(\d{3,5})(?:[ -]\d{4})?")
-_FI_POSTCODE = re.compile(r"(?:FIN?-?)?(\d{3,5})")
+_FI_POSTCODE = re.compile(r"\d{3,5}")
 _POSTCODE_DIGITS = 5
 # Royal Mail postcode shape: outward code (area, district) + inward code (sector, unit);
 # "GIR 0AA" is the one historic exception.
@@ -25,17 +25,15 @@ _GB_POSTCODE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?|GIR)(\d[A-Z]{2})")
 _SPACES = re.compile(r"\s+")
 _NOT_LETTER_OR_DIGIT = re.compile(r"[^A-Z0-9]+")
 _US_STATE_BEFORE_ZIP = re.compile(r"[A-Z]{2}\s+(?=\d)")
-_DIGIT_FOR_LETTER = str.maketrans("OIL", "011")
-"""Letters keyed for the digit they look like, where a postcode's shape wants a digit."""
 # A US or Finnish postcode is digits: one written with a letter for a digit it looks like
 # ("9O21O", "OO100") has at least one digit and nothing but those letters beside it.
 _DIGITS_MISREAD = re.compile(r"[0-9OIL -]*[0-9][0-9OIL -]*")
-_FI_PREFIX = re.compile(r"FIN?-?(?=[0-9OIL])")
+_FI_PREFIX = re.compile(r"^FIN?-?(?=[0-9OIL])")
 
 
 def _digits_read(code: str) -> str:
     """A code of digits with look-alike letters for some of them, as digits."""
-    return code.translate(_DIGIT_FOR_LETTER) if _DIGITS_MISREAD.fullmatch(code) else code
+    return code.translate(LOOKALIKE_DIGITS) if _DIGITS_MISREAD.fullmatch(code) else code
 
 
 def _gb_outward_read(code: str) -> str:
@@ -46,7 +44,7 @@ def _gb_outward_read(code: str) -> str:
         return code
     for at in (1, 2):
         if at < len(code) - 3 and code[:at].isalpha() and code[at] in "OIL":
-            read = code[:at] + code[at].translate(_DIGIT_FOR_LETTER) + code[at + 1 :]
+            read = code[:at] + code[at].translate(LOOKALIKE_DIGITS) + code[at + 1 :]
             if _GB_POSTCODE.fullmatch(read):
                 return read
     return code
@@ -75,14 +73,14 @@ def normalize_postcode(raw: str, iso_3166_1: str | None) -> str | None:
         return match.group(1).zfill(_POSTCODE_DIGITS) if match else None
     if iso_3166_1 == "FI":
         match = _FI_POSTCODE.fullmatch(_digits_read(_FI_PREFIX.sub("", _SPACES.sub("", text))))
-        return match.group(1).zfill(_POSTCODE_DIGITS) if match else None
+        return match.group().zfill(_POSTCODE_DIGITS) if match else None
     if iso_3166_1 == "GB":
         # Only letters and digits count ("EX1-2AB", "EX1 2AB."); the inward code starts
         # with a digit, which a letter like it stands for ("SW1A OAA"), and so does the
         # district after the area's letters ("EXL 2AB").
         code = _NOT_LETTER_OR_DIGIT.sub("", text)
         if len(code) >= 5:
-            code = code[:-3] + code[-3].translate(_DIGIT_FOR_LETTER) + code[-2:]
+            code = code[:-3] + code[-3].translate(LOOKALIKE_DIGITS) + code[-2:]
         match = _GB_POSTCODE.fullmatch(_gb_outward_read(code))
         return f"{match.group(1)} {match.group(2)}" if match else None
     return text

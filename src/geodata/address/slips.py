@@ -61,8 +61,9 @@ def near_slips(word: str) -> set[str]:
     twice ("APPARTMENT"), and in a word of five letters or more a letter struck with
     a neighbouring key ("SUITR"), or, when five letters are left, lost ("COTAGE")."""
     slips = letters_swapped(word) | letter_doubled(word)
+    if len(word) > 5:
+        slips |= {word[:i] + word[i + 1 :] for i in range(len(word))}
     if len(word) >= 5:
-        slips |= {word[:i] + word[i + 1 :] for i in range(len(word)) if len(word) > 5}
         slips |= {
             word[:i] + key + word[i + 1 :]
             for i in range(len(word))

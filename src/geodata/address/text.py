@@ -42,6 +42,10 @@ _CHAR_MAP = str.maketrans(
     }
 )
 
+LOOKALIKE_DIGITS = str.maketrans("OIL", "011")
+"""Letters written or keyed for the digits they look like: O for 0, I and L (a lower-case
+"l", folded) for 1."""
+
 # Word characters are \w minus "_"; every other character except the kept ones becomes a space.
 _NOT_WORD_KEEP_HYPHEN_APOSTROPHE = re.compile(r"[^\w\s'-]|_")
 _NOT_WORD_KEEP_HYPHEN = re.compile(r"[^\w\s-]|_")
@@ -56,9 +60,10 @@ _REPEATED_APOSTROPHE = re.compile(r"'{2,}")
 _HASH = re.compile(r"#")
 # An apostrophe joins letters ("O'NEIL"); beside a digit it separates ("STE'12").
 _APOSTROPHE_BY_DIGIT = re.compile(r"'+(?=\d)|(?<=\d)'+")
-# In free text only a hyphen after a digit joins words, to a house number or a letter
-# ("10 - 12", "12 - A"); elsewhere a spaced hyphen separates ("Main St - Apt 4", "Flat 3 -
-# Exampletown", "Kaivokatu 1 - 00100 Helsinki": a postcode is no house number).
+# In free text only a hyphen after a digit joins words: unspaced, to any word ("12-A",
+# "10-12"), spaced, to a house number or a letter ("10 - 12", "12 - A"); elsewhere a spaced
+# hyphen separates ("Main St - Apt 4", "Flat 3 - Exampletown", "Kaivokatu 1 - 00100
+# Helsinki": a postcode is no house number).
 _DIGIT_HYPHEN = re.compile(r"(?<=\d)\s*-\s*(?=[1-9]\d{0,3}(?!\d)|[^\W\d_](?![^\W\d_])|(?<=-)\w)")
 _SPACED_SEPARATOR_HYPHEN = re.compile(r"\s+-+\s*|\s*-+\s+")
 # A range of house numbers written with a word ("12 to 14"), as British addresses often
