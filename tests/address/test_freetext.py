@@ -669,10 +669,29 @@ GB_MISTYPED_TYPE_CASES = [
     ),
     ("4 CHESTNUT AVNUE EXAMPLETOWN", dict(street="CHESTNUT AVENUE", locality="EXAMPLETOWN")),
     ("58 RHODES CRESDENT", dict(street="RHODES CRESCENT")),
+    # Its last letter lost.
+    ("12 CHESTNUT AVENU EXAMPLETOWN", dict(street="CHESTNUT AVENUE", locality="EXAMPLETOWN")),
+    ("7 ALBION TERRAC NORTHSIDE", dict(street="ALBION TERRACE", locality="NORTHSIDE")),
     # A name word that a slip of a thoroughfare word would make is left alone.
     ("12 FIELD END", dict(house_number="12", street="FIELD END")),
     ("3 LIBERTY WAY", dict(street="LIBERTY WAY")),
+    ("12 FIELD CLOSE", dict(street="FIELD CLOSE")),
 ]
+
+
+# A name and its thoroughfare word written without the space between them, after the
+# number, are the two words; a name that ends in a word of its own stays whole.
+GLUED_TYPE_CASES = [
+    ("GB", "12 HIGHSTREET EXAMPLETOWN EX1 2AB", dict(street="HIGH STREET", locality="EXAMPLETOWN")),
+    ("GB", "FLAT 2, 12 ChestnutAvenue, Northside", dict(street="CHESTNUT AVENUE", unit="FLAT 2")),
+    ("US", "123 MainStreet, Springfield, IL 62701", dict(street="MAIN ST", locality="SPRINGFIELD")),
+    ("GB", "4 SOUTHGATE, EXAMPLETOWN", dict(street="SOUTHGATE", locality="EXAMPLETOWN")),
+]
+
+
+@pytest.mark.parametrize(("country", "text", "expected"), GLUED_TYPE_CASES)
+def test_a_thoroughfare_word_glued_to_its_name_is_a_word(normalize, country, text, expected):
+    _assert_fields(normalize(full_address=text, country=country), expected)
 
 
 @pytest.mark.parametrize(("text", "expected"), GB_MISTYPED_TYPE_CASES)

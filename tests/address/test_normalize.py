@@ -776,6 +776,32 @@ def test_a_finnish_number_glued_to_its_street_is_the_number(normalize, fields):
 
 
 @pytest.mark.parametrize(
+    ("country", "text", "expected"),
+    [
+        ("GB", "12High Street, Exampletown EX1 2AB", ("12", "HIGH STREET", None, "EX1 2AB")),
+        ("GB", "FLAT 3 12FIR LANE EXAMPLETOWN", ("12", "FIR LANE", "FLAT 3", None)),
+        ("US", "123MAIN ST, SPRINGFIELD, IL 62701", ("123", "MAIN ST", None, "62701")),
+        ("FI", "Kaivokatu 1 A 3, 00100Helsinki", ("1", "KAIVOKATU", "A 3", "00100")),
+        # A house letter, and a number's own ordinal, are the number's.
+        ("GB", "12A HIGH STREET EXAMPLETOWN", ("12A", "HIGH STREET", None, None)),
+        ("US", "12 21ST ST, SPRINGFIELD, IL", ("12", "21ST ST", None, None)),
+    ],
+)
+def test_a_number_glued_to_the_word_after_it_is_the_number(normalize, country, text, expected):
+    address = normalize(country=country, full_address=text)
+    assert (address.house_number, address.street, address.unit, address.postcode) == expected
+
+
+def test_a_british_postcode_written_with_a_hyphen_is_the_postcode(normalize):
+    address = normalize(country="GB", full_address="12 Chestnut Avenue, Exampletown, EX1-2AB")
+    assert (address.street, address.locality, address.postcode) == (
+        "CHESTNUT AVENUE",
+        "EXAMPLETOWN",
+        "EX1 2AB",
+    )
+
+
+@pytest.mark.parametrize(
     ("fields", "expected"),
     [
         # The first address line in the number column, the street column empty.

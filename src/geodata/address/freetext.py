@@ -494,7 +494,30 @@ def _street_line_words(tokens: Sequence[str], iso_3166_1: str | None) -> list[st
         words[:1] = _split_slashes(words[:1])
     if iso_3166_1 == "FI":
         words = [piece for word in words for piece in _finnish_glued_unit(word)]
-    return _misread_number_read(words, iso_3166_1)
+    words = _misread_number_read(words, iso_3166_1)
+    if iso_3166_1 in _NUMBER_BEFORE_STREET:
+        return _glued_type_apart(words)
+    return words
+
+
+_GLUED_TYPES = ("STREET", "AVENUE", "ROAD", "LANE", "DRIVE")
+"""Thoroughfare words that a writer glues to the name before them ("HIGHSTREET"), and
+that no name of three letters or more ends with as a word of its own (unlike "HILL",
+"GATE", "FIELD", "SIDE" or "WAY": "ROSEHILL", "SOUTHGATE", "BROADWAY")."""
+
+
+def _glued_type_apart(words: list[str]) -> list[str]:
+    """Street-line words with the word right after the house number written apart where
+    it is a name and its thoroughfare word without the space between them ("12
+    HIGHSTREET" is 12 HIGH STREET, "123 MAINSTREET" 123 MAIN STREET)."""
+    for at in range(1, len(words)):
+        word = words[at]
+        if not is_house_number_token(words[at - 1]) or not word.isalpha():
+            continue
+        for kind in _GLUED_TYPES:
+            if word.endswith(kind) and len(word) - len(kind) >= 3:
+                return [*words[:at], word[: -len(kind)], kind, *words[at + 1 :]]
+    return words
 
 
 def _misread_number_read(words: list[str], iso_3166_1: str | None) -> list[str]:
@@ -1149,13 +1172,18 @@ def _thoroughfare_spelled(words: list[str]) -> list[str]:
     is MAPLE COURT), so that a building's name reads the same either way, and one
     mistyped is put right where a street's name follows it ("ROSE COTAGE FIR LANE"):
     before a thoroughfare word it is a street's name ("UPPER GOWER STREET"). The first
-    word, or one after a number, is a name."""
-    return [
-        _spelled(words, index)
-        if index > 0 and words[index - 1].isalpha() and words[index - 1] not in UNIT_DESIGNATORS
-        else word
-        for index, word in enumerate(words)
-    ]
+    word, or one after a number, is a name; a "#" between two words, which the printed
+    street leaves out, is no word."""
+    spelled = []
+    before = None
+    for index, word in enumerate(words):
+        if before is not None and before.isalpha() and before not in UNIT_DESIGNATORS:
+            spelled.append(_spelled(words, index))
+        else:
+            spelled.append(word)
+        if word != "#":
+            before = word
+    return spelled
 
 
 def _spelled(words: list[str], index: int) -> str:
@@ -1696,9 +1724,12 @@ def _pop_gb_postcode(parts: list[list[str]]) -> str | None:
         postcode = f"{last[-2]} {last[-1]}"
         del last[-2:]
         return postcode
-    if len(last) >= 2 and is_gb_postcode(last[-1]):
+    if len(last) >= 2 and _is_gb_postcode_word(last[-1]):
         return last.pop()
-    if len(parts) >= 2 and len(last) <= 2 and is_gb_postcode("".join(last)):
+    if len(parts) >= 2 and (
+        (len(last) == 1 and _is_gb_postcode_word(last[0]))
+        or (len(last) == 2 and is_gb_postcode("".join(last)))
+    ):
         return " ".join(parts.pop())
     if len(parts) >= 3 and len(parts[-2]) <= 2 and is_gb_postcode("".join(parts[-2])):
         # "12 FIR LANE, EX1 2AB, EXAMPLETOWN": each column joined with a comma, the
@@ -1716,6 +1747,12 @@ def _pop_gb_postcode(parts: list[list[str]]) -> str | None:
         # is a unit's identifier ("FLAT B1").
         last.pop()
     return None
+
+
+def _is_gb_postcode_word(word: str) -> bool:
+    """Whether one word is a British postcode, its two codes joined ("SW1A1AA") or
+    hyphenated ("EX1-2AB")."""
+    return is_gb_postcode(word.replace("-", " "))
 
 
 _GB_OUTWARD_CODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")

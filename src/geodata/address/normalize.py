@@ -27,7 +27,7 @@ from geodata.address.region import country_of_region, resolve_country, resolve_r
 from geodata.address.slips import KEYBOARD_ROWS
 from geodata.address.street import normalize_street
 from geodata.address.tables import GB_THOROUGHFARE_TYPES, STREET_SUFFIXES, UNIT_DESIGNATORS
-from geodata.address.text import clean_words, fold, free_text_tokens
+from geodata.address.text import clean_words, fold, free_text_tokens, numbers_apart
 from geodata.address.unit import Unit, normalize_unit
 
 REJECT_REASONS: tuple[str, ...] = (
@@ -464,14 +464,15 @@ def _given(value: str | None) -> str | None:
 
 def _given_text(value: str | None) -> str | None:
     """A street or free-text address as `_given` reads it, and None for keyboard mash
-    ("ASDF", "XXXXX"): one word that is no name is no street."""
+    ("ASDF", "XXXXX"): one word that is no name is no street. A number glued to the
+    name after it is written apart (`numbers_apart`: "12High Street")."""
     value = _given(value)
     if value is None:
         return None
     stripped = value.strip()
     if " " not in stripped and _is_keyboard_mash(stripped.upper()):
         return None
-    return value
+    return numbers_apart(value)
 
 
 def _has_street(street_text: str | None, iso_3166_1: str | None) -> bool:

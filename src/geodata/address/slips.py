@@ -38,15 +38,17 @@ def letters_swapped(word: str) -> set[str]:
 def keying_slips(word: str) -> set[str]:
     """What one slip of the keys makes of a word of a closed list: two neighbouring
     letters swapped ("RAOD", "LAEN"), and for a word of five letters or more a letter
-    lost ("AVNUE") or struck wrong ("CRESDENT"). A letter added is left out (it makes
-    plurals and surnames of the shorter words: "GROVES", "GREENE"), and so is a slip
-    shorter than five letters or the word without its last letter ("FIELD" for
+    lost ("AVNUE", "AVENU") or struck wrong ("CRESDENT"). A letter added is left out (it
+    makes plurals and surnames of the shorter words: "GROVES", "GREENE"), and so is a
+    slip shorter than five letters or a plural without its last letter ("FIELD" for
     "FIELDS"): too often a word of its own."""
     slips = letters_swapped(word)
     if len(word) >= 5:
         typed = {word[:i] + word[i + 1 :] for i in range(len(word))}
         typed |= {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in LETTERS}
-        slips |= {slip for slip in typed if len(slip) >= 5} - {word[:-1]}
+        slips |= {slip for slip in typed if len(slip) >= 5}
+        if word.endswith("S"):
+            slips.discard(word[:-1])
     return slips - {word}
 
 

@@ -27,7 +27,7 @@ from geodata.address.tables import (
     STREET_SUFFIXES,
     US_ROUTE_KINDS,
 )
-from geodata.address.text import clean_words, glued_names_apart
+from geodata.address.text import clean_words, glued_names_apart, ordinal_suffix
 
 # "2D"/"3D" are older USPS ordinal spellings of "2ND"/"3RD".
 _NUMERIC_ORDINAL = re.compile(r"(\d+)(?:ST|ND|RD|TH|D)")
@@ -277,10 +277,7 @@ _UNIT_ORDINALS = {word: int(o[:-2]) for word, o in ORDINAL_WORDS.items() if int(
 
 
 def _ordinal(number: int) -> str:
-    suffix = (
-        "TH" if 11 <= number % 100 <= 13 else {1: "ST", 2: "ND", 3: "RD"}.get(number % 10, "TH")
-    )
-    return f"{number}{suffix}"
+    return f"{number}{ordinal_suffix(str(number))}"
 
 
 def _compound_ordinals_joined(words: Sequence[str]) -> list[str]:
@@ -305,12 +302,7 @@ def _numeric_ordinal(word: str) -> str:
     match = _NUMERIC_ORDINAL.fullmatch(word)
     if match is None:
         return word
-    number = int(match.group(1))
-    if 11 <= number % 100 <= 13:
-        suffix = "TH"
-    else:
-        suffix = {1: "ST", 2: "ND", 3: "RD"}.get(number % 10, "TH")
-    return f"{match.group(1)}{suffix}"
+    return f"{match.group(1)}{ordinal_suffix(match.group(1))}"
 
 
 _LONG_FIRST_VOWEL = re.compile(r"^([AEIOUYÄÖÅ])\1+")

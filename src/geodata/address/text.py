@@ -274,6 +274,32 @@ def split_glued_unit(word: str) -> list[str]:
     return list(glued.groups()) if glued else [word]
 
 
+def numbers_apart(text: str) -> str:
+    """Text with a number and the name after it written apart where they were written
+    without the space between them ("12High Street", "3Maple Court", "00100Helsinki");
+    a house letter ("12A"), two letters ("12AB") and an ordinal ("12th", "1STREET":
+    the number's own suffix comes first) stay whole."""
+    if not _HAS_DIGIT.search(text):
+        return text
+    # Folded first: a letter may fold into two ("ß", "ﬁ") and make a name of a letter.
+    return _NUMBER_BEFORE_NAME.sub(_number_apart, fold(text))
+
+
+def _number_apart(glued: re.Match[str]) -> str:
+    number, name = glued.groups()
+    if name.startswith(ordinal_suffix(number)):
+        return glued.group()
+    return f"{number} {name}"
+
+
+def ordinal_suffix(number: str) -> str:
+    """The English ordinal's letters after a number written in digits ("1" -> "ST",
+    "12" -> "TH", "23" -> "RD")."""
+    if number[-2:-1] == "1":
+        return "TH"
+    return {"1": "ST", "2": "ND", "3": "RD"}.get(number[-1], "TH")
+
+
 def split_glued_name(word: str) -> list[str]:
     """A name of four letters or more and the number after it written without the space
     between them, as the two words ("MANNERHEIMINTIE12" -> ["MANNERHEIMINTIE", "12"];
@@ -289,3 +315,4 @@ def glued_names_apart(text: str) -> str:
 
 
 _NAME_BEFORE_NUMBER = re.compile(r"([^\W\d_]{4,})(\d\w*)")
+_NUMBER_BEFORE_NAME = re.compile(r"(?<!\w)(\d{1,5})([^\W\d_](?:'?[^\W\d_]){2,})")
