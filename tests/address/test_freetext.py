@@ -694,6 +694,26 @@ def test_a_thoroughfare_word_glued_to_its_name_is_a_word(normalize, country, tex
     _assert_fields(normalize(full_address=text, country=country), expected)
 
 
+# Parts in the order or with the separators some writers use.
+WRITERS_ORDER_CASES = [
+    # A British number after its street, as on the continent.
+    ("GB", "Fir Lane 12, Exampletown", dict(house_number="12", street="FIR LANE")),
+    ("GB", "FIR LANE 12 EXAMPLETOWN EX1 2AB", dict(street="FIR LANE", locality="EXAMPLETOWN")),
+    # ... but a building's name and its number stay a premise before its street.
+    ("GB", "MAPLE COURT 12 FIR LANE EXAMPLETOWN", dict(house_number="12", street="FIR LANE")),
+    # A slash between spaces separates parts; between two single digits it is a fraction.
+    ("GB", "Flat 3 / 12 Fir Lane / Exampletown", dict(unit="FLAT 3", street="FIR LANE")),
+    ("US", "123 1 / 2 Main St, Springfield, IL", dict(house_number="123 1/2", street="MAIN ST")),
+    # The region's name after the town is the region, not the locality.
+    ("FI", "Kaivokatu 12 A 3, Helsinki, Uusimaa", dict(locality="HELSINKI", iso_3166_2="FI-18")),
+]
+
+
+@pytest.mark.parametrize(("country", "text", "expected"), WRITERS_ORDER_CASES)
+def test_parts_in_a_writers_order_and_separators(normalize, country, text, expected):
+    _assert_fields(normalize(full_address=text, country=country), expected)
+
+
 @pytest.mark.parametrize(("text", "expected"), GB_MISTYPED_TYPE_CASES)
 def test_a_mistyped_british_thoroughfare_word_ends_the_street(normalize, text, expected):
     address = normalize(full_address=text, country="GB", region="GB-ENG")

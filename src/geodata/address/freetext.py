@@ -47,7 +47,10 @@ from geodata.address.unit import (
 # Brackets set a part apart as a comma does: "12 High St (Rear) Exampletown", "Kaivokatu 1
 # (Asemahalli) 00100 Helsinki". A bracketed remark is never glued to the street, the
 # number or the town beside it.
-_PART_SEPARATOR = re.compile(r"[,;\n()\[\]]+")
+# Commas, semicolons, line breaks and brackets separate an address's parts; so does a
+# slash with spaces on both sides ("FLAT 3 / 12 FIR LANE / EXAMPLETOWN"), but between
+# two single digits, a fraction ("123 1 / 2 MAIN ST").
+_PART_SEPARATOR = re.compile(r"[,;\n()\[\]]+|(?<!\b\d)\s+/+\s+|\s+/+\s+(?!\d\b)")
 _FI_POSTCODE = re.compile(r"(?:FIN?-?)?\d{5}")
 # Elsewhere in Europe postcodes are 4-6 digits written before the locality.
 _GENERIC_POSTCODE = re.compile(r"\d{4,6}")
@@ -747,6 +750,7 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
         elif country == "GB":
             postcode = _pop_gb_postcode(parts)
         else:
+            region = _pop_region_part(parts, country)
             pattern = _FI_POSTCODE if country == "FI" else _GENERIC_POSTCODE
             postcode, locality = _pop_leading_postcode(parts, pattern)
             if postcode is None and country == "FI":
@@ -894,6 +898,7 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
         # "ANDREWSTON", "ANDREWSTON BA1 1BE": one word with no number, no thoroughfare
         # and no building word is the town, as a lone town is in every country.
         return ParsedAddress(None, None, None, kept[0][0], None, postcode, "GB")
+    kept = _number_after_street_first(kept)
     number_at = _premise_number(kept)
     if number_at is not None:
         part, index = number_at
@@ -927,6 +932,30 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     locality = _join(after[-1]) if after else _without_county(tail)
     unit = _join([*unit_tokens, *(unit or "").split()])
     return ParsedAddress(premise, street, unit, locality, None, postcode, "GB")
+
+
+def _number_after_street_first(parts: list[list[str]]) -> list[list[str]]:
+    """British parts with a house number written after its street put first ("FIR LANE
+    12, EXAMPLETOWN", "FIR LANE 12 EXAMPLETOWN": the order of the continent's
+    addresses): the address's first number, after the words of a street named by its
+    thoroughfare word (no building's: "MAPLE COURT 12" names a building and its
+    number), with no thoroughfare word after it in its part."""
+    for part, tokens in enumerate(parts):
+        at = next((i for i, token in enumerate(tokens) if token[:1].isdigit()), None)
+        if at is None:
+            continue
+        street, number, rest = tokens[:at], tokens[at], tokens[at + 1 :]
+        if (
+            len(street) >= 2
+            and all(word.isalpha() for word in street)
+            and street[-1] in GB_THOROUGHFARE_TYPES
+            and not _is_building_word(street[-1])
+            and is_house_number_token(number)
+            and not any(word in GB_THOROUGHFARE_TYPES for word in rest)
+        ):
+            return [*parts[:part], [number, *street, *rest], *parts[part + 1 :]]
+        return parts
+    return parts
 
 
 def _is_place_word(word: str) -> bool:
@@ -1684,6 +1713,17 @@ def _pop_us_zip(last: list[str]) -> str | None:
     if last and is_us_zip(last[-1]):
         return last.pop()
     return None
+
+
+def _pop_region_part(parts: list[list[str]], country: str | None) -> str | None:
+    """Remove a last part that is the name of one of the country's regions, after the
+    town's ("KAIVOKATU 12, HELSINKI, UUSIMAA"); return it. A number is no region's name
+    there."""
+    if country is None or len(parts) < 3 or not parts[-1] or parts[-1][0][:1].isdigit():
+        return None
+    if find_region_at_end(parts[-1], country) != 0:
+        return None
+    return _join(parts.pop())
 
 
 def _pop_us_zip_and_state(parts: list[list[str]]) -> tuple[str | None, str | None]:
