@@ -253,6 +253,36 @@ def test_records_without_a_point_are_conflated_on_their_text(spark):
     assert "geometry" not in unplaced.provenance
 
 
+def test_a_postcode_slip_on_the_same_street_and_town_is_a_level_of_its_own(spark):
+    """A postcode one slip of the keys from the other's on the same street in the same
+    town is weighed apart from a slip between neighbouring postcodes (another town, or
+    another street): among different addresses it is rare, so a record without a point
+    and with a mistyped postcode still joins its address."""
+    rows = [
+        enriched_record("a", "1", "12", "MISSION ST"),
+        enriched_record("c", "1", "12", "MISSION ST", lat=None, lon=None, postcode="94101"),
+        enriched_record(
+            "c", "2", "12", "MISSION ST", lat=None, lon=None, postcode="94111", locality="DALY CITY"
+        ),
+    ]
+    records = enriched_frame(spark, rows)
+    pairs = block_candidate_pairs(records, BLOCKING)
+
+    aliases = spark.createDataFrame([], ", ".join(f"{c} string" for c in ALIAS_COLUMNS))
+    compared = compare_pairs(pairs, records, aliases, SCORING, CLUSTERING)
+
+    postcode = next(c for c in SCORING.comparisons if c.name == "postcode")
+    names = [level.name for level in postcode.levels]
+    levels = {
+        tuple(sorted((row.key_l, row.key_r))): names[row.level_postcode]
+        for row in compared.collect()
+    }
+    key = {record: f"{record[0]}\x1f{record[2:]}" for record in ("a:1", "c:1", "c:2")}
+    assert levels[tuple(sorted((key["a:1"], key["c:1"])))] == "one_edit_same_street"
+    assert levels[tuple(sorted((key["a:1"], key["c:2"])))] == "one_edit"
+    assert names.index("one_edit_same_street") < names.index("one_edit")
+
+
 def test_random_pairs_are_sampled_only_when_em_can_use_them(records, clustered):
     pairs = clustered[0]
     enough = SCORING.estimation.model_copy(update={"min_pairs": pairs.count()})
