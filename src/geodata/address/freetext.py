@@ -50,7 +50,16 @@ from geodata.address.unit import (
 # Commas, semicolons, line breaks and brackets separate an address's parts; so does a
 # slash with spaces on both sides ("FLAT 3 / 12 FIR LANE / EXAMPLETOWN"), but between
 # two single digits, a fraction ("123 1 / 2 MAIN ST").
-_PART_SEPARATOR = re.compile(r"[,;\n()\[\]]+|(?<!\b\d)\s+/+\s+|\s+/+\s+(?!\d\b)")
+_PART_SEPARATOR = re.compile(r"[,;\n()\[\]]+")
+_PART_SEPARATOR_OR_SLASH = re.compile(r"[,;\n()\[\]]+|(?<!\b\d)\s+/+\s+|\s+/+\s+(?!\d\b)")
+
+
+def split_parts(text: str) -> list[str]:
+    """The parts of an address, as its separators set them apart (a spaced slash
+    looked for only where the text has a slash)."""
+    return (_PART_SEPARATOR_OR_SLASH if "/" in text else _PART_SEPARATOR).split(text)
+
+
 _FI_POSTCODE = re.compile(r"(?:FIN?-?)?\d{5}")
 # Elsewhere in Europe postcodes are 4-6 digits written before the locality.
 _GENERIC_POSTCODE = re.compile(r"\d{4,6}")
@@ -238,18 +247,17 @@ def expand_finnish_abbreviations(text: str) -> str:
 
 
 def has_parts(text: str) -> bool:
-    """Whether text is written in parts (commas, semicolons, brackets or line breaks
-    between words)."""
-    if _PART_SEPARATOR.search(text) is None:
-        return False
-    return sum(1 for part in _PART_SEPARATOR.split(text) if free_text_tokens(part)) >= 2
+    """Whether text is written in parts (commas, semicolons, brackets, line breaks or
+    spaced slashes between words)."""
+    parts = split_parts(text)
+    return len(parts) >= 2 and sum(1 for part in parts if free_text_tokens(part)) >= 2
 
 
 def _finnish_street_field(raw: str) -> list[str]:
     """The words of a Finnish street field without a premise or venue name, which some
     files write before or after the street and its number ("Asemahalli, Kaivokatu 1",
     "Kaivokatu 1, Asemahalli"), as free text is read."""
-    parts = [tokens for tokens in map(free_text_tokens, _PART_SEPARATOR.split(raw)) if tokens]
+    parts = [tokens for tokens in map(free_text_tokens, split_parts(raw)) if tokens]
     if len(parts) < 2:
         return [token for tokens in parts for token in tokens]
     if not any(c.isdigit() for tokens in parts for token in tokens for c in token):
@@ -515,11 +523,13 @@ def _glued_type_apart(words: list[str]) -> list[str]:
     HIGHSTREET" is 12 HIGH STREET, "123 MAINSTREET" 123 MAIN STREET)."""
     for at in range(1, len(words)):
         word = words[at]
-        if not is_house_number_token(words[at - 1]) or not word.isalpha():
+        if not word.endswith(_GLUED_TYPES) or not word.isalpha():
             continue
-        for kind in _GLUED_TYPES:
-            if word.endswith(kind) and len(word) - len(kind) >= 3:
-                return [*words[:at], word[: -len(kind)], kind, *words[at + 1 :]]
+        if not is_house_number_token(words[at - 1]):
+            continue
+        kind = next(kind for kind in _GLUED_TYPES if word.endswith(kind))
+        if len(word) - len(kind) >= 3:
+            return [*words[:at], word[: -len(kind)], kind, *words[at + 1 :]]
     return words
 
 
@@ -724,7 +734,7 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
     Returns:
         The raw parts; house_number and street are both None when the text is unparseable.
     """
-    parts = [tokens for tokens in map(free_text_tokens, _PART_SEPARATOR.split(text)) if tokens]
+    parts = [tokens for tokens in map(free_text_tokens, split_parts(text)) if tokens]
     country = iso_3166_1
     if len(parts) >= 2:
         named = _country_of_part(parts[-1], parts[:-1], country)
@@ -1914,7 +1924,7 @@ def split_town_field(raw: str, iso_3166_1: str) -> TownField | None:
         The parts, or None when the field holds nothing but a town.
     """
     # Read on the words the locality is printed with, so that it parses to itself.
-    parts = [words.split() for words in map(clean_words, _PART_SEPARATOR.split(raw)) if words]
+    parts = [words.split() for words in map(clean_words, split_parts(raw)) if words]
     tokens = [token for part in parts for token in part]
     if len(tokens) < 2:
         return None

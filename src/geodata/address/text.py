@@ -279,15 +279,17 @@ def numbers_apart(text: str) -> str:
     without the space between them ("12High Street", "3Maple Court", "00100Helsinki");
     a house letter ("12A"), two letters ("12AB") and an ordinal ("12th", "1STREET":
     the number's own suffix comes first) stay whole."""
-    if not _HAS_DIGIT.search(text):
+    # Folded first where it is not ASCII: a letter may fold into two ("ß", "ﬁ") and
+    # make a name of a letter.
+    folded = text if text.isascii() else fold(text)
+    if _NUMBER_BEFORE_NAME.search(folded) is None:
         return text
-    # Folded first: a letter may fold into two ("ß", "ﬁ") and make a name of a letter.
-    return _NUMBER_BEFORE_NAME.sub(_number_apart, fold(text))
+    return _NUMBER_BEFORE_NAME.sub(_number_apart, folded)
 
 
 def _number_apart(glued: re.Match[str]) -> str:
     number, name = glued.groups()
-    if name.startswith(ordinal_suffix(number)):
+    if name.upper().startswith(ordinal_suffix(number)):
         return glued.group()
     return f"{number} {name}"
 
