@@ -133,6 +133,21 @@ def test_a_record_without_a_point_is_paired_by_its_postcode(spark):
     assert pairs == {("a\x1f1", "b\x1f1"), ("b\x1f1", "c\x1f1")}
 
 
+def test_a_record_placed_at_its_postcodes_centroid_is_paired_by_its_postcode(spark):
+    rows = [
+        enriched_record("a", "1", "12", "MISSION ST"),
+        # The postcode's centroid, cells away, and a street its sound does not survive
+        # (the same first two letters).
+        enriched_record("b", "1", "12", "MIXSION ST", lat=37.78, geometry_accuracy="postal"),
+        # The same, from a rooftop: its point places it, and it is not near.
+        enriched_record("c", "1", "12", "MIXSION ST", lat=37.78),
+        # Another street of the postcode, at its centroid: not paired with the first.
+        enriched_record("d", "1", "12", "VALENCIA ST", lat=37.70, geometry_accuracy="postal"),
+    ]
+    pairs = _pair_set(blocked_pairs(enriched_frame(spark, rows), BLOCKING))
+    assert pairs == {("a\x1f1", "b\x1f1"), ("b\x1f1", "c\x1f1")}
+
+
 def test_only_records_and_add_corrections_are_paired(spark):
     rows = [
         enriched_record("a", "1", "12", "MISSION ST"),

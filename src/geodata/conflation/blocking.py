@@ -34,6 +34,12 @@ class BlockingParams(BaseModel):
     sorted_neighbourhood: int = Field(
         20, ge=1, description="Oversized (sub-)blocks: pair each record with the next n records."
     )
+    unplaced_accuracies: list[str] = Field(
+        default_factory=lambda: ["postal"],
+        description="Geometry accuracy classes whose point places a record no finer than its "
+        "postcode (a postcode's centroid): such records are also paired by their postcode, as "
+        "records without a point are.",
+    )
 
 
 def is_cluster_member() -> Column:
@@ -151,24 +157,42 @@ _PLACE_KEY = ("iso_3166_2", "hn_int", "hn_suffix_key", "unit_key", "postcode")
 """What a record without a point shares with the records it is paired with."""
 
 
-def _unplaced_pairs(members: DataFrame) -> DataFrame:
-    """Pairs of each record without a point with the records of its number, unit and
-    postcode.
+def _unplaced_pairs(members: DataFrame, coarse: list[str]) -> DataFrame:
+    """Pairs of each record without a point, or with a point of a `coarse` accuracy,
+    with the records of its number, unit and postcode.
 
     The grid-cell rules place a record by its point; one without (`lat` null) is
     found only by its street's sound, which a typing error in the street defeats.
     Its postcode stands in for its place: it is paired with every member that has
-    its house number, suffix, unit and postcode. The records without a point are
-    few, so this adds few pairs.
+    its house number, suffix, unit and postcode. So is one whose point is its
+    postcode's centroid (its grid cell is the centroid's, often not its address's),
+    with the members whose street also starts with the same two letters: a source
+    of centroids gives many records, and every street of the postcode with the same
+    number would otherwise be paired with each of them. Records without a point are
+    few, and so are the pairs this adds.
     """
-    keyed = members.where(
-        reduce(lambda acc, c: acc & F.col(c).isNotNull(), _PLACE_KEY, F.lit(True))
-    ).select("key", *_PLACE_KEY, F.col("lat").isNull().alias("unplaced"))
-    unplaced = keyed.where("unplaced").select(F.col("key").alias("u"), *_PLACE_KEY)
-    pairs = unplaced.join(keyed.select("key", *_PLACE_KEY), list(_PLACE_KEY)).where(
-        F.col("u") != F.col("key")
+    complete = reduce(lambda acc, c: acc & F.col(c).isNotNull(), _PLACE_KEY, F.lit(True))
+    initials = F.substring(F.coalesce("street_base", F.lit("")), 1, 2).alias("initials")
+    keyed = members.where(complete).select(
+        "key",
+        *_PLACE_KEY,
+        initials,
+        F.col("lat").isNull().alias("no_point"),
+        F.coalesce(F.col("geometry_accuracy").isin(coarse), F.lit(False)).alias("coarse"),
     )
-    return pairs.select(F.least("u", "key").alias("key_l"), F.greatest("u", "key").alias("key_r"))
+    partners = keyed.select("key", *_PLACE_KEY, "initials")
+    found = [
+        keyed.where("no_point")
+        .select(F.col("key").alias("u"), *_PLACE_KEY)
+        .join(partners.drop("initials"), list(_PLACE_KEY)),
+        keyed.where("coarse AND NOT no_point")
+        .select(F.col("key").alias("u"), *_PLACE_KEY, "initials")
+        .join(partners, [*_PLACE_KEY, "initials"]),
+    ]
+    pairs = reduce(DataFrame.unionByName, [f.select("u", "key") for f in found])
+    return pairs.where(F.col("u") != F.col("key")).select(
+        F.least("u", "key").alias("key_l"), F.greatest("u", "key").alias("key_r")
+    )
 
 
 NAMED_PREMISE = -1
@@ -249,7 +273,7 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
         _pairs_in_small_groups(blocks, limit),
         _sorted_neighbourhood(oversized, block, blocking.sorted_neighbourhood),
         _pairs_in_small_groups(_grouped_keys(sub_blocks, sub_block), limit),
-        _unplaced_pairs(members),
+        _unplaced_pairs(members, blocking.unplaced_accuracies),
     ]
     return reduce(DataFrame.unionByName, pairs).distinct()
 

@@ -283,6 +283,31 @@ def test_a_postcode_slip_on_the_same_street_and_town_is_a_level_of_its_own(spark
     assert names.index("one_edit_same_street") < names.index("one_edit")
 
 
+def test_a_slip_in_the_towns_name_is_a_level_of_its_own(spark):
+    """A town's name one slip of the keys from the other's is weighed apart from
+    another town."""
+    rows = [
+        enriched_record("a", "1", "12", "MISSION ST"),
+        enriched_record("c", "1", "12", "MISSION ST", locality="SAN FRANSISCO"),
+        enriched_record("c", "2", "12", "MISSION ST", locality="DALY CITY"),
+    ]
+    records = enriched_frame(spark, rows)
+    aliases = spark.createDataFrame([], ", ".join(f"{c} string" for c in ALIAS_COLUMNS))
+
+    compared = compare_pairs(
+        block_candidate_pairs(records, BLOCKING), records, aliases, SCORING, CLUSTERING
+    )
+
+    locality = next(c for c in SCORING.comparisons if c.name == "locality")
+    names = [level.name for level in locality.levels]
+    levels = {
+        frozenset((row.key_l, row.key_r)): names[row.level_locality] for row in compared.collect()
+    }
+    a1, c1, c2 = (f"{source}\x1f{number}" for source, number in (("a", 1), ("c", 1), ("c", 2)))
+    assert levels[frozenset((a1, c1))] == "one_edit"
+    assert levels[frozenset((a1, c2))] == "different"
+
+
 def test_random_pairs_are_sampled_only_when_em_can_use_them(records, clustered):
     pairs = clustered[0]
     enough = SCORING.estimation.model_copy(update={"min_pairs": pairs.count()})
