@@ -136,3 +136,30 @@ def test_pairs_carry_the_columns_derived_once_per_record(spark):
 
     assert (row.street_digits_l, row.street_digits_r) == ("12", "")
     assert (row.locality_words_l, row.locality_words_r) == (" NORTHSIDE EXAMPLETOWN ", None)
+
+
+def test_a_towns_words_written_short_or_spelled_out_are_one_name(spark):
+    towns = ["S SAN FRANCISCO", "SOUTH SAN FRANCISCO", "SAINT ALBANS", "ST ALBANS", "SAN JOSE S"]
+    records = enriched_frame(
+        spark,
+        [enriched_record("a", str(i), "12", "MISSION ST", locality=t) for i, t in enumerate(towns)],
+    )
+    key = "{}\u001f{}".format
+    pairs = spark.createDataFrame(
+        [
+            (key("a", "0"), key("a", "1")),
+            (key("a", "2"), key("a", "3")),
+            (key("a", "4"), key("a", "0")),
+        ],
+        "key_l string, key_r string",
+    )
+
+    rows = pair_attributes(pairs, records, {"rooftop": 10}).collect()
+
+    words = {(r.locality_words_l, r.locality_words_r) for r in rows}
+    assert words == {
+        (" SOUTH SAN FRANCISCO ", " SOUTH SAN FRANCISCO "),
+        (" ST ALBANS ", " ST ALBANS "),
+        # A compass letter that ends the name is left as it is.
+        (" SAN JOSE S ", " SOUTH SAN FRANCISCO "),
+    }

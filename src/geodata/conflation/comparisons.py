@@ -62,12 +62,34 @@ def derived_pair_columns() -> dict[str, Column]:
 
     `street_digits` is the number in a street's base name ("12TH" gives "12"; "" for a
     name without digits); `locality_words` the locality between two spaces, so that a
-    substring search finds whole words (" NORTHSIDE EXAMPLETOWN " holds " EXAMPLETOWN ").
+    substring search finds whole words (" NORTHSIDE EXAMPLETOWN " holds " EXAMPLETOWN "),
+    with the words a town's name is written short in spelled one way
+    (`TOWN_WORD_FORMS`: "S SAN FRANCISCO" and "SOUTH SAN FRANCISCO", "SAINT ALBANS" and
+    "ST ALBANS" are one name).
     """
+    words = F.concat(F.lit(" "), "locality", F.lit(" "))
+    for pattern, word in TOWN_WORD_FORMS:
+        words = F.regexp_replace(words, pattern, word)
     return {
         "street_digits": F.regexp_replace("street_base", "[^0-9]", ""),
-        "locality_words": F.concat(F.lit(" "), "locality", F.lit(" ")),
+        "locality_words": words,
     }
+
+
+TOWN_WORD_FORMS = (
+    (" N(?:O)? (?=\\S+ )", " NORTH "),
+    (" S(?:O)? (?=\\S+ )", " SOUTH "),
+    (" E (?=\\S+ )", " EAST "),
+    (" W (?=\\S+ )", " WEST "),
+    (" SAINT ", " ST "),
+    (" FT ", " FORT "),
+    (" MT ", " MOUNT "),
+)
+"""Words of a town's name written short or spelled out, as one form (a regular
+expression over the name between spaces, and its replacement): a compass point
+written short before more of the name ("S SAN FRANCISCO", "NO HOLLYWOOD"), SAINT
+(ST, as both Royal Mail and USPS print it), FORT and MOUNT. MT is not MOUNTAIN
+("MOUNTAIN VIEW" is its own name)."""
 
 
 class ComparisonLevel(BaseModel):
