@@ -689,11 +689,6 @@ GLUED_TYPE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("country", "text", "expected"), GLUED_TYPE_CASES)
-def test_a_thoroughfare_word_glued_to_its_name_is_a_word(normalize, country, text, expected):
-    _assert_fields(normalize(full_address=text, country=country), expected)
-
-
 # Parts in the order or with the separators some writers use.
 WRITERS_ORDER_CASES = [
     # A British number after its street, as on the continent.
@@ -709,8 +704,8 @@ WRITERS_ORDER_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("country", "text", "expected"), WRITERS_ORDER_CASES)
-def test_parts_in_a_writers_order_and_separators(normalize, country, text, expected):
+@pytest.mark.parametrize(("country", "text", "expected"), GLUED_TYPE_CASES + WRITERS_ORDER_CASES)
+def test_a_line_as_its_writer_glued_ordered_or_separated_it(normalize, country, text, expected):
     _assert_fields(normalize(full_address=text, country=country), expected)
 
 

@@ -44,14 +44,15 @@ from geodata.address.unit import (
     unit_run_length,
 )
 
-# Brackets set a part apart as a comma does: "12 High St (Rear) Exampletown", "Kaivokatu 1
-# (Asemahalli) 00100 Helsinki". A bracketed remark is never glued to the street, the
-# number or the town beside it.
-# Commas, semicolons, line breaks and brackets separate an address's parts; so does a
-# slash with spaces on both sides ("FLAT 3 / 12 FIR LANE / EXAMPLETOWN"), but between
-# two single digits, a fraction ("123 1 / 2 MAIN ST").
+# Commas, semicolons, line breaks and brackets separate an address's parts. Brackets set a
+# part apart as a comma does: "12 High St (Rear) Exampletown", "Kaivokatu 1 (Asemahalli)
+# 00100 Helsinki"; a bracketed remark is never glued to the street, the number or the
+# town beside it. So does a slash with spaces on both sides ("FLAT 3 / 12 FIR LANE /
+# EXAMPLETOWN"), but between two single digits, a fraction ("123 1 / 2 MAIN ST").
 _PART_SEPARATOR = re.compile(r"[,;\n()\[\]]+")
-_PART_SEPARATOR_OR_SLASH = re.compile(r"[,;\n()\[\]]+|(?<!\b\d)\s+/+\s+|\s+/+\s+(?!\d\b)")
+_PART_SEPARATOR_OR_SLASH = re.compile(
+    _PART_SEPARATOR.pattern + r"|(?<!\b\d)\s+/+\s+|\s+/+\s+(?!\d\b)"
+)
 
 
 def split_parts(text: str) -> list[str]:

@@ -172,27 +172,21 @@ def _unplaced_pairs(members: DataFrame, coarse: list[str]) -> DataFrame:
     few, and so are the pairs this adds.
     """
     complete = reduce(lambda acc, c: acc & F.col(c).isNotNull(), _PLACE_KEY, F.lit(True))
-    initials = F.substring(F.coalesce("street_base", F.lit("")), 1, 2).alias("initials")
     keyed = members.where(complete).select(
         "key",
         *_PLACE_KEY,
-        initials,
+        F.substring(F.coalesce("street_base", F.lit("")), 1, 2).alias("initials"),
         F.col("lat").isNull().alias("no_point"),
         F.coalesce(F.col("geometry_accuracy").isin(coarse), F.lit(False)).alias("coarse"),
     )
-    partners = keyed.select("key", *_PLACE_KEY, "initials")
-    found = [
-        keyed.where("no_point")
-        .select(F.col("key").alias("u"), *_PLACE_KEY)
-        .join(partners.drop("initials"), list(_PLACE_KEY)),
-        keyed.where("coarse AND NOT no_point")
-        .select(F.col("key").alias("u"), *_PLACE_KEY, "initials")
-        .join(partners, [*_PLACE_KEY, "initials"]),
-    ]
-    pairs = reduce(DataFrame.unionByName, [f.select("u", "key") for f in found])
-    return pairs.where(F.col("u") != F.col("key")).select(
-        F.least("u", "key").alias("key_l"), F.greatest("u", "key").alias("key_r")
+    unplaced = keyed.where("no_point OR coarse").select(
+        F.col("key").alias("u"), *_PLACE_KEY, F.col("initials").alias("u_initials"), "no_point"
     )
+    pairs = unplaced.join(keyed.select("key", *_PLACE_KEY, "initials"), list(_PLACE_KEY)).where(
+        (F.col("u") != F.col("key"))
+        & (F.col("no_point") | (F.col("u_initials") == F.col("initials")))
+    )
+    return pairs.select(F.least("u", "key").alias("key_l"), F.greatest("u", "key").alias("key_r"))
 
 
 NAMED_PREMISE = -1

@@ -77,8 +77,8 @@ def derived_pair_columns() -> dict[str, Column]:
 
 
 TOWN_WORD_FORMS = (
-    (" N(?:O)? (?=\\S+ )", " NORTH "),
-    (" S(?:O)? (?=\\S+ )", " SOUTH "),
+    (" NO? (?=\\S+ )", " NORTH "),
+    (" SO? (?=\\S+ )", " SOUTH "),
     (" E (?=\\S+ )", " EAST "),
     (" W (?=\\S+ )", " WEST "),
     (" SAINT ", " ST "),
