@@ -1589,6 +1589,36 @@ FORMS_OF_ONE_ADDRESS = [
             {"street": "Fleminginkatu", "house_number": "5B", "unit": "2"},
         ],
     ),
+    # A staircase named with its word, before or after its letter, or in a field of its own
+    # without an apartment: the letter alone, as "5 C" writes it.
+    (
+        "FI",
+        dict(house_number="5C", street="FLEMINGINKATU", unit=None),
+        [
+            "Fleminginkatu 5 C, 00530 Helsinki",
+            "Fleminginkatu 5 C-rappu, 00530 Helsinki",
+            "Fleminginkatu 5 rappu C, Helsinki",
+            "Fleminginkatu 5 C porras Helsinki",
+            {"street": "Fleminginkatu", "house_number": "5", "unit": "C"},
+            {"street": "Fleminginkatu", "house_number": "5", "unit": "C-rappu"},
+            {"street": "Fleminginkatu 5", "unit": "porras C"},
+        ],
+    ),
+    (
+        "FI",
+        dict(house_number="5", street="FLEMINGINKATU", unit="C 12", unit_id="C12"),
+        [
+            "Fleminginkatu 5 C 12, Helsinki",
+            "Fleminginkatu 5 porras C 12, Helsinki",
+            {"street": "Fleminginkatu", "house_number": "5", "unit": "C-rappu 12"},
+        ],
+    ),
+    # A street whose name begins with a staircase's word keeps it.
+    (
+        "FI",
+        dict(house_number="2", street="PORRASTIE", unit="A 4", unit_id="A4"),
+        ["Porrastie 2 A 4, Helsinki", {"street": "Porrastie", "house_number": "2 A 4"}],
+    ),
     # A company or addressee on the number's own line, without a comma.
     (
         "US",

@@ -247,6 +247,23 @@ def expand_finnish_abbreviations(text: str) -> str:
     return _FI_ABBREVIATED_ADJECTIVE.sub(adjective, text)
 
 
+# A Finnish staircase named with its word ("B-rappu", "B rappu", "rappu B", "porras B";
+# Swedish "trappa B", "B-trappan"): the letter alone is how addresses write it
+# ("Kaivokatu 15 B 12"), so the word goes and the letter stays.
+_FI_STAIRCASE_WORDS = r"(?:rappu|porras|trappa|trappan|trappuppgång)"
+_FI_STAIRCASE = re.compile(
+    rf"(?<![\w-])(?:([A-Za-zÄÖÅäöå])\s*-?\s*{_FI_STAIRCASE_WORDS}"
+    rf"|{_FI_STAIRCASE_WORDS}\s+([A-Za-zÄÖÅäöå]))(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def drop_finnish_staircase_words(text: str) -> str:
+    """A Finnish staircase written with its word, as its letter alone ("15 B-rappu" is
+    "15 B", "rappu C 4" is "C 4")."""
+    return _FI_STAIRCASE.sub(lambda m: m.group(1) or m.group(2), text)
+
+
 def has_parts(text: str) -> bool:
     """Whether text is written in parts (commas, semicolons, brackets, line breaks or
     spaced slashes between words)."""

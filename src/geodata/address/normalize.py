@@ -11,6 +11,7 @@ from functools import lru_cache
 from geodata.address.freetext import (
     ParsedAddress,
     StreetLine,
+    drop_finnish_staircase_words,
     ends_in_street_type,
     expand_finnish_abbreviations,
     has_parts,
@@ -135,6 +136,11 @@ def normalize_address(
         # "Mannerheimint. 5", "Pohj. Kanavakatu": street words written short.
         street = expand_finnish_abbreviations(street) if street else None
         full_address = expand_finnish_abbreviations(full_address) if full_address else None
+        # "15 B-rappu", "porras B": a staircase's word beside its letter.
+        street, full_address, house_number, unit = (
+            drop_finnish_staircase_words(value) if value else None
+            for value in (street, full_address, house_number, unit)
+        )
     if house_number and not street and iso_3166_1 and _is_street_line(house_number, iso_3166_1):
         # "12 Fir Lane" in the number column and none in the street's: the first line.
         house_number, street = None, house_number
@@ -202,7 +208,12 @@ def normalize_address(
             # capital written apart is the staircase, as in "Fleminginkatu 5 A 2".
             unit_parts = normalize_unit(f"{number.suffix} {unit_parts.unit_id}")
             number = _house_number(str(number.number))
-        unit_parts = _finnish_staircase(unit_parts)
+        if number is not None and _is_letter_alone(number, unit_parts):
+            # "Kaivokatu 15" with the staircase "B" in a field of its own and no
+            # apartment: the same place as "Kaivokatu 15 B" written in one line.
+            number, unit_parts = _house_number(f"{number.number}{unit_parts.unit_id}"), None
+        else:
+            unit_parts = _finnish_staircase(unit_parts)
     street_parts = normalize_street(street_text, iso_3166_1) if street_text else None
     while number is not None and street_parts is not None:
         # "123 Main St" in the street column beside a number column of 123: the
@@ -369,6 +380,18 @@ def _is_staircase_apart(written: str | None, number: HouseNumber, unit: Unit | N
         and number.display == f"{number.number}{number.suffix}"
         and _CAPITAL_APART.search(written.rstrip()[-4:]) is not None
         and written.rstrip()[-1] == number.suffix
+    )
+
+
+def _is_letter_alone(number: HouseNumber, unit: Unit) -> bool:
+    """Whether a Finnish unit is a letter alone ("B": a staircase without an apartment)
+    beside a house number that has no letter of its own."""
+    return (
+        unit.display == f"# {unit.unit_id}"
+        and len(unit.unit_id) == 1
+        and unit.unit_id.isalpha()
+        and number.number is not None
+        and number.display == str(number.number)
     )
 
 
