@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pyspark.sql import functions as F
 
-from geodata.conflation.blocking import BlockingParams, blocked_pairs, random_pairs
+from geodata.conflation.blocking import (
+    BlockingParams,
+    blocked_pairs,
+    random_pairs,
+    with_aliased_street_pairs,
+)
 from tests.conflation.records import BLOCKING, METRE, enriched_frame, enriched_record
 
 
@@ -133,6 +138,21 @@ def test_a_record_without_a_point_is_paired_by_its_postcode(spark):
     assert pairs == {("a\x1f1", "b\x1f1"), ("b\x1f1", "c\x1f1")}
 
 
+def test_a_record_without_a_point_or_postcode_is_paired_in_its_town(spark):
+    rows = [
+        enriched_record("a", "1", "53", "BRADSHAW ST", locality="ANDREWSTON"),
+        # No point, no postcode, and a street its sound does not survive.
+        enriched_record(
+            "b", "1", "53", "BRDASHAW ST", lat=None, lon=None, postcode=None, locality="ANDREWSTON"
+        ),
+        # Another town, or another street's first letters: not paired with it.
+        enriched_record("c", "1", "53", "BRAXSHAW ST", lat=37.80, locality="CARTERLAND"),
+        enriched_record("d", "1", "53", "OAKSHAW ST", lat=37.70, locality="ANDREWSTON"),
+    ]
+    pairs = _pair_set(blocked_pairs(enriched_frame(spark, rows), BLOCKING))
+    assert pairs == {("a\x1f1", "b\x1f1")}
+
+
 def test_a_record_placed_at_its_postcodes_centroid_is_paired_by_its_postcode(spark):
     rows = [
         enriched_record("a", "1", "12", "MISSION ST"),
@@ -196,3 +216,36 @@ def test_random_pairs_of_a_large_region_are_about_the_target_however_many_record
     # Bucketing all 3,000 records at least in twos would give about 3,000 pairs.
     assert 120 <= pairs.count() <= 300
     assert keys.count() <= 600
+
+
+def _street_aliases(spark, *names: tuple[str, str]):
+    rows = [("US-CA", "street", a, b) for a, b in names] + [
+        ("US-CA", "street", b, a) for a, b in names
+    ]
+    return spark.createDataFrame(rows, "iso_3166_2 string, field string, name string, alias string")
+
+
+def test_records_naming_one_street_by_two_learned_names_are_paired(spark):
+    rows = [
+        # The street's second name, at its postcode's centroid: no cell or sound shared.
+        enriched_record("a", "1", "27", "HIGH HILL ST", lat=37.70, geometry_accuracy="postal"),
+        enriched_record("b", "1", "27", "VUORI ST"),
+        # The same names and number, but another unit, or another postcode: not paired.
+        enriched_record("b", "2", "27", "VUORI ST", unit="APT 2"),
+        enriched_record("c", "1", "27", "VUORI ST", lat=37.60, postcode="94014"),
+        # Both names in one cell: the rules paired them already, and the pair stays one.
+        enriched_record("d", "1", "31", "HIGH HILL ST"),
+        enriched_record("e", "1", "31", "VUORI ST", lat=37.75 + 3 * METRE),
+    ]
+    records = enriched_frame(spark, rows)
+    blocked = blocked_pairs(records, BLOCKING)
+    assert ("d\x1f1", "e\x1f1") in _pair_set(blocked)
+
+    aliased = with_aliased_street_pairs(
+        blocked, records, _street_aliases(spark, ("HIGH HILL ST", "VUORI ST"))
+    )
+    assert _pair_set(aliased) == _pair_set(blocked) | {("a\x1f1", "b\x1f1")}
+    assert aliased.count() == len(_pair_set(aliased))
+    # Without the learned names nothing is added.
+    unaliased = with_aliased_street_pairs(blocked, records, _street_aliases(spark))
+    assert _pair_set(unaliased) == _pair_set(blocked)

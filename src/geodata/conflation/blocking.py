@@ -153,36 +153,57 @@ def _sub_blocks(oversized: DataFrame, members: DataFrame, blocking: BlockingPara
     )
 
 
-_PLACE_KEY = ("iso_3166_2", "hn_int", "hn_suffix_key", "unit_key", "postcode")
-"""What a record without a point shares with the records it is paired with."""
+_NUMBER_KEY = ("iso_3166_2", "hn_int", "hn_suffix_key", "unit_key")
+"""What a record without a point shares with the records it is paired with, besides a
+place: its postcode, or its town and its street's initials."""
 
 
 def _unplaced_pairs(members: DataFrame, coarse: list[str]) -> DataFrame:
     """Pairs of each record without a point, or with a point of a `coarse` accuracy,
-    with the records of its number, unit and postcode.
+    with the records of its number and unit in its postcode, or in its town.
 
     The grid-cell rules place a record by its point; one without (`lat` null) is
     found only by its street's sound, which a typing error in the street defeats.
     Its postcode stands in for its place: it is paired with every member that has
-    its house number, suffix, unit and postcode. So is one whose point is its
-    postcode's centroid (its grid cell is the centroid's, often not its address's),
-    with the members whose street also starts with the same two letters: a source
-    of centroids gives many records, and every street of the postcode with the same
-    number would otherwise be paired with each of them. Records without a point are
-    few, and so are the pairs this adds.
+    its house number, suffix, unit and postcode; and so is its town with the first
+    two letters of its street, for the many sources that give neither a point nor a
+    postcode. So is one whose point is its postcode's centroid (its grid cell is the
+    centroid's, often not its address's), by its postcode, with the members whose
+    street also starts with the same two letters: a source of centroids gives many
+    records, and every street of the postcode with the same number would otherwise be
+    paired with each of them. Records without a point are few, and so are the pairs
+    this adds: one join, each member listed under its postcode and under its town.
     """
-    complete = reduce(lambda acc, c: acc & F.col(c).isNotNull(), _PLACE_KEY, F.lit(True))
-    keyed = members.where(complete).select(
+    initials = F.substring(F.coalesce("street_base", F.lit("")), 1, 2)
+    by_town = F.when(
+        F.col("locality").isNotNull() & (F.length(initials) == 2),
+        F.concat(F.lit("town "), initials, F.lit(" "), F.col("locality")),
+    )
+    keyed = members.where(
+        reduce(lambda acc, c: acc & F.col(c).isNotNull(), _NUMBER_KEY, F.lit(True))
+    ).select(
         "key",
-        *_PLACE_KEY,
-        F.substring(F.coalesce("street_base", F.lit("")), 1, 2).alias("initials"),
+        *_NUMBER_KEY,
+        initials.alias("initials"),
+        F.concat(F.lit("postcode "), F.col("postcode")).alias("by_postcode"),
+        by_town.alias("by_town"),
         F.col("lat").isNull().alias("no_point"),
         F.coalesce(F.col("geometry_accuracy").isin(coarse), F.lit(False)).alias("coarse"),
     )
-    unplaced = keyed.where("no_point OR coarse").select(
-        F.col("key").alias("u"), *_PLACE_KEY, F.col("initials").alias("u_initials"), "no_point"
+    places = keyed.select("*", F.explode(F.array("by_postcode", "by_town")).alias("place")).where(
+        F.col("place").isNotNull()
     )
-    pairs = unplaced.join(keyed.select("key", *_PLACE_KEY, "initials"), list(_PLACE_KEY)).where(
+    # A record at its postcode's centroid is placed by its postcode alone.
+    unplaced = places.where("no_point OR (coarse AND place = by_postcode)").select(
+        F.col("key").alias("u"),
+        *_NUMBER_KEY,
+        "place",
+        F.col("initials").alias("u_initials"),
+        "no_point",
+    )
+    pairs = unplaced.join(
+        places.select("key", *_NUMBER_KEY, "place", "initials"), [*_NUMBER_KEY, "place"]
+    ).where(
         (F.col("u") != F.col("key"))
         & (F.col("no_point") | (F.col("u_initials") == F.col("initials")))
     )
@@ -208,8 +229,8 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
     needs to agree on only one of them), and with their `sorted_neighbourhood`
     nearest records in street order, so every record keeps comparisons (a
     sub-block that is itself oversized relies on those alone). A record without
-    a point is also paired with the records of its number, unit and postcode
-    (`_unplaced_pairs`).
+    a point is also paired with the records of its number, unit and postcode, or town
+    and street initials (`_unplaced_pairs`).
 
     Args:
         records: Enriched canonical records; only cluster members
@@ -270,6 +291,78 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
         _unplaced_pairs(members, blocking.unplaced_accuracies),
     ]
     return reduce(DataFrame.unionByName, pairs).distinct()
+
+
+def with_aliased_street_pairs(
+    blocked: DataFrame, records: DataFrame, aliases: DataFrame
+) -> DataFrame:
+    """`blocked` and the pairs of records that name one street by two learned names.
+
+    Blocking pairs records by their street's sound or their point; a street's
+    second name (a Finnish street's Swedish name, a renamed street's old one) sounds
+    nothing like its first, so two records that use one name each, one of them
+    without a point or at its postcode's centroid, were never paired, even once the
+    records that have points showed the two names to be one street
+    (`geodata.conflation.aliases.learn_street_aliases`). Such records are also
+    paired when they have the same number, suffix and unit, and the same postcode
+    (or one has none): a homonym street in the next town is another postcode. The
+    learned names are few, and so are the records that use them.
+
+    Args:
+        blocked: The rules' candidate pairs (`blocked_pairs`).
+        records: Enriched canonical records.
+        aliases: The learned names (`ALIAS_COLUMNS`, both orders; only `street` is read).
+
+    Returns:
+        `key_l`, `key_r`: the blocked pairs and the aliased ones they lacked, each once.
+    """
+    streets = aliases.where(F.col("field") == "street").select(
+        "iso_3166_2", F.col("name").alias("street"), "alias"
+    )
+    members = records.where(
+        is_cluster_member()
+        & F.col("street").isNotNull()
+        & (F.col("hn_int").isNotNull() | F.col("hn_suffix").isNotNull())
+    ).select(
+        record_key().alias("key"),
+        "iso_3166_2",
+        "street",
+        "postcode",
+        F.coalesce("hn_int", F.lit(NAMED_PREMISE)).alias("hn_int"),
+        F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
+        F.coalesce("unit_id", F.lit("")).alias("unit_key"),
+    )
+    # Each member whose street has a learned name, once per name; and the members
+    # that use such a name, to meet them under it.
+    named = members.join(F.broadcast(streets), ["iso_3166_2", "street"])
+    naming = members.join(
+        F.broadcast(streets.select("iso_3166_2", F.col("alias").alias("street")).distinct()),
+        ["iso_3166_2", "street"],
+        "left_semi",
+    )
+    number = ["iso_3166_2", "hn_int", "hn_suffix_key", "unit_key"]
+    aliased = (
+        named.alias("a")
+        .join(naming.alias("b"), [*number])
+        .where(
+            (F.col("a.alias") == F.col("b.street"))
+            & (
+                F.col("a.postcode").isNull()
+                | F.col("b.postcode").isNull()
+                | (F.col("a.postcode") == F.col("b.postcode"))
+            )
+        )
+        .select(
+            F.least("a.key", "b.key").alias("key_l"), F.greatest("a.key", "b.key").alias("key_r")
+        )
+        .distinct()
+        .transform(checkpointed)
+    )
+    # Pairs a rule formed already (their points shared a cell) are in `blocked` once.
+    # Both are small and kept, so the union costs its readers nothing to recompute.
+    formed = blocked.join(F.broadcast(aliased), ["key_l", "key_r"], "left_semi")
+    added = aliased.join(formed, ["key_l", "key_r"], "left_anti").transform(checkpointed)
+    return blocked.unionByName(added)
 
 
 def too_few_pairs(pairs: DataFrame, minimum: int) -> bool:

@@ -22,6 +22,7 @@ from geodata.conflation.blocking import (
     blocked_pairs,
     random_pairs,
     too_few_pairs,
+    with_aliased_street_pairs,
 )
 from geodata.conflation.chaining import cluster_records
 from geodata.conflation.clustering import ClusteringParams
@@ -95,6 +96,21 @@ def find_name_aliases(
     return learn_street_aliases(attributes, aliases).unionByName(
         learn_locality_aliases(attributes, aliases)
     )
+
+
+def pair_aliased_streets(
+    blocked_pairs: DataFrame, records: DataFrame, name_aliases: DataFrame
+) -> DataFrame:
+    """The candidate pairs: the blocked pairs and those of records that name one street
+    by two learned names.
+
+    Rows in: blocked pairs, the enriched records and the name aliases. Rows out:
+    `key_l`, `key_r`, each pair once: the blocked pairs, and the pairs of records of
+    one number, suffix, unit and postcode whose streets are learned names of one
+    street, which neither their streets' sounds nor their points brought together
+    (see `geodata.conflation.blocking.with_aliased_street_pairs`).
+    """
+    return with_aliased_street_pairs(blocked_pairs, records, name_aliases)
 
 
 def _compared(

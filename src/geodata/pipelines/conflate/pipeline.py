@@ -11,32 +11,39 @@ from geodata.pipelines.conflate.nodes import (
     estimate_match_model,
     find_name_aliases,
     keep_address_ids,
+    pair_aliased_streets,
     sample_random_pairs,
     score_pairs,
 )
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """Blocking → name aliases → comparison → EM → scoring →
+    """Blocking → name aliases → pairs of aliased streets → comparison → EM → scoring →
     clustering → survivorship → ids → corrections."""
     return Pipeline(
         [
             Node(
                 block_candidate_pairs,
                 inputs=["records", "params:blocking"],
-                outputs="fea_candidate_pairs",
+                outputs="fea_blocked_pairs",
                 name="block_candidate_pairs",
             ),
             Node(
                 find_name_aliases,
                 inputs=[
-                    "fea_candidate_pairs",
+                    "fea_blocked_pairs",
                     "records",
                     "params:aliases",
                     "params:clustering",
                 ],
                 outputs="fea_name_aliases",
                 name="find_name_aliases",
+            ),
+            Node(
+                pair_aliased_streets,
+                inputs=["fea_blocked_pairs", "records", "fea_name_aliases"],
+                outputs="fea_candidate_pairs",
+                name="pair_aliased_streets",
             ),
             Node(
                 compare_pairs,
