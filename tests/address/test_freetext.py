@@ -1613,6 +1613,23 @@ FORMS_OF_ONE_ADDRESS = [
             {"street": "Fleminginkatu", "house_number": "5", "unit": "C-rappu 12"},
         ],
     ),
+    # A dependent thoroughfare carries the number; the thoroughfare it leads off is
+    # neither the street nor part of the town, with commas or without.
+    (
+        "GB",
+        dict(house_number="3", street="THE MEWS", locality="EXAMPLETOWN", postcode="EX1 2AB"),
+        [
+            "3 THE MEWS STATION ROAD EXAMPLETOWN EX1 2AB",
+            "3 The Mews, Station Road, Exampletown, EX1 2AB",
+            "3 THE MEWS STATION ROAD EXAMPLETOWN",
+            {"house_number": "3", "street": "The Mews", "locality": "Exampletown"},
+        ],
+    ),
+    (
+        "GB",
+        dict(house_number="4", street="ASH CLOSE", locality=None),
+        ["4 Ash Close High Street", "4 ASH CLOSE"],
+    ),
     # A street whose name begins with a staircase's word keeps it.
     (
         "FI",

@@ -1380,7 +1380,24 @@ def _british_street_line(
         rest = rest[:unit_at] + rest[unit_end:]
     unit = _join(units)
     end = _british_street_end(rest, commas=commas)
-    return house_number, _join(rest[:end]), unit, _join(rest[end:])
+    tail = rest[end:] if commas else _without_thoroughfare_led_off(rest[end:])
+    return house_number, _join(rest[:end]), unit, _join(tail)
+
+
+_THOROUGHFARE_LED_OFF_WORDS = frozenset({"STREET", "ROAD", "LANE", "AVENUE", "DRIVE", "CLOSE"})
+"""Thoroughfare words no town's name ends a word before its end in: what the words
+after a street, written without commas, hold when they hold a second street."""
+
+
+def _without_thoroughfare_led_off(tail: list[str]) -> list[str]:
+    """The words after a street, less a second street at their start: a dependent
+    thoroughfare's number is on it, and the thoroughfare it leads off comes next
+    ("3 THE MEWS STATION ROAD EXAMPLETOWN", Royal Mail's order), then the town. That
+    street is neither the address's street nor part of its town."""
+    for index, word in enumerate(tail):
+        if word in _THOROUGHFARE_LED_OFF_WORDS:
+            return tail[index + 1 :] if index >= 1 else tail
+    return tail
 
 
 def _is_spaced_british_letter(rest: Sequence[str]) -> bool:
