@@ -319,31 +319,38 @@ def with_aliased_street_pairs(
     streets = aliases.where(F.col("field") == "street").select(
         "iso_3166_2", F.col("name").alias("street"), "alias"
     )
-    members = records.where(
-        is_cluster_member()
-        & F.col("street").isNotNull()
-        & (F.col("hn_int").isNotNull() | F.col("hn_suffix").isNotNull())
-    ).select(
-        record_key().alias("key"),
-        "iso_3166_2",
-        "street",
-        "postcode",
-        F.coalesce("hn_int", F.lit(NAMED_PREMISE)).alias("hn_int"),
-        F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
-        F.coalesce("unit_id", F.lit("")).alias("unit_key"),
-    )
-    # Each member whose street has a learned name, once per name; and the members
-    # that use such a name, to meet them under it.
-    named = members.join(F.broadcast(streets), ["iso_3166_2", "street"])
-    naming = members.join(
-        F.broadcast(streets.select("iso_3166_2", F.col("alias").alias("street")).distinct()),
-        ["iso_3166_2", "street"],
-        "left_semi",
+    if streets.isEmpty():
+        return blocked
+    # The members that use a learned name (the table holds both orders, so its names
+    # are all of them), read once and kept: few records.
+    members = (
+        records.where(
+            is_cluster_member()
+            & F.col("street").isNotNull()
+            & (F.col("hn_int").isNotNull() | F.col("hn_suffix").isNotNull())
+        )
+        .join(
+            F.broadcast(streets.select("iso_3166_2", "street").distinct()),
+            ["iso_3166_2", "street"],
+            "left_semi",
+        )
+        .select(
+            record_key().alias("key"),
+            "iso_3166_2",
+            "street",
+            "postcode",
+            F.coalesce("hn_int", F.lit(NAMED_PREMISE)).alias("hn_int"),
+            F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
+            F.coalesce("unit_id", F.lit("")).alias("unit_key"),
+        )
+        .transform(checkpointed)
     )
     number = ["iso_3166_2", "hn_int", "hn_suffix_key", "unit_key"]
+    # Each member once per other name of its street, met by the members using that name.
     aliased = (
-        named.alias("a")
-        .join(naming.alias("b"), [*number])
+        members.join(F.broadcast(streets), ["iso_3166_2", "street"])
+        .alias("a")
+        .join(members.alias("b"), [*number])
         .where(
             (F.col("a.alias") == F.col("b.street"))
             & (
@@ -358,7 +365,6 @@ def with_aliased_street_pairs(
         .distinct()
         .transform(checkpointed)
     )
-    # Pairs a rule formed already (their points shared a cell) are in `blocked` once.
     # Both are small and kept, so the union costs its readers nothing to recompute.
     formed = blocked.join(F.broadcast(aliased), ["key_l", "key_r"], "left_semi")
     added = aliased.join(formed, ["key_l", "key_r"], "left_anti").transform(checkpointed)
