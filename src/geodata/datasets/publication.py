@@ -667,6 +667,19 @@ class PublishedTablesDataset(AbstractDataset[RunTables, DataFrame]):
                 if name.startswith(".spark-staging"):
                     with suppress(Exception):  # a writer's leftovers from before
                         files.delete(child)
-                elif name.startswith(f"{PARTITION_COLUMNS[0]}=") and not files.has_files(child):
-                    files.delete(child)  # made by ADD PARTITION, never used: no rows there
+            for swap in swaps:
+                # Made by ADD PARTITION and never used (the partition points at its staged
+                # folder): this run's own partitions' only, as a run of another region
+                # may be adding its partitions below the same date's folder right now.
+                default = "/".join(
+                    [location, *(f"{c}={swap.partition[c]}" for c in PARTITION_COLUMNS)]
+                )
+                if swap.table == table and files.exists(default) and not files.has_files(default):
+                    files.delete(default)
+                    # Its parents too once empty (a non-recursive delete, which another
+                    # region's run adding a folder below them at that moment refuses).
+                    for depth in range(len(PARTITION_COLUMNS) - 1, 0, -1):
+                        parent = default.rsplit("/", len(PARTITION_COLUMNS) - depth)[0]
+                        with suppress(Exception):
+                            files.delete_if_empty(parent)
             spark.catalog.refreshTable(table.replace("`", ""))
