@@ -99,7 +99,7 @@ def find_name_aliases(
 
 
 def pair_aliased_streets(
-    blocked_pairs: DataFrame, records: DataFrame, name_aliases: DataFrame
+    blocked: DataFrame, records: DataFrame, name_aliases: DataFrame
 ) -> DataFrame:
     """The candidate pairs: the blocked pairs and those of records that name one street
     by two learned names.
@@ -110,7 +110,7 @@ def pair_aliased_streets(
     street, which neither their streets' sounds nor their points brought together
     (see `geodata.conflation.blocking.with_aliased_street_pairs`).
     """
-    return with_aliased_street_pairs(blocked_pairs, records, name_aliases)
+    return with_aliased_street_pairs(blocked, records, name_aliases)
 
 
 def _compared(
