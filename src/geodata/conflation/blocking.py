@@ -345,7 +345,7 @@ def with_aliased_street_pairs(
         )
         .transform(checkpointed)
     )
-    number = ["iso_3166_2", "hn_int", "hn_suffix_key", "unit_key"]
+    number = list(_NUMBER_KEY)
     # Each member once per other name of its street, met by the members using that name.
     aliased = (
         members.join(F.broadcast(streets), ["iso_3166_2", "street"])
