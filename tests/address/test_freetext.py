@@ -513,6 +513,15 @@ GB_PAF_CASES = [
         "WILLOW MILL FIR LANE EXAMPLETOWN",
         dict(house_number="WILLOW MILL", street="FIR LANE", locality="EXAMPLETOWN"),
     ),
+    # ... before a street that ends in a compass point after its thoroughfare word.
+    (
+        "APARTMENT 12, WILLOW HOUSE, FIR STREET WEST, EXAMPLETOWN",
+        dict(house_number="WILLOW HOUSE", street="FIR STREET WEST", unit="APT 12"),
+    ),
+    (
+        "10 KESTREL HOUSE, FIR ROAD EAST, EXAMPLETOWN",
+        dict(house_number="KESTREL HOUSE", street="FIR ROAD EAST", unit_id="10"),
+    ),
     (
         "UNIT 4 WILLOW MILL MILL STREET EXAMPLETOWN",
         dict(house_number="WILLOW MILL", street="MILL STREET", unit="UNIT 4"),

@@ -941,7 +941,7 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
             # "6, WALSH MANSIONS, WHITE ROAD": a flat, its building, then the street
             # (with a type or without: "10, MCKENZIE MILL, AKHTAR LEYS").
             line, after, typed = line + after[0] + after[1], after[2:], False
-        elif _is_numbered_building(line) and after and after[0][-1] in GB_THOROUGHFARE_TYPES:
+        elif _is_numbered_building(line) and after and _ends_in_thoroughfare(after[0]):
             # "10 KESTREL HOUSE, ASH GROVE": the same, the flat's number by its building.
             line, after = line + after[0], after[1:]
         elif len(line) == 1 and after:
@@ -1463,9 +1463,9 @@ def _british_named_premise(
         # thoroughfare word that is no building's is the street, its locality after it).
         names_no_street = not any(word in GB_THOROUGHFARE_TYPES for word in first)
         is_name = names_no_street or _is_building_name(first)
-        if second[-1] in GB_THOROUGHFARE_TYPES and (len(parts) >= 3 or is_name):
+        if _ends_in_thoroughfare(second) and (len(parts) >= 3 or is_name):
             return _join(first), _join(second), None, None, parts[2:]
-        if _is_building_name(first) and len(parts) >= 3 and parts[2][-1] in GB_THOROUGHFARE_TYPES:
+        if _is_building_name(first) and len(parts) >= 3 and _ends_in_thoroughfare(parts[2]):
             # "MCKENZIE MILL, AKHTAR LEYS, WHITE ROAD": a street without a type, then the
             # thoroughfare it leads off (no locality comes before a thoroughfare).
             return _join(first), _join(second), None, None, parts[2:]
@@ -1507,6 +1507,14 @@ def _british_named_premise(
                 return _join(tokens[: index + 1]), _join(rest[:end]), None, _join(rest[end:]), []
     end = _british_street_end(tokens, commas=False)
     return None, _join(tokens[:end]), None, _join(tokens[end:]), []
+
+
+def _ends_in_thoroughfare(tokens: Sequence[str]) -> bool:
+    """Whether a part is a street by its end: a thoroughfare word last ("FIR LANE"), or
+    before a compass point that ends the part ("JAMES STREET WEST")."""
+    if tokens and tokens[-1] in GB_THOROUGHFARE_TYPES:
+        return True
+    return len(tokens) >= 3 and tokens[-1] in GB_COMPASS_WORDS and tokens[-2] in GB_THOROUGHFARE_TYPES
 
 
 def _has_thoroughfare_word(parts: list[list[str]]) -> bool:
