@@ -88,6 +88,19 @@ def test_first_street_equals_1st_street():
     assert normalize_street("First Street", "US") == normalize_street("1st St", "US")
 
 
+@pytest.mark.parametrize(
+    ("short", "ordinal"),
+    [("W 45 St", "W 45th Street"), ("5 Ave", "Fifth Avenue"), ("N 1 ST", "North 1st St")],
+)
+def test_a_numbered_street_without_its_ordinal_ending_is_its_ordinal(short, ordinal):
+    assert normalize_street(short, "US") == normalize_street(ordinal, "US")
+
+
+@pytest.mark.parametrize("route", ["Hwy 101", "County Road 12", "Avenue 5"])
+def test_a_routes_number_is_no_ordinal(route):
+    assert "TH" not in normalize_street(route, "US").street.split()[-1]
+
+
 def test_directional_keeps_streets_apart_but_base_equal():
     north = normalize_street("N Main St", "US")
     south = normalize_street("S Main St", "US")

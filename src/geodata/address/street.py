@@ -205,6 +205,10 @@ def _us_street(words: list[str]) -> Street | None:
     elif len(words) >= 2 and words[0] in DIRECTIONALS:
         pre, words = DIRECTIONALS[words[0]], words[1:]
     name = [_numeric_ordinal(word) for word in _compound_ordinals_joined(words)]
+    if street_type is not None and len(name) == 1 and _is_bare_street_number(name[0]):
+        # "W 45 ST" is W 45TH ST: a numbered street's name is its ordinal, written
+        # short ("45 ST") as often as in full (a route's number has no type after it).
+        name = [_ordinal(int(name[0]))]
     street = " ".join(part for part in (pre, " ".join(name), street_type, post) if part)
     directional = "|".join(part for part in (pre, post) if part) or None
     base = _route_key(name) or name_key(_type_named(name), ends_with_type=False)
@@ -278,6 +282,11 @@ _UNIT_ORDINALS = {word: int(o[:-2]) for word, o in ORDINAL_WORDS.items() if int(
 
 def _ordinal(number: int) -> str:
     return f"{number}{ordinal_suffix(str(number))}"
+
+
+def _is_bare_street_number(word: str) -> bool:
+    """Whether a word is a street's number written without its ordinal ending ("45")."""
+    return word.isdigit() and len(word) <= 3 and int(word) > 0
 
 
 def _compound_ordinals_joined(words: Sequence[str]) -> list[str]:
