@@ -190,6 +190,16 @@ def test_british_structured(normalize):
             dict(house_number="12", street="FIR LANE", unit="FLAT 8"),
         ),
         (dict(street="Willow Mill Fir Lane"), dict(house_number="WILLOW MILL", street="FIR LANE")),
+        # A unit field naming the building: the name is the premise only where the
+        # record has no number, in its number field or at the start of its street's.
+        (
+            dict(street="12 Fir Lane", unit="Flat 8, Maple Court"),
+            dict(house_number="12", street="FIR LANE", unit="FLAT 8"),
+        ),
+        (
+            dict(street="Fir Lane", unit="Flat 8, Maple Court"),
+            dict(house_number="MAPLE COURT", street="FIR LANE", unit="FLAT 8"),
+        ),
         # A dependent locality after the thoroughfare is not the street.
         (
             dict(house_number="4", street="Chestnut Avenue Northside"),

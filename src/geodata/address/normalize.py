@@ -157,8 +157,11 @@ def normalize_address(
     if unit and iso_3166_1 == "GB":
         # "Flat 3 Maple Court": the building's name identifies no flat; it is the
         # premise where the record has no number, as in free text.
+        # A number the street field starts with comes first ("12 Fir Lane" beside
+        # "Flat 3, Maple Court"): the name is then dropped beside it.
         unit, building = split_british_unit_field(unit)
-        house_number = house_number or building
+    else:
+        building = None
     number = _house_number(house_number) if house_number else None
     unit_parts = normalize_unit(unit) if unit else None
     street_text = None
@@ -185,6 +188,8 @@ def normalize_address(
             number = _house_number(line.house_number)
         if unit_parts is None and line.unit:
             unit_parts = normalize_unit(line.unit)
+    if number is None and building:
+        number = _house_number(building)
     if full_address and number is None and not _has_street(street_text, iso_3166_1):
         parsed = parse_free_text(full_address, iso_3166_1)
         if iso_3166_1 is None:
