@@ -1514,7 +1514,9 @@ def _ends_in_thoroughfare(tokens: Sequence[str]) -> bool:
     before a compass point that ends the part ("JAMES STREET WEST")."""
     if tokens and tokens[-1] in GB_THOROUGHFARE_TYPES:
         return True
-    return len(tokens) >= 3 and tokens[-1] in GB_COMPASS_WORDS and tokens[-2] in GB_THOROUGHFARE_TYPES
+    return (
+        len(tokens) >= 3 and tokens[-1] in GB_COMPASS_WORDS and tokens[-2] in GB_THOROUGHFARE_TYPES
+    )
 
 
 def _has_thoroughfare_word(parts: list[list[str]]) -> bool:
