@@ -25,6 +25,7 @@ EXPECTED_FIELDS = (
     "iso_3166_1",
     "iso_3166_2",
     "reject_reason",
+    "building_name",
 )
 
 US_EQUAL = [
@@ -175,6 +176,41 @@ def test_british_structured(normalize):
         "FLAT 2",
         "SW1A 1AA",
     )
+
+
+@pytest.mark.parametrize(
+    ("fields", "building_name"),
+    [
+        (dict(full_address="APARTMENT 5 MAPLE COURT 12 FIR LANE EXAMPLETOWN"), "MAPLE COURT"),
+        (dict(full_address="Flat 3, Maple Ct, 12 Fir Lane, Exampletown"), "MAPLE COURT"),
+        (dict(full_address="The Old Rectory, 12 Church Lane, Exampletown"), "THE OLD RECTORY"),
+        (dict(full_address="MAPLE HOUSE FLAT 5 12 FIR LANE EXAMPLETOWN"), "MAPLE HOUSE"),
+        (dict(street="12 Fir Lane", unit="Flat 3, Maple Court"), "MAPLE COURT"),
+        (dict(house_number="12", street="Maple Court 12 Fir Lane"), "MAPLE COURT"),
+        # No name beside the number, or no number: the name is the premise itself.
+        (dict(full_address="FLAT 5, 12 FIR LANE, EXAMPLETOWN"), None),
+        (dict(full_address="3, MAPLE COURT, FIR LANE, EXAMPLETOWN"), None),
+        (dict(full_address="MAPLE COURT, FIR LANE, EXAMPLETOWN"), None),
+        (dict(full_address="11 SCHOFIELD HOUSE FIR LANE EXAMPLETOWN"), None),
+    ],
+)
+def test_a_british_building_name_beside_its_number_is_kept_apart(normalize, fields, building_name):
+    address = normalize(**fields, country="GB", region="GB-ENG")
+    assert address.building_name == building_name
+    if building_name is not None:
+        # The name is what the record says, not its address: the number stays.
+        assert address.hn_int == 12 and building_name not in (address.street or "")
+        again = normalize_address(
+            house_number=address.house_number,
+            street=address.street,
+            unit=address.unit,
+            locality=address.locality,
+            region=address.iso_3166_2,
+            postcode=address.postcode,
+            country=address.iso_3166_1,
+            full_address=None,
+        )
+        assert again == address and again.building_name is None
 
 
 @pytest.mark.parametrize(

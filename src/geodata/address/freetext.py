@@ -962,6 +962,43 @@ def _parse_british(parts: list[list[str]], postcode: str | None) -> ParsedAddres
     return ParsedAddress(premise, street, unit, locality, None, postcode, "GB")
 
 
+@lru_cache(maxsize=65536)
+def british_building_beside_number(text: str) -> str | None:
+    """The building's name a British line writes beside its building number, which the
+    parse leaves out of the address ("APARTMENT 5 MAPLE COURT 12 FIR LANE", "THE OLD
+    RECTORY, 12 CHURCH LANE": MAPLE COURT, THE OLD RECTORY); None when it writes none.
+
+    The name is what stands before the number, less the sub-building: a name ending in
+    a building word, or a part of name words of its own before the number's part.
+    """
+    parts = [words for words in map(_british_words, map(free_text_tokens, split_parts(text)))]
+    parts = [words for words in parts if words]
+    number_at = _premise_number(parts)
+    if number_at is None:
+        return None
+    part, index = number_at
+    before = [token for tokens in parts[:part] for token in tokens] + parts[part][:index]
+    while length := leading_unit_length(before):
+        before = before[length:]
+    if before and is_house_number_token(before[0]):
+        # "3, MAPLE COURT, 12 FIR LANE": the flat's number.
+        before = before[1:]
+    for at in range(1, len(before)):
+        if (
+            before[at - 1] in GB_BUILDING_WORDS
+            and leading_unit_length(before[at:]) == len(before) - at
+        ):
+            # "MAPLE HOUSE FLAT 5, 12 FIR LANE": the sub-building after its building.
+            before = before[:at]
+            break
+    if _is_building_name(before):
+        return _join(before)
+    own_part = index == 0 and part >= 1 and before == parts[part - 1]
+    if own_part and _are_name_words(before) and not _has_thoroughfare_word([before]):
+        return _join(before)
+    return None
+
+
 def _number_after_street_first(parts: list[list[str]]) -> list[list[str]]:
     """British parts with a house number written after its street put first ("FIR LANE
     12, EXAMPLETOWN", "FIR LANE 12 EXAMPLETOWN": the order of the continent's

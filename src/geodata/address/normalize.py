@@ -5,12 +5,13 @@ and a reject reason out. Deterministic and idempotent; no Spark.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from geodata.address.freetext import (
     ParsedAddress,
     StreetLine,
+    british_building_beside_number,
     drop_finnish_staircase_words,
     ends_in_street_type,
     expand_finnish_abbreviations,
@@ -62,6 +63,11 @@ class NormalizedAddress:
         iso_3166_1: Alpha-2 country code.
         iso_3166_2: Region code ("US-CA", "FI-18").
         reject_reason: None if the record is usable, else one of REJECT_REASONS.
+        building_name: The building's name a British record writes beside its building
+            number ("MAPLE COURT" of "FLAT 5 MAPLE COURT 12 FIR LANE"), which the
+            address leaves out; None for any other record. It is what the record says
+            about a name, not part of its address: it is not compared, and a record
+            fed back in has none.
     """
 
     house_number: str | None
@@ -79,6 +85,7 @@ class NormalizedAddress:
     iso_3166_1: str | None
     iso_3166_2: str | None
     reject_reason: str | None
+    building_name: str | None = field(default=None, compare=False)
 
 
 def normalize_address(
@@ -248,7 +255,29 @@ def normalize_address(
         reject_reason=_reject_reason(
             number is not None or street_parts is not None or has_point, iso_3166_1, iso_3166_2
         ),
+        building_name=_building_beside_number(
+            number, building, (full_address, street, house_number), iso_3166_1
+        ),
     )
+
+
+def _building_beside_number(
+    number: HouseNumber | None,
+    building: str | None,
+    texts: tuple[str | None, ...],
+    iso_3166_1: str | None,
+) -> str | None:
+    """The building's name a British record gives beside its building number, as a
+    premise's name is written (`house_number` of "MAPLE COURT, FIR LANE"): the name in
+    its unit field, or before the number in the field that holds it."""
+    if iso_3166_1 != "GB" or number is None or number.number is None:
+        return None
+    name = building or next(
+        (found for text in texts if text and (found := british_building_beside_number(text))),
+        None,
+    )
+    premise = _house_number(name) if name else None
+    return premise.display if premise is not None and premise.number is None else None
 
 
 def _town_line_apart(

@@ -20,6 +20,11 @@ from geodata.conflation.lost_units import (
     LETTERS_AND_UNITS_EVIDENCE,
     recover_lost_letters_and_units,
 )
+from geodata.conflation.named_buildings import (
+    BUILDING_EVIDENCE,
+    building_numbers,
+    with_building_numbers,
+)
 from geodata.conflation.street_ends import STREET_END_EVIDENCE, street_ends, with_street_ends
 from geodata.params import RunParams
 from geodata.schemas import (
@@ -30,9 +35,14 @@ from geodata.schemas import (
     UNKNOWN_REGION,
 )
 
-# Every parsed field except the verdict, typed as in the canonical record.
+# Every parsed field except the verdict, typed as in the canonical record (the
+# building's name a British record writes beside its number is text, and is read by
+# `with_what_the_region_tells` only).
 _PARSED_FIELDS = tuple(
-    (f.name, CANONICAL_SCHEMA[f.name].dataType)
+    (
+        f.name,
+        CANONICAL_SCHEMA[f.name].dataType if f.name in CANONICAL_SCHEMA.names else T.StringType(),
+    )
     for f in dataclasses.fields(NormalizedAddress)
     if f.name != "reject_reason"
 )
@@ -506,6 +516,7 @@ _REGION_EVIDENCE = tuple(
             "iso_3166_2",
             "locality",
             *LETTERS_AND_UNITS_EVIDENCE,
+            *BUILDING_EVIDENCE,
         ]
     )
 )
@@ -514,8 +525,9 @@ _REGION_EVIDENCE = tuple(
 
 def with_what_the_region_tells(records: DataFrame) -> DataFrame:
     """Valid records corrected by what the region's other records show: where a street
-    ends and its locality begins (`geodata.conflation.street_ends`), points a source
-    shares between streets as coarse (`with_shared_points_coarse`), a dependent
+    ends and its locality begins (`geodata.conflation.street_ends`), the number of a
+    building a record names alone (`geodata.conflation.named_buildings`), points a
+    source shares between streets as coarse (`with_shared_points_coarse`), a dependent
     locality run together with its post town (`geodata.conflation.localities`), and
     house letters and units a source lost (`geodata.conflation.lost_units`).
 
@@ -525,7 +537,7 @@ def with_what_the_region_tells(records: DataFrame) -> DataFrame:
     they are written, through one broadcast join per correction.
 
     Args:
-        records: Canonical records.
+        records: Canonical records, and the `building_name` their parse left out.
 
     Returns:
         The same rows and columns.
@@ -536,6 +548,11 @@ def with_what_the_region_tells(records: DataFrame) -> DataFrame:
         # The other corrections decide on the streets and localities as cut again.
         evidence = with_street_ends(evidence, ends)
         records = with_street_ends(records, ends)
+    numbers = building_numbers(evidence).transform(checkpointed)
+    if not numbers.isEmpty():  # a few rows, kept: only British records name buildings
+        # Units and letters are then judged on the buildings' numbers.
+        evidence = with_building_numbers(evidence, numbers)
+        records = with_building_numbers(records, numbers)
     shared = shared_points(evidence).transform(checkpointed)
     towns = post_towns(evidence).transform(checkpointed)
     return recover_lost_letters_and_units(
@@ -600,9 +617,9 @@ def normalize_records(records: DataFrame, run: RunParams) -> tuple[DataFrame, Da
     # once, then aggregated), each change a broadcast join.
     valid = with_what_the_region_tells(
         normalized.where(F.col("reason").isNull()).select(
-            *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields]
+            *[F.col(f.name).cast(f.dataType) for f in CANONICAL_SCHEMA.fields], "building_name"
         )
-    )
+    ).drop("building_name")
     rejected = normalized.where(F.col("reason").isNotNull()).select(
         "source",
         "source_record_id",

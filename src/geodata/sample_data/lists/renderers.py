@@ -265,17 +265,23 @@ def gb_elements(
     dependent_locality_share: float,
     town: str | None,
     postcode: str | None,
+    number_lost_share: float = 0.0,
 ) -> list[str | None]:
     """The address in Royal Mail's order: sub-building, building name, number and street,
     dependent thoroughfare's parent, dependent locality, post town, postcode.
 
-    A building with a number may lose its name (`building_share`); one without a number
-    always keeps it, as it is then the only thing that says which building.
+    A building with a number may lose its name (`building_share`), or keep the name
+    and lose the number (`number_lost_share` of those that keep it: a block's residents
+    write its name); one without a number always keeps its name, as it is then the only
+    thing that says which building.
     """
     number = gb_number(row, r)
     building = row["building_name"]
-    if building is not None and number is not None and not maybe(r, building_share):
-        building = None
+    if building is not None and number is not None:
+        if not maybe(r, building_share):
+            building = None
+        elif number_lost_share > 0 and maybe(r, number_lost_share):
+            number = None
     street = gb_street(row, streets, "street_key", street_style)
     parent = None
     if row["parent_street"] is not None and maybe(r, parent_share):

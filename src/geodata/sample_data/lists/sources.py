@@ -427,6 +427,7 @@ def _vendor_gb(row: dict, ctx: Context, r: random.Random) -> dict:
         r,
         street_style=style,
         building_share=0.5,
+        number_lost_share=0.2,
         parent_share=0.3,
         dependent_locality_share=0.4 if shape == "one_field" else 0.0,
         town=town if shape == "one_field" else None,
