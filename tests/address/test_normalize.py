@@ -187,6 +187,8 @@ def test_british_structured(normalize):
         (dict(full_address="MAPLE HOUSE FLAT 5 12 FIR LANE EXAMPLETOWN"), "MAPLE HOUSE"),
         (dict(street="12 Fir Lane", unit="Flat 3, Maple Court"), "MAPLE COURT"),
         (dict(house_number="12", street="Maple Court 12 Fir Lane"), "MAPLE COURT"),
+        (dict(house_number="12", street="Maple Ct, Fir Lane"), "MAPLE COURT"),
+        (dict(house_number="12", street="Kings Court Road"), None),
         # No name beside the number, or no number: the name is the premise itself.
         (dict(full_address="FLAT 5, 12 FIR LANE, EXAMPLETOWN"), None),
         (dict(full_address="3, MAPLE COURT, FIR LANE, EXAMPLETOWN"), None),

@@ -999,6 +999,17 @@ def british_building_beside_number(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def british_building_before_street(text: str) -> str | None:
+    """The building's name a British street field writes before the street, for a
+    record whose number has a field of its own ("MAPLE COURT, FIR LANE" beside "12":
+    MAPLE COURT); None when the field starts with no building's name."""
+    words = _british_words(free_text_tokens(text))
+    street = _without_building_name(words, typed=False)
+    name = words[: len(words) - len(street)]
+    return _join(name) if len(street) < len(words) and _is_building_name(name) else None
+
+
 def _number_after_street_first(parts: list[list[str]]) -> list[list[str]]:
     """British parts with a house number written after its street put first ("FIR LANE
     12, EXAMPLETOWN", "FIR LANE 12 EXAMPLETOWN": the order of the continent's

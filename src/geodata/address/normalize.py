@@ -11,6 +11,7 @@ from functools import lru_cache
 from geodata.address.freetext import (
     ParsedAddress,
     StreetLine,
+    british_building_before_street,
     british_building_beside_number,
     drop_finnish_staircase_words,
     ends_in_street_type,
@@ -128,6 +129,7 @@ def normalize_address(
         its number is an address all the same. Rejected records keep every part that parsed.
     """
     house_number, street, unit = _given(house_number), _given_text(street), _given(unit)
+    given_street = street
     written_number = house_number or street
     locality, region, postcode = _given(locality), _given(region), _given(postcode)
     country, full_address = _given(country), _given_text(full_address)
@@ -256,7 +258,7 @@ def normalize_address(
             number is not None or street_parts is not None or has_point, iso_3166_1, iso_3166_2
         ),
         building_name=_building_beside_number(
-            number, building, (full_address, street, house_number), iso_3166_1
+            number, building, (full_address, street, house_number), given_street, iso_3166_1
         ),
     )
 
@@ -265,16 +267,22 @@ def _building_beside_number(
     number: HouseNumber | None,
     building: str | None,
     texts: tuple[str | None, ...],
+    street: str | None,
     iso_3166_1: str | None,
 ) -> str | None:
     """The building's name a British record gives beside its building number, as a
     premise's name is written (`house_number` of "MAPLE COURT, FIR LANE"): the name in
-    its unit field, or before the number in the field that holds it."""
+    its unit field, before the number in the field that holds it, or before the street
+    in the street field."""
     if iso_3166_1 != "GB" or number is None or number.number is None:
         return None
-    name = building or next(
-        (found for text in texts if text and (found := british_building_beside_number(text))),
-        None,
+    name = (
+        building
+        or next(
+            (found for text in texts if text and (found := british_building_beside_number(text))),
+            None,
+        )
+        or (british_building_before_street(street) if street else None)
     )
     premise = _house_number(name) if name else None
     return premise.display if premise is not None and premise.number is None else None
