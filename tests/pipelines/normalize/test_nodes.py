@@ -227,6 +227,27 @@ def test_points_with_latitude_and_longitude_swapped_are_swapped_back(spark):
     assert points["t0"] == (52.63, -1.12)
 
 
+def test_a_source_that_swaps_many_points_has_each_swapped_back(spark):
+    """Around a swapped point lie the source's other swapped points: as many as the other
+    sources' records around the point swapped back, so that all records would not tell."""
+    town = [
+        {**_placed(f"t{i}", 52.63 + i * 0.0001, -1.12, country="GB", region="ENG"), "source": "b"}
+        for i in range(40)
+    ]
+    swapped = [
+        _placed(f"s{i}", -1.12, 52.63 + i * 0.0002, country="GB", region="ENG") for i in range(20)
+    ]
+    # A record without its region is placed by its point, once put back.
+    regionless = _placed("no-region", -1.12, 52.6301, country="GB", region=None)
+    valid, _ = normalize_records(
+        _mapped(spark, [*town, *swapped, regionless]), RunParams(execution_dt="2026-11-01")
+    )
+    points = {r.source_record_id: (r.lat, r.lon, r.iso_3166_2) for r in valid.collect()}
+    assert all(points[f"s{i}"][:2] == (52.63 + i * 0.0002, -1.12) for i in range(20))
+    assert all(points[f"t{i}"][:2] == (52.63 + i * 0.0001, -1.12) for i in range(40))
+    assert points["no-region"] == (52.6301, -1.12, "GB-ENG")
+
+
 def test_a_house_letter_one_source_lost_is_back_in_the_normalized_records(spark):
     # Two sources write "15 b"; a third source's numeric column lost the letter.
     rows = [

@@ -232,9 +232,10 @@ than around the point as written (an order of magnitude)."""
 
 
 def neighbourhood_cells(normalized: DataFrame) -> DataFrame:
-    """`iso_3166_1`, `_row`, `_col`, `iso_3166_2`, `_n`: how many valid records with a
-    point lie in each grid cell of `NEIGHBOURHOOD_CELL_DEG`, per region, their points
-    as written (few rows: one per occupied cell and region).
+    """`iso_3166_1`, `_row`, `_col`, `iso_3166_2`, `source`, `_n`: how many valid
+    records with a point lie in each grid cell of `NEIGHBOURHOOD_CELL_DEG`, per region
+    and source, their points as written (few rows: one per occupied cell, region and
+    source).
 
     Both the swapped points and the regions from neighbours count these, so a run
     counts them once: records whose points are swapped back are counted where
@@ -247,20 +248,23 @@ def neighbourhood_cells(normalized: DataFrame) -> DataFrame:
             F.floor(F.col("lat") / NEIGHBOURHOOD_CELL_DEG).alias("_row"),
             F.floor(F.col("lon") / NEIGHBOURHOOD_CELL_DEG).alias("_col"),
             "iso_3166_2",
+            "source",
         )
         .agg(F.count("*").alias("_n"))
     )
 
 
-def _neighbourhood_counts(cells: DataFrame) -> DataFrame:
-    """`iso_3166_1`, `_row`, `_col`, `_n`: per grid cell, how many of the records counted
-    in `cells` (`neighbourhood_cells`) lie in it and the eight cells around it."""
+def _neighbourhood_counts(cells: DataFrame, *by: str) -> DataFrame:
+    """`iso_3166_1`, `_row`, `_col`, the `by` columns and `_n`: per grid cell, how many
+    of the records counted in `cells` (`neighbourhood_cells`) lie in it and the eight
+    cells around it."""
     return (
-        cells.select("iso_3166_1", "_row", "_col", "_n", _around().alias("_d"))
+        cells.select("iso_3166_1", "_row", "_col", *by, "_n", _around().alias("_d"))
         .groupBy(
             "iso_3166_1",
             (F.col("_row") + F.col("_d.dr")).alias("_row"),
             (F.col("_col") + F.col("_d.dc")).alias("_col"),
+            *by,
         )
         .agg(F.sum("_n").alias("_n"))
     )
@@ -274,36 +278,30 @@ def with_swapped_points_restored(normalized: DataFrame, cells: DataFrame) -> Dat
     record is taken to have swapped them when at least `SWAPPED_POINT_NEIGHBOURS`
     valid records of its country lie around the swapped point (its grid cell of
     `NEIGHBOURHOOD_CELL_DEG` and the eight around it), and `SWAPPED_POINT_RATIO`
-    times more than around the point as written (a source that swaps them all
-    puts its records together, far from everyone else's). A lone rural address
-    has no neighbours where its swapped point would be, and keeps its point.
+    times more than around the point as written; or when the same holds of the
+    records of the other sources alone, and more records in all lie around the
+    swapped-back point than around the point as written. A source that swaps many points puts
+    them together, far from everyone else's: around such a point lie its own
+    source's other swapped points, which say nothing of where addresses are. A
+    lone rural address has no neighbours where its swapped point would be, and
+    keeps its point.
 
     Args:
         normalized: Parsed records with `reason` (null when valid), `iso_3166_1`,
-            `lat`, `lon`.
+            `lat`, `lon`, `source`.
         cells: `neighbourhood_cells` of the records.
 
     Returns:
-        The same rows and columns, with `lat` and `lon` swapped for those records.
+        The same rows and columns, with `lat` and `lon` swapped for those records
+        (valid ones, and those of a known country without a region).
     """
     # Only valid records count as neighbours; the counts are one row per occupied
-    # cell, so they are broadcast and the records are not shuffled.
-    counts = F.broadcast(_neighbourhood_counts(cells))
+    # cell (and source), so they are broadcast and the records are not shuffled.
+    counts = _neighbourhood_counts(cells)
+    by_source = _neighbourhood_counts(cells, "source")
     row, column = (F.floor(F.col(c) / NEIGHBOURHOOD_CELL_DEG) for c in ("lat", "lon"))
     swapped_row, swapped_column = (
         F.floor(F.col(c) / NEIGHBOURHOOD_CELL_DEG) for c in ("lon", "lat")
-    )
-    own = counts.select(
-        "iso_3166_1",
-        F.col("_row").alias("_own_row"),
-        F.col("_col").alias("_own_col"),
-        F.col("_n").alias("_own_n"),
-    )
-    other = counts.select(
-        "iso_3166_1",
-        F.col("_row").alias("_sw_row"),
-        F.col("_col").alias("_sw_col"),
-        F.col("_n").alias("_sw_n"),
     )
     keyed = normalized.withColumns(
         {
@@ -313,14 +311,37 @@ def with_swapped_points_restored(normalized: DataFrame, cells: DataFrame) -> Dat
             "_sw_col": F.when(F.abs(F.col("lon")) <= 90, swapped_column),
         }
     )
-    joined = keyed.join(own, ["iso_3166_1", "_own_row", "_own_col"], "left").join(
-        other, ["iso_3166_1", "_sw_row", "_sw_col"], "left"
+    joined = keyed
+    for at in ("own", "sw"):
+        # All the country's records around the point, and its own source's.
+        cell = {"_row": f"_{at}_row", "_col": f"_{at}_col"}
+        joined = joined.join(
+            F.broadcast(counts.withColumnsRenamed({**cell, "_n": f"_{at}_n"})),
+            ["iso_3166_1", *cell.values()],
+            "left",
+        ).join(
+            F.broadcast(by_source.withColumnsRenamed({**cell, "_n": f"_{at}_source_n"})),
+            ["iso_3166_1", *cell.values(), "source"],
+            "left",
+        )
+    own_n, swapped_n, own_source_n, swapped_source_n = (
+        F.coalesce(name, F.lit(0)) for name in ("_own_n", "_sw_n", "_own_source_n", "_sw_source_n")
     )
-    swapped_n = F.coalesce("_sw_n", F.lit(0))
-    swap = (
-        F.col("reason").isNull()
-        & (swapped_n >= SWAPPED_POINT_NEIGHBOURS)
-        & (F.coalesce("_own_n", F.lit(0)) * SWAPPED_POINT_RATIO < swapped_n)
+
+    def more_around_swapped(own: Column, swapped: Column) -> Column:
+        return (swapped >= SWAPPED_POINT_NEIGHBOURS) & (own * SWAPPED_POINT_RATIO < swapped)
+
+    # A record of a known country without its region is placed by its point next
+    # (`with_regions_from_neighbours`): its point is put back first.
+    placeable = F.col("reason").isNull() | (F.col("reason") == "unknown_region")
+    swap = placeable & (
+        more_around_swapped(own_n, swapped_n)
+        # (More records in all around the swapped-back point: where two sources each
+        # lie where the other's swapped points would, the larger is where addresses are.)
+        | (
+            (swapped_n > own_n)
+            & more_around_swapped(own_n - own_source_n, swapped_n - swapped_source_n)
+        )
     )
     return joined.select(
         *[
