@@ -214,6 +214,21 @@ NAMED_PREMISE = -1
 """The house number's integer in blocking keys for a premise with a name and no number."""
 
 
+def _number_keys() -> dict[str, Column]:
+    """A record's house number and unit as blocking keys, by name: `hn_int` (a premise
+    named instead of numbered, "WILLOW MILL", has no integer; its name is its whole
+    suffix, so it blocks by the name where a number would be: `NAMED_PREMISE`; a record
+    with neither stays null and is in no block), and the suffix and unit with "none" as
+    a value of its own, so that "no unit" and "no suffix" block together too."""
+    return {
+        "hn_int": F.when(
+            F.col("hn_int").isNull() & F.col("hn_suffix").isNotNull(), F.lit(NAMED_PREMISE)
+        ).otherwise(F.col("hn_int")),
+        "hn_suffix_key": F.coalesce("hn_suffix", F.lit("")),
+        "unit_key": F.coalesce("unit_id", F.lit("")),
+    }
+
+
 def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
     """Record pairs that agree on every column of at least one blocking rule.
 
@@ -251,19 +266,8 @@ def blocked_pairs(records: DataFrame, blocking: BlockingParams) -> DataFrame:
             point_cell(F.col("lat") + half, F.col("lon") + half, blocking.cell_size_deg).alias(
                 "block_cell_shifted"
             ),
-            # Null-safe keys, so that "no unit" and "no suffix" block together too.
-            F.coalesce("unit_id", F.lit("")).alias("unit_key"),
-            F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
         )
-        .withColumn(
-            # A premise named instead of numbered ("WILLOW MILL") has no integer; its name
-            # is its whole suffix, so it blocks by the name where a number would be. A
-            # record with neither is in no block.
-            "hn_int",
-            F.when(
-                F.col("hn_int").isNull() & F.col("hn_suffix").isNotNull(), F.lit(NAMED_PREMISE)
-            ).otherwise(F.col("hn_int")),
-        )
+        .withColumns(_number_keys())
     )
     block = ["block"]
     limit = blocking.max_block_size
@@ -339,9 +343,7 @@ def with_aliased_street_pairs(
             "iso_3166_2",
             "street",
             "postcode",
-            F.coalesce("hn_int", F.lit(NAMED_PREMISE)).alias("hn_int"),
-            F.coalesce("hn_suffix", F.lit("")).alias("hn_suffix_key"),
-            F.coalesce("unit_id", F.lit("")).alias("unit_key"),
+            *[key.alias(name) for name, key in _number_keys().items()],
         )
         .transform(checkpointed)
     )
