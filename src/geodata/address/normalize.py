@@ -165,9 +165,9 @@ def normalize_address(
             house_number, unit = split_british_number_field(house_number)
     if unit and iso_3166_1 == "GB":
         # "Flat 3 Maple Court": the building's name identifies no flat; it is the
-        # premise where the record has no number, as in free text.
-        # A number the street field starts with comes first ("12 Fir Lane" beside
-        # "Flat 3, Maple Court"): the name is then dropped beside it.
+        # premise where the record has no number, as in free text, and a number the
+        # street field starts with comes first ("12 Fir Lane"): the premise is taken
+        # below, once the street field is read.
         unit, building = split_british_unit_field(unit)
     else:
         building = None
