@@ -971,8 +971,9 @@ def british_building_beside_number(text: str) -> str | None:
     The name is what stands before the number, less the sub-building: a name ending in
     a building word, or a part of name words of its own before the number's part.
     """
-    parts = [words for words in map(_british_words, map(free_text_tokens, split_parts(text)))]
-    parts = [words for words in parts if words]
+    parts = [
+        words for words in map(_british_words, map(free_text_tokens, split_parts(text))) if words
+    ]
     number_at = _premise_number(parts)
     if number_at is None:
         return None
@@ -983,14 +984,9 @@ def british_building_beside_number(text: str) -> str | None:
     if before and is_house_number_token(before[0]):
         # "3, MAPLE COURT, 12 FIR LANE": the flat's number.
         before = before[1:]
-    for at in range(1, len(before)):
-        if (
-            before[at - 1] in GB_BUILDING_WORDS
-            and leading_unit_length(before[at:]) == len(before) - at
-        ):
-            # "MAPLE HOUSE FLAT 5, 12 FIR LANE": the sub-building after its building.
-            before = before[:at]
-            break
+    # "MAPLE HOUSE FLAT 5, 12 FIR LANE": the sub-building after its building, as the
+    # parse reads it before the number.
+    before = _unit_after_building_name([*before, parts[part][index]])[0][:-1]
     if _is_building_name(before):
         return _join(before)
     own_part = index == 0 and part >= 1 and before == parts[part - 1]
