@@ -935,6 +935,13 @@ FI_AS_WRITTEN_CASES = [
     # Written short with a dot, it is no street word cut short ("Kaivok.").
     ("Mannerheimvägen 12 bost. 5, 00100 Helsingfors", dict(street="MANNERHEIMVÄGEN", unit="AS 5")),
     ("Tavastvägen 3 B bostad 12", dict(house_number="3B", street="TAVASTVÄGEN", unit="AS 12")),
+    # Business premises ("liikehuoneisto") in a residential building are a unit too,
+    # not the town.
+    (
+        "Kalevankatu 3 lh 2, 00100 Helsinki",
+        dict(house_number="3", street="KALEVANKATU", unit="LH 2", locality="HELSINKI"),
+    ),
+    ("Kalevankatu 3 liikehuoneisto 2", dict(house_number="3", unit="LH 2", locality=None)),
     # A house letter written apart, then a staircase and apartment or "as" and a number.
     (
         "Mannerheimintie 15 b A 3, 00100 Helsinki",

@@ -268,6 +268,24 @@ def test_a_british_building_name_beside_its_number_is_kept_apart(normalize, fiel
             dict(street="Flat 9 Boyle House 68 Baldwin Ct Williamsonland Collierton"),
             dict(house_number="68", street="BALDWIN COURT", unit="FLAT 9"),
         ),
+        # A flat in the number field is no building's number or name: the number the
+        # street field starts with is; a Glasgow "2/1" there is the flat before it.
+        (
+            dict(house_number="Flat 2", street="14 High Street"),
+            dict(house_number="14", street="HIGH STREET", unit="FLAT 2"),
+        ),
+        (
+            dict(house_number="2/1", street="10 Main Street"),
+            dict(house_number="10", street="MAIN STREET", unit="FLAT 2/1"),
+        ),
+        (
+            dict(house_number="12/3", street="Main Street"),
+            dict(house_number="12", street="MAIN STREET", unit="FLAT 3"),
+        ),
+        (
+            dict(house_number="Flat 2", street="High Street"),
+            dict(house_number=None, street="HIGH STREET", unit="FLAT 2"),
+        ),
     ],
 )
 def test_british_street_fields_as_written(normalize, fields, expected):

@@ -23,6 +23,7 @@ from geodata.address.freetext import (
     split_house_number_field,
     split_street,
     split_town_field,
+    unit_field_alone,
 )
 from geodata.address.house_number import HouseNumber, is_vulgar_fraction, normalize_house_number
 from geodata.address.postcode import is_gb_postcode, normalize_postcode
@@ -153,6 +154,11 @@ def normalize_address(
     if house_number and not street and iso_3166_1 and _is_street_line(house_number, iso_3166_1):
         # "12 Fir Lane" in the number column and none in the street's: the first line.
         house_number, street = None, house_number
+    if house_number and not unit and iso_3166_1:
+        # "Flat 2" in the number column (beside "14 High Street"): the column holds the
+        # flat, the street line its building's number, if any.
+        unit = _unit_in_number_field(house_number, street, iso_3166_1)
+        house_number = None if unit else house_number
     if house_number and not unit:
         # "15 b A 3", "12 FLAT 3": a unit written in the house number's field.
         house_number, unit = split_house_number_field(house_number)
@@ -323,6 +329,26 @@ def _is_street_line(text: str, iso_3166_1: str) -> bool:
         # After a number, any street type ends a street ("510 S CAMPOS PATH").
         return len(words) >= 2 and words[-1] in STREET_SUFFIXES
     return ends_in_street_type(line.street, iso_3166_1)
+
+
+def _unit_in_number_field(house_number: str, street: str | None, iso_3166_1: str) -> str | None:
+    """The unit a house number field holds alone ("Flat 2", "Apt 4", "A 3"), or, when
+    the street field starts with the building's own number ("10 Main Street"), a
+    British "2/1"; None otherwise. A unit is never a building's number or name."""
+    flat = unit_field_alone(house_number, iso_3166_1)
+    if (
+        flat is None
+        and iso_3166_1 == "GB"
+        and street
+        and _scottish_flat_number(house_number)[1]
+        and _is_street_line(street, iso_3166_1)
+    ):
+        # "2/1": the floor and the flat, in Glasgow's way (as free text reads "2/1 10
+        # MAIN STREET"), where "12/3" alone is flat 3 of number 12.
+        flat = "FLAT " + "/".join(
+            part.replace(" ", "") for part in _SCOTTISH_FLAT_NUMBER.fullmatch(house_number).groups()
+        )
+    return flat
 
 
 def _number_written_again(

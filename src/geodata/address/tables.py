@@ -550,6 +550,9 @@ _UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
     # same apartment; "huoneisto" (a dwelling, the word of the population register)
     # names it too.
     "AS": ("ASUNTO", "BST", "BOST", "BOSTAD", "HUONEISTO"),
+    # Finnish "lh" (liikehuoneisto, business premises), a shop's or an office's unit in
+    # a residential building: "Kalevankatu 3 lh 2"; Swedish "affärslokal".
+    "LH": ("LIIKEHUONEISTO", "AFFÄRSLOKAL"),
     "#": (),
 }
 
