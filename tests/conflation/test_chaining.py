@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import numpy as np
 import pandas as pd
 import pytest
 
 from geodata.conflation.chaining import (
     _GRAPH_INPUT,
+    _distinct_per_member,
     _split_partition,
     cluster_records,
     split_chained_clusters,
@@ -270,6 +274,31 @@ def test_components_sharing_a_partition_are_split_independently():
         "d": ("d", 0.7),
         "e": ("d", 0.7),
     }
+
+
+def test_a_cluster_is_named_by_its_smallest_key_in_string_order():
+    """The cluster key is the smallest member key as strings order (Spark's order),
+    whatever the keys' lengths and letters; the anchor's tie goes to the smaller key."""
+    keys = ["vendor\u001f9", "county\u001f10", "\u00f6\u001f1", "county\u001f9", "County\u001f2"]
+    members = [
+        {"component": "x", "key": k, "hk": "10|", "uk": None, "lat": 37.75, "lon": -122.43}
+        | {"rank": 1.0, "priority": 1.0, "tolerance": 10.0}
+        for k in keys
+    ]
+    edges = [
+        {"component": "x", "src": a, "dst": b, "match_probability": 0.9} for a, b in pairwise(keys)
+    ]
+    frame = pd.DataFrame(members + edges).reindex(columns=list(_GRAPH_INPUT))
+    result = _split_partition(frame.sample(frac=1, random_state=3), 10.0)
+    assert set(result["key"]) == set(keys)
+    assert set(result["cluster_key"]) == {min(keys)} == {"County\u001f2"}
+    assert (result["min_edge_probability"] == 0.9).all()
+
+
+def test_distinct_values_are_counted_per_group_without_nulls():
+    groups = np.array([0, 0, 0, 1, 1, 2])
+    values = pd.Series(["a", "b", None, "c", "c", None])
+    assert _distinct_per_member(groups, values).tolist() == [2, 2, 2, 1, 1, 0]
 
 
 def test_a_region_where_nothing_matched_has_nothing_to_split(spark):

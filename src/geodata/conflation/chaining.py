@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
@@ -194,16 +196,29 @@ def _components_of(edges: pd.DataFrame, vertices: pd.Series) -> pd.Series:
     return vertices.map(label).fillna(vertices)
 
 
+_HARD = ("hk", "uk", "dir")
+"""The members' hard evidence: house key, unit and directional."""
+
+
+def _distinct_per_member(groups: np.ndarray, values: pd.Series) -> np.ndarray:
+    """For each row, how many distinct non-null `values` its group (`groups`, codes from
+    0) holds."""
+    codes = pd.factorize(values)[0]  # -1 for a null
+    known = codes >= 0
+    width = int(codes.max()) + 1 if known.any() else 1
+    pairs = np.unique(groups[known].astype(np.int64) * width + codes[known])
+    counts = np.bincount(pairs // width, minlength=int(groups.max()) + 1 if len(groups) else 0)
+    return counts[groups]
+
+
 def _hard_split(members: pd.DataFrame, edges: pd.DataFrame) -> pd.Series:
     """Step 1 of `split_chained_clusters`: each member's cluster after the hard evidence."""
-    per_component = members.groupby("component").agg(
-        houses=("hk", "nunique"), units=("uk", "nunique"), directionals=("dir", "nunique")
-    )
-    facts = per_component.reindex(members["component"]).set_index(members.index)
+    component = pd.factorize(members["component"])[0]
+    conflicting = {name: _distinct_per_member(component, members[name]) > 1 for name in _HARD}
     # The directional is part of the key only where it conflicts (N MAIN ST and
     # S MAIN ST in one component); elsewhere a missing one is no gap to fill.
-    dk = members["dir"].where(facts["directionals"] > 1, "")
-    inconsistent = (facts[["houses", "units", "directionals"]] > 1).any(axis=1)
+    dk = members["dir"].where(conflicting["dir"], "")
+    inconsistent = pd.Series(np.logical_or.reduce(list(conflicting.values())), index=members.index)
     cluster = members["component"].copy()
     if not inconsistent.any():
         return cluster
@@ -247,35 +262,47 @@ def _hard_split(members: pd.DataFrame, edges: pd.DataFrame) -> pd.Series:
     return cluster
 
 
+def _key_order(keys: pd.Series) -> np.ndarray:
+    """Each key's place among `keys` in string order (0 for the smallest): integers to
+    sort and compare where sorting the strings themselves would take most of a pass."""
+    # Arrow orders UTF-8 bytes, which is the strings' code point order (pandas' and
+    # Spark's).
+    return pc.rank(pa.array(keys, pa.string()), sort_keys="ascending").to_numpy() - 1
+
+
 def _spread_split(
-    members: pd.DataFrame, edges: pd.DataFrame, cluster: pd.Series, max_distance_ratio: float
+    members: pd.DataFrame,
+    edges: pd.DataFrame,
+    cluster: pd.Series,
+    max_distance_ratio: float,
+    key_order: np.ndarray,
 ) -> pd.Series:
     """Step 2 of `split_chained_clusters`: members too far from their cluster's anchor leave it."""
-    frame = members.assign(
-        cluster=cluster,
-        rank=members["rank"].fillna(-np.inf),
-        pointless=members["lat"].isna() | members["lon"].isna(),
-    )
+    codes = pd.factorize(cluster)[0]
+    rank = members["rank"].fillna(-np.inf).to_numpy()
+    lat, lon = members["lat"].to_numpy(), members["lon"].to_numpy()
+    pointless = np.isnan(lat) | np.isnan(lon)
+    tolerance = members["tolerance"].to_numpy()
     # The anchor: a member with a point, the most accurate geometry (an unknown class
     # first, as Spark orders nulls), then priority, then key. A member without a point
-    # is never far: nothing says where it is.
-    anchors = (
-        frame.sort_values(["cluster", "pointless", "rank", "priority", "key"])
-        .drop_duplicates("cluster")
-        .set_index("cluster")[["lat", "lon", "tolerance"]]
-        .reindex(frame["cluster"])
-    )
-    lat0, lon0 = anchors["lat"].to_numpy(), anchors["lon"].to_numpy()
-    lat, lon = frame["lat"].to_numpy(), frame["lon"].to_numpy()
+    # is never far: nothing says where it is. (`np.lexsort` sorts by its last key first.)
+    order = np.lexsort((key_order, members["priority"].to_numpy(), rank, pointless, codes))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = codes[order][1:] != codes[order][:-1]
+    anchor_of = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
+    anchor_of[codes[order][first]] = order[first]
+    anchor = anchor_of[codes]
+    lat0, lon0 = lat[anchor], lon[anchor]
     mean_lat = np.radians((lat + lat0) / 2)
     dx = np.radians(lon0 - lon) * np.cos(mean_lat)
     dy = np.radians(lat0 - lat)
     distance = np.nan_to_num(np.sqrt(dx * dx + dy * dy) * EARTH_RADIUS_M, nan=0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        spread = distance / (frame["tolerance"].to_numpy() + anchors["tolerance"].to_numpy())
+        spread = distance / (tolerance + tolerance[anchor])
     far = np.nan_to_num(spread, nan=0.0) > max_distance_ratio
     if not far.any():
         return cluster
+    frame = members
     far_cluster = pd.Series(cluster.to_numpy()[far], index=frame["key"].to_numpy()[far])
     among = edges[edges["src"].isin(far_cluster.index) & edges["dst"].isin(far_cluster.index)]
     among = among[among["src"].map(far_cluster) == among["dst"].map(far_cluster)]
@@ -299,16 +326,21 @@ def _split_partition(rows: pd.DataFrame, max_distance_ratio: float) -> pd.DataFr
     is_member = rows["key"].notna()
     members = rows[is_member].reset_index(drop=True)
     edges = rows[~is_member][["src", "dst", "match_probability"]].reset_index(drop=True)
+    key_order = _key_order(members["key"])
     cluster = _hard_split(members, edges)
-    cluster = _spread_split(members, edges, cluster, max_distance_ratio)
-    # The smallest key per cluster (a sort: a grouped minimum of strings runs in Python).
-    named = pd.DataFrame({"cluster": cluster.to_numpy(), "key": members["key"].to_numpy()})
-    smallest = named.sort_values(["cluster", "key"]).drop_duplicates("cluster")
-    cluster_key = named["cluster"].map(smallest.set_index("cluster")["key"])
-    of_member = pd.Series(cluster_key.to_numpy(), index=members["key"].to_numpy())
+    cluster = _spread_split(members, edges, cluster, max_distance_ratio, key_order)
+    # The smallest key per cluster, as the smallest of its members' places in key order.
+    codes = pd.factorize(cluster)[0]
+    smallest = np.full(int(codes.max()) + 1 if len(codes) else 0, len(codes), dtype=np.int64)
+    np.minimum.at(smallest, codes, key_order)
+    keys = members["key"].to_numpy()
+    by_order = np.empty(len(keys), dtype=object)
+    by_order[key_order] = keys
+    cluster_key = pd.Series(by_order[smallest[codes]])
+    of_member = pd.Series(cluster_key.to_numpy(), index=keys)
     edge_cluster = edges["src"].map(of_member)
     inside = edges[edge_cluster.to_numpy() == edges["dst"].map(of_member).to_numpy()]
-    weakest = inside["match_probability"].groupby(edge_cluster[inside.index]).min()
+    weakest = inside["match_probability"].groupby(edge_cluster[inside.index], sort=False).min()
     return pd.DataFrame(
         {
             "key": members["key"],
