@@ -296,6 +296,24 @@ def test_british_street_fields_as_written(normalize, fields, expected):
 
 
 @pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # A unit in the number column is the unit; the street line's number is the
+        # building's.
+        (dict(house_number="Apt 4", street="123 Main St"), ("123", "MAIN ST", "APT 4")),
+        (dict(house_number="Ste 100", street="12 Main St"), ("12", "MAIN ST", "STE 100")),
+        (dict(house_number="Unit A", street="Main St"), (None, "MAIN ST", "UNIT A")),
+        # The number sign before a number in the number column is the house's number.
+        (dict(house_number="#5", street="Main St"), ("5", "MAIN ST", None)),
+    ],
+)
+def test_a_unit_in_the_number_column(normalize, fields, expected):
+    address = normalize(**fields, country="US", region="CA")
+    assert (address.house_number, address.street, address.unit) == expected
+    assert fed_back(address) == address
+
+
+@pytest.mark.parametrize(
     ("fields", "reason"),
     [
         (dict(house_number="1", street="Main St", country="US", region="CA"), None),

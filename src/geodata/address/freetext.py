@@ -425,13 +425,14 @@ def split_house_number_field(raw: str) -> tuple[str, str | None]:
 
 def unit_field_alone(raw: str, iso_3166_1: str | None) -> str | None:
     """The unit a house number field holds when it holds nothing else: a designator and
-    its identifier ("Flat 2", "Apt 4", "#4"), a flat named by its floor ("Ground Floor
+    its identifier ("Flat 2", "Apt 4"), a flat named by its floor ("Ground Floor
     Flat"), or in Finland a staircase and an apartment ("A 3"); None for any other
-    field ("12", "12 Flat 3", "Willow Mill")."""
+    field ("12", "12 Flat 3", "Willow Mill", and "#5", the number sign before a
+    house's own number)."""
     tokens = free_text_tokens(raw)
-    if not tokens:
+    if not tokens or tokens[0] == "#":
         return None
-    words = [token for token in tokens if token != "#"] if tokens[0] != "#" else tokens
+    words = [token for token in tokens if token != "#"]
     if leading_unit_length(words) == len(words) or (
         iso_3166_1 == "FI" and _is_staircase_unit(tokens)
     ):
