@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from geodata.address.slips import near_slips, unambiguous_slips
 from geodata.address.tables import (
@@ -202,7 +203,8 @@ def clean_house_number(text: str) -> str:
 
 
 def free_text_tokens(text: str) -> list[str]:
-    """Tokens of one comma-separated part of a free-text address.
+    """Tokens of one comma-separated part of a free-text address (a new list: the
+    caller may change it).
 
     "#" becomes its own token, "/" (fractions) and hyphens after digits (ranges) are kept,
     other punctuation separates tokens, and a unit word glued to its number ("FLAT3")
@@ -214,6 +216,14 @@ def free_text_tokens(text: str) -> list[str]:
     Returns:
         The folded tokens, e.g. ["123", "N", "MAIN", "ST", "#", "4"].
     """
+    # A record's parse reads its parts more than once, and a town's or a street's part
+    # recurs across records: the tokens are kept, and copied for the caller.
+    return list(_free_text_tokens(text))
+
+
+@lru_cache(maxsize=65536)
+def _free_text_tokens(text: str) -> tuple[str, ...]:
+    """`free_text_tokens`, as a tuple."""
     text = ranges_with_hyphen(fold(text))
     text = _NOT_WORD_FREE_TEXT.sub(" ", text)
     text = _HASH.sub(" # ", text)
@@ -237,7 +247,7 @@ def free_text_tokens(text: str) -> list[str]:
     if "BOX" in tokens or "POB" in tokens:
         tokens = _post_office_box(tokens)
     if "NO" not in tokens:
-        return tokens
+        return tuple(tokens)
     # "No. 4", "No 12": the number sign written as a word. It says nothing before the
     # first number ("No. 12 High Street" is number 12); after a street it is a unit's "#".
     signs = [
@@ -250,7 +260,7 @@ def free_text_tokens(text: str) -> list[str]:
             del tokens[0]
         else:
             tokens[at] = "#"
-    return tokens
+    return tuple(tokens)
 
 
 _POST_OFFICE_BOX_SPELLINGS = (("P", "O", "BOX"), ("POST", "OFFICE", "BOX"), ("POB",))
