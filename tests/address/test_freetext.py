@@ -400,8 +400,11 @@ def test_split_street(raw, iso, has_number, expected):
         ("403 3RD ST SOUTH SAN FRANCISCO CA 94080", "3RD ST", "SOUTH SAN FRANCISCO"),
         ("12 Main St North Highlands CA 95660", "MAIN ST", "NORTH HIGHLANDS"),
         ("12 MAIN ST N SACRAMENTO CA 95814", "MAIN ST N", "SACRAMENTO"),
-        # No town is one letter: a directional that ends the text is the street's.
+        # No town is one letter, or a compass word alone: a directional that ends the
+        # text is the street's, spelled out or not.
         ("12 MAIN ST N", "MAIN ST N", None),
+        ("12 Main Street North", "MAIN STREET NORTH", None),
+        ("12 Main Street Northeast Apt 4", "MAIN STREET NORTHEAST", None),
     ],
 )
 def test_directional_after_suffix_without_commas(text, street, locality):

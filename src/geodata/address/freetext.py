@@ -715,11 +715,12 @@ def _street_unit_locality(
         # An abbreviated directional after the suffix is the street's ("MAIN ST N SPRINGFIELD");
         # a spelled-out one with more words after it starts the town ("3RD ST SOUTH SAN
         # FRANCISCO"), since files that spell directionals out also spell them in town names.
-        # At the end of the text it is the street's all the same: no town is one letter.
+        # At the end of the text it is the street's all the same, spelled out or not
+        # ("123 MAIN STREET NORTH"): no town is a compass word alone.
         if (
             street_end < search_end
             and tokens[street_end] in DIRECTIONALS
-            and len(tokens[street_end]) <= 2
+            and (len(tokens[street_end]) <= 2 or street_end == len(tokens) - 1)
         ):
             street_end += 1
     if unit_at is None:
