@@ -587,8 +587,13 @@ GB_PAF_CASES = [
     ),
     ("GARDEN FLAT, 7 CHURCH ROAD", dict(house_number="7", unit="GARDEN FLAT")),
     ("TOP FLAT 3 CHURCH ROAD", dict(house_number="3", unit="TOP FLOOR FLAT")),
-    # A floor is a sub-building too ("FIRST FLOOR" of offices above a shop).
-    ("FIRST FLOOR, 2 HIGH STREET, EXAMPLETOWN", dict(house_number="2", unit="FL 1")),
+    # A floor alone is a sub-building too: the premises on that floor, which sources
+    # write with the word FLAT or without it (never flat 1, the number's flat).
+    (
+        "FIRST FLOOR, 2 HIGH STREET, EXAMPLETOWN",
+        dict(house_number="2", unit="FIRST FLOOR FLAT", unit_id="FLAT-FIRST"),
+    ),
+    ("Top Floor, 2 High Street", dict(house_number="2", unit="TOP FLOOR FLAT")),
     ("FLAT 2 FIRST FLOOR 12 HIGH STREET", dict(house_number="12", unit="FLAT 2")),
     ("Studio 3, 1 Church Street", dict(house_number="1", street="CHURCH STREET", unit="STUDIO 3")),
     ("MAISONETTE 4 12 FIR LANE", dict(house_number="12", street="FIR LANE", unit="MAISONETTE 4")),

@@ -32,7 +32,7 @@ from geodata.address.slips import KEYBOARD_ROWS
 from geodata.address.street import normalize_street
 from geodata.address.tables import GB_THOROUGHFARE_TYPES, STREET_SUFFIXES, UNIT_DESIGNATORS
 from geodata.address.text import clean_words, fold, free_text_tokens, numbers_apart
-from geodata.address.unit import Unit, normalize_unit
+from geodata.address.unit import Unit, is_floor_alone, normalize_unit
 
 REJECT_REASONS: tuple[str, ...] = (
     "unparseable_address",
@@ -178,7 +178,7 @@ def normalize_address(
     else:
         building = None
     number = _house_number(house_number) if house_number else None
-    unit_parts = normalize_unit(unit) if unit else None
+    unit_parts = _unit(unit, iso_3166_1) if unit else None
     street_text = None
     if street and (whole := _whole_address_in_street(street, iso_3166_1)) is not None:
         # "400 Elmhurst St, Salina, KS 67401": the field holds the whole address; what
@@ -187,7 +187,7 @@ def normalize_address(
         if number is None and whole.house_number:
             number = _house_number(whole.house_number)
         if unit_parts is None and whole.unit:
-            unit_parts = normalize_unit(whole.unit)
+            unit_parts = _unit(whole.unit, iso_3166_1)
         locality = locality or whole.locality
         region = region or whole.region
         postcode = postcode or whole.postcode
@@ -202,7 +202,7 @@ def normalize_address(
         if number is None and line.house_number:
             number = _house_number(line.house_number)
         if unit_parts is None and line.unit:
-            unit_parts = normalize_unit(line.unit)
+            unit_parts = _unit(line.unit, iso_3166_1)
     if number is None and building:
         number = _house_number(building)
     if full_address and number is None and not _has_street(street_text, iso_3166_1):
@@ -213,7 +213,7 @@ def normalize_address(
             number = _house_number(parsed.house_number)
         street_text = parsed.street
         if unit_parts is None and parsed.unit:
-            unit_parts = normalize_unit(parsed.unit)
+            unit_parts = _unit(parsed.unit, iso_3166_1)
         locality = locality or parsed.locality
         region = region or parsed.region
         postcode = postcode or parsed.postcode
@@ -243,7 +243,7 @@ def normalize_address(
             break
         street_parts = normalize_street(line.street, iso_3166_1)
         if unit_parts is None and line.unit:
-            unit_parts = normalize_unit(line.unit)
+            unit_parts = _unit(line.unit, iso_3166_1)
     iso_3166_2 = resolve_region(region, iso_3166_1) if region else None
     return NormalizedAddress(
         house_number=number.display if number else None,
@@ -329,6 +329,15 @@ def _is_street_line(text: str, iso_3166_1: str) -> bool:
         # After a number, any street type ends a street ("510 S CAMPOS PATH").
         return len(words) >= 2 and words[-1] in STREET_SUFFIXES
     return ends_in_street_type(line.street, iso_3166_1)
+
+
+def _unit(raw: str, iso_3166_1: str | None) -> Unit | None:
+    """The canonical unit; in Britain a floor alone ("FIRST FLOOR", "GROUND FLOOR") is
+    the flat on that floor ("FIRST FLOOR FLAT"), as sources write one sub-building with
+    the word or without it."""
+    if iso_3166_1 == "GB" and is_floor_alone(free_text_tokens(raw)):
+        raw = f"{raw} FLAT"
+    return normalize_unit(raw)
 
 
 def _unit_in_number_field(house_number: str, street: str | None, iso_3166_1: str) -> str | None:

@@ -80,8 +80,8 @@ def _floor_flat(tokens: Sequence[str]) -> tuple[Unit, int] | None:
     """A flat named by its floor or place at the start of `tokens`, and its length.
 
     "GROUND FLOOR FLAT", "1ST FLR FLAT", "TOP FLAT", "FLAT FIRST FLOOR", "GFF",
-    "BASEMENT FLAT", "GARDEN FLAT"; the word FLAT is needed ("FIRST FLOOR" alone is a
-    floor, of offices as often as of a flat).
+    "BASEMENT FLAT", "GARDEN FLAT"; the word FLAT is needed here ("FIRST FLOOR" alone
+    is a floor; a British record's is its flat, `geodata.address.normalize`).
     """
     tokens = list(tokens)
     if not tokens:
@@ -116,10 +116,17 @@ def floor_flat_length(tokens: Sequence[str]) -> int:
     return found[1] if found else 0
 
 
+def is_floor_alone(tokens: Sequence[str]) -> bool:
+    """Whether the tokens name a floor and nothing else ("FIRST FLOOR", "GROUND FLR",
+    "TOP FLOOR")."""
+    found = _floor(list(tokens), 0) if tokens else None
+    return found is not None and len(tokens) == found[1] + 1 and tokens[-1] in _FLOOR_WORDS
+
+
 def _floor_length(tokens: Sequence[str]) -> int:
     """How many tokens at the start name a floor ("FIRST FLOOR", "2ND FLR"; 0 if none)."""
     found = _floor(list(tokens), 0) if tokens else None
-    if found is None or found[0] == "TOP":
+    if found is None:
         return 0
     end = found[1]
     return end + 1 if tokens[end : end + 1] and tokens[end] in _FLOOR_WORDS else 0
