@@ -314,6 +314,23 @@ def test_a_unit_in_the_number_column(normalize, fields, expected):
 
 
 @pytest.mark.parametrize(
+    ("house_number", "expected"),
+    [
+        # A number, staircase and apartment written together, as a line writes them.
+        ("15B12", ("15", "B 12")),
+        ("15b12", ("15", "B 12")),
+        # A house's letter alone stays the house's.
+        ("15b", ("15B", None)),
+        ("15 as5", ("15", "AS 5")),
+    ],
+)
+def test_a_finnish_number_field_written_together(normalize, house_number, expected):
+    address = normalize(house_number=house_number, street="Mannerheimintie", country="FI")
+    assert (address.house_number, address.unit) == expected
+    assert fed_back(address) == address
+
+
+@pytest.mark.parametrize(
     ("fields", "reason"),
     [
         (dict(house_number="1", street="Main St", country="US", region="CA"), None),

@@ -602,6 +602,15 @@ def _finnish_glued_unit(word: str) -> list[str]:
     return [name, *_finnish_glued_unit(number[0])] if number else [word]
 
 
+def finnish_number_field_apart(raw: str) -> str:
+    """A Finnish house number field with its staircase and apartment written together
+    ("15B12", "3a4") written apart ("15 B 12"), as free text reads them; any other field
+    as given (its letters' case tells a house's letter from a staircase)."""
+    tokens = free_text_tokens(raw)
+    pieces = [piece for token in tokens for piece in _finnish_glued_unit(token)]
+    return " ".join(pieces) if len(pieces) != len(tokens) else raw
+
+
 _FI_GLUED_UNIT = re.compile(r"(\d+)([A-Z])(\d+)")
 _FI_GLUED_APARTMENT = re.compile(r"(AS|BST)(\d+[A-Z]?)")
 

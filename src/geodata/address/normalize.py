@@ -16,6 +16,7 @@ from geodata.address.freetext import (
     drop_finnish_staircase_words,
     ends_in_street_type,
     expand_finnish_abbreviations,
+    finnish_number_field_apart,
     has_parts,
     parse_free_text,
     split_british_number_field,
@@ -151,6 +152,8 @@ def normalize_address(
             drop_finnish_staircase_words(value) if value else None
             for value in (street, full_address, house_number, unit)
         )
+        # "15B12": a number, staircase and apartment written together, as in a line.
+        house_number = finnish_number_field_apart(house_number) if house_number else None
     if house_number and not street and iso_3166_1 and _is_street_line(house_number, iso_3166_1):
         # "12 Fir Lane" in the number column and none in the street's: the first line.
         house_number, street = None, house_number
