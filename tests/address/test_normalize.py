@@ -314,6 +314,29 @@ def test_a_unit_in_the_number_column(normalize, fields, expected):
 
 
 @pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # A numeric column with gaps, read as floats: "12.0" is 12, and a postcode
+        # there gets its leading zeros back too.
+        (dict(house_number="12.0", postcode="2134.0", region="MA"), ("12", "02134")),
+        (dict(house_number="12", postcode="62701.0", region="IL"), ("12", "62701")),
+        # In a line, a number after the state is its ZIP, its leading zero dropped.
+        (dict(full_address="12 Main St, Boston, MA 2134"), (None, "02134")),
+        (dict(full_address="12 Main St Boston MA 2134"), (None, "02134")),
+    ],
+)
+def test_numbers_a_file_wrote_as_floats_or_without_zeros(normalize, fields, expected):
+    street = None if "full_address" in fields else "Main St"
+    address = normalize(street=street, country="US", **fields)
+    house_number, postcode = expected
+    assert address.postcode == postcode
+    assert address.street == "MAIN ST"
+    if house_number is not None:
+        assert address.house_number == house_number
+    assert fed_back(address) == address
+
+
+@pytest.mark.parametrize(
     ("house_number", "expected"),
     [
         # A number, staircase and apartment written together, as a line writes them.

@@ -66,6 +66,8 @@ _FI_POSTCODE = re.compile(r"(?:FIN?-?)?\d{5}")
 _GENERIC_POSTCODE = re.compile(r"\d{4,6}")
 _US_ZIP4_ADDON = re.compile(r"\d{4}")
 _FIVE_DIGITS = re.compile(r"\d{5}")
+_ZIP_WITHOUT_ZEROS = re.compile(r"\d{3,4}")
+"""A ZIP whose leading zeros a numeric column dropped (Boston's "02134" as "2134")."""
 # Finnish street names end in their type ("-katu", "-tie", ...); Helsinki also uses Swedish
 # names ("-gatan", "-vägen"). Used to tell a Finnish "street number, postcode locality" address
 # from other European ones written the same way.
@@ -1856,6 +1858,15 @@ def _pop_us_zip_and_state(parts: list[list[str]]) -> tuple[str | None, str | Non
     """Remove a trailing ZIP and state from the parts; return them (raw)."""
     last = parts[-1]
     postcode = _pop_us_zip(last)
+    if postcode is None and len(last) >= 2 and _ZIP_WITHOUT_ZEROS.fullmatch(last[-1]):
+        state = find_region_at_end(last[:-1], "US")
+        if state is not None and (
+            len(parts) >= 2 or (state >= 3 and last[state] not in STREET_SUFFIXES)
+        ):
+            # "..., BOSTON, MA 2134": after the state, in the town's part or after the
+            # street's line, a number is the ZIP, its leading zero dropped ("12 ELM CT
+            # 1234" ends in a court and its unit).
+            postcode = last.pop()
     if not last and len(parts) >= 2:
         parts.pop()
         last = parts[-1]

@@ -130,10 +130,10 @@ def normalize_address(
         unrecognised, region missing or not in the country. A record missing its street or
         its number is an address all the same. Rejected records keep every part that parsed.
     """
-    house_number, street, unit = _given(house_number), _given_text(street), _given(unit)
+    house_number, street, unit = _whole(_given(house_number)), _given_text(street), _given(unit)
     given_street = street
     written_number = house_number or street
-    locality, region, postcode = _given(locality), _given(region), _given(postcode)
+    locality, region, postcode = _given(locality), _given(region), _whole(_given(postcode))
     country, full_address = _given(country), _given_text(full_address)
     iso_3166_1 = resolve_country(country) if country else None
     if iso_3166_1 is None and region:
@@ -553,6 +553,16 @@ def _is_keyboard_mash(word: str) -> bool:
 # A letter or digit of any script: exactly the characters `str.isalnum` accepts
 # (Python's `\w` is those plus "_"), found in C rather than a Python loop.
 _ALPHANUMERIC = re.compile(r"[^\W_]")
+
+
+_DECIMAL_WHOLE = re.compile(r"\s*(\d+)\.0+\s*")
+
+
+def _whole(value: str | None) -> str | None:
+    """A number written as a decimal with no fraction ("12.0": a numeric column with
+    gaps, read as floats) as the whole number ("12"); any other value as given."""
+    match = _DECIMAL_WHOLE.fullmatch(value) if value else None
+    return match.group(1) if match else value
 
 
 def _given(value: str | None) -> str | None:
