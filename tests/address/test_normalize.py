@@ -313,6 +313,12 @@ def test_a_unit_in_the_number_column(normalize, fields, expected):
     assert fed_back(address) == address
 
 
+@pytest.mark.parametrize(("unit", "expected"), [("4.0", "# 4"), ("0", None), ("0.0", None)])
+def test_a_unit_column_of_floats(normalize, unit, expected):
+    address = normalize(house_number="12", street="Main St", unit=unit, country="US", region="IL")
+    assert address.unit == expected
+
+
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
@@ -320,6 +326,8 @@ def test_a_unit_in_the_number_column(normalize, fields, expected):
         # there gets its leading zeros back too.
         (dict(house_number="12.0", postcode="2134.0", region="MA"), ("12", "02134")),
         (dict(house_number="12", postcode="62701.0", region="IL"), ("12", "62701")),
+        # A missing value as a dataframe writes it is none.
+        (dict(house_number="nan", postcode="62701", region="IL", unit="nan"), (None, "62701")),
         # In a line, a number after the state is its ZIP, its leading zero dropped.
         (dict(full_address="12 Main St, Boston, MA 2134"), (None, "02134")),
         (dict(full_address="12 Main St Boston MA 2134"), (None, "02134")),

@@ -130,7 +130,12 @@ def normalize_address(
         unrecognised, region missing or not in the country. A record missing its street or
         its number is an address all the same. Rejected records keep every part that parsed.
     """
-    house_number, street, unit = _whole(_given(house_number)), _given_text(street), _given(unit)
+    house_number, street = _whole(_given(house_number)), _given_text(street)
+    unit = _whole(_given(unit))
+    if unit == "0":
+        # A unit column's filler for "none" (a numeric column's gaps filled with 0): no
+        # flat is numbered 0.
+        unit = None
     given_street = street
     written_number = house_number or street
     locality, region, postcode = _given(locality), _given(region), _whole(_given(postcode))
@@ -527,6 +532,8 @@ def _is_premise_name(display: str) -> bool:
 _PLACEHOLDERS = frozenset(
     {"N/A", "NA", "N.A.", "N.A", "UNKNOWN", "UNK", "NONE", "NULL", "NIL", "TBD", "NOT AVAILABLE"}
     | {"TBC", "TBA", "NOT KNOWN", "NOT GIVEN", "NOT APPLICABLE", "NO ADDRESS", "UNKNOWN ADDRESS"}
+    # A missing value as a dataframe or a spreadsheet writes it out.
+    | {"NAN", "#N/A"}
 )
 
 _KEY_RUN = 4
