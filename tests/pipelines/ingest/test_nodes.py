@@ -70,6 +70,28 @@ def test_a_record_with_an_unreadable_date_is_kept_whatever_the_deliveries(spark)
         assert rows[-1].reject_reason == "invalid_delivery_date"
 
 
+@pytest.mark.parametrize(
+    ("written", "country", "day"),
+    [
+        ("2026-10-01", "US", date(2026, 10, 1)),
+        ("2026-10-01T08:30:00Z", "US", date(2026, 10, 1)),
+        ("20261001", "US", date(2026, 10, 1)),
+        ("2026/10/01", "US", date(2026, 10, 1)),
+        ("1.10.2026", "FI", date(2026, 10, 1)),
+        # With slashes and the year last: the month first in a US source, the day
+        # first elsewhere, and the other way where that is no date.
+        ("10/01/2026", "US", date(2026, 10, 1)),
+        ("01/10/2026", "GB", date(2026, 10, 1)),
+        ("25/10/2026", "US", date(2026, 10, 25)),
+    ],
+)
+def test_a_delivery_date_is_read_as_files_write_it(spark, written, country, day):
+    source = SOURCE.model_copy(update={"constants": {"country": country, "region": "CA"}})
+    raw = spark.createDataFrame([("1", written, "12", "Main St", "-122.4", "37.7")], COLUMNS)
+    [row] = map_source_records(raw, source, _run("2026-11-01"), source_name="county").collect()
+    assert (row.dt, row.reject_reason) == (day, None)
+
+
 def test_invalid_records_get_reason_codes(spark):
     raw = spark.createDataFrame(
         [
@@ -107,6 +129,9 @@ def test_an_unusable_point_is_dropped_and_the_address_kept_with_its_raw_record(s
             ("3", "2026-10-01", "12", "Main St", None, "37.7"),
             ("4", "2026-10-01", "12", "Main St", "abc", "37.7"),
             ("5", "2026-10-01", "12", "Main St", "-122.4", "37.7"),
+            # Decimal commas, as European locales print decimals, are decimals.
+            ("6", "2026-10-01", "12", "Main St", "-122,4", " 37,7 "),
+            ("7", "2026-10-01", "12", "Main St", "-122,400,1", "37.7"),
         ],
         COLUMNS,
     )
@@ -118,6 +143,8 @@ def test_an_unusable_point_is_dropped_and_the_address_kept_with_its_raw_record(s
         "3": (None, None),
         "4": (None, None),
         "5": (-122.4, 37.7),
+        "6": (-122.4, 37.7),
+        "7": (None, None),
     }
     assert all(r.reject_reason is None and r.street == "Main St" for r in rows.values())
     assert '"Y":"123.4"' in rows["2"].raw

@@ -55,6 +55,24 @@ class SourceColumnError(ValueError):
     """A source's delivery lacks a column its `columns:` block maps."""
 
 
+_DATE_FORMATS = ("yyyyMMdd", "yyyy/M/d", "d.M.yyyy")
+"""Ways files write a date besides ISO 8601's: compact, with slashes year first, and the
+day first with dots (Finnish and most of Europe)."""
+
+
+def _delivery_date(text: Column, source: SourceParams) -> Column:
+    """A delivery date as files write it: ISO 8601 (a date or a timestamp), one of
+    `_DATE_FORMATS`, or with slashes and the year last, the month first in a US source
+    and the day first elsewhere (the other order where that cannot be a date, "25/10")."""
+    slashes = ("M/d/yyyy", "d/M/yyyy")
+    if source.constants.get("country") not in ("US", "USA"):
+        slashes = slashes[::-1]
+    return F.coalesce(
+        F.try_to_date(text),
+        *[F.try_to_date(text, pattern) for pattern in (*_DATE_FORMATS, *slashes)],
+    )
+
+
 def _mapped_value(source: SourceParams, field: str) -> Column:
     if field in source.columns:
         value = F.col(f"`{source.columns[field]}`")
@@ -63,9 +81,17 @@ def _mapped_value(source: SourceParams, field: str) -> Column:
     else:
         return F.lit(None).cast(MAPPED_SCHEMA[field].dataType)
     if field in _COORDINATE_FIELDS:
-        return value.cast("string").try_cast("double")
+        # "60,1699": a decimal comma, as Finnish and most European locales print
+        # decimals (a coordinate has no thousands to separate).
+        text = F.trim(value.cast("string"))
+        decimal_comma = text.rlike(r"^[+-]?\d{1,3},\d+$")
+        return (
+            F.when(decimal_comma, F.regexp_replace(text, ",", "."))
+            .otherwise(text)
+            .try_cast("double")
+        )
     if field == "dt":
-        return F.try_to_date(value.cast("string"))
+        return _delivery_date(F.trim(value.cast("string")), source)
     return F.nullif(F.trim(value.cast("string")), F.lit(""))
 
 
