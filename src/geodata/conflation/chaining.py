@@ -302,11 +302,11 @@ def _spread_split(
     far = np.nan_to_num(spread, nan=0.0) > max_distance_ratio
     if not far.any():
         return cluster
-    frame = members
-    far_cluster = pd.Series(cluster.to_numpy()[far], index=frame["key"].to_numpy()[far])
+    keys = members["key"]
+    far_cluster = pd.Series(cluster.to_numpy()[far], index=keys.to_numpy()[far])
     among = edges[edges["src"].isin(far_cluster.index) & edges["dst"].isin(far_cluster.index)]
     among = among[among["src"].map(far_cluster) == among["dst"].map(far_cluster)]
-    label = _components_of(among, frame["key"][far])
+    label = _components_of(among, keys[far])
     cluster = cluster.copy()
     cluster[far] = cluster[far] + "/far/" + label
     return cluster
