@@ -82,6 +82,7 @@ def test_a_record_with_an_unreadable_date_is_kept_whatever_the_deliveries(spark)
         # first elsewhere, and the other way where that is no date.
         ("10/01/2026", "US", date(2026, 10, 1)),
         ("01/10/2026", "GB", date(2026, 10, 1)),
+        ("10/01/2026", "United States", date(2026, 10, 1)),
         ("25/10/2026", "US", date(2026, 10, 25)),
     ],
 )

@@ -7,6 +7,7 @@ from functools import reduce
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from geodata.address.region import country_of_region, resolve_country
 from geodata.datasets.deliveries import column_problems
 from geodata.params import RunParams, SourceParams
 from geodata.schemas import ADDRESS_FIELDS, MAPPED_SCHEMA, TEXT_FIELDS
@@ -65,7 +66,9 @@ def _delivery_date(text: Column, source: SourceParams) -> Column:
     `_DATE_FORMATS`, or with slashes and the year last, the month first in a US source
     and the day first elsewhere (the other order where that cannot be a date, "25/10")."""
     slashes = ("M/d/yyyy", "d/M/yyyy")
-    if source.constants.get("country") not in ("US", "USA"):
+    country, region = source.constants.get("country"), source.constants.get("region")
+    in_us = (resolve_country(country) if country else region and country_of_region(region)) == "US"
+    if not in_us:
         slashes = slashes[::-1]
     return F.coalesce(
         F.try_to_date(text),
