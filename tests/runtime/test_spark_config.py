@@ -134,3 +134,52 @@ def test_the_local_driver_options_leave_room_for_the_code_a_run_compiles(key):
     # sets must leave the 240 MB the JVM reserves by default with both compilers.
     options = yaml.safe_load((REPO / "conf/local/spark.yml").read_text())[key]
     assert _jvm_flag(options, "ReservedCodeCacheSize") >= 240 * MB
+
+
+def test_compiler_directives_are_passed_to_the_driver_by_their_path_from_the_project(tmp_path):
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "directives.json").write_text('[{"match": ["a/B.*"], "c2": {}}]')
+    config = {**SPARK_YML, "geodata.driver.compiler_directives": "conf/directives.json"}
+    options = resolve_spark_config(config, tmp_path, None)["spark.driver.extraJavaOptions"]
+    assert options.split() == [
+        "-XX:+UseParallelGC",
+        "-XX:CompileThresholdScaling=3",
+        "-XX:+UnlockDiagnosticVMOptions",
+        f"-XX:CompilerDirectivesFile={tmp_path / 'conf' / 'directives.json'}",
+        f"-Dderby.system.home={tmp_path / 'data' / 'hive'}",
+    ]
+
+
+@pytest.mark.parametrize("content", [None, '[{"match": "a/B.*"'])
+def test_compiler_directives_that_are_missing_or_not_json_are_named(tmp_path, content):
+    if content is not None:
+        (tmp_path / "directives.json").write_text(content)
+    config = {**SPARK_YML, "geodata.driver.compiler_directives": "directives.json"}
+    with pytest.raises(ValueError, match=r"geodata\.driver\.compiler_directives.*directives\.json"):
+        resolve_spark_config(config, tmp_path, None)
+
+
+def test_the_local_driver_leaves_the_classes_spark_generates_to_the_quick_compiler():
+    # What the JVM itself makes of the local environment's directives: Spark's generated
+    # classes excluded from C2 (the optimising compiler), nothing else.
+    loader = settings.CONFIG_LOADER_CLASS(
+        conf_source=str(REPO / "conf"), env="local", **settings.CONFIG_LOADER_ARGS
+    )
+    options = resolve_spark_config(dict(loader["spark"]), REPO, None)[
+        "spark.driver.extraJavaOptions"
+    ]
+    shown = subprocess.run(
+        ["java", *options.split(), "-XX:+CompilerDirectivesPrint", "-version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    directives = shown.split("Directive:")[1:]
+    assert len(directives) == 2  # the file's one, then the JVM's default for every method
+    generated, default = directives
+    assert "matching: org/apache/spark/sql/catalyst/expressions/GeneratedClass*.*" in generated
+    c1, c2 = generated.split("c1 directives:")[1].split("c2 directives:")
+    assert "Exclude:false" in c1
+    assert "Exclude:true" in c2
+    assert "matching: *.*" in default
+    assert "Exclude:true" not in default

@@ -4,6 +4,7 @@ Every entry point (project runs, Airflow tasks, the command-line tools) starts S
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -32,6 +33,7 @@ _STARTING: list[threading.Thread] = []
 
 SMALL_RUN_MAX_SOURCE_MB = "geodata.small_run.max_source_mb"
 SMALL_RUN_JAVA_OPTIONS = "geodata.small_run.driver_java_options"
+COMPILER_DIRECTIVES = "geodata.driver.compiler_directives"
 
 
 def sizes_small_runs(config: Mapping[str, Any]) -> bool:
@@ -54,6 +56,11 @@ def resolve_spark_config(
     `spark.driver.extraJavaOptions` (in `local`: the JVM's quick compiler only,
     whose compilations a small run repays and a large one does not).
 
+    `geodata.driver.compiler_directives` names a HotSpot compiler directives file
+    (JSON; relative to the project root) the driver JVM reads at start-up
+    (`-XX:CompilerDirectivesFile`): in `local`, the classes Spark generates for each
+    query are left to the quick compiler.
+
     Args:
         config: The `spark` config of the active environment.
         project_path: The project root that relative paths are resolved against.
@@ -64,7 +71,8 @@ def resolve_spark_config(
         Spark properties ready for `build_spark_session`.
 
     Raises:
-        ValueError: `geodata.small_run.max_source_mb` is not a number.
+        ValueError: `geodata.small_run.max_source_mb` is not a number, or
+            `geodata.driver.compiler_directives` names no readable JSON file.
     """
     resolved: dict[str, str] = {}
     for key, value in config.items():
@@ -91,18 +99,40 @@ def resolve_spark_config(
                 small_run_options or "",
             )
             resolved["spark.driver.extraJavaOptions"] = small_run_options or ""
+    directives = resolved.pop(COMPILER_DIRECTIVES, None)
+    if directives:
+        path = _directives_file(directives, project_path)
+        _add_driver_options(
+            resolved, f"-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile={path}"
+        )
     derby_home = resolved.pop("geodata.derby.home", None)
     if derby_home:
-        java_opts = resolved.get("spark.driver.extraJavaOptions", "")
-        resolved["spark.driver.extraJavaOptions"] = (
-            f"{java_opts} -Dderby.system.home={derby_home}".strip()
-        )
+        _add_driver_options(resolved, f"-Dderby.system.home={derby_home}")
     metastore = resolved.pop("geodata.metastore.path", None)
     if metastore:
         resolved["javax.jdo.option.ConnectionURL"] = (
             f"jdbc:derby:;databaseName={metastore};create=true"
         )
     return resolved
+
+
+def _add_driver_options(resolved: dict[str, str], options: str) -> None:
+    java_opts = resolved.get("spark.driver.extraJavaOptions", "")
+    resolved["spark.driver.extraJavaOptions"] = f"{java_opts} {options}".strip()
+
+
+def _directives_file(value: str, project_path: Path) -> Path:
+    """The absolute path of a compiler directives file, checked before the JVM reads it
+    (the JVM does not start without it, and says no more than that it could not load it)."""
+    path = Path(value) if Path(value).is_absolute() else (project_path / value).resolve()
+    try:
+        json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise ValueError(
+            f"spark.yml: {COMPILER_DIRECTIVES} must name a JSON file of HotSpot compiler "
+            f"directives; {str(path)!r}: {err}"
+        ) from None
+    return path
 
 
 def build_spark_session(config: Mapping[str, object], *, hive: bool = True) -> SparkSession:
