@@ -94,3 +94,24 @@ def test_a_locality_comes_from_a_street_in_one_locality_near_the_address(spark):
     told = _told(spark, rows)
 
     assert told == {"c": ("ANDREWSTON", "BA2 4YL"), "d": ("ANDREWSTON", None)}
+
+
+def test_the_nearest_postcodes_are_found_past_the_numbers_that_carry_none(spark):
+    town = "ANDREWSTON"
+    rows = [
+        # The odd side: 21 and 29 agree, 23 to 27 carry none and lie between them.
+        _address("o21", 21, "MILL ROW", town, "BA2 1AA"),
+        *[_address(f"o{n}", n, "MILL ROW", town, None) for n in (23, 25, 27)],
+        _address("o29", 29, "MILL ROW", town, "BA2 1AA"),
+        # The even side: 22 and 30 differ; 24 to 28 lie between two postcodes.
+        _address("e22", 22, "MILL ROW", town, "BA2 2BB"),
+        *[_address(f"e{n}", n, "MILL ROW", town, None) for n in (24, 26, 28)],
+        _address("e30", 30, "MILL ROW", town, "BA2 3CC"),
+    ]
+
+    told = _told(spark, rows)
+
+    assert {key: told[key] for key in ("o23", "o25", "o27")} == dict.fromkeys(
+        ("o23", "o25", "o27"), (None, "BA2 1AA")
+    )
+    assert not {"e24", "e26", "e28"} & told.keys()

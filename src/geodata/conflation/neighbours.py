@@ -98,12 +98,15 @@ def _postcodes(addresses: DataFrame) -> DataFrame:
     street = ("iso_3166_2", "locality", "street")
     numbered = addresses.where(F.col("locality").isNotNull() & F.col("hn_int").isNotNull())
     numbers = numbered.groupBy(*street, "hn_int").agg(_single("postcode").alias("postcode"))
-    side = Window.partitionBy(*street, F.col("hn_int") % 2).orderBy("hn_int")
-    below = F.last("postcode", ignorenulls=True).over(
-        side.rowsBetween(Window.unboundedPreceding, -1)
-    )
-    above = F.first("postcode", ignorenulls=True).over(
-        side.rowsBetween(1, Window.unboundedFollowing)
+    # The nearest postcode below and the nearest above: each the last one among the
+    # numbers before it, up the street and down it. A frame that runs to the end of its
+    # side (`rowsBetween(1, unboundedFollowing)`) would be aggregated again for every
+    # row, quadratic in a side's numbers; one that starts at its beginning is not.
+    side = Window.partitionBy(*street, F.col("hn_int") % 2)
+    before = (Window.unboundedPreceding, -1)
+    below = F.last("postcode", ignorenulls=True).over(side.orderBy("hn_int").rowsBetween(*before))
+    above = F.last("postcode", ignorenulls=True).over(
+        side.orderBy(F.col("hn_int").desc()).rowsBetween(*before)
     )
     told = numbers.select(
         *street,
