@@ -1635,6 +1635,23 @@ FORMS_OF_ONE_ADDRESS = [
             "Fleminginkatu 5 C 12, Helsinki",
             "Fleminginkatu 5 porras C 12, Helsinki",
             {"street": "Fleminginkatu", "house_number": "5", "unit": "C-rappu 12"},
+            # The apartment named with its own word after the staircase's, commas or none.
+            "Fleminginkatu 5, rappu C, asunto 12, Helsinki",
+            "Fleminginkatu 5 C-rappu as. 12",
+            "Fleminginkatu 5 trappa C bst 12, Helsingfors",
+            {"street": "Fleminginkatu", "house_number": "5", "unit": "porras C, as 12"},
+        ],
+    ),
+    # A town followed by its old postal district's number: the town, whichever column.
+    (
+        "FI",
+        dict(house_number="5", street="BULEVARDI", locality="HELSINKI", postcode="00120"),
+        [
+            "Bulevardi 5, 00120 Helsinki",
+            "Bulevardi 5, 00120 Helsinki 12",
+            {"street": "Bulevardi 5", "locality": "Helsinki 12", "postcode": "00120"},
+            {"street": "Bulevardi 5", "postcode": "00120 Helsinki 12"},
+            {"street": "Bulevardi 5", "locality": "00120 HELSINKI 12"},
         ],
     ),
     # A dependent thoroughfare carries the number; the thoroughfare it leads off is

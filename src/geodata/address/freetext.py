@@ -252,18 +252,24 @@ def expand_finnish_abbreviations(text: str) -> str:
 # A Finnish staircase named with its word ("B-rappu", "B rappu", "rappu B", "porras B";
 # Swedish "trappa B", "B-trappan"): the letter alone is how addresses write it
 # ("Kaivokatu 15 B 12"), so the word goes and the letter stays.
+# An apartment named after a staircase so written is the staircase's apartment
+# ("rappu A, asunto 7", "B-rappu as. 12"): the letter and the number, as "A 7" writes
+# them, its designator (and a comma before it) dropped.
 _FI_STAIRCASE_WORDS = r"(?:rappu|porras|trappa|trappan|trappuppgång)"
+_FI_APARTMENT_AFTER = r"(?:\s*,?\s*(?:as|asunto|bst|bost|bostad|huoneisto)\.?\s*(?=\d))?"
 _FI_STAIRCASE = re.compile(
     rf"(?<![\w-])(?:([A-Za-zÄÖÅäöå])\s*-?\s*{_FI_STAIRCASE_WORDS}"
-    rf"|{_FI_STAIRCASE_WORDS}\s+([A-Za-zÄÖÅäöå]))(?![\w-])",
+    rf"|{_FI_STAIRCASE_WORDS}\s+([A-Za-zÄÖÅäöå]))(?![\w-])({_FI_APARTMENT_AFTER})",
     re.IGNORECASE,
 )
 
 
 def drop_finnish_staircase_words(text: str) -> str:
     """A Finnish staircase written with its word, as its letter alone ("15 B-rappu" is
-    "15 B", "rappu C 4" is "C 4")."""
-    return _FI_STAIRCASE.sub(lambda m: m.group(1) or m.group(2), text)
+    "15 B", "rappu C 4" is "C 4", "rappu A, asunto 7" is "A 7")."""
+    return _FI_STAIRCASE.sub(
+        lambda m: (m.group(1) or m.group(2)) + (" " if m.group(3) else ""), text
+    )
 
 
 def has_parts(text: str) -> bool:

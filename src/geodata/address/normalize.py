@@ -228,6 +228,11 @@ def normalize_address(
         if iso_3166_1 is None and region:
             iso_3166_1 = country_of_region(region)
 
+    if iso_3166_1 == "FI":
+        # "00120 Helsinki 12": a town with its old postal district's number.
+        locality, postcode = (
+            _without_postal_district(value) if value else None for value in (locality, postcode)
+        )
     if iso_3166_1 is not None:
         locality, region, postcode = _town_line_apart(locality, region, postcode, iso_3166_1)
     if unit_parts is not None and iso_3166_1 == "FI":
@@ -264,7 +269,7 @@ def normalize_address(
         street_phonetic=street_parts.phonetic if street_parts else None,
         unit=unit_parts.display if unit_parts else None,
         unit_id=unit_parts.unit_id if unit_parts else None,
-        locality=normalize_locality(locality) if locality else None,
+        locality=_locality(locality, iso_3166_1) if locality else None,
         postcode=normalize_postcode(postcode, iso_3166_1) if postcode else None,
         iso_3166_1=iso_3166_1,
         iso_3166_2=iso_3166_2,
@@ -300,6 +305,25 @@ def _building_beside_number(
     )
     premise = _house_number(name) if name else None
     return premise.display if premise is not None and premise.number is None else None
+
+
+_FI_POSTAL_DISTRICT = re.compile(r"(.*[^\W\d].*?)(?:[\s,]+\d{1,2})+")
+
+
+def _without_postal_district(text: str) -> str:
+    """A Finnish town without the number of its postal district after it ("Helsinki 12",
+    "00120 Helsinki 12": the district the postcode's third and fourth digits name, as
+    letters were addressed before five-digit postcodes). A Finnish town's name holds no
+    number, so one or two digits after its words are no part of it."""
+    match = _FI_POSTAL_DISTRICT.fullmatch(text.strip())
+    return match.group(1) if match else text
+
+
+def _locality(locality: str, iso_3166_1: str | None) -> str | None:
+    """The canonical locality; a Finnish one read again without a district's number that
+    only its cleaning set apart ("HELSINKI/12")."""
+    cleaned = normalize_locality(locality)
+    return _without_postal_district(cleaned) if cleaned and iso_3166_1 == "FI" else cleaned
 
 
 def _town_line_apart(
