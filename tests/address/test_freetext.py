@@ -322,6 +322,19 @@ def test_a_country_written_at_the_end_without_a_comma_is_the_country(normalize, 
     _assert_fields(normalize(full_address=text), expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12 Fir Lane, Exampletown, UK, EX1 2AB", dict(locality="EXAMPLETOWN", postcode="EX1 2AB")),
+        ("Bulevardi 5, Helsinki, Finland, 00120", dict(locality="HELSINKI", postcode="00120")),
+        # Another country's name there is a place of the record's country.
+        ("12 Fir Lane, Jersey, JE2 3AB", dict(locality="JERSEY", postcode="JE2 3AB")),
+    ],
+)
+def test_a_country_written_before_the_postcode_is_no_town(normalize, text, expected):
+    _assert_fields(normalize(full_address=text), expected)
+
+
 def test_a_place_named_like_a_country_stays_a_place(normalize):
     # Georgia is a state here, not the country: the layout says so.
     address = normalize(full_address="12 Main St, Atlanta, Georgia 30301")

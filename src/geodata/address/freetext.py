@@ -821,6 +821,14 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             if postcode is None and country == "FI":
                 postcode = _pop_trailing_finnish_postcode(parts)
         parts = [tokens for tokens in parts if tokens]
+        if (
+            postcode
+            and len(parts) >= 2
+            and country is not None
+            and _country_of_part(parts[-1], parts[:-1], country) == country
+        ):
+            # "..., Exampletown, UK, EX1 2AB": the country before the postcode.
+            parts.pop()
     box = _post_office_box_line(parts, country)
     if box is not None:
         # "PO BOX 123, EXAMPLETOWN", "PL 123, 00101 HELSINKI": a box is no house on a
