@@ -20,6 +20,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
 
+from geodata.checkpoints import checkpointed
 from geodata.spatial.geometry import (
     METRES_PER_DEGREE,
     distances_m,
@@ -316,9 +317,16 @@ def nearest_lines(
     shapes = lines.where(F.col(line_id).isNotNull() & F.col(wkt_col).isNotNull()).select(
         F.col(line_id).alias(_ID), F.col(line_name).alias(_NAME), F.col(wkt_col).alias(_GEOM)
     )
-    parts = explode_cells(
-        _line_segments(shapes, cell_deg, radius_m, max_bbox_cells), cell_deg, buffer_m=radius_m
-    )
+    # Lines are cut in Python once, on every core (a region's roads are often one file,
+    # read as one partition), and kept: the segments and the other parts below are
+    # two reads of the same cut.
+    cut = _line_segments(
+        shapes.repartition(shapes.sparkSession.sparkContext.defaultParallelism),
+        cell_deg,
+        radius_m,
+        max_bbox_cells,
+    ).transform(checkpointed)
+    parts = explode_cells(cut, cell_deg, buffer_m=radius_m)
     key = list(point_key)
 
     def candidates(kind: DataFrame) -> DataFrame:
