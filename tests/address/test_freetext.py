@@ -1667,6 +1667,26 @@ FORMS_OF_ONE_ADDRESS = [
             {"street": "Bulevardi 5", "locality": "00120 HELSINKI 12"},
         ],
     ),
+    # A building's name in the number column beside its number and street in the
+    # street's: the premise, as the same address written in one line.
+    (
+        "GB",
+        dict(house_number="12", street="FIR LANE", unit="FLAT 8", building_name="MAPLE COURT"),
+        [
+            "Flat 8, Maple Court, 12 Fir Lane, Exampletown",
+            "FLAT 8 MAPLE COURT 12 FIR LANE EXAMPLETOWN",
+            {"house_number": "Maple Court", "unit": "Flat 8", "street": "12 Fir Lane"},
+            {"unit": "Flat 8 Maple Court", "house_number": "12", "street": "Fir Lane"},
+        ],
+    ),
+    (
+        "GB",
+        dict(house_number="12", street="FIR LANE", unit=None, building_name="ROSE COTTAGE"),
+        [
+            "Rose Cottage, 12 Fir Lane, Exampletown",
+            {"house_number": "Rose Cottage", "street": "12 Fir Lane"},
+        ],
+    ),
     # A dependent thoroughfare carries the number; the thoroughfare it leads off is
     # neither the street nor part of the town, with commas or without.
     (

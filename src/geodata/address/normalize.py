@@ -185,6 +185,15 @@ def normalize_address(
         unit, building = split_british_unit_field(unit)
     else:
         building = None
+    if (
+        building is None
+        and house_number
+        and street
+        and _is_name_beside_numbered_line(house_number, street, iso_3166_1)
+    ):
+        # "Maple Court" in the number column beside "12 Fir Lane" in the street's: the
+        # building's name, its number the street line's, as "Maple Court, 12 Fir Lane".
+        building, house_number = house_number, None
     number = _house_number(house_number) if house_number else None
     unit_parts = _unit(unit, iso_3166_1) if unit else None
     street_text = None
@@ -280,6 +289,22 @@ def normalize_address(
             number, building, (full_address, street, house_number), given_street, iso_3166_1
         ),
     )
+
+
+_BUILDING_NAME = re.compile(r"(?=.*[^\W\d_]{3})[^\W\d_]+(?:[ '.&]+[^\W\d_]+)*\.?")
+"""A building's name as a number field may hold it: words of letters ("Maple Court",
+"St. John's House"), one of three letters or more (so no letter alone: "A")."""
+
+
+def _is_name_beside_numbered_line(name: str, street: str, iso_3166_1: str | None) -> bool:
+    """Whether a British number field holds a building's name (words, no digit) while
+    the street field holds the building's number and a street named by its type."""
+    if iso_3166_1 != "GB" or not _BUILDING_NAME.fullmatch(name.strip()):
+        return False
+    if not street.lstrip()[:1].isascii() or not street.lstrip()[:1].isdigit():
+        return False
+    premise = _house_number(name)
+    return premise is not None and premise.number is None and _is_street_line(street, "GB")
 
 
 def _building_beside_number(
