@@ -110,14 +110,19 @@ def test_the_demo_region_is_a_small_run_of_the_local_environment():
     assert "TieredStopAtLevel=1" not in large
 
 
-def _jvm_flag(options: str, flag: str) -> int:
-    """The value the JVM resolves for a numeric `-XX` flag under these options."""
-    shown = subprocess.run(
-        ["java", *options.split(), "-XX:+PrintFlagsFinal", "-version"],
+def _java_shows(options: str, print_flag: str) -> str:
+    """What `java -version` prints to stdout under these options and a `-XX:+Print...` flag."""
+    return subprocess.run(
+        ["java", *options.split(), print_flag, "-version"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+
+
+def _jvm_flag(options: str, flag: str) -> int:
+    """The value the JVM resolves for a numeric `-XX` flag under these options."""
+    shown = _java_shows(options, "-XX:+PrintFlagsFinal")
     for line in shown.splitlines():
         words = line.split()
         if len(words) >= 4 and words[1] == flag:
@@ -168,12 +173,7 @@ def test_the_local_driver_leaves_the_classes_spark_generates_to_the_quick_compil
     options = resolve_spark_config(dict(loader["spark"]), REPO, None)[
         "spark.driver.extraJavaOptions"
     ]
-    shown = subprocess.run(
-        ["java", *options.split(), "-XX:+CompilerDirectivesPrint", "-version"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    shown = _java_shows(options, "-XX:+CompilerDirectivesPrint")
     directives = shown.split("Directive:")[1:]
     assert len(directives) == 2  # the file's one, then the JVM's default for every method
     generated, default = directives
