@@ -327,6 +327,15 @@ def test_a_country_written_at_the_end_without_a_comma_is_the_country(normalize, 
     [
         ("12 Fir Lane, Exampletown, UK, EX1 2AB", dict(locality="EXAMPLETOWN", postcode="EX1 2AB")),
         ("Bulevardi 5, Helsinki, Finland, 00120", dict(locality="HELSINKI", postcode="00120")),
+        # A state before the country is the state, and the town before it the town.
+        (
+            "123 Main St, Springfield, IL, USA, 62701",
+            dict(locality="SPRINGFIELD", iso_3166_2="US-IL", postcode="62701"),
+        ),
+        (
+            "123 Main St, Springfield, Illinois, United States, 62701",
+            dict(locality="SPRINGFIELD", iso_3166_2="US-IL", postcode="62701"),
+        ),
         # Another country's name there is a place of the record's country.
         ("12 Fir Lane, Jersey, JE2 3AB", dict(locality="JERSEY", postcode="JE2 3AB")),
     ],

@@ -19,7 +19,7 @@ from geodata.address.house_number import (
     is_vulgar_fraction,
     misread_digits,
 )
-from geodata.address.postcode import is_gb_postcode, is_us_zip
+from geodata.address.postcode import is_gb_postcode, is_us_zip, normalize_postcode
 from geodata.address.region import british_counties, find_region_at_end, resolve_country
 from geodata.address.slips import LETTERS, keying_slips, unambiguous_slips
 from geodata.address.tables import (
@@ -116,6 +116,8 @@ _NUMBER_AFTER_STREET = frozenset({"FI"})
 _NUMBER_BEFORE_STREET = frozenset({"US", "GB"})
 
 _TRAILING_UNIT_COUNTRIES = frozenset({"US"})
+_POSTCODE_SHAPED = frozenset({"US", "GB", "FI"})
+"""Countries whose postcodes have a shape `normalize_postcode` checks."""
 """Countries where a bare number after the street type is a unit ("MAIN ST 4")."""
 
 _BARE_UNIT = re.compile(r"\d+[A-Z]?")
@@ -796,6 +798,12 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             parts.pop()
     if parts:
         country = _pop_trailing_country(parts, country)
+    if country is None and len(parts) >= 3:
+        # "..., Springfield, IL, USA, 62701": the country named before a postcode of its
+        # own shape (it is taken out with the postcode, below).
+        named = _country_of_part(parts[-2], parts[:-2], None)
+        if named in _POSTCODE_SHAPED and normalize_postcode(" ".join(parts[-1]), named):
+            country = named
     if country is None and parts:
         country = _guess_country(parts)
     if country == "FI":
@@ -829,6 +837,10 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
         ):
             # "..., Exampletown, UK, EX1 2AB": the country before the postcode.
             parts.pop()
+            if country == "US" and region is None:
+                # "..., Springfield, IL, USA, 62701": the state before the country.
+                _, region = _pop_us_zip_and_state(parts)
+                parts = [tokens for tokens in parts if tokens]
     box = _post_office_box_line(parts, country)
     if box is not None:
         # "PO BOX 123, EXAMPLETOWN", "PL 123, 00101 HELSINKI": a box is no house on a
