@@ -939,6 +939,20 @@ FI_AS_WRITTEN_CASES = [
         "Ravintola Kappeli Eteläesplanadi 1 00130 Helsinki",
         dict(house_number="1", street="ETELÄESPLANADI", postcode="00130"),
     ),
+    # A housing company named after its building is a name; the address follows it.
+    (
+        "As Oy Kaivokatu 1, Kaivokatu 1 B 7, 00100 Helsinki",
+        dict(house_number="1", street="KAIVOKATU", unit="B 7", locality="HELSINKI"),
+    ),
+    (
+        "Bostads Ab Runebergsgatan 2, Runebergsgatan 2 A 5, 00100 Helsingfors",
+        dict(house_number="2", street="RUNEBERGSGATAN", unit="A 5", locality="HELSINGFORS"),
+    ),
+    # With no other numbered line, the company's line is the address.
+    (
+        "As Oy Kaivokatu 1, 00100 Helsinki",
+        dict(house_number="1", street="KAIVOKATU", postcode="00100"),
+    ),
     (
         "Stora Robertsgatan 3, 00120 Helsingfors",
         dict(house_number="3", street="STORA ROBERTSGATAN", locality="HELSINGFORS"),

@@ -1732,16 +1732,20 @@ def _without_premise_name(parts: list[list[str]]) -> list[list[str]]:
     the shore road of Sörnäinen), or a name before a type word of its own ("Adolf
     Lindforsin tie").
     """
-    street_part = next(
-        (
-            index
-            for index, tokens in enumerate(parts)
-            if any(is_house_number_token(token) for token in tokens[1:])
-        ),
-        None,
-    )
-    if street_part is None:
+    numbered = [
+        index
+        for index, tokens in enumerate(parts)
+        if any(is_house_number_token(token) for token in tokens[1:])
+    ]
+    if not numbered:
         return parts
+    # A company's name ("As Oy Kaivokatu 1", a housing company named after its
+    # building) is no address line, though it may hold one: the address is the
+    # numbered part after it.
+    street_part = next(
+        (index for index in numbered if not _FI_COMPANY_FORMS.intersection(parts[index])),
+        numbered[0],
+    )
     tokens = parts[street_part]
     number_at = next(i for i in range(1, len(tokens)) if is_house_number_token(tokens[i]))
     start = 0
@@ -1750,6 +1754,12 @@ def _without_premise_name(parts: list[list[str]]) -> list[list[str]]:
             start = index - 1 if _begins_finnish_street(tokens[index - 1]) else index
             break
     return [tokens[start:], *parts[street_part + 1 :]]
+
+
+_FI_COMPANY_FORMS = frozenset({"OY", "OYJ", "AB", "ABP", "KOY", "ASOY", "KY", "AY", "RY", "TMI"})
+"""Finnish and Swedish legal forms written in a company's or association's name
+(osakeyhtiö, aktiebolag, kiinteistö- and asunto-osakeyhtiö, kommandiittiyhtiö,
+avoin yhtiö, rekisteröity yhdistys, toiminimi): a part holding one is a name."""
 
 
 _FI_STREET_WORDS = frozenset(
