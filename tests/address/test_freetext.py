@@ -551,6 +551,23 @@ GB_PAF_CASES = [
         "UNIT 4 WILLOW MILL MILL STREET EXAMPLETOWN",
         dict(house_number="WILLOW MILL", street="MILL STREET", unit="UNIT 4"),
     ),
+    # A premise named like a street (an estate, a parade) before the street and town,
+    # read as with commas.
+    (
+        "UNIT 3B RIVERSIDE BUSINESS PARK FIR LANE EXAMPLETOWN",
+        dict(
+            house_number="RIVERSIDE BUSINESS PARK",
+            street="FIR LANE",
+            unit="UNIT 3B",
+            locality="EXAMPLETOWN",
+        ),
+    ),
+    (
+        "UNIT 3B, RIVERSIDE BUSINESS PARK, FIR LANE, EXAMPLETOWN",
+        dict(house_number="RIVERSIDE BUSINESS PARK", street="FIR LANE", locality="EXAMPLETOWN"),
+    ),
+    # One street of two thoroughfare words stays one street.
+    ("VICTORIA PARK ROAD EXAMPLETOWN", dict(street="VICTORIA PARK ROAD", locality="EXAMPLETOWN")),
     # A sub-building written after its building's name.
     (
         "MAPLE HOUSE FLAT 5 12 FIR LANE EXAMPLETOWN",

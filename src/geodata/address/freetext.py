@@ -1605,7 +1605,14 @@ def _british_named_premise(
                 end = _british_street_end(rest, commas=False)
                 return _join(tokens[: index + 1]), _join(rest[:end]), None, _join(rest[end:]), []
     end = _british_street_end(tokens, commas=False)
-    return None, _join(tokens[:end]), None, _join(tokens[end:]), []
+    tail = tokens[end:]
+    if end >= 2 and len(tail) >= 3 and tail[0] not in GB_THOROUGHFARE_TYPES:
+        # "RIVERSIDE BUSINESS PARK FIR LANE EXAMPLETOWN": a named street, then the town,
+        # after the first is the premise's name (an estate, a parade), as with commas.
+        second = _british_street_end(tail, commas=False)
+        if 2 <= second < len(tail) and _ends_in_thoroughfare(tail[:second]):
+            return _join(tokens[:end]), _join(tail[:second]), None, _join(tail[second:]), []
+    return None, _join(tokens[:end]), None, _join(tail), []
 
 
 def _ends_in_thoroughfare(tokens: Sequence[str]) -> bool:
