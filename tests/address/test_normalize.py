@@ -190,6 +190,9 @@ def test_british_structured(normalize):
         (dict(house_number="12", street="Maple Court 12 Fir Lane"), "MAPLE COURT"),
         (dict(house_number="12", street="Maple Ct, Fir Lane"), "MAPLE COURT"),
         (dict(house_number="12", street="Kings Court Road"), None),
+        # The name and the number joined in the number's field.
+        (dict(house_number="Maple Court 12", street="Fir Lane", unit="Flat 3"), "MAPLE COURT"),
+        (dict(house_number="Willow Mill, 12", street="Fir Lane"), "WILLOW MILL"),
         # No name beside the number, or no number: the name is the premise itself.
         (dict(full_address="FLAT 5, 12 FIR LANE, EXAMPLETOWN"), None),
         (dict(full_address="3, MAPLE COURT, FIR LANE, EXAMPLETOWN"), None),

@@ -194,6 +194,16 @@ def normalize_address(
         # "Maple Court" in the number column beside "12 Fir Lane" in the street's: the
         # building's name, its number the street line's, as "Maple Court, 12 Fir Lane".
         building, house_number = house_number, None
+    if (
+        building is None
+        and house_number
+        and iso_3166_1 == "GB"
+        and (named := _name_then_number(house_number))
+    ):
+        # "Maple Court 12", "Willow Mill, 12": the building's name and its number in the
+        # number column (the Postcode Address File's two fields joined), as free text
+        # reads "MAPLE COURT 12 FIR LANE".
+        building, house_number = named
     number = _house_number(house_number) if house_number else None
     unit_parts = _unit(unit, iso_3166_1) if unit else None
     street_text = None
@@ -305,6 +315,23 @@ def _is_name_beside_numbered_line(name: str, street: str, iso_3166_1: str | None
         return False
     premise = _house_number(name)
     return premise is not None and premise.number is None and _is_street_line(street, "GB")
+
+
+def _name_then_number(field: str) -> tuple[str, str] | None:
+    """A number field holding a building's name, then its number ("Maple Court 12",
+    "Willow Mill, 12"): the name and the number; None for any other field (British
+    records write a premise so)."""
+    # Read as the number is printed ("MAPLE COURT 12"), so that the printed form reads
+    # the same when fed back.
+    whole = _house_number(field)
+    words = whole.display.split() if whole is not None else []
+    if len(words) < 2 or words[0] in UNIT_DESIGNATORS:
+        return None
+    name = " ".join(words[:-1])
+    number = _house_number(words[-1])
+    if not _BUILDING_NAME.fullmatch(name) or number is None or number.number is None:
+        return None
+    return name, words[-1]
 
 
 def _building_beside_number(
