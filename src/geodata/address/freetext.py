@@ -116,9 +116,10 @@ _NUMBER_AFTER_STREET = frozenset({"FI"})
 _NUMBER_BEFORE_STREET = frozenset({"US", "GB"})
 
 _TRAILING_UNIT_COUNTRIES = frozenset({"US"})
+"""Countries where a bare number after the street type is a unit ("MAIN ST 4")."""
+
 _POSTCODE_SHAPED = frozenset({"US", "GB", "FI"})
 """Countries whose postcodes have a shape `normalize_postcode` checks."""
-"""Countries where a bare number after the street type is a unit ("MAIN ST 4")."""
 
 _BARE_UNIT = re.compile(r"\d+[A-Z]?")
 _GLUED_STAIRCASE = re.compile(r"[A-Z]\d+")
