@@ -1772,6 +1772,29 @@ FORMS_OF_ONE_ADDRESS = [
         dict(house_number="12", street="ELM CT"),
         ["12 Elm Ct", "12 Elm Ct, Hartford, CT", {"street": "12 Elm Ct"}],
     ),
+    # A unit after the town's line, and a state, country and ZIP in parts of their own.
+    (
+        "US",
+        dict(
+            house_number="123",
+            street="MAIN ST",
+            unit="APT 4",
+            locality="SPRINGFIELD",
+            iso_3166_2="US-IL",
+            postcode="62701",
+        ),
+        [
+            "123 Main St Apt 4, Springfield, IL 62701",
+            "123 Main St, Springfield, IL 62701, Apt 4",
+            "123 Main St, Springfield, IL 62701, Apt 4, USA",
+            "123 Main St, Springfield, IL, USA, 62701, Apt 4",
+        ],
+    ),
+    (
+        "GB",
+        dict(house_number="12", street="FIR LANE", unit="FLAT 3", postcode="EX1 2AB"),
+        ["Flat 3, 12 Fir Lane, Exampletown, EX1 2AB", "12 Fir Lane, Exampletown, EX1 2AB, Flat 3"],
+    ),
 ]
 
 

@@ -799,6 +799,10 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             parts.pop()
     if parts:
         country = _pop_trailing_country(parts, country)
+    if len(parts) >= 3 and leading_unit_length(parts[-1]) == len(parts[-1]):
+        # "123 Main St, Springfield, IL 62701, Apt 4": a unit written after the town's
+        # line is the unit, read where a line writes it, after the street's.
+        parts.insert(1, parts.pop())
     if country is None and len(parts) >= 3:
         # "..., Springfield, IL, USA, 62701": the country named before a postcode of its
         # own shape (it is taken out with the postcode, below).
