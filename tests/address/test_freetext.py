@@ -566,6 +566,21 @@ GB_PAF_CASES = [
         "UNIT 3B, RIVERSIDE BUSINESS PARK, FIR LANE, EXAMPLETOWN",
         dict(house_number="RIVERSIDE BUSINESS PARK", street="FIR LANE", locality="EXAMPLETOWN"),
     ),
+    # A house named with the article and one word, before a named street.
+    (
+        "THE STABLES FIR LANE NORTHSIDE EXAMPLETOWN",
+        dict(house_number="THE STABLES", street="FIR LANE", locality="NORTHSIDE EXAMPLETOWN"),
+    ),
+    (
+        "THE LIMES ST JOHNS ROAD EXAMPLETOWN",
+        dict(house_number="THE LIMES", street="ST JOHNS ROAD", locality="EXAMPLETOWN"),
+    ),
+    # A street named with the article is the article and a thoroughfare word.
+    (
+        "THE MEWS FIR LANE EXAMPLETOWN",
+        dict(house_number="THE MEWS", street="FIR LANE", locality="EXAMPLETOWN"),
+    ),
+    ("THE GREEN EXAMPLETOWN", dict(house_number=None, street="THE GREEN")),
     # One street of two thoroughfare words stays one street.
     ("VICTORIA PARK ROAD EXAMPLETOWN", dict(street="VICTORIA PARK ROAD", locality="EXAMPLETOWN")),
     # A sub-building written after its building's name.

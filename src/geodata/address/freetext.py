@@ -1609,6 +1609,18 @@ def _british_named_premise(
             if named and any(word in GB_THOROUGHFARE_TYPES for word in rest):
                 end = _british_street_end(rest, commas=False)
                 return _join(tokens[: index + 1]), _join(rest[:end]), None, _join(rest[end:]), []
+    if (
+        len(tokens) >= 4
+        and tokens[0] == "THE"
+        and tokens[1] not in GB_THOROUGHFARE_TYPES
+        and (tokens[2] not in GB_THOROUGHFARE_TYPES or tokens[2] in _GB_NAME_PREFIXES)
+        and any(word in GB_THOROUGHFARE_TYPES for word in tokens[3:])
+    ):
+        # "THE STABLES FIR LANE EXAMPLETOWN", "THE LIMES ST JOHNS ROAD ...": a house
+        # named with the article and a word, then a named street (a street named with
+        # the article is a thoroughfare word after it: "THE MEWS", "THE GREEN").
+        end = 2 + _british_street_end(tokens[2:], commas=False)
+        return _join(tokens[:2]), _join(tokens[2:end]), None, _join(tokens[end:]), []
     end = _british_street_end(tokens, commas=False)
     tail = tokens[end:]
     if end >= 2 and len(tail) >= 3 and tail[0] not in GB_THOROUGHFARE_TYPES:
