@@ -1787,6 +1787,12 @@ FORMS_OF_ONE_ADDRESS = [
         dict(house_number="12", street="ELM CT"),
         ["12 Elm Ct", "12 Elm Ct, Hartford, CT", {"street": "12 Elm Ct"}],
     ),
+    # A number alone before the town: a line joined from columns, its street empty.
+    (
+        "US",
+        dict(house_number="123", street=None, locality="SPRINGFIELD", postcode="62701"),
+        ["123, Springfield, IL 62701", {"house_number": "123", "locality": "Springfield"}],
+    ),
     # A unit after the town's line, and a state, country and ZIP in parts of their own.
     (
         "US",

@@ -907,6 +907,18 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             country,
             split_locality=locality is None and locality_tokens is None,
         )
+        if (
+            len(street_tokens) == 1
+            and is_house_number_token(street_tokens[0])
+            and (locality is not None or locality_tokens is not None)
+            and not any(
+                is_house_number_token(tokens[0]) for tokens in parts if tokens is not street_tokens
+            )
+        ):
+            # "123, Springfield, IL 62701": a number alone before the town is the house
+            # number of a record whose street was left empty (a line joined from
+            # columns), not a street named by a number.
+            line = StreetLine(street_tokens[0], None, None, None)
         # A lone line without a number ("Helsinki") is a place name, not a street; with a
         # locality after it ("Main St, Springfield") or its street's type ("Main St",
         # "Kaivokatu") it is a street without number.
