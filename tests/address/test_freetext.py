@@ -529,6 +529,22 @@ GB_PAF_CASES = [
         "FLAT 2 5 PARK HILL NORTHSIDE EXAMPLETOWN",
         dict(house_number="5", street="PARK HILL", unit="FLAT 2", locality="NORTHSIDE EXAMPLETOWN"),
     ),
+    # ... also when no town follows: the line's last word is the name's, not a town.
+    ("12 MOUNT PLEASANT", dict(house_number="12", street="MOUNT PLEASANT", locality=None)),
+    (
+        "FLAT 3 4 HILL TOP",
+        dict(house_number="4", street="HILL TOP", unit="FLAT 3", locality=None),
+    ),
+    (
+        "12 Court Lodge, EX1 2AB",
+        dict(house_number="12", street="COURT LODGE", locality=None, postcode="EX1 2AB"),
+    ),
+    # Thoroughfare words that name a whole street alone are the street before a town.
+    (
+        "7 BROADWAY NORTHSIDE EXAMPLETOWN",
+        dict(house_number="7", street="BROADWAY", locality="NORTHSIDE EXAMPLETOWN"),
+    ),
+    ("7 PARADE EXAMPLETOWN", dict(house_number="7", street="PARADE", locality="EXAMPLETOWN")),
     # A building named instead of numbered is the premise.
     (
         "WILLOW MILL, FIR LANE, EXAMPLETOWN",

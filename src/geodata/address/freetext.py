@@ -1541,7 +1541,8 @@ def _british_street_end(tokens: list[str], *, commas: bool) -> int:
     GRINSTEAD"). Without a thoroughfare word, a line between commas is all street;
     without commas the street is one name word ("BROADWAY", "THE STRAND") and the
     rest is the locality. A street is never a thoroughfare word alone: one that
-    begins a line with no other after it begins the name ("MOUNT PLEASANT").
+    begins a line with no other after it begins the name ("MOUNT PLEASANT", also
+    when nothing follows: "12 MOUNT PLEASANT" has no town "PLEASANT").
     """
     for index, token in enumerate(tokens):
         # A thoroughfare word ends a street after its name; the first word is a name
@@ -1556,8 +1557,11 @@ def _british_street_end(tokens: list[str], *, commas: bool) -> int:
             return end
     if commas or len(tokens) <= 1:
         return len(tokens)
-    begins_name = tokens[0] in _GB_NAME_PREFIXES or tokens[0] in GB_THOROUGHFARE_TYPES
-    return 2 if begins_name and len(tokens) > 2 else 1
+    first = tokens[0]
+    begins_name = first in _GB_NAME_PREFIXES or (
+        first in GB_THOROUGHFARE_TYPES and first not in _GB_WHOLE_STREET_WORDS
+    )
+    return 2 if begins_name else 1
 
 
 _GB_NAME_PREFIXES = frozenset(
@@ -1565,6 +1569,13 @@ _GB_NAME_PREFIXES = frozenset(
     | {"EAST", "WEST"}
 )
 """Words that begin a British street name and need the next word ("THE STRAND")."""
+
+_GB_WHOLE_STREET_WORDS = frozenset(
+    {"BROADWAY", "GREENWAY", "RIDGEWAY", "CAUSEWAY", "CIRCUS", "ESPLANADE", "PROMENADE"}
+    | {"PARADE", "EMBANKMENT", "BOULEVARD", "CRESCENT", "PRECINCT", "CLOISTERS"}
+)
+"""Thoroughfare words that name a whole street alone ("12 BROADWAY EXAMPLETOWN"),
+where the others begin a name they need the next word for ("MOUNT PLEASANT")."""
 
 
 def _british_named_premise(
