@@ -701,6 +701,36 @@ GB_PAF_CASES = [
 
 # British premises named, not numbered, with or without a street.
 GB_NAMED_PREMISE_CASES = [
+    # A comma after the premise's name but none between the street and the town, or
+    # the other way round: the premise, its street and the town all the same.
+    (
+        "Flat 12, Maple House, Fir Lane Exampletown EX1 2AB",
+        dict(
+            house_number="MAPLE HOUSE",
+            street="FIR LANE",
+            unit="FLAT 12",
+            locality="EXAMPLETOWN",
+            postcode="EX1 2AB",
+        ),
+    ),
+    (
+        "Willow Mill, Fir Lane Northside, Exampletown",
+        dict(house_number="WILLOW MILL", street="FIR LANE", locality="EXAMPLETOWN"),
+    ),
+    (
+        "Rose Cottage Fir Lane, Exampletown",
+        dict(house_number="ROSE COTTAGE", street="FIR LANE", locality="EXAMPLETOWN"),
+    ),
+    (
+        "Riverside Business Park Fir Lane, Exampletown",
+        dict(house_number="RIVERSIDE BUSINESS PARK", street="FIR LANE", locality="EXAMPLETOWN"),
+    ),
+    # No locality ends in a thoroughfare word: a second named street ends the line.
+    (
+        "RIVERSIDE BUSINESS PARK FIR LANE",
+        dict(house_number="RIVERSIDE BUSINESS PARK", street="FIR LANE", locality=None),
+    ),
+    ("VICTORIA PARK ROAD, EXAMPLETOWN", dict(street="VICTORIA PARK ROAD", locality="EXAMPLETOWN")),
     (
         "THE OLD RECTORY, CHURCH LANE",
         dict(house_number="THE OLD RECTORY", street="CHURCH LANE", locality=None),

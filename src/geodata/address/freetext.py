@@ -1611,6 +1611,16 @@ def _british_named_premise(
             if len(after) >= 2 and _county_length(after[-1]) == len(after[-1]):
                 after = after[:-1]
             return _join(first), None, None, None, [[word for part in after for word in part]]
+        if is_name and _has_thoroughfare_word([second[1:]]):
+            # "MAPLE HOUSE, FIR LANE EXAMPLETOWN": the name's part, then the street and
+            # the town with no comma between them.
+            end = _british_street_end(second, commas=False)
+            if 2 <= end < len(second) and _ends_in_thoroughfare(second[:end]):
+                return _join(first), _join(second[:end]), None, _join(second[end:]), parts[2:]
+        if _has_thoroughfare_word([first]) and (premised := _premise_before_street(first)):
+            # "ROSE COTTAGE FIR LANE, EXAMPLETOWN": the premise and its street with no
+            # comma between them, as on a line without commas.
+            return (*premised, parts[1:])
         end = _british_street_end(first, commas=True)
         return None, _join(first[:end]), None, _join(first[end:]), parts[1:]
     tokens = parts[0] if parts else []
@@ -1620,6 +1630,15 @@ def _british_named_premise(
         for index in range(len(tokens) - 1, 0, -1):
             if tokens[index] in GB_BUILDING_WORDS:
                 return _join(tokens[: index + 1]), None, None, _join(tokens[index + 1 :]), []
+    if premised := _premise_before_street(tokens):
+        return (*premised, [])
+    end = _british_street_end(tokens, commas=False)
+    return None, _join(tokens[:end]), None, _join(tokens[end:]), []
+
+
+def _premise_before_street(tokens: list[str]) -> tuple[str, str, None, str | None] | None:
+    """Premise, street, no unit and the words after the street of a line without commas
+    that names a premise before a named street; None for any other line."""
     # "WILLOW MILL FIR LANE EXAMPLETOWN": the building name ends at a building word,
     # the street at the thoroughfare word after it.
     for index, token in enumerate(tokens[:-1]):
@@ -1631,7 +1650,7 @@ def _british_named_premise(
             )
             if named and any(word in GB_THOROUGHFARE_TYPES for word in rest):
                 end = _british_street_end(rest, commas=False)
-                return _join(tokens[: index + 1]), _join(rest[:end]), None, _join(rest[end:]), []
+                return _join(tokens[: index + 1]), _join(rest[:end]), None, _join(rest[end:])
     if (
         len(tokens) >= 4
         and tokens[0] == "THE"
@@ -1643,16 +1662,17 @@ def _british_named_premise(
         # named with the article and a word, then a named street (a street named with
         # the article is a thoroughfare word after it: "THE MEWS", "THE GREEN").
         end = 2 + _british_street_end(tokens[2:], commas=False)
-        return _join(tokens[:2]), _join(tokens[2:end]), None, _join(tokens[end:]), []
+        return _join(tokens[:2]), _join(tokens[2:end]), None, _join(tokens[end:])
     end = _british_street_end(tokens, commas=False)
     tail = tokens[end:]
-    if end >= 2 and len(tail) >= 3 and tail[0] not in GB_THOROUGHFARE_TYPES:
-        # "RIVERSIDE BUSINESS PARK FIR LANE EXAMPLETOWN": a named street, then the town,
-        # after the first is the premise's name (an estate, a parade), as with commas.
+    if end >= 2 and len(tail) >= 2 and tail[0] not in GB_THOROUGHFARE_TYPES:
+        # "RIVERSIDE BUSINESS PARK FIR LANE EXAMPLETOWN": a named street, then maybe
+        # the town, after the first is the premise's name (an estate, a parade), as with
+        # commas (no locality ends in a thoroughfare word).
         second = _british_street_end(tail, commas=False)
-        if 2 <= second < len(tail) and _ends_in_thoroughfare(tail[:second]):
-            return _join(tokens[:end]), _join(tail[:second]), None, _join(tail[second:]), []
-    return None, _join(tokens[:end]), None, _join(tail), []
+        if second >= 2 and _ends_in_thoroughfare(tail[:second]):
+            return _join(tokens[:end]), _join(tail[:second]), None, _join(tail[second:])
+    return None
 
 
 def _ends_in_thoroughfare(tokens: Sequence[str]) -> bool:
