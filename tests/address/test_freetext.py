@@ -1156,6 +1156,16 @@ def test_a_bracketed_remark_is_a_part_of_its_own(normalize, country, text, expec
 
 # US lines as written: a unit before the number, a house letter written apart.
 US_AS_WRITTEN_CASES = [
+    # A unit, then the town with no comma between them.
+    (
+        "123 Main St, Apt 4 Springfield, IL 62701",
+        dict(house_number="123", unit="APT 4", locality="SPRINGFIELD", postcode="62701"),
+    ),
+    (
+        "123 Main St, Suite 200 Oak Park IL 60302",
+        dict(street="MAIN ST", unit="STE 200", locality="OAK PARK", postcode="60302"),
+    ),
+    ("123 Main St, Apt 4 B", dict(unit_id="4B", locality=None)),
     (
         "12 Main St Springfield CA 94110 USA",
         dict(house_number="12", street="MAIN ST", locality="SPRINGFIELD", postcode="94110"),

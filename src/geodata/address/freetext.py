@@ -878,7 +878,13 @@ def parse_free_text(text: str, iso_3166_1: str | None) -> ParsedAddress:
             and locality_tokens is None
             and len(tokens) == 1
         )
-        if is_unit_tokens(tokens):
+        town_after = _town_after_unit(tokens) if street_tokens is not None else None
+        if town_after is not None and locality_tokens is None:
+            # "123 Main St, Apt 4 Springfield, IL": the unit, then the town without a
+            # comma between them.
+            units_after.extend(tokens[: len(tokens) - len(town_after)])
+            locality_tokens = town_after
+        elif is_unit_tokens(tokens):
             (units_before if street_tokens is None else units_after).extend(tokens)
         elif street_tokens is None and _is_unit_without_id(tokens):
             # "Rear, 31 Market St": a part of the building, before its number and street.
@@ -1733,6 +1739,18 @@ def _post_office_box_line(
             rest = tokens[size + 1 :]
             return f"{printed} {tokens[size]}", [*([rest] if rest else []), *parts[1:]]
     return None
+
+
+def _town_after_unit(tokens: Sequence[str]) -> list[str] | None:
+    """The words after a part's leading unit when they are a town's ("APT 4
+    SPRINGFIELD", "APT 4 OAK PARK": words of letters, none a unit's designator, the
+    first more than a letter: "APT 4 B" is one unit); None for any other part."""
+    length = leading_unit_length(tokens)
+    rest = list(tokens[length:])
+    if not length or not rest or len(rest[0]) < 2:
+        return None
+    is_town = all(word.isalpha() and word not in UNIT_DESIGNATORS for word in rest)
+    return rest if is_town else None
 
 
 def _post_office_box_apart(parts: list[list[str]]) -> list[list[str]]:
