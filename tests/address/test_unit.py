@@ -34,6 +34,13 @@ from geodata.address.unit import Unit, find_unit_start, is_unit_tokens, normaliz
         ("Rear", "REAR", "REAR"),
         ("Basement", "BSMT", "BSMT"),
         ("Bldg 2 Apt 4", "BLDG 2 APT 4", "2-4"),
+        # Zeros before a number are a source's fixed width, not which unit it is.
+        ("Apt 004", "APT 4", "4"),
+        ("Flat 01A", "FLAT 1A", "1A"),
+        ("A 03", "A 3", "A3"),
+        ("Flat 2/01", "FLAT 2/1", "2/1"),
+        ("Apt 0", "APT 0", "0"),
+        ("Apt 100", "APT 100", "100"),
         ("First Floor", "FL 1", "1"),
         # A floor beside a unit with an identifier says where the unit is, not which.
         ("Flat 2, First Floor", "FLAT 2", "2"),

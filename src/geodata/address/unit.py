@@ -28,6 +28,9 @@ _FI_APARTMENT = re.compile(r"\d+[A-Z]?")
 # Two numbers written apart in one identifier ("1/2": a Scottish flat, floor 1 and
 # flat 2; "1-2"): kept apart, as "1/2", never run together into another flat's "12".
 _NUMBERS_APART = re.compile(r"(\d+)[/-](\d+)")
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+"""Zeros before a number's first other digit ("APT 004", "A 03", "1/01"): a source's
+fixed-width format, as in house numbers, never part of which unit it is."""
 
 
 class Unit(NamedTuple):
@@ -177,7 +180,8 @@ def unit_from_tokens(tokens: Sequence[str]) -> Unit | None:
             return unit
         return Unit(f"{unit.display} {rest.display}", f"{unit.unit_id}-{rest.unit_id}")
     if _is_staircase_apartment(tokens):
-        return Unit(f"{tokens[0]} {tokens[1]}", tokens[0] + tokens[1])
+        apartment = _LEADING_ZEROS.sub("", tokens[1])
+        return Unit(f"{tokens[0]} {apartment}", tokens[0] + apartment)
 
     parts: list[tuple[str, list[str]]] = []
     # Punctuation inside a word is dropped before the designator lookup ("Ap't" is "APT"),
@@ -206,7 +210,7 @@ def unit_from_tokens(tokens: Sequence[str]) -> Unit | None:
             continue
         if not parts:
             parts.append(("#", []))
-        parts[-1][1].append(word)
+        parts[-1][1].append(_LEADING_ZEROS.sub("", word))
 
     # A bare "#" says nothing.
     parts = [(designator, ids) for designator, ids in parts if designator != "#" or ids]
