@@ -34,6 +34,11 @@ from geodata.address.unit import Unit, find_unit_start, is_unit_tokens, normaliz
         ("Rear", "REAR", "REAR"),
         ("Basement", "BSMT", "BSMT"),
         ("Bldg 2 Apt 4", "BLDG 2 APT 4", "2-4"),
+        # A floor's initials beside the word FLAT name the flat by its floor.
+        ("Flat GF", "GROUND FLOOR FLAT", "FLAT-GROUND"),
+        ("G/F Flat", "GROUND FLOOR FLAT", "FLAT-GROUND"),
+        ("LGF Flat", "LOWER GROUND FLOOR FLAT", "FLAT-LOWER-GROUND"),
+        ("Apt GF", "APT GF", "GF"),
         # Zeros before a number are a source's fixed width, not which unit it is.
         ("Apt 004", "APT 4", "4"),
         ("Flat 01A", "FLAT 1A", "1A"),

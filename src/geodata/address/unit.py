@@ -68,6 +68,12 @@ _FLAT_PLACES: dict[str, str] = {
     "MIDDLE": "MIDDLE",
 }
 _FLOOR_FLAT_INITIALS = {"GFF": "GROUND", "FFF": "FIRST", "SFF": "SECOND"}
+_FLOOR_INITIALS = {"GF": "GROUND", "LGF": "LOWER GROUND", "FF": "FIRST", "TF": "TOP"} | {
+    "G/F": "GROUND",
+    "F/F": "FIRST",
+}
+"""A floor's initials, its floor word in them ("GF FLAT", "FLAT G/F"): read beside the
+word FLAT only, where no flat's own letters stand."""
 
 
 def _floor(tokens: Sequence[str], at: int) -> tuple[str, int] | None:
@@ -83,7 +89,7 @@ def _floor_flat(tokens: Sequence[str]) -> tuple[Unit, int] | None:
     """A flat named by its floor or place at the start of `tokens`, and its length.
 
     "GROUND FLOOR FLAT", "1ST FLR FLAT", "TOP FLAT", "FLAT FIRST FLOOR", "GFF",
-    "BASEMENT FLAT", "GARDEN FLAT"; the word FLAT is needed here ("FIRST FLOOR" alone
+    "GF FLAT", "FLAT G/F", "BASEMENT FLAT", "GARDEN FLAT"; the word FLAT is needed here ("FIRST FLOOR" alone
     is a floor; a British record's is its flat, `geodata.address.normalize`).
     """
     tokens = list(tokens)
@@ -91,6 +97,10 @@ def _floor_flat(tokens: Sequence[str]) -> tuple[Unit, int] | None:
         return None
     if tokens[0] in _FLOOR_FLAT_INITIALS:
         level, end = _FLOOR_FLAT_INITIALS[tokens[0]], 1
+    elif tokens[0] in _FLOOR_INITIALS and tokens[1:2] == ["FLAT"]:
+        level, end = _FLOOR_INITIALS[tokens[0]], 2
+    elif tokens[0] == "FLAT" and tokens[1:2] and tokens[1] in _FLOOR_INITIALS:
+        level, end = _FLOOR_INITIALS[tokens[1]], 2
     elif tokens[0] == "FLAT" and (found := _floor(tokens, 1)) is not None:
         # "FLAT FIRST FLOOR": the floor word is needed after the level here.
         level, end = found
