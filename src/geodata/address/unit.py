@@ -89,8 +89,9 @@ def _floor_flat(tokens: Sequence[str]) -> tuple[Unit, int] | None:
     """A flat named by its floor or place at the start of `tokens`, and its length.
 
     "GROUND FLOOR FLAT", "1ST FLR FLAT", "TOP FLAT", "FLAT FIRST FLOOR", "GFF",
-    "GF FLAT", "FLAT G/F", "BASEMENT FLAT", "GARDEN FLAT"; the word FLAT is needed here ("FIRST FLOOR" alone
-    is a floor; a British record's is its flat, `geodata.address.normalize`).
+    "GF FLAT", "FLAT G/F", "BASEMENT FLAT", "GARDEN FLAT"; the word FLAT is needed
+    here ("FIRST FLOOR" alone is a floor; a British record's is its flat,
+    `geodata.address.normalize`).
     """
     tokens = list(tokens)
     if not tokens:
