@@ -848,6 +848,13 @@ def test_a_street_column_repeating_the_records_number(normalize, fields, expecte
             dict(locality="Winston-Salem, North Carolina", country="US"),
             ("WINSTON-SALEM", None, "US-NC"),
         ),
+        # A county after the post town, in a part of its own, is no locality.
+        (dict(locality="Exampletown, Devon", country="GB"), ("EXAMPLETOWN", None, None)),
+        (
+            dict(locality="Exampletown, West Yorkshire EX1 2AB", country="GB"),
+            ("EXAMPLETOWN", "EX1 2AB", None),
+        ),
+        (dict(locality="Devon", country="GB"), ("DEVON", None, None)),
         # The postcode column holding the postcode and its town.
         (dict(postcode="EX1 2AB EXAMPLETOWN", country="GB"), ("EXAMPLETOWN", "EX1 2AB", None)),
         (dict(postcode="00100 Helsinki", country="FI"), ("HELSINKI", "00100", None)),

@@ -2185,11 +2185,19 @@ def split_town_field(raw: str, iso_3166_1: str) -> TownField | None:
                 return TownField(_join(rest), None, code)
         return None
     if iso_3166_1 == "GB":
+        # "Exampletown, Devon", "Exampletown, Devon EX1 2AB": the county after the post
+        # town is no locality, as in a line.
+        last = parts[-1]
+        size = next((n for n in (2, 1) if n <= len(last) and is_gb_postcode("".join(last[-n:]))), 0)
+        town = [*parts[:-1], last[: len(last) - size]] if size < len(last) else parts[:-1]
+        county = len(town) >= 2 and _county_length(town[-1]) == len(town[-1])
+        tokens = [token for part in (town[:-1] if county else town) for token in part]
+        tokens += last[len(last) - size :]
         for size in (2, 1):
             for code, rest in ((tokens[:size], tokens[size:]), (tokens[-size:], tokens[:-size])):
                 if rest and is_gb_postcode("".join(code)) and _are_town_words(rest):
                     return TownField(_join(rest), None, " ".join(code))
-        return None
+        return TownField(_join(tokens), None, None) if county else None
     if iso_3166_1 == "US":
         return _us_town_line(parts)
     return None
