@@ -848,6 +848,10 @@ def test_a_street_column_repeating_the_records_number(normalize, fields, expecte
             dict(locality="Winston-Salem, North Carolina", country="US"),
             ("WINSTON-SALEM", None, "US-NC"),
         ),
+        # The record's own country after its town is no part of the town.
+        (dict(locality="Springfield, USA", country="US"), ("SPRINGFIELD", None, None)),
+        (dict(locality="00100 Helsinki, Finland", country="FI"), ("HELSINKI", "00100", None)),
+        (dict(locality="Exampletown, England", country="GB"), ("EXAMPLETOWN", None, None)),
         # A county after the post town, in a part of its own, is no locality.
         (dict(locality="Exampletown, Devon", country="GB"), ("EXAMPLETOWN", None, None)),
         (

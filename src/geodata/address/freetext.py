@@ -2173,9 +2173,14 @@ def split_town_field(raw: str, iso_3166_1: str) -> TownField | None:
     """
     # Read on the words the locality is printed with, so that it parses to itself.
     parts = [words.split() for words in map(clean_words, split_parts(raw)) if words]
+    named = len(parts) >= 2 and _country_named_by(parts[-1]) == iso_3166_1
+    if named:
+        # "Springfield, USA", "Helsinki, Finland": the record's own country after its
+        # town is no part of the town.
+        parts = parts[:-1]
     tokens = [token for part in parts for token in part]
     if len(tokens) < 2:
-        return None
+        return TownField(_join(tokens), None, None) if named else None
     if iso_3166_1 == "FI":
         for at, rest in ((0, tokens[1:]), (-1, tokens[:-1])):
             written = _FI_POSTCODE_AS_WRITTEN.fullmatch(tokens[at])
