@@ -193,6 +193,7 @@ def test_british_structured(normalize):
         # The name and the number joined in the number's field.
         (dict(house_number="Maple Court 12", street="Fir Lane", unit="Flat 3"), "MAPLE COURT"),
         (dict(house_number="Willow Mill, 12", street="Fir Lane"), "WILLOW MILL"),
+        (dict(house_number="Flat 3, Maple Court, 12", street="Fir Lane"), "MAPLE COURT"),
         # No name beside the number, or no number: the name is the premise itself.
         (dict(full_address="FLAT 5, 12 FIR LANE, EXAMPLETOWN"), None),
         (dict(full_address="3, MAPLE COURT, FIR LANE, EXAMPLETOWN"), None),
@@ -223,6 +224,11 @@ def test_a_british_building_name_beside_its_number_is_kept_apart(normalize, fiel
             dict(house_number="12", street="FIR LANE", unit="FLAT 8"),
         ),
         (dict(street="Willow Mill Fir Lane"), dict(house_number="WILLOW MILL", street="FIR LANE")),
+        # The number field holding the sub-building, building name and number.
+        (
+            dict(house_number="FLAT 3, MAPLE COURT, 12", street="FIR LANE"),
+            dict(house_number="12", street="FIR LANE", unit="FLAT 3"),
+        ),
         # A unit field naming the building: the name is the premise only where the
         # record has no number, in its number field or at the start of its street's.
         (

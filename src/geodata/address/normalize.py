@@ -33,7 +33,7 @@ from geodata.address.slips import KEYBOARD_ROWS
 from geodata.address.street import normalize_street
 from geodata.address.tables import GB_THOROUGHFARE_TYPES, STREET_SUFFIXES, UNIT_DESIGNATORS
 from geodata.address.text import clean_words, fold, free_text_tokens, numbers_apart
-from geodata.address.unit import Unit, is_floor_alone, normalize_unit
+from geodata.address.unit import Unit, is_floor_alone, leading_unit_length, normalize_unit
 
 REJECT_REASONS: tuple[str, ...] = (
     "unparseable_address",
@@ -204,6 +204,12 @@ def normalize_address(
         # number column (the Postcode Address File's two fields joined), as free text
         # reads "MAPLE COURT 12 FIR LANE".
         building, house_number = named
+    if building is None and house_number and not unit and iso_3166_1 == "GB":
+        # "Flat 3, Maple Court, 12": the sub-building too (the file's three fields).
+        tokens = free_text_tokens(house_number)
+        at = leading_unit_length(tokens)
+        if 0 < at < len(tokens) and (named := _name_then_number(" ".join(tokens[at:]))):
+            unit, (building, house_number) = " ".join(tokens[:at]), named
     number = _house_number(house_number) if house_number else None
     unit_parts = _unit(unit, iso_3166_1) if unit else None
     street_text = None
