@@ -22,6 +22,10 @@ from geodata.address.postcode import is_gb_postcode, is_us_zip, normalize_postco
         ("41", "US", None),
         ("94103-12", "US", None),
         ("ABCDE", "US", None),
+        # A form's placeholder, no delivery area's ZIP.
+        ("00000", "US", None),
+        ("00000-0000", "US", None),
+        ("00501", "US", "00501"),
         ("00100", "FI", "00100"),
         ("FI-00100", "FI", "00100"),
         ("FIN-00100", "FI", "00100"),  # the older international prefix

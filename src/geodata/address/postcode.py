@@ -61,7 +61,8 @@ def normalize_postcode(raw: str, iso_3166_1: str | None) -> str | None:
     Returns:
         "94103", "00100" (also for "100"), "SW1A 1AA"; for other countries the folded,
         space-collapsed text.
-        None if the text is empty or not a valid US/FI/GB postcode.
+        None if the text is empty or not a valid US/FI/GB postcode (the US placeholder
+        "00000" is none).
     """
     text = " ".join(fold(raw).split())
     if not text:
@@ -70,7 +71,10 @@ def normalize_postcode(raw: str, iso_3166_1: str | None) -> str | None:
         # A postcode column may hold the state before its ZIP ("CA 94103").
         text = _digits_read(_US_STATE_BEFORE_ZIP.sub("", text, count=1))
         match = _US_ZIP.fullmatch(text) or _US_ZIP_WITHOUT_ZEROS.fullmatch(text)
-        return match.group(1).zfill(_POSTCODE_DIGITS) if match else None
+        code = match.group(1).zfill(_POSTCODE_DIGITS) if match else None
+        # "00000" is a form's placeholder: no delivery area has it (the lowest ZIP
+        # in use is 00501).
+        return None if code == "00000" else code
     if iso_3166_1 == "FI":
         match = _FI_POSTCODE.fullmatch(_digits_read(_FI_PREFIX.sub("", _SPACES.sub("", text))))
         return match.group().zfill(_POSTCODE_DIGITS) if match else None
