@@ -1068,7 +1068,8 @@ def british_building_beside_number(text: str) -> str | None:
     if _is_building_name(before):
         return _join(before)
     own_part = index == 0 and part >= 1 and before == parts[part - 1]
-    if own_part and _are_name_words(before) and not _has_thoroughfare_word([before]):
+    if own_part and _are_name_words(before, least=1) and not _has_thoroughfare_word([before]):
+        # "OAKLANDS, 7 FIR LANE": a house's name may be one word in a part of its own.
         return _join(before)
     return None
 
@@ -1403,11 +1404,11 @@ def _without_building_name(tokens: list[str], *, typed: bool = True) -> list[str
     return tokens
 
 
-def _are_name_words(tokens: Sequence[str]) -> bool:
-    """Whether words can be a street's name: two or more of letters (read as printed:
-    other characters dropped), none a unit designator."""
+def _are_name_words(tokens: Sequence[str], least: int = 2) -> bool:
+    """Whether words can be a street's name: `least` or more of letters (read as
+    printed: other characters dropped), none a unit designator."""
     words = [letters for token in tokens if (letters := _NOT_LETTERS.sub("", token))]
-    return len(words) >= 2 and all(w.isalpha() and w not in UNIT_DESIGNATORS for w in words)
+    return len(words) >= least and all(w.isalpha() and w not in UNIT_DESIGNATORS for w in words)
 
 
 _NOT_LETTERS = re.compile(r"[^\w]|_")

@@ -285,3 +285,29 @@ def test_a_record_placed_in_a_country_is_parsed_by_its_rules(spark):
     assert [(r.source_record_id, r.reason) for r in rejected.collect()] == [
         ("nowhere", "unknown_country")
     ]
+
+
+def test_a_house_named_before_its_street_without_commas_is_the_premise(spark):
+    """ "OAKLANDS FIR LANE EXAMPLETOWN" reads as the street OAKLANDS FIR LANE; the
+    region's records of FIR LANE make it the house OAKLANDS on FIR LANE, which then
+    takes the number another record gives beside the name."""
+    gb = {"country": "GB", "region": "GB-ENG", "lon": -1.12, "lat": 52.63}
+    lines = {
+        **{f"fir{i}": f"{i} Fir Lane, Exampletown" for i in range(1, 4)},
+        "named": "OAKLANDS FIR LANE EXAMPLETOWN",
+        "numbered": "Oaklands, 7 Fir Lane, Exampletown",
+    }
+    rows = [
+        {"source": "a", "source_record_id": key, "full_address": line, **gb}
+        for key, line in lines.items()
+    ]
+    valid, _ = normalize_records(_mapped(spark, rows), RunParams(execution_dt="2026-11-01"))
+    records = {r.source_record_id: r for r in valid.collect()}
+    named = records["named"]
+    assert (named.house_number, named.hn_int, named.street, named.locality) == (
+        "7",
+        7,
+        "FIR LANE",
+        "EXAMPLETOWN",
+    )
+    assert records["fir1"].street == "FIR LANE" and records["fir1"].house_number == "1"

@@ -25,6 +25,7 @@ from geodata.conflation.named_buildings import (
     building_numbers,
     with_building_numbers,
 )
+from geodata.conflation.premises import PREMISE_EVIDENCE, premise_streets, with_premise_streets
 from geodata.conflation.street_ends import STREET_END_EVIDENCE, street_ends, with_street_ends
 from geodata.params import RunParams
 from geodata.schemas import (
@@ -538,6 +539,7 @@ _REGION_EVIDENCE = tuple(
             "locality",
             *LETTERS_AND_UNITS_EVIDENCE,
             *BUILDING_EVIDENCE,
+            *PREMISE_EVIDENCE,
         ]
     )
 )
@@ -546,7 +548,8 @@ _REGION_EVIDENCE = tuple(
 
 def with_what_the_region_tells(records: DataFrame) -> DataFrame:
     """Valid records corrected by what the region's other records show: where a street
-    ends and its locality begins (`geodata.conflation.street_ends`), the number of a
+    ends and its locality begins (`geodata.conflation.street_ends`), a house's name
+    run into its street (`geodata.conflation.premises`), the number of a
     building a record names alone (`geodata.conflation.named_buildings`), points a
     source shares between streets as coarse (`with_shared_points_coarse`), a dependent
     locality run together with its post town (`geodata.conflation.localities`), and
@@ -569,6 +572,11 @@ def with_what_the_region_tells(records: DataFrame) -> DataFrame:
         # The other corrections decide on the streets and localities as cut again.
         evidence = with_street_ends(evidence, ends)
         records = with_street_ends(records, ends)
+    premises = premise_streets(evidence).transform(checkpointed)
+    if not premises.isEmpty():  # a few rows, kept: British houses named before streets
+        # A premise found may then take its building's number.
+        evidence = with_premise_streets(evidence, premises)
+        records = with_premise_streets(records, premises)
     numbers = building_numbers(evidence).transform(checkpointed)
     if not numbers.isEmpty():  # a few rows, kept: only British records name buildings
         # Units and letters are then judged on the buildings' numbers.
