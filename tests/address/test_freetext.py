@@ -1451,6 +1451,8 @@ FORMS_OF_ONE_ADDRESS = [
             "400 Elmhurst St Apt 2, Salina, KS 67401",
             {"street": "400 Elmhurst St Apt 2, Salina, KS 67401"},
             {"street": "400 Elmhurst St Apt 2, Salina, KS 67401", "locality": "Salina"},
+            # ... without commas: a street never ends in a state and ZIP.
+            {"street": "400 Elmhurst St Apt 2 Salina KS 67401"},
         ],
     ),
     (
@@ -1461,6 +1463,8 @@ FORMS_OF_ONE_ADDRESS = [
             "Kuusamontie 5, A 3, 00330 Helsinki",
             {"street": "Kuusamontie 5 A 3, 00330 Helsinki"},
             {"street": "Kuusamontie 5, A 3"},
+            # ... without commas: an apartment's number has fewer than five digits.
+            {"street": "Kuusamontie 5 A 3 00330 Helsinki"},
         ],
     ),
     (

@@ -27,7 +27,7 @@ from geodata.address.freetext import (
     unit_field_alone,
 )
 from geodata.address.house_number import HouseNumber, is_vulgar_fraction, normalize_house_number
-from geodata.address.postcode import is_gb_postcode, normalize_postcode
+from geodata.address.postcode import is_gb_postcode, is_us_zip, normalize_postcode
 from geodata.address.region import country_of_region, resolve_country, resolve_region
 from geodata.address.slips import KEYBOARD_ROWS
 from geodata.address.street import normalize_street
@@ -473,7 +473,7 @@ def _whole_address_in_street(street: str, iso_3166_1: str | None) -> ParsedAddre
     applies: a unit, a premise's name or a flat after a comma)."""
     if iso_3166_1 is None:
         return None
-    whole_line = _ends_in_british_postcode(street, iso_3166_1)
+    whole_line = _ends_in_town_line(street, iso_3166_1)
     if not (has_parts(street) or whole_line):
         return None
     parsed = parse_free_text(street, iso_3166_1)
@@ -489,13 +489,43 @@ def _whole_address_in_street(street: str, iso_3166_1: str | None) -> ParsedAddre
     return parsed if locality or parsed.postcode else None
 
 
-def _ends_in_british_postcode(text: str, iso_3166_1: str) -> bool:
-    """Whether a British field ends in a full postcode ("144 FOWLER ACRE ANDREWSTON BA4
-    8PZ"): a street never does, so the field holds a whole address, commas or none."""
-    if iso_3166_1 != "GB":
-        return False
+_FI_TOWN_LINE_END = re.compile(r"(?:FI-?)?\d{5}(?: [^\W\d_]+)+")
+"""A Finnish postcode and its town's words, as a line ends with them."""
+
+_FI_POSTCODE_WORD = re.compile(r"(?:FI-?)?\d{5}")
+
+
+def _ends_in_town_line(text: str, iso_3166_1: str) -> bool:
+    """Whether a field ends as an address's town line does, which a street never does,
+    so that the field holds a whole address, commas or none: a full British postcode
+    ("144 FOWLER ACRE ANDREWSTON BA4 8PZ"), a US state's code and ZIP ("123 MAIN ST
+    SPRINGFIELD IL 62701"), a Finnish postcode and town ("KAIVOKATU 1 A 3 00100
+    HELSINKI": an apartment's number has fewer digits)."""
     words = clean_words(text).split()
-    return any(len(words) > size and is_gb_postcode("".join(words[-size:])) for size in (1, 2))
+    if iso_3166_1 == "GB":
+        return any(len(words) > size and is_gb_postcode("".join(words[-size:])) for size in (1, 2))
+    # The line's own number comes before its town's line.
+    if iso_3166_1 == "US":
+        return (
+            len(words) > 3
+            and words[0][:1].isdigit()
+            and is_us_zip(words[-1])
+            and len(words[-2]) == 2
+            and resolve_region(words[-2], "US") is not None
+        )
+    if iso_3166_1 == "FI":
+        # A street's name first, its number, and one postcode only.
+        return (
+            bool(words)
+            and words[0].isalpha()
+            and any(
+                _FI_TOWN_LINE_END.fullmatch(" ".join(words[at:]))
+                and any(word[:1].isdigit() for word in words[1:at])
+                and not any(_FI_POSTCODE_WORD.fullmatch(word) for word in words[1:at])
+                for at in range(2, len(words) - 1)
+            )
+        )
+    return False
 
 
 @lru_cache(maxsize=65536)
