@@ -31,10 +31,14 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from geodata.address.house_number import normalize_house_number
-from geodata.address.street import normalize_street
 from geodata.address.tables import GB_COMPASS_WORDS, GB_THOROUGHFARE_TYPES, UNIT_DESIGNATORS
 from geodata.conflation.blocking import is_cluster_member
-from geodata.conflation.street_ends import STREET_KEYS, STREET_MIN_RECORDS
+from geodata.conflation.street_ends import (
+    STREET_KEYS,
+    STREET_MIN_RECORDS,
+    replaced_where,
+    set_street_keys,
+)
 
 PREMISE_EVIDENCE = ("iso_3166_2", "street", "house_number", "action")
 """The columns `premise_streets` reads."""
@@ -140,14 +144,10 @@ def _with_keys(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     """`mapInPandas` body: the premise as a house number and the street's keys."""
     for frame in frames:
         premises = [normalize_house_number(name) for name in frame["_premise"]]
-        keys = [normalize_street(street, "GB") for street in frame["_street"]]
         out = frame[["iso_3166_2", "street"]].copy()
         out["_house_number"] = [premise.display if premise else None for premise in premises]
         out["_hn_suffix"] = [premise.suffix if premise else None for premise in premises]
-        for name, field in zip(
-            STREET_KEYS, ("street", "base", "street_type", "directional", "phonetic"), strict=True
-        ):
-            out[f"_{name}"] = [getattr(key, field) if key else None for key in keys]
+        set_street_keys(out, frame["_street"], frame["iso_3166_2"])
         yield out
 
 
@@ -171,16 +171,8 @@ def with_premise_streets(records: DataFrame, premises: DataFrame) -> DataFrame:
         & F.col("_record.house_number").isNull(),
         "left",
     )
-    read = F.col("_premise._street").isNotNull()
     changed = {
         "house_number": F.col("_premise._house_number"),
         "hn_suffix": F.col("_premise._hn_suffix"),
     } | {name: F.col(f"_premise._{name}") for name in STREET_KEYS}
-    return joined.select(
-        *[
-            F.when(read, changed[name]).otherwise(F.col(f"_record.{name}")).alias(name)
-            if name in changed
-            else F.col(f"_record.{name}")
-            for name in records.columns
-        ]
-    )
+    return replaced_where(joined, records.columns, F.col("_premise._street").isNotNull(), changed)

@@ -228,18 +228,39 @@ def street_ends(records: DataFrame) -> DataFrame:
     return chosen.mapInPandas(_with_street_keys, _ENDS_SCHEMA)
 
 
+def set_street_keys(out: pd.DataFrame, streets: pd.Series, regions: pd.Series) -> None:
+    """Set `_street`, `_street_base`, ... (`STREET_KEYS`, prefixed) of `out` to the keys
+    `normalize_street` gives each street in its region's country."""
+    keys = [
+        normalize_street(street, region.split("-")[0])
+        for street, region in zip(streets, regions, strict=True)
+    ]
+    for name, field in zip(
+        STREET_KEYS, ("street", "base", "street_type", "directional", "phonetic"), strict=True
+    ):
+        out[f"_{name}"] = [getattr(key, field) if key else None for key in keys]
+
+
+def replaced_where(
+    joined: DataFrame, columns: list[str], found: Column, changed: dict[str, Column]
+) -> DataFrame:
+    """The `columns` of `joined` (a `_record` alias joined to a correction), each in
+    `changed` replaced by its new value on the rows where the correction `found` one."""
+    return joined.select(
+        *[
+            F.when(found, changed[name]).otherwise(F.col(f"_record.{name}")).alias(name)
+            if name in changed
+            else F.col(f"_record.{name}")
+            for name in columns
+        ]
+    )
+
+
 def _with_street_keys(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     """`mapInPandas` body: each new street with the keys `normalize_street` gives it."""
     for frame in frames:
-        keys = [
-            normalize_street(street, region.split("-")[0])
-            for street, region in zip(frame["_street"], frame["iso_3166_2"], strict=True)
-        ]
         out = frame[[*STREET_END_EVIDENCE, "_locality"]].copy()
-        for name, field in zip(
-            STREET_KEYS, ("street", "base", "street_type", "directional", "phonetic"), strict=True
-        ):
-            out[f"_{name}"] = [getattr(key, field) if key else None for key in keys]
+        set_street_keys(out, frame["_street"], frame["iso_3166_2"])
         yield out
 
 
@@ -262,15 +283,7 @@ def with_street_ends(records: DataFrame, ends: DataFrame) -> DataFrame:
         & F.col("_record.locality").eqNullSafe(F.col("_end.locality")),
         "left",
     )
-    cut = F.col("_end._street").isNotNull()
     changed = {"locality": F.col("_end._locality")} | {
         name: F.col(f"_end._{name}") for name in STREET_KEYS
     }
-    return joined.select(
-        *[
-            F.when(cut, changed[name]).otherwise(F.col(f"_record.{name}")).alias(name)
-            if name in changed
-            else F.col(f"_record.{name}")
-            for name in records.columns
-        ]
-    )
+    return replaced_where(joined, records.columns, F.col("_end._street").isNotNull(), changed)
